@@ -1,0 +1,31 @@
+/// A place in a desired-state file: `platforms/almalinux-9.yml:12:5`.
+public struct SourceLocation: Sendable, Hashable, Codable, CustomStringConvertible {
+    /// Path relative to the repository root.
+    public var file: String
+    /// 1-based line.
+    public var line: Int
+    /// 1-based column.
+    public var column: Int
+
+    public init(file: String, line: Int, column: Int) {
+        self.file = file
+        self.line = line
+        self.column = column
+    }
+
+    public var description: String { "\(file):\(line):\(column)" }
+}
+
+/// One problem found while reading or validating desired state.
+public struct Diagnostic: Sendable, Hashable, Codable, CustomStringConvertible, Error {
+    public var location: SourceLocation
+    public var message: String
+
+    public init(_ location: SourceLocation, _ message: String) {
+        self.location = location
+        self.message = message
+    }
+
+    /// `path:line:column: message`
+    public var description: String { "\(location): \(message)" }
+}
