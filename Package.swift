@@ -28,7 +28,7 @@ let package = Package(
         // The desired-state model: YAML -> typed values -> validation. Pure.
         .target(name: "Spec", dependencies: [.product(name: "Yams", package: "Yams")]),
         // Reads the files of a desired-state repository at a commit (libgit2).
-        .target(name: "GitSource", dependencies: ["CGit2"]),
+        .target(name: "GitSource", dependencies: ["CGit2", "Spec"]),
         // PostgreSQL: migrations, embedded cluster, queries. Knows no HTTP and no plans.
         .target(name: "Store", dependencies: [
             .product(name: "PostgresNIO", package: "postgres-nio"),

@@ -1,0 +1,42 @@
+import Foundation
+import Spec
+
+/// A desired-state folder read straight from disk (`kiln validate --dir`), for when there is no commit.
+///
+///     let files = try SpecDirectory(path: "examples").files()
+public struct SpecDirectory: Sendable, Hashable {
+    public let path: String
+
+    public init(path: String) {
+        self.path = URL(fileURLWithPath: path).standardizedFileURL.path
+    }
+
+    /// Every regular file below the folder, paths relative to it, sorted; `.git` and other
+    /// hidden folders are skipped, symlinks are not followed.
+    public func files() throws -> [SpecFile] {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw GitError(.pathNotFound, "'\(path)' is not a folder")
+        }
+        let root = URL(fileURLWithPath: path, isDirectory: true)
+        guard let enumerator = FileManager.default.enumerator(
+            at: root, includingPropertiesForKeys: [.isRegularFileKey, .isDirectoryKey],
+            options: [.skipsHiddenFiles]
+        ) else {
+            throw GitError(.pathNotFound, "cannot list '\(path)'")
+        }
+        let rootPath = root.standardizedFileURL.path
+        var files: [SpecFile] = []
+        for case let url as URL in enumerator {
+            let values = try url.resourceValues(forKeys: [.isRegularFileKey])
+            guard values.isRegularFile == true else { continue }
+            let full = url.standardizedFileURL.path
+            guard full.hasPrefix(rootPath + "/") else { continue }
+            let relative = String(full.dropFirst(rootPath.count + 1))
+            let data = try Data(contentsOf: url)
+            files.append(SpecFile(path: relative, contents: [UInt8](data)))
+        }
+        files.sort { $0.path < $1.path }
+        return files
+    }
+}
