@@ -1,0 +1,146 @@
+import Foundation
+
+/// A throwaway git repository driven through the `git` command line, for tests in any module.
+///
+///     let repo = try TestGitRepository.make()
+///     try repo.write("platforms/a.yml", "name: a\n")
+///     let sha = try repo.commit("add a")
+///     defer { repo.delete() }
+///
+/// Commits use a fixed author and never sign, whatever the machine's git configuration says.
+public struct TestGitRepository: Sendable {
+    /// The repository's work tree (absolute).
+    public let path: String
+
+    /// Creates an empty repository (no commits) on `branch` in a fresh temporary folder.
+    public static func make(branch: String = "main", bare: Bool = false) throws -> TestGitRepository {
+        let folder = FileManager.default.temporaryDirectory
+            .appendingPathComponent("kiln-git-\(UUID().uuidString)", isDirectory: true)
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let repo = TestGitRepository(path: folder.standardizedFileURL.path)
+        try repo.git(["init", "--quiet", "--initial-branch=\(branch)"] + (bare ? ["--bare"] : []))
+        return repo
+    }
+
+    /// Wraps an existing folder (it is not created or initialised).
+    public init(path: String) {
+        self.path = path
+    }
+
+    /// Writes `contents` to `relativePath`, creating parent folders.
+    public func write(_ relativePath: String, _ contents: String) throws {
+        let url = URL(fileURLWithPath: path).appendingPathComponent(relativePath)
+        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try Data(contents.utf8).write(to: url)
+    }
+
+    /// Removes a file or folder of the work tree.
+    public func remove(_ relativePath: String) throws {
+        try FileManager.default.removeItem(atPath: URL(fileURLWithPath: path).appendingPathComponent(relativePath).path)
+    }
+
+    /// Copies the contents of `folder` into the work tree (below `subdirectory` when given).
+    public func copy(contentsOf folder: String, to subdirectory: String? = nil) throws {
+        var target = URL(fileURLWithPath: path)
+        if let subdirectory { target.appendPathComponent(subdirectory) }
+        try FileManager.default.createDirectory(at: target, withIntermediateDirectories: true)
+        for name in try FileManager.default.contentsOfDirectory(atPath: folder) {
+            try FileManager.default.copyItem(
+                atPath: URL(fileURLWithPath: folder).appendingPathComponent(name).path,
+                toPath: target.appendingPathComponent(name).path
+            )
+        }
+    }
+
+    /// Stages everything (`git add -A`) and commits; returns the new commit's SHA.
+    @discardableResult
+    public func commit(_ message: String = "change") throws -> String {
+        try git(["add", "-A"])
+        try git(["commit", "--quiet", "--allow-empty", "-m", message])
+        return try head()
+    }
+
+    /// The SHA of HEAD.
+    public func head() throws -> String {
+        try git(["rev-parse", "HEAD"]).trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    /// Tags HEAD (or `target`); annotated when `message` is given.
+    public func tag(_ name: String, message: String? = nil, at target: String = "HEAD") throws {
+        if let message {
+            try git(["tag", "-a", name, "-m", message, target])
+        } else {
+            try git(["tag", name, target])
+        }
+    }
+
+    /// Creates branch `name` at HEAD (or `target`) without switching to it.
+    public func branch(_ name: String, at target: String = "HEAD") throws {
+        try git(["branch", name, target])
+    }
+
+    /// Switches the work tree to `ref`.
+    public func checkout(_ ref: String) throws {
+        try git(["checkout", "--quiet", ref])
+    }
+
+    /// Deletes the whole folder; call from `defer` or `tearDown`.
+    public func delete() {
+        try? FileManager.default.removeItem(atPath: path)
+    }
+
+    /// Runs `git -C path args...` and returns its standard output; throws with stderr on failure.
+    @discardableResult
+    public func git(_ arguments: [String]) throws -> String {
+        try Self.run(["-C", path] + arguments)
+    }
+
+    /// Runs `git args...` with a fixed identity and no signing; returns standard output.
+    @discardableResult
+    public static func run(_ arguments: [String]) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["git",
+                             "-c", "user.name=Kiln Test", "-c", "user.email=kiln-test@example.org",
+                             "-c", "commit.gpgsign=false", "-c", "tag.gpgsign=false",
+                             "-c", "init.defaultBranch=main", "-c", "core.autocrlf=false"] + arguments
+        var environment = ProcessInfo.processInfo.environment
+        environment["GIT_CONFIG_NOSYSTEM"] = "1"
+        environment["GIT_TERMINAL_PROMPT"] = "0"
+        process.environment = environment
+        let output = Pipe()
+        let errors = Pipe()
+        process.standardOutput = output
+        process.standardError = errors
+        try process.run()
+        // Read stderr on another thread so neither pipe can fill up and stall git.
+        let errorData = ErrorCollector()
+        let group = DispatchGroup()
+        group.enter()
+        DispatchQueue.global().async {
+            errorData.data = errors.fileHandleForReading.readDataToEndOfFile()
+            group.leave()
+        }
+        let outputData = output.fileHandleForReading.readDataToEndOfFile()
+        group.wait()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else {
+            throw TestGitError(arguments: arguments, status: process.terminationStatus,
+                               stderr: String(decoding: errorData.data, as: UTF8.self))
+        }
+        return String(decoding: outputData, as: UTF8.self)
+    }
+}
+
+/// A `git` command that exited non-zero.
+public struct TestGitError: Error, CustomStringConvertible {
+    public var arguments: [String]
+    public var status: Int32
+    public var stderr: String
+    public var description: String { "git \(arguments.joined(separator: " ")) exited \(status): \(stderr)" }
+}
+
+/// Holds stderr read on another thread; the DispatchGroup orders the write before the read.
+private final class ErrorCollector: @unchecked Sendable {
+    var data = Data()
+}
