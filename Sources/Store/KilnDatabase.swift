@@ -1,0 +1,61 @@
+import Foundation
+import Logging
+import PostgresNIO
+
+/// Opens Kiln's database for the length of a closure: a server from a URL, or the embedded cluster.
+///
+///     try await KilnDatabase.withClient(url: env["KILN_DATABASE_URL"], home: ".kiln", logger: logger, migrate: true) {
+///         client in try await client.query("SELECT 1")
+///     }
+public enum KilnDatabase {
+    /// The environment variable the CLI reads for the database URL.
+    public static let urlEnvironmentVariable = "KILN_DATABASE_URL"
+    /// The environment variable naming Kiln's home folder.
+    public static let homeEnvironmentVariable = "KILN_HOME"
+    /// The home folder when `KILN_HOME` is not set.
+    public static let defaultHome = "./.kiln"
+
+    /// Runs `body` with a running `PostgresClient`.
+    ///
+    /// `url` nil starts the embedded cluster under `<home>/postgres` (stopped again when `body`
+    /// returns or throws, unless it was already running). `migrate` applies pending migrations first.
+    public static func withClient<T: Sendable>(
+        url: String?, home: String, logger: Logger, migrate: Bool,
+        _ body: @Sendable (PostgresClient) async throws -> T
+    ) async throws -> T {
+        if let url {
+            return try await withClient(config: try DatabaseConfig(url: url), logger: logger, migrate: migrate, body)
+        }
+        let postgres = EmbeddedPostgres(directory: EmbeddedPostgres.directory(home: home), logger: logger)
+        let config = try await postgres.start()
+        do {
+            let value = try await withClient(config: config, logger: logger, migrate: migrate, body)
+            try await postgres.stop()
+            return value
+        } catch {
+            try? await postgres.stop()
+            throw error
+        }
+    }
+
+    /// Runs `body` with a client for `config`: `client.run()` runs in a task group and is cancelled after.
+    public static func withClient<T: Sendable>(
+        config: DatabaseConfig, logger: Logger, migrate: Bool,
+        _ body: @Sendable (PostgresClient) async throws -> T
+    ) async throws -> T {
+        let client = PostgresClient(configuration: config.clientConfiguration, backgroundLogger: logger)
+        return try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { await client.run() }
+            defer { group.cancelAll() }
+            if migrate {
+                try await Migrator.bundled(logger: logger).migrate(client)
+            }
+            return try await body(client)
+        }
+    }
+
+    /// The home folder: `KILN_HOME`, else `./.kiln`.
+    public static func home(environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
+        environment[homeEnvironmentVariable].flatMap { $0.isEmpty ? nil : $0 } ?? defaultHome
+    }
+}
