@@ -1,0 +1,61 @@
+import Foundation
+import Spec
+
+/// A reconcile plan: the changes that bring the actual state (PostgreSQL + artifact store)
+/// to the desired state of one commit. Computed without side effects; apply takes this value.
+///
+///     let plan = Planner.plan(desired: state, actual: actual, commitSHA: sha)
+///     print(plan.renderText())
+public struct Plan: Sendable, Hashable, Codable {
+    /// The commit the desired state was read at.
+    public var commitSHA: String
+    /// sha256 over the actual state the plan was computed from (see `ActualState.fingerprint`).
+    public var fingerprint: String
+    /// Changes in apply order: creates and updates by kind, then deletions in reverse kind order.
+    public var changes: [Change]
+
+    public init(commitSHA: String, fingerprint: String, changes: [Change]) {
+        self.commitSHA = commitSHA
+        self.fingerprint = fingerprint
+        self.changes = Plan.ordered(changes)
+    }
+
+    /// Objects to create.
+    public var toAdd: Int { changes.count { $0.action == .create } }
+    /// Objects to update in place.
+    public var toChange: Int { changes.count { $0.action == .update } }
+    /// Objects to delete.
+    public var toDestroy: Int { changes.count { $0.action == .delete } }
+    /// True when apply would change something (kept objects are not changes).
+    public var hasChanges: Bool { changes.contains { $0.action != .keep } }
+
+    /// Changes of one kind, in plan order.
+    public func changes(of kind: ResourceKind) -> [Change] { changes.filter { $0.kind == kind } }
+
+    /// Creates and updates by kind order, then kept objects, then deletions in reverse kind order.
+    static func ordered(_ changes: [Change]) -> [Change] {
+        func rank(_ c: Change) -> (Int, Int, String) {
+            switch c.action {
+            case .create, .update: (0, c.kind.order, c.name)
+            case .keep: (1, c.kind.order, c.name)
+            case .delete: (2, -c.kind.order, c.name)
+            }
+        }
+        return changes.sorted { rank($0) < rank($1) }
+    }
+}
+
+extension Plan {
+    /// The plan as JSON with sorted keys (stable bytes: what `--format json` and `--out` write).
+    public func jsonData(pretty: Bool = true) throws -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = pretty ? [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
+                                          : [.sortedKeys, .withoutEscapingSlashes]
+        return try encoder.encode(self)
+    }
+
+    /// Reads a plan written by `jsonData()`.
+    public static func decode(_ data: Data) throws -> Plan {
+        try JSONDecoder().decode(Plan.self, from: data)
+    }
+}
