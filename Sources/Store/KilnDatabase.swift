@@ -21,7 +21,7 @@ public enum KilnDatabase {
     /// returns or throws, unless it was already running). `migrate` applies pending migrations first.
     public static func withClient<T: Sendable>(
         url: String?, home: String, logger: Logger, migrate: Bool,
-        _ body: @Sendable (PostgresClient) async throws -> T
+        _ body: (PostgresClient) async throws -> T
     ) async throws -> T {
         if let url {
             return try await withClient(config: try DatabaseConfig(url: url), logger: logger, migrate: migrate, body)
@@ -41,7 +41,7 @@ public enum KilnDatabase {
     /// Runs `body` with a client for `config`: `client.run()` runs in a task group and is cancelled after.
     public static func withClient<T: Sendable>(
         config: DatabaseConfig, logger: Logger, migrate: Bool,
-        _ body: @Sendable (PostgresClient) async throws -> T
+        _ body: (PostgresClient) async throws -> T
     ) async throws -> T {
         let client = PostgresClient(configuration: config.clientConfiguration, backgroundLogger: logger)
         return try await withThrowingTaskGroup(of: Void.self) { group in
