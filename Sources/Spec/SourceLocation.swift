@@ -15,17 +15,3 @@ public struct SourceLocation: Sendable, Hashable, Codable, CustomStringConvertib
 
     public var description: String { "\(file):\(line):\(column)" }
 }
-
-/// One problem found while reading or validating desired state.
-public struct Diagnostic: Sendable, Hashable, Codable, CustomStringConvertible, Error {
-    public var location: SourceLocation
-    public var message: String
-
-    public init(_ location: SourceLocation, _ message: String) {
-        self.location = location
-        self.message = message
-    }
-
-    /// `path:line:column: message`
-    public var description: String { "\(location): \(message)" }
-}

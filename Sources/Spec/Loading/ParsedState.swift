@@ -1,0 +1,145 @@
+import Yams
+
+/// Objects read so far, in file order, with the checks that span files. Every lookup is a
+/// dictionary: the whole load stays linear.
+struct ParsedState {
+    var platforms: [String: ParsedPlatform] = [:]
+    var distributions: [String: ParsedDistribution] = [:]
+    var repositories: [RepoKey: ParsedRepository] = [:]
+    var signKeys: [String: ParsedSignKey] = [:]
+    var keyids: [String: SourceLocation] = [:]
+    var releases: [String: ParsedRelease] = [:]
+    /// Platforms in file order (the order conflicts are reported in).
+    var platformOrder: [String] = []
+    var diagnostics: [Diagnostic] = []
+
+    /// Reads one file's root node as `kind`; a second definition of a name is reported at
+    /// its name, pointing at the first.
+    mutating func add(_ root: Node, kind: SpecKind, reader: inout FileReader) {
+        switch kind {
+        case .platform:
+            guard let p = reader.platform(root) else { return }
+            if let first = platforms[p.value.name] { duplicate(kind, p.value.name, p.nameAt, first.nameAt); return }
+            platforms[p.value.name] = p
+            platformOrder.append(p.value.name)
+        case .distribution:
+            guard let d = reader.distribution(root) else { return }
+            if let first = distributions[d.value.name] { duplicate(kind, d.value.name, d.nameAt, first.nameAt); return }
+            distributions[d.value.name] = d
+        case .repository:
+            guard let r = reader.repository(root) else { return }
+            let key = RepoKey(r.value)
+            if let first = repositories[key] {
+                diagnostics.append(Diagnostic(r.nameAt, "repository '\(key.name)' (arch \(key.arch), debug \(key.debug)) "
+                                              + "is already defined at \(first.nameAt)"))
+                return
+            }
+            repositories[key] = r
+        case .signKey:
+            guard let k = reader.signKey(root) else { return }
+            if let first = signKeys[k.value.name] { duplicate(kind, k.value.name, k.nameAt, first.nameAt); return }
+            let keyid = k.value.keyid.uppercased()
+            if let first = keyids[keyid] {
+                diagnostics.append(Diagnostic(k.keyidAt, "keyid \(k.value.keyid) is already used by the sign key at \(first)"))
+                return
+            }
+            keyids[keyid] = k.keyidAt
+            signKeys[k.value.name] = k
+        case .release:
+            guard let r = reader.release(root) else { return }
+            if let first = releases[r.value.name] { duplicate(kind, r.value.name, r.nameAt, first.nameAt); return }
+            releases[r.value.name] = r
+        }
+    }
+
+    private mutating func duplicate(_ kind: SpecKind, _ name: String, _ at: SourceLocation, _ first: SourceLocation) {
+        diagnostics.append(Diagnostic(at, "\(kind.displayName) '\(name)' is already defined at \(first)"))
+    }
+
+    /// Checks between objects: references to platforms, production repositories, package
+    /// arches, and repositories declared in several places with different settings.
+    mutating func crossCheck() -> [Diagnostic] {
+        for d in distributions.values {
+            for (platform, at) in zip(d.value.platforms, d.platformsAt) where platforms[platform] == nil {
+                diagnostics.append(Diagnostic(at, "distribution '\(d.value.name)' names unknown platform '\(platform)'"))
+            }
+        }
+        for r in releases.values { checkRelease(r) }
+        checkSharedRepositories()
+        return diagnostics
+    }
+
+    private mutating func checkRelease(_ r: ParsedRelease) {
+        let plan = r.value
+        if let reference = plan.referencePlatform, platforms[reference] == nil {
+            diagnostics.append(Diagnostic(r.referenceAt ?? r.platformAt,
+                                          "release '\(plan.name)' names unknown reference platform '\(reference)'"))
+        }
+        guard let target = platforms[plan.platform]?.value else {
+            diagnostics.append(Diagnostic(r.platformAt, "release '\(plan.name)' names unknown platform '\(plan.platform)'"))
+            return
+        }
+        var production = Set<String>()
+        for repo in target.repos where repo.production { production.insert(repo.name) }
+        let arches = target.archList + [Architecture.independent(for: target.type), Architecture.source]
+        for (package, at) in zip(plan.packages, r.packagesAt) {
+            if !Architecture.isKnown(package.arch, type: target.type) {
+                diagnostics.append(Diagnostic(at.arch, "unknown architecture '\(package.arch)'; known: "
+                                              + Architecture.allArches(for: target.type).joined(separator: ", ")))
+            } else if !arches.contains(package.arch) {
+                diagnostics.append(Diagnostic(at.arch, "package '\(package.name)' has arch '\(package.arch)', which platform '\(target.name)' "
+                                              + "does not build (arch_list: " + target.archList.joined(separator: ", ") + ")"))
+            }
+            for (repo, repoAt) in zip(package.repositories, at.repositories) where !production.contains(repo) {
+                diagnostics.append(Diagnostic(repoAt, "repository '\(repo)' is not a production repository of platform '\(target.name)'"))
+            }
+        }
+    }
+
+    /// The same name+arch+debug is one repository in the store: where platforms (or a
+    /// platform and `repositories/`) both declare it, url, type and production must agree.
+    private mutating func checkSharedRepositories() {
+        var seen: [RepoKey: (url: String, type: String, production: Bool, at: SourceLocation, owner: String)] = [:]
+        func check(_ key: RepoKey, _ url: String, _ type: String, _ production: Bool, _ at: SourceLocation,
+                   owner: String, into diagnostics: inout [Diagnostic]) {
+            guard let first = seen[key] else {
+                seen[key] = (url, type, production, at, owner)
+                return
+            }
+            guard first.owner != owner else { return }   // same platform: reported as a duplicate
+            var differs: [String] = []
+            if first.url != url { differs.append("url") }
+            if first.type != type { differs.append("type") }
+            if first.production != production { differs.append("production") }
+            guard !differs.isEmpty else { return }
+            diagnostics.append(Diagnostic(at, "repository '\(key.name)' (arch \(key.arch), debug \(key.debug)) "
+                                          + "is also defined at \(first.at) with a different "
+                                          + differs.joined(separator: ", ")
+                                          + ": one name+arch+debug is one repository"))
+        }
+        for name in platformOrder {
+            guard let platform = platforms[name]?.value else { continue }
+            for repo in platform.repos {
+                check(RepoKey(repo), repo.url, repo.type, repo.production, repo.location,
+                      owner: "platform " + name, into: &diagnostics)
+            }
+        }
+        for r in repositories.values.sorted(by: { $0.value.location.file < $1.value.location.file }) {
+            let repo = r.value
+            check(RepoKey(repo), repo.url, repo.type, repo.production, repo.location,
+                  owner: "file " + repo.location.file, into: &diagnostics)
+        }
+    }
+
+    /// The objects, each kind sorted by name (repositories by name, arch, debug).
+    func desiredState() -> DesiredState {
+        DesiredState(
+            platforms: platforms.values.map(\.value).sorted { $0.name < $1.name },
+            distributions: distributions.values.map(\.value).sorted { $0.name < $1.name },
+            repositories: repositories.values.map(\.value).sorted {
+                ($0.name, $0.arch, $0.debug ? 1 : 0) < ($1.name, $1.arch, $1.debug ? 1 : 0)
+            },
+            signKeys: signKeys.values.map(\.value).sorted { $0.name < $1.name },
+            releases: releases.values.map(\.value).sorted { $0.name < $1.name })
+    }
+}

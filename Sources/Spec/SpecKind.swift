@@ -1,0 +1,42 @@
+/// The kinds of object a desired-state repository declares, one folder each.
+///
+/// ```swift
+/// SpecKind(path: "platforms/almalinux-9.yml")   // .platform
+/// SpecKind(path: "README.md")                   // nil
+/// ```
+public enum SpecKind: String, Sendable, Hashable, Codable, CaseIterable {
+    case platform
+    case distribution
+    case repository
+    case signKey = "sign_key"
+    case release
+
+    /// The top-level folder holding this kind's files.
+    public var folder: String {
+        switch self {
+        case .platform: "platforms"
+        case .distribution: "distributions"
+        case .repository: "repositories"
+        case .signKey: "sign-keys"
+        case .release: "releases"
+        }
+    }
+
+    /// Human name used in messages (`sign key`).
+    public var displayName: String {
+        switch self {
+        case .signKey: "sign key"
+        default: rawValue
+        }
+    }
+
+    /// The kind a file path belongs to: a `*.yml`/`*.yaml` file anywhere under one of the
+    /// kind folders. `nil` for every other file (README.md, files at the root, ...).
+    public init?(path: String) {
+        guard path.hasSuffix(".yml") || path.hasSuffix(".yaml"),
+              let slash = path.firstIndex(of: "/") else { return nil }
+        let folder = path[..<slash]
+        guard let kind = SpecKind.allCases.first(where: { $0.folder == folder }) else { return nil }
+        self = kind
+    }
+}

@@ -1,0 +1,63 @@
+import Yams
+
+extension FileReader {
+    /// Parses one file's single YAML document. Syntax problems are reported at Yams' mark.
+    mutating func document(_ file: SpecFile, kind: SpecKind) -> Node? {
+        let start = SourceLocation(file: path, line: 1, column: 1)
+        guard let text = String(validating: file.contents, as: UTF8.self) else {
+            report(at: start, "file is not valid UTF-8")
+            return nil
+        }
+        do {
+            let parser = try Parser(yaml: text)
+            guard let root = try parser.singleRoot() else {
+                report(at: start, "empty file: expected a \(kind.displayName) mapping")
+                return nil
+            }
+            if case .scalar(let s) = root, ScalarValue(s) == .null {
+                report(at: start, "empty file: expected a \(kind.displayName) mapping")
+                return nil
+            }
+            return root
+        } catch let error as YamlError {
+            report(error, text: text)
+            return nil
+        } catch {
+            report(at: start, "cannot read YAML: \(error)")
+            return nil
+        }
+    }
+
+    private mutating func report(_ error: YamlError, text: String) {
+        func at(_ mark: Mark) -> SourceLocation {
+            SourceLocation(file: path, line: max(mark.line, 1), column: max(mark.column, 1))
+        }
+        func detail(_ context: YamlError.Context?, _ problem: String) -> String {
+            guard let context else { return problem }
+            return "\(problem) (\(context.text) at line \(context.mark.line), column \(context.mark.column))"
+        }
+        switch error {
+        case let .scanner(context, problem, mark, _), let .parser(context, problem, mark, _):
+            report(at: at(mark), "YAML syntax error: " + detail(context, problem))
+        case let .composer(context, problem, mark, _):
+            if problem == "but found another document" {
+                report(at: at(mark), "only one object per file: found a second YAML document")
+            } else {
+                report(at: at(mark), "YAML syntax error: " + detail(context, problem))
+            }
+        case let .duplicatedKeysInMapping(duplicates, context):
+            let keys = duplicates.map { "'\($0)'" }.joined(separator: ", ")
+            report(at: at(context.mark), "duplicate key \(keys) in mapping: each key may appear once")
+        case let .reader(problem, offset, _, _):
+            var line = 1, column = 1
+            if let offset {
+                for c in text.prefix(offset) {
+                    if c == "\n" || c == "\r\n" { line += 1; column = 1 } else { column += 1 }
+                }
+            }
+            report(at: SourceLocation(file: path, line: line, column: column), "YAML syntax error: \(problem)")
+        default:
+            report(at: SourceLocation(file: path, line: 1, column: 1), "cannot read YAML: \(error)")
+        }
+    }
+}
