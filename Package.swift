@@ -37,6 +37,7 @@ let package = Package(
         // The artifact store: Pulp's REST API and a local filesystem default.
         .target(name: "Pulp", dependencies: [
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "Logging", package: "swift-log"),
         ]),
         // Desired (git) vs actual (PostgreSQL + artifact store) -> Plan -> apply.

@@ -22,6 +22,10 @@ public protocol ArtifactStore: Sendable {
     /// remote to match `spec`; idempotent. A remote no longer wanted is removed.
     func ensureRepository(_ spec: StoreRepositorySpec) async throws -> StoreRepository
 
+    /// Ensures many repositories with at most `maxConcurrent` writes in flight; results in the
+    /// order of `specs`. The default runs `ensureRepository` per spec; Pulp reads in bulk first.
+    func ensureRepositories(_ specs: [StoreRepositorySpec], maxConcurrent: Int) async throws -> [StoreRepository]
+
     /// Deletes the repository, its distribution and its remote; absent is fine.
     func deleteRepository(named name: String) async throws
 
@@ -47,8 +51,7 @@ public protocol ArtifactStore: Sendable {
 }
 
 extension ArtifactStore {
-    /// Ensures many repositories with at most `maxConcurrent` writes in flight; results in
-    /// the order of `specs`. The first error cancels the rest and is thrown.
+    /// Default: `ensureRepository` per spec, `maxConcurrent` in flight; the first error is thrown.
     public func ensureRepositories(_ specs: [StoreRepositorySpec], maxConcurrent: Int = 8) async throws -> [StoreRepository] {
         try await boundedMap(specs, maxConcurrent: maxConcurrent) { try await self.ensureRepository($0) }
     }

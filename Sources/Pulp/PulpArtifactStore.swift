@@ -1,0 +1,355 @@
+import AsyncHTTPClient
+import Foundation
+import Logging
+import NIOCore
+import NIOHTTP1
+
+/// The artifact store on a real Pulp 3 (pulpcore + pulp_rpm) through its REST API.
+///
+/// Each Kiln repository is a Pulp repository (`autopublish: true`), a distribution serving
+/// it (same name, `repository` set, so every new version is published and served) and,
+/// when the spec has an upstream URL, a remote of the same name. All carry `pulp_labels`
+/// from the spec, `managed-by: kiln` included.
+public final class PulpArtifactStore: ArtifactStore {
+    public let client: PulpClient
+    public var storeDescription: String { "pulp \(client.baseURL)" }
+    static let labelSelector = "\(StoreRepositorySpec.managedLabelKey)=\(StoreRepositorySpec.managedLabelValue)"
+
+    public init(client: PulpClient) {
+        self.client = client
+    }
+
+    public convenience init(url: String, username: String, password: String, logger: Logger = Logger(label: "kiln.pulp")) {
+        self.init(client: PulpClient(baseURL: url, username: username, password: password, logger: logger))
+    }
+
+    public func shutdown() async throws {
+        try await client.shutdown()
+    }
+
+    // MARK: reading
+
+    public func listManagedRepositories() async throws -> [StoreRepository] {
+        let query = [("pulp_label_select", Self.labelSelector)]
+        return try await withThrowingTaskGroup(of: [StoreRepository].self) { group in
+            for kind in StoreRepositoryKind.allCases {
+                group.addTask {
+                    async let repos = self.client.listAll(PulpRepositoryObject.self, kind.repositories, query: query)
+                    async let dists = self.client.listAll(PulpDistributionObject.self, kind.distributions, query: query)
+                    async let remotes = self.client.listAll(PulpRemoteObject.self, kind.remotes, query: query)
+                    let distByName = Dictionary((try await dists).map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
+                    let remoteByHref = Dictionary((try await remotes).map { ($0.pulp_href, $0) }, uniquingKeysWith: { a, _ in a })
+                    return try await repos.map { repo in
+                        Self.assemble(kind: kind, repo: repo, distribution: distByName[repo.name],
+                                      remote: repo.remote.flatMap { remoteByHref[$0] })
+                    }
+                }
+            }
+            var all: [StoreRepository] = []
+            for try await part in group { all += part }
+            return all.sorted { $0.name < $1.name }
+        }
+    }
+
+    public func repository(named name: String) async throws -> StoreRepository? {
+        for kind in StoreRepositoryKind.allCases {
+            if let s = try await snapshot(name: name, kind: kind), let repo = s.repo {
+                return Self.assemble(kind: kind, repo: repo, distribution: s.distribution, remote: s.remote)
+            }
+        }
+        return nil
+    }
+
+    static func assemble(
+        kind: StoreRepositoryKind, repo: PulpRepositoryObject, distribution: PulpDistributionObject?,
+        remote: PulpRemoteObject?
+    ) -> StoreRepository {
+        StoreRepository(
+            name: repo.name, kind: kind, remoteURL: remote?.url, basePath: distribution?.base_path,
+            labels: repo.pulp_labels ?? [:], href: repo.pulp_href, distributionHref: distribution?.pulp_href,
+            remoteHref: repo.remote, url: distribution?.base_url, latestVersionHref: repo.latest_version_href)
+    }
+
+    /// The repository, distribution and remote named `name` of one kind, each looked up by name.
+    struct Snapshot: Sendable {
+        var repo: PulpRepositoryObject?
+        var distribution: PulpDistributionObject?
+        var remote: PulpRemoteObject?
+    }
+
+    func snapshot(name: String, kind: StoreRepositoryKind) async throws -> Snapshot? {
+        let q = [("name", name)]
+        async let r = client.listAll(PulpRepositoryObject.self, kind.repositories, query: q, pageSize: 1)
+        async let d = client.listAll(PulpDistributionObject.self, kind.distributions, query: q, pageSize: 1)
+        async let m = client.listAll(PulpRemoteObject.self, kind.remotes, query: q, pageSize: 1)
+        let s = Snapshot(repo: try await r.first, distribution: try await d.first, remote: try await m.first)
+        return s.repo == nil && s.distribution == nil && s.remote == nil ? nil : s
+    }
+
+    func requireRepo(_ name: String) async throws -> (StoreRepositoryKind, PulpRepositoryObject) {
+        for kind in StoreRepositoryKind.allCases {
+            if let repo = try await client.listAll(PulpRepositoryObject.self, kind.repositories, query: [("name", name)], pageSize: 1).first {
+                return (kind, repo)
+            }
+        }
+        throw ArtifactStoreError.repositoryNotFound(name)
+    }
+
+    // MARK: repositories
+
+    public func ensureRepository(_ spec: StoreRepositorySpec) async throws -> StoreRepository {
+        let existing = try await snapshot(name: spec.name, kind: spec.kind) ?? Snapshot()
+        if existing.repo == nil {
+            // A repository of the other kind with this name cannot be replaced silently.
+            let other: StoreRepositoryKind = spec.kind == .rpm ? .file : .rpm
+            if try await client.listAll(PulpRepositoryObject.self, other.repositories, query: [("name", spec.name)], pageSize: 1).first != nil {
+                throw ArtifactStoreError.kindMismatch(repository: spec.name, existing: other, wanted: spec.kind)
+            }
+        }
+        return try await converge(spec, existing)
+    }
+
+    /// Ensures many repositories: one bulk read of Kiln's objects, then only the writes that
+    /// differ, `maxConcurrent` in flight. Names not yet managed are looked up one by one.
+    public func ensureRepositories(_ specs: [StoreRepositorySpec], maxConcurrent: Int = 8) async throws -> [StoreRepository] {
+        let managed = Dictionary(try await listManagedRepositories().map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
+        return try await boundedMap(specs, maxConcurrent: maxConcurrent) { spec in
+            if let have = managed[spec.name], have.kind == spec.kind, have.matches(spec) { return have }
+            return try await self.ensureRepository(spec)
+        }
+    }
+
+    func converge(_ spec: StoreRepositorySpec, _ existing: Snapshot) async throws -> StoreRepository {
+        let kind = spec.kind
+        // 1. remote
+        var remote = existing.remote
+        if let want = spec.remoteURL {
+            if let have = remote {
+                if have.url != want || (have.pulp_labels ?? [:]) != spec.labels {
+                    try await client.write(.PATCH, have.pulp_href, body: RemoteBody(name: spec.name, url: want, pulp_labels: spec.labels))
+                    remote?.url = want
+                    remote?.pulp_labels = spec.labels
+                }
+            } else {
+                let href = try await client.write(.POST, kind.remotes, body: RemoteBody(name: spec.name, url: want, pulp_labels: spec.labels))
+                guard let h = href.first else { throw decodingError(kind.remotes, "no href for new remote") }
+                remote = PulpRemoteObject(pulp_href: h, name: spec.name, url: want, pulp_labels: spec.labels)
+            }
+        }
+        let wantRemoteHref = spec.remoteURL == nil ? nil : remote?.pulp_href
+
+        // 2. repository
+        var repo = existing.repo
+        var created = false
+        if let have = repo {
+            if (have.pulp_labels ?? [:]) != spec.labels || have.remote != wantRemoteHref {
+                try await client.write(.PATCH, have.pulp_href, body: RepositoryBody(name: spec.name, pulp_labels: spec.labels, remote: wantRemoteHref, autopublish: true))
+                repo?.pulp_labels = spec.labels
+                repo?.remote = wantRemoteHref
+            }
+        } else {
+            let href = try await client.write(.POST, kind.repositories, body: RepositoryBody(name: spec.name, pulp_labels: spec.labels, remote: wantRemoteHref, autopublish: true))
+            guard let h = href.first else { throw decodingError(kind.repositories, "no href for new repository") }
+            repo = PulpRepositoryObject(pulp_href: h, name: spec.name, pulp_labels: spec.labels, latest_version_href: h + "versions/0/", remote: wantRemoteHref)
+            created = true
+        }
+        guard let repo else { throw decodingError(kind.repositories, "repository vanished") }
+
+        // 3. a remote no longer wanted goes after the repository stopped pointing at it
+        if spec.remoteURL == nil, let old = remote {
+            try await deleteIgnoringAbsent(old.pulp_href)
+            remote = nil
+        }
+
+        // 4. an empty repository serves valid (empty) metadata at once: publish version 0
+        if created && spec.remoteURL == nil {
+            try await client.write(.POST, kind.publications, body: PublicationBody(repository: repo.pulp_href))
+        }
+
+        // 5. distribution
+        var dist = existing.distribution
+        let distBody = DistributionBody(name: spec.name, base_path: spec.basePath, repository: repo.pulp_href, pulp_labels: spec.labels)
+        if let have = dist {
+            if have.base_path != spec.basePath || have.repository != repo.pulp_href || (have.pulp_labels ?? [:]) != spec.labels {
+                try await client.write(.PATCH, have.pulp_href, body: distBody)
+                dist = try await client.json(PulpDistributionObject.self, .GET, have.pulp_href)
+            }
+        } else {
+            let href = try await client.write(.POST, kind.distributions, body: distBody)
+            guard let h = href.first(where: { $0.contains("/distributions/") }) else { throw decodingError(kind.distributions, "no href for new distribution") }
+            dist = PulpDistributionObject(pulp_href: h, name: spec.name, base_path: spec.basePath,
+                                          base_url: nil,
+                                          repository: repo.pulp_href, pulp_labels: spec.labels)
+        }
+        if dist?.base_url == nil, let d = dist {
+            dist = try await client.json(PulpDistributionObject.self, .GET, d.pulp_href)
+        }
+        return Self.assemble(kind: kind, repo: repo, distribution: dist, remote: remote)
+    }
+
+    public func deleteRepository(named name: String) async throws {
+        for kind in StoreRepositoryKind.allCases {
+            guard let s = try await snapshot(name: name, kind: kind) else { continue }
+            if let d = s.distribution { try await deleteIgnoringAbsent(d.pulp_href) }
+            if let r = s.repo { try await deleteIgnoringAbsent(r.pulp_href) }
+            if let m = s.remote { try await deleteIgnoringAbsent(m.pulp_href) }
+        }
+    }
+
+    func deleteIgnoringAbsent(_ href: String) async throws {
+        let response = try await client.send(.DELETE, href, allow: [404])
+        if response.status == 404 { return }
+        _ = try await client.settle(response, method: .DELETE, href: href)
+    }
+
+    func decodingError(_ href: String, _ message: String) -> PulpError {
+        PulpError(kind: .decoding, method: "POST", url: client.url(href), body: message)
+    }
+
+    // MARK: content
+
+    public func uploadArtifact(file: URL) async throws -> UploadedArtifact {
+        let data: Data
+        do { data = try Data(contentsOf: file, options: .mappedIfSafe) } catch {
+            throw ArtifactStoreError.artifactNotFound(file.path)
+        }
+        let sha = SHA256Hex.digest(data)
+        if let have = try await artifact(sha256: sha) { return have }
+        let boundary = "kiln-\(UUID().uuidString)"
+        var body = ByteBuffer()
+        body.writeString("--\(boundary)\r\nContent-Disposition: form-data; name=\"sha256\"\r\n\r\n\(sha)\r\n")
+        body.writeString("--\(boundary)\r\nContent-Disposition: form-data; name=\"file\"; filename=\"\(file.lastPathComponent.replacingOccurrences(of: "\"", with: "_"))\"\r\nContent-Type: application/octet-stream\r\n\r\n")
+        body.writeBytes(data)
+        body.writeString("\r\n--\(boundary)--\r\n")
+        let response = try await client.send(.POST, "/pulp/api/v3/artifacts/", body: body,
+                                             contentType: "multipart/form-data; boundary=\(boundary)",
+                                             timeout: .minutes(10), allow: [400])
+        if response.status == 400 {
+            // Uploaded concurrently by someone else: "Artifact with sha256 checksum ... already exists."
+            if let have = try await artifact(sha256: sha) { return have }
+            throw PulpError(kind: .http, status: 400, method: "POST", url: client.url("/pulp/api/v3/artifacts/"), body: response.text)
+        }
+        let a = try client.decode(PulpArtifactObject.self, response, method: .POST, href: "/pulp/api/v3/artifacts/")
+        return UploadedArtifact(href: a.pulp_href, sha256: a.sha256 ?? sha, size: a.size ?? data.count)
+    }
+
+    func artifact(sha256: String) async throws -> UploadedArtifact? {
+        let found = try await client.listAll(PulpArtifactObject.self, "/pulp/api/v3/artifacts/", query: [("sha256", sha256)], pageSize: 1)
+        return found.first.map { UploadedArtifact(href: $0.pulp_href, sha256: $0.sha256 ?? sha256, size: $0.size ?? 0) }
+    }
+
+    public func importPackages(_ items: [ImportItem], into repository: String) async throws -> [ImportedPackage] {
+        let (kind, repo) = try await requireRepo(repository)
+        // Verify every artifact before anything is created.
+        try await boundedMap(items, maxConcurrent: 8) { item in
+            let response = try await self.client.send(.GET, item.artifactHref, allow: [404])
+            if response.status == 404 { throw ArtifactStoreError.artifactNotFound(item.artifactHref) }
+            let a = try self.client.decode(PulpArtifactObject.self, response, method: .GET, href: item.artifactHref)
+            let actual = (a.sha256 ?? "").lowercased()
+            guard actual == item.sha256.lowercased() else {
+                throw ArtifactStoreError.checksumMismatch(href: item.artifactHref, expected: item.sha256, actual: actual)
+            }
+        }
+        let contents = try await boundedMap(items, maxConcurrent: 4) { item in
+            try await self.createContent(item, kind: kind)
+        }
+        try await modify(repo.pulp_href, add: contents.map(\.href), remove: [])
+        return contents
+    }
+
+    func createContent(_ item: ImportItem, kind: StoreRepositoryKind) async throws -> StoreContent {
+        let created = try await client.write(.POST, kind.content, body: ContentBody(artifact: item.artifactHref, relative_path: item.fileName))
+        guard let href = created.first(where: { $0.contains("/content/") }) else {
+            throw decodingError(kind.content, "no content href for \(item.fileName)")
+        }
+        let content = try await fetchContent(href, kind: kind)
+        guard content.sha256.lowercased() == item.sha256.lowercased() else {
+            throw ArtifactStoreError.checksumMismatch(href: href, expected: item.sha256, actual: content.sha256)
+        }
+        return content
+    }
+
+    func fetchContent(_ href: String, kind: StoreRepositoryKind) async throws -> StoreContent {
+        switch kind {
+        case .rpm: return Self.content(try await client.json(PulpPackageObject.self, .GET, href))
+        case .file: return Self.content(try await client.json(PulpFileObject.self, .GET, href))
+        }
+    }
+
+    static func content(_ p: PulpPackageObject) -> StoreContent {
+        StoreContent(href: p.pulp_href, fileName: (p.location_href as NSString).lastPathComponent,
+                     sha256: p.sha256 ?? p.pkgId ?? "", name: p.name, epoch: p.epoch, version: p.version,
+                     release: p.release, arch: p.arch)
+    }
+
+    static func content(_ f: PulpFileObject) -> StoreContent {
+        StoreContent(href: f.pulp_href, fileName: f.relative_path, sha256: f.sha256 ?? f.digest ?? "")
+    }
+
+    public func modifyContent(of repository: String, add: [String], remove: [String]) async throws {
+        let (_, repo) = try await requireRepo(repository)
+        try await modify(repo.pulp_href, add: add, remove: remove)
+    }
+
+    func modify(_ repoHref: String, add: [String], remove: [String]) async throws {
+        guard !add.isEmpty || !remove.isEmpty else { return }
+        try await client.write(.POST, repoHref + "modify/", body: ModifyBody(add_content_units: add, remove_content_units: remove))
+    }
+
+    public func listContent(of repository: String) async throws -> [StoreContent] {
+        let (kind, repo) = try await requireRepo(repository)
+        guard let version = repo.latest_version_href else { return [] }
+        let q = [("repository_version", version)]
+        switch kind {
+        case .rpm:
+            let fields = "pulp_href,name,epoch,version,release,arch,sha256,pkgId,location_href"
+            return try await client.listAll(PulpPackageObject.self, kind.content, query: q + [("fields", fields)]).map(Self.content)
+        case .file:
+            return try await client.listAll(PulpFileObject.self, kind.content, query: q).map(Self.content)
+        }
+    }
+}
+
+// MARK: request bodies
+
+struct RemoteBody: Encodable {
+    var name: String
+    var url: String
+    var pulp_labels: [String: String]
+}
+
+struct RepositoryBody: Encodable {
+    var name: String
+    var pulp_labels: [String: String]
+    var remote: String?
+    var autopublish: Bool
+    func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(name, forKey: .name)
+        try c.encode(pulp_labels, forKey: .pulp_labels)
+        try c.encode(remote, forKey: .remote)   // explicit null detaches a remote
+        try c.encode(autopublish, forKey: .autopublish)
+    }
+    enum CodingKeys: String, CodingKey { case name, pulp_labels, remote, autopublish }
+}
+
+struct DistributionBody: Encodable {
+    var name: String
+    var base_path: String
+    var repository: String
+    var pulp_labels: [String: String]
+}
+
+struct PublicationBody: Encodable {
+    var repository: String
+}
+
+struct ContentBody: Encodable {
+    var artifact: String
+    var relative_path: String
+}
+
+struct ModifyBody: Encodable {
+    var add_content_units: [String]
+    var remove_content_units: [String]
+}

@@ -1,0 +1,211 @@
+import AsyncHTTPClient
+import Foundation
+import Logging
+import NIOCore
+import NIOHTTP1
+
+/// A thin JSON client for Pulp's REST API: one shared keep-alive `HTTPClient`, basic auth,
+/// timeouts, task polling and paged listing. `PulpArtifactStore` builds on it.
+public final class PulpClient: Sendable {
+    /// Root URL without trailing slash, e.g. `http://127.0.0.1:24817`.
+    public let baseURL: String
+    let authorization: String
+    let http: HTTPClient
+    let requestTimeout: TimeAmount
+    /// How long a task may run before `waitForTask` gives up.
+    public let taskTimeout: Duration
+    let logger: Logger
+
+    /// - Parameter baseURL: Pulp's API origin; a trailing `/` or `/pulp/api/v3` is accepted.
+    public init(
+        baseURL: String, username: String, password: String,
+        requestTimeout: Duration = .seconds(60), taskTimeout: Duration = .seconds(600),
+        maxConnections: Int = 16, logger: Logger = Logger(label: "kiln.pulp")
+    ) {
+        var base = baseURL
+        while base.hasSuffix("/") { base.removeLast() }
+        if base.hasSuffix("/pulp/api/v3") { base.removeLast("/pulp/api/v3".count) }
+        self.baseURL = base
+        self.authorization = "Basic " + Data("\(username):\(password)".utf8).base64EncodedString()
+        var config = HTTPClient.Configuration(
+            timeout: .init(connect: .seconds(10), read: .seconds(Int64(requestTimeout.components.seconds))),
+            connectionPool: .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: maxConnections)
+        )
+        config.httpVersion = .http1Only
+        self.http = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: config)
+        self.requestTimeout = .seconds(Int64(requestTimeout.components.seconds))
+        self.taskTimeout = taskTimeout
+        self.logger = logger
+    }
+
+    /// Closes the connection pool.
+    public func shutdown() async throws {
+        try await http.shutdown()
+    }
+
+    /// A response whose status was 2xx.
+    public struct Response: Sendable {
+        public var status: Int
+        public var body: ByteBuffer
+        public var data: Data { Data(body.readableBytesView) }
+        public var text: String { String(buffer: body) }
+    }
+
+    /// Full URL for an href (`/pulp/api/v3/...`), a path, or an absolute URL (as `next` links are).
+    public func url(_ hrefOrURL: String, query: [(String, String)] = []) -> String {
+        var s = hrefOrURL.hasPrefix("http://") || hrefOrURL.hasPrefix("https://") ? hrefOrURL : baseURL + hrefOrURL
+        if !query.isEmpty {
+            var c = URLComponents()
+            c.queryItems = query.map { URLQueryItem(name: $0.0, value: $0.1) }
+            // URLComponents leaves '=' and '+' alone inside values; Pulp needs them encoded.
+            let q = (c.percentEncodedQuery ?? "")
+                .replacingOccurrences(of: "+", with: "%2B")
+            let encoded = q.split(separator: "&").map { pair -> String in
+                guard let eq = pair.firstIndex(of: "=") else { return String(pair) }
+                let key = pair[..<eq], value = pair[pair.index(after: eq)...]
+                return key + "=" + value.replacingOccurrences(of: "=", with: "%3D")
+            }.joined(separator: "&")
+            s += (s.contains("?") ? "&" : "?") + encoded
+        }
+        return s
+    }
+
+    /// Sends a request; non-2xx answers throw `PulpError` with status, URL and body.
+    @discardableResult
+    public func send(
+        _ method: HTTPMethod, _ href: String, query: [(String, String)] = [], json: Data? = nil,
+        body: ByteBuffer? = nil, contentType: String? = nil, timeout: TimeAmount? = nil,
+        allow: Set<Int> = []
+    ) async throws -> Response {
+        let target = url(href, query: query)
+        var request = HTTPClientRequest(url: target)
+        request.method = method
+        request.headers.add(name: "Authorization", value: authorization)
+        request.headers.add(name: "Accept", value: "application/json")
+        if let json {
+            request.headers.add(name: "Content-Type", value: "application/json")
+            request.body = .bytes(ByteBuffer(bytes: json))
+        } else if let body {
+            request.headers.add(name: "Content-Type", value: contentType ?? "application/octet-stream")
+            request.body = .bytes(body)
+        }
+        let response: HTTPClientResponse
+        let buffer: ByteBuffer
+        do {
+            response = try await http.execute(request, timeout: timeout ?? requestTimeout, logger: nil)
+            buffer = try await response.body.collect(upTo: 256 * 1024 * 1024)
+        } catch let error as HTTPClientError where error == .deadlineExceeded || error == .readTimeout {
+            throw PulpError(kind: .timeout, method: method.rawValue, url: target, body: "\(error)")
+        } catch {
+            throw PulpError(kind: .transport, method: method.rawValue, url: target, body: "\(error)")
+        }
+        let status = Int(response.status.code)
+        guard (200..<300).contains(status) || allow.contains(status) else {
+            throw PulpError(kind: .http, status: status, method: method.rawValue, url: target, body: String(buffer: buffer))
+        }
+        return Response(status: status, body: buffer)
+    }
+
+    /// Sends a JSON request and decodes the answer.
+    public func json<T: Decodable>(
+        _ type: T.Type, _ method: HTTPMethod, _ href: String, query: [(String, String)] = [],
+        body: (any Encodable)? = nil
+    ) async throws -> T {
+        let data = try body.map { try Self.encoder.encode($0) }
+        let response = try await send(method, href, query: query, json: data)
+        return try decode(type, response, method: method, href: href)
+    }
+
+    func decode<T: Decodable>(_ type: T.Type, _ response: Response, method: HTTPMethod, href: String) throws -> T {
+        do {
+            return try Self.decoder.decode(type, from: response.data)
+        } catch {
+            throw PulpError(kind: .decoding, status: response.status, method: method.rawValue, url: url(href),
+                            body: "\(error): \(response.text.prefix(500))")
+        }
+    }
+
+    /// Sends a write; when Pulp answers 202 with a task, waits for it and returns its
+    /// `created_resources`; a synchronous answer returns `[pulp_href]` of the object (if any).
+    @discardableResult
+    public func write(_ method: HTTPMethod, _ href: String, body: (any Encodable)? = nil) async throws -> [String] {
+        let data = try body.map { try Self.encoder.encode($0) }
+        let response = try await send(method, href, json: data)
+        return try await settle(response, method: method, href: href)
+    }
+
+    func settle(_ response: Response, method: HTTPMethod, href: String) async throws -> [String] {
+        if response.status == 204 || response.body.readableBytes == 0 { return [] }
+        let ref = try decode(HrefOrTask.self, response, method: method, href: href)
+        if let task = ref.task { return try await waitForTask(task) }
+        return ref.pulp_href.map { [$0] } ?? []
+    }
+
+    /// Polls `tasks/{id}/` until it is completed (returns `created_resources`), failed or
+    /// canceled (throws `PulpError.taskFailed` with Pulp's message) or `taskTimeout` passes.
+    public func waitForTask(_ taskHref: String) async throws -> [String] {
+        let clock = ContinuousClock()
+        let deadline = clock.now + taskTimeout
+        var delay = Duration.milliseconds(15)
+        while true {
+            let task: PulpTask = try await json(PulpTask.self, .GET, taskHref)
+            switch task.state {
+            case "completed":
+                return task.created_resources ?? []
+            case "failed", "canceled", "canceling":
+                let message = task.error?.description ?? task.state
+                throw PulpError(kind: .taskFailed, method: "GET", url: url(taskHref), body: "\(task.name ?? "task") \(task.state): \(message)")
+            default:
+                if clock.now > deadline {
+                    throw PulpError(kind: .timeout, method: "GET", url: url(taskHref), body: "task still \(task.state) after \(taskTimeout)")
+                }
+                try await Task.sleep(for: delay)
+                delay = min(delay * 2, .milliseconds(500))
+            }
+        }
+    }
+
+    /// Every object of a list endpoint, following `next` (pages of `pageSize`).
+    public func listAll<T: Decodable & Sendable>(
+        _ type: T.Type, _ href: String, query: [(String, String)] = [], pageSize: Int = 1000
+    ) async throws -> [T] {
+        var results: [T] = []
+        var next: String? = url(href, query: query + [("limit", String(pageSize))])
+        while let page = next {
+            let p: PulpPage<T> = try await json(PulpPage<T>.self, .GET, page)
+            results += p.results
+            next = p.next
+        }
+        return results
+    }
+
+    static let encoder: JSONEncoder = {
+        let e = JSONEncoder()
+        e.outputFormatting = .sortedKeys
+        return e
+    }()
+    static let decoder = JSONDecoder()
+}
+
+/// One page of a Pulp list endpoint.
+public struct PulpPage<T: Decodable & Sendable>: Decodable, Sendable {
+    public var count: Int
+    public var next: String?
+    public var results: [T]
+}
+
+struct HrefOrTask: Decodable {
+    var task: String?
+    var pulp_href: String?
+}
+
+struct PulpTask: Decodable {
+    struct TaskError: Decodable {
+        var description: String?
+        var traceback: String?
+    }
+    var state: String
+    var name: String?
+    var error: TaskError?
+    var created_resources: [String]?
+}

@@ -1,0 +1,70 @@
+import Foundation
+
+/// The identity fields of an RPM file, read from its header (lead, signature, main header).
+public struct RPMHeader: Sendable, Hashable {
+    public var name: String
+    public var epoch: String
+    public var version: String
+    public var release: String
+    /// `src` for source packages, as Pulp and createrepo report them.
+    public var arch: String
+
+    /// Parses the header of an RPM file's bytes; throws `ArtifactStoreError.invalidPackage`.
+    public init(data: Data) throws {
+        let bytes = [UInt8](data.prefix(4 * 1024 * 1024))
+        guard bytes.count > 96, bytes[0] == 0xED, bytes[1] == 0xAB, bytes[2] == 0xEE, bytes[3] == 0xDB else {
+            throw ArtifactStoreError.invalidPackage("not an RPM file (bad lead)")
+        }
+        let (_, sigEnd) = try Self.header(bytes, at: 96)
+        let mainStart = (sigEnd + 7) & ~7
+        let (tags, _) = try Self.header(bytes, at: mainStart)
+        guard let name = tags.string(1000), let version = tags.string(1001), let release = tags.string(1002) else {
+            throw ArtifactStoreError.invalidPackage("RPM header lacks name, version or release")
+        }
+        self.name = name
+        self.version = version
+        self.release = release
+        self.epoch = tags.int32(1003).map(String.init) ?? "0"
+        let isSource = tags.entries[1044] == nil   // SOURCERPM is absent only in source packages
+        self.arch = isSource ? "src" : (tags.string(1022) ?? "noarch")
+    }
+
+    struct Tags {
+        var entries: [UInt32: (type: UInt32, offset: Int, count: Int)]
+        var store: ArraySlice<UInt8>
+        func string(_ tag: UInt32) -> String? {
+            guard let e = entries[tag], e.type == 6 || e.type == 8 || e.type == 9 else { return nil }
+            let start = store.startIndex + e.offset
+            guard start < store.endIndex, let end = store[start...].firstIndex(of: 0) else { return nil }
+            return String(decoding: store[start..<end], as: UTF8.self)
+        }
+        func int32(_ tag: UInt32) -> Int32? {
+            guard let e = entries[tag], e.type == 4 else { return nil }
+            let start = store.startIndex + e.offset
+            guard start + 4 <= store.endIndex else { return nil }
+            return Int32(bitPattern: RPMHeader.be32(store, start))
+        }
+    }
+
+    static func be32<C: RandomAccessCollection>(_ b: C, _ i: C.Index) -> UInt32 where C.Element == UInt8, C.Index == Int {
+        UInt32(b[i]) << 24 | UInt32(b[i + 1]) << 16 | UInt32(b[i + 2]) << 8 | UInt32(b[i + 3])
+    }
+
+    /// Parses one header structure at `start`; returns its tags and the offset just past it.
+    static func header(_ b: [UInt8], at start: Int) throws -> (Tags, Int) {
+        guard start + 16 <= b.count, b[start] == 0x8E, b[start + 1] == 0xAD, b[start + 2] == 0xE8 else {
+            throw ArtifactStoreError.invalidPackage("bad RPM header magic at offset \(start)")
+        }
+        let count = Int(be32(b, start + 8)), size = Int(be32(b, start + 12))
+        let indexStart = start + 16, storeStart = indexStart + 16 * count, end = storeStart + size
+        guard count < 100_000, end <= b.count else {
+            throw ArtifactStoreError.invalidPackage("truncated RPM header")
+        }
+        var entries: [UInt32: (type: UInt32, offset: Int, count: Int)] = [:]
+        for i in 0..<count {
+            let p = indexStart + 16 * i
+            entries[be32(b, p)] = (be32(b, p + 4), Int(be32(b, p + 8)), Int(be32(b, p + 12)))
+        }
+        return (Tags(entries: entries, store: b[storeStart..<end]), end)
+    }
+}
