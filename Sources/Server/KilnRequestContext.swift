@@ -1,0 +1,31 @@
+import Hummingbird
+
+/// The request context of every Kiln route: Hummingbird's core storage plus the caller's identity.
+///
+///     router.get("/x") { request, context in
+///         let who = try context.requireScope(.user)
+///     }
+public struct KilnRequestContext: RequestContext {
+    public var coreContext: CoreRequestContextStorage
+    /// Set by `AuthMiddleware` when the request carried a valid bearer token.
+    public var identity: Identity?
+
+    public init(source: ApplicationRequestContextSource) {
+        self.coreContext = .init(source: source)
+        self.identity = nil
+    }
+
+    /// The caller's identity when it holds one of `scopes` (an admin token passes every check).
+    /// Throws 401 without a token and 403 with a token of another scope.
+    @discardableResult
+    public func requireScope(_ scopes: AuthScope...) throws -> Identity {
+        guard let identity else {
+            throw APIError(.unauthorized, "Not authenticated: send Authorization: Bearer <token>")
+        }
+        if identity.scope == .admin || scopes.contains(identity.scope) {
+            return identity
+        }
+        let wanted = scopes.map(\.rawValue).joined(separator: " or ")
+        throw APIError(.forbidden, "This endpoint needs a \(wanted) token, not a \(identity.scope.rawValue) token")
+    }
+}

@@ -1,0 +1,43 @@
+import Hummingbird
+import Logging
+import NIOCore
+import ServiceLifecycle
+
+/// Builds Kiln's Hummingbird application: the JSON error middleware, bearer-token auth and the
+/// routes of every ALBS router under `/api/v1`.
+///
+///     let app = KilnServer.makeApplication(dependencies, host: "127.0.0.1", port: 8080)
+///     try await app.runService()
+public enum KilnServer {
+    /// The router with every Kiln route registered.
+    public static func makeRouter(_ dependencies: ServerDependencies) -> Router<KilnRequestContext> {
+        let router = Router(context: KilnRequestContext.self)
+        router.add(middleware: JSONErrorMiddleware<KilnRequestContext>())
+        router.add(middleware: AuthMiddleware(authority: dependencies.tokens))
+        router.get("/health") { _, _ in ["status": "ok"] }
+        let api = router.group("api/v1")
+        addBuildRoutes(to: api.group("builds"), dependencies: dependencies)
+        addBuildNodeRoutes(to: api.group("build_node"), dependencies: dependencies)
+        // Platforms, distributions, repositories, sign keys, reconcile runs, webhooks (Reconciler side).
+        addDesiredStateRoutes(to: api, dependencies: dependencies)
+        return router
+    }
+
+    /// The application serving `makeRouter(dependencies)` on `host:port` (port 0: any free port,
+    /// reported through `onServerRunning`). `services` run beside the server in its ServiceGroup.
+    public static func makeApplication(
+        _ dependencies: ServerDependencies,
+        host: String = "127.0.0.1",
+        port: Int = 8080,
+        services: [any Service] = [],
+        onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }
+    ) -> some ApplicationProtocol {
+        Application(
+            router: makeRouter(dependencies),
+            configuration: .init(address: .hostname(host, port: port), serverName: "kiln"),
+            services: services,
+            onServerRunning: onServerRunning,
+            logger: dependencies.logger
+        )
+    }
+}

@@ -1,0 +1,34 @@
+import Logging
+import PostgresNIO
+import Pulp
+
+/// Everything the HTTP server needs, built once by `kiln serve` (or a test) and passed to
+/// `KilnServer.makeApplication`. Route files read what they need from it.
+public struct ServerDependencies: Sendable {
+    /// The PostgreSQL pool; its `run()` must already be running in a task group.
+    public var database: PostgresClient
+    /// Where build artifacts live: Pulp or the local filesystem store.
+    public var artifactStore: any ArtifactStore
+    /// Signs and verifies bearer tokens.
+    public var tokens: TokenAuthority
+    public var settings: ServerSettings
+    public var logger: Logger
+    /// Where the reconcile loop reads desired state from (nil: no loop, `kiln serve` without `--repo`).
+    public var desiredStateSource: DesiredStateSource?
+
+    public init(
+        database: PostgresClient,
+        artifactStore: any ArtifactStore,
+        tokens: TokenAuthority,
+        settings: ServerSettings = ServerSettings(),
+        logger: Logger = Logger(label: "kiln.server"),
+        desiredStateSource: DesiredStateSource? = nil
+    ) {
+        self.database = database
+        self.artifactStore = artifactStore
+        self.tokens = tokens
+        self.settings = settings
+        self.logger = logger
+        self.desiredStateSource = desiredStateSource
+    }
+}
