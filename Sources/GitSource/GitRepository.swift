@@ -40,9 +40,13 @@ public struct GitRepository: Sendable, Hashable {
     /// Looks `ref` up as a commit and hands it to `body`; frees it afterwards.
     static func resolveCommit<T>(_ repo: OpaquePointer, _ ref: String, _ body: (OpaquePointer) throws -> T) throws -> T {
         let spec = ref.trimmingCharacters(in: .whitespaces)
-        if git_repository_is_empty(repo) == 1
-            || (spec == "HEAD" && git_repository_head_unborn(repo) == 1) {
-            throw GitError(.noCommits, "repository has no commits yet")
+        if git_repository_head_unborn(repo) == 1 {
+            if !hasReferences(repo) {
+                throw GitError(.noCommits, "repository has no commits yet")
+            }
+            if spec == "HEAD" {
+                throw GitError(.noCommits, "HEAD names a branch that has no commits yet")
+            }
         }
         guard !spec.isEmpty, !spec.hasPrefix("-") else {
             throw GitError(.unknownRef, "unknown ref '\(ref)'")
@@ -63,6 +67,17 @@ public struct GitRepository: Sendable, Hashable {
         }
         defer { git_object_free(peeled) }
         return try body(peeled)
+    }
+
+    /// Whether the repository holds any reference (an unborn HEAD alone does not count).
+    private static func hasReferences(_ repo: OpaquePointer) -> Bool {
+        var iterator: OpaquePointer?
+        guard git_reference_iterator_new(&iterator, repo) >= 0, let iterator else { return true }
+        defer { git_reference_iterator_free(iterator) }
+        var reference: OpaquePointer?
+        let code = git_reference_next(&reference, iterator)
+        if let reference { git_reference_free(reference) }
+        return code != GIT_ITEROVER.rawValue
     }
 
     /// The tree of `ref`'s commit at `prefix` (the whole tree when `prefix` is empty), or nil

@@ -69,6 +69,16 @@ final class GitRepositoryTests: XCTestCase {
         XCTAssertThrowsError(try git.files(at: "HEAD")) { error in
             XCTAssertEqual((error as? GitError)?.kind, .noCommits)
         }
+
+        // An orphan branch checked out: HEAD has no commits, other branches still resolve.
+        try repo.write("p.yml", "v: 1\n")
+        let sha = try repo.commit()
+        try repo.git(["checkout", "--quiet", "--orphan", "fresh"])
+        XCTAssertThrowsError(try git.resolve()) { error in
+            XCTAssertEqual((error as? GitError)?.kind, .noCommits)
+            XCTAssertEqual("\(error)", "HEAD names a branch that has no commits yet")
+        }
+        XCTAssertEqual(try git.resolve("main"), sha)
     }
 
     func testUnknownRefIsAClearError() throws {
