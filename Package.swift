@@ -45,6 +45,7 @@ let package = Package(
             "Spec", "GitSource", "Store", "Pulp",
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "Logging", package: "swift-log"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
         // HTTP API, auth, and the build/sign/test/release workflow.
         .target(name: "Server", dependencies: [

@@ -1,0 +1,150 @@
+import Foundation
+import Logging
+import Pulp
+import Spec
+
+/// Plans and applies desired state against a `StateDatabase` and an `ArtifactStore`.
+///
+///     let engine = ReconcileEngine(database: PostgresStateDatabase(client: client), store: store)
+///     let result = try await engine.reconcile(desired: state, commitSHA: sha, trigger: "cli")
+///
+/// Apply order: store creates/updates first (idempotent, 8 in flight), then every database
+/// change in one transaction, then store deletions after the commit. A failure before the
+/// commit leaves no database row written; the run is recorded as failed with the cause and
+/// the next apply converges.
+public struct ReconcileEngine: Sendable {
+    public let database: any StateDatabase
+    /// nil: the store side is left out of plans.
+    public let store: (any ArtifactStore)?
+    public let logger: Logger
+    /// Store writes in flight at once.
+    public var maxConcurrentStoreWrites = 8
+
+    public init(database: any StateDatabase, store: (any ArtifactStore)?,
+                logger: Logger = Logger(label: "kiln.reconciler")) {
+        self.database = database
+        self.store = store
+        self.logger = logger
+    }
+
+    /// The actual state: database rows plus (when a store is configured) Kiln's store repositories,
+    /// read in bulk.
+    public func readActualState() async throws -> ActualState {
+        var actual = try await database.readActualState()
+        if let store {
+            actual.storeRepositories = try await store.listManagedRepositories().map(ActualStoreRepository.init)
+        }
+        return actual
+    }
+
+    /// A plan, with no side effects.
+    public func plan(desired: DesiredState, commitSHA: String) async throws -> Plan {
+        Planner.plan(desired: desired, actual: try await readActualState(), commitSHA: commitSHA)
+    }
+
+    /// Plans and applies in one go under the reconcile lock (auto-approve).
+    public func reconcile(desired: DesiredState, commitSHA: String, trigger: String) async throws -> ReconcileResult {
+        try await locked(trigger: trigger, commitSHA: commitSHA) { runID, clock in
+            let plan: Plan
+            do {
+                plan = Planner.plan(desired: desired, actual: try await readActualState(), commitSHA: commitSHA)
+            } catch {
+                return try await finish(runID, commitSHA, nil, .failed, ["reading actual state: \(error)"], clock)
+            }
+            return try await execute(plan, runID: runID, clock: clock)
+        }
+    }
+
+    /// Applies a saved plan exactly, after checking under the lock that the state it was
+    /// computed from has not moved (else `.failed` with `ApplyError.stalePlan`, nothing changed).
+    public func apply(savedPlan plan: Plan, trigger: String) async throws -> ReconcileResult {
+        try await locked(trigger: trigger, commitSHA: plan.commitSHA) { runID, clock in
+            let current: String
+            do {
+                current = try await readActualState().fingerprint
+            } catch {
+                return try await finish(runID, plan.commitSHA, plan, .failed, ["reading actual state: \(error)"], clock)
+            }
+            guard current == plan.fingerprint else {
+                let stale = ApplyError.stalePlan(planned: plan.fingerprint, current: current)
+                return try await finish(runID, plan.commitSHA, plan, .failed, [stale.description], clock)
+            }
+            return try await execute(plan, runID: runID, clock: clock)
+        }
+    }
+
+    // MARK: - Internals
+
+    private func locked(trigger: String, commitSHA: String,
+                        _ body: (Int64, ContinuousClock.Instant) async throws -> ReconcileResult) async throws -> ReconcileResult {
+        let outcome = try await database.withReconcileLock { () -> ReconcileResult in
+            let clock = ContinuousClock.now
+            let runID = try await database.startRun(trigger: trigger, commitSHA: commitSHA)
+            return try await body(runID, clock)
+        }
+        if let outcome { return outcome }
+        let reason = "skipped: another reconcile is running"
+        logger.info("\(reason)")
+        let id = try await database.recordSkipped(trigger: trigger, commitSHA: commitSHA, reason: reason)
+        return ReconcileResult(runID: id, result: .skipped, plan: nil, errors: [reason], durationMS: 0)
+    }
+
+    private func finish(_ runID: Int64, _ sha: String, _ plan: Plan?, _ result: RunResult, _ errors: [String],
+                        _ start: ContinuousClock.Instant) async throws -> ReconcileResult {
+        let elapsed = ContinuousClock.now - start
+        let ms = Int(elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000)
+        try await database.finishRun(id: runID, commitSHA: sha, plan: plan, result: result, errors: errors, durationMS: ms)
+        if result == .failed { logger.error("reconcile run \(runID) failed: \(errors.joined(separator: "; "))") }
+        return ReconcileResult(runID: runID, result: result, plan: plan, errors: errors, durationMS: ms)
+    }
+
+    private func execute(_ plan: Plan, runID: Int64, clock: ContinuousClock.Instant) async throws -> ReconcileResult {
+        guard plan.hasChanges else {
+            return try await finish(runID, plan.commitSHA, plan, .noChanges, [], clock)
+        }
+        let storeWrites = plan.changes.filter { $0.kind == .storeRepository && ($0.action == .create || $0.action == .update) }
+        let storeDeletes = plan.changes.filter { $0.kind == .storeRepository && $0.action == .delete }
+        if (!storeWrites.isEmpty || !storeDeletes.isEmpty) && store == nil {
+            return try await finish(runID, plan.commitSHA, plan, .failed, [ApplyError.noArtifactStore.description], clock)
+        }
+        // 1. store creates and updates (idempotent): a failure here writes no database row
+        if let store, !storeWrites.isEmpty {
+            var specs: [StoreRepositorySpec] = []
+            for c in storeWrites {
+                guard let a = c.attributes, let spec = StoreRepositorySpec(name: c.name, planAttributes: a) else {
+                    return try await finish(runID, plan.commitSHA, plan, .failed,
+                                            [ApplyError.malformedChange(c.name, "store attributes").description], clock)
+                }
+                specs.append(spec)
+            }
+            let errors = try await boundedMap(specs, maxConcurrent: maxConcurrentStoreWrites) { spec -> String? in
+                do { _ = try await store.ensureRepository(spec); return nil }
+                catch { return "store_repository \"\(spec.name)\": \(error)" }
+            }.compactMap { $0 }
+            if !errors.isEmpty {
+                return try await finish(runID, plan.commitSHA, plan, .failed,
+                                        errors + ["no database change was made"], clock)
+            }
+        }
+        // 2. every database change in one transaction
+        do {
+            try await database.apply(plan.changes, commitSHA: plan.commitSHA)
+        } catch {
+            return try await finish(runID, plan.commitSHA, plan, .failed,
+                                    [ApplyError.database(String(reflecting: error)).description], clock)
+        }
+        // 3. store deletions, after the commit
+        if let store, !storeDeletes.isEmpty {
+            let errors = try await boundedMap(storeDeletes.map(\.name), maxConcurrent: maxConcurrentStoreWrites) { name -> String? in
+                do { try await store.deleteRepository(named: name); return nil }
+                catch { return "store_repository \"\(name)\": delete: \(error)" }
+            }.compactMap { $0 }
+            if !errors.isEmpty {
+                return try await finish(runID, plan.commitSHA, plan, .failed,
+                                        errors + ["database changes were committed; the next apply retries the deletions"],
+                                        clock)
+            }
+        }
+        return try await finish(runID, plan.commitSHA, plan, .applied, [], clock)
+    }
+}
