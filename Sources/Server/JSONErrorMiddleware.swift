@@ -2,6 +2,8 @@ import Foundation
 import Hummingbird
 import Logging
 import PostgresNIO
+import Pulp
+import Store
 
 /// Turns every error thrown below it into a JSON `{"detail": "..."}` answer with the right status:
 /// `APIError` and Hummingbird's `HTTPError` keep their status, a `DecodingError` is 422,
@@ -19,6 +21,20 @@ public struct JSONErrorMiddleware<Context: RequestContext>: RouterMiddleware {
         } catch let error as HTTPError {
             let detail = error.body ?? error.status.reasonPhrase
             return Self.response(error.status, detail)
+        } catch let error as BuildStoreError {
+            switch error {
+            case .notFound(let detail): return Self.response(.notFound, detail)
+            case .conflict(let detail): return Self.response(.conflict, detail, extra: ["ok": false])
+            case .invalid(let detail): return Self.response(.unprocessableContent, detail)
+            }
+        } catch let error as ArtifactStoreError {
+            switch error {
+            case .artifactNotFound, .checksumMismatch, .invalidName, .invalidPackage:
+                return Self.response(.unprocessableContent, error.description)
+            default:
+                context.logger.error("artifact store: \(error)")
+                return Self.response(.badGateway, error.description)
+            }
         } catch let error as DecodingError {
             return Self.response(.unprocessableContent, RequestBody.describe(error))
         } catch let error as any HTTPResponseError {

@@ -16,8 +16,9 @@ public enum KilnServer {
         router.add(middleware: AuthMiddleware(authority: dependencies.tokens))
         router.get("/health") { _, _ in ["status": "ok"] }
         let api = router.group("api/v1")
-        addBuildRoutes(to: api.group("builds"), dependencies: dependencies)
-        addBuildNodeRoutes(to: api.group("build_node"), dependencies: dependencies)
+        let workflow = BuildWorkflow(dependencies)
+        addBuildRoutes(to: api.group("builds"), workflow: workflow)
+        addBuildNodeRoutes(to: api.group("build_node"), workflow: workflow)
         // Platforms, distributions, repositories, sign keys, reconcile runs, webhooks (Reconciler side).
         addDesiredStateRoutes(to: api, dependencies: dependencies)
         return router

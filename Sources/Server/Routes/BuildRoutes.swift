@@ -1,5 +1,74 @@
 import Hummingbird
+import Store
 
-/// `/api/v1/builds`: create, list, read, restart-failed and remove builds (user token).
-func addBuildRoutes(to builds: RouterGroup<KilnRequestContext>, dependencies: ServerDependencies) {
+/// `/api/v1/builds` (user token): `POST /` creates a build, `GET /` lists them (paginated with
+/// `pageNumber`), `GET /{build_id}/` reads one, `PATCH /{build_id}/restart-failed` requeues
+/// failed tasks, `DELETE /{build_id}/remove` deletes (409 once released or signed).
+func addBuildRoutes(to builds: RouterGroup<KilnRequestContext>, workflow: BuildWorkflow) {
+    builds.post("/") { request, context -> Response in
+        let identity = try context.requireScope(.user)
+        guard let userID = identity.userID, try await workflow.users.user(id: userID) != nil else {
+            throw APIError(.unauthorized, "The token's user does not exist")
+        }
+        let body = try await RequestBody.decode(CreateBuildRequest.self, from: request)
+        let id = try await workflow.builds.create(body.buildRequest(createdBy: userID))
+        guard let json = try await workflow.builds.buildJSON(id: id) else {
+            throw APIError(.notFound, "Build \(id) not found")
+        }
+        return JSONResponse.raw(json)
+    }
+
+    builds.get("/") { request, context -> Response in
+        try context.requireScope(.user)
+        if let raw = request.uri.queryParameters["pageNumber"] {
+            guard let page = Int(String(raw)), page >= 1 else {
+                throw APIError(.unprocessableContent, "pageNumber must be a positive integer")
+            }
+            let size = workflow.settings.buildsPageSize
+            let (total, json) = try await workflow.builds.buildsPage(page: page, pageSize: size)
+            return JSONResponse.raw(#"{"builds":\#(json),"total_builds":\#(total),"current_page":\#(page)}"#)
+        }
+        let (_, json) = try await workflow.builds.buildsPage(page: 1, pageSize: 100_000)
+        return JSONResponse.raw(json)
+    }
+
+    builds.get(":build_id") { _, context -> Response in
+        try context.requireScope(.user)
+        let id = try buildID(context)
+        guard let json = try await workflow.builds.buildJSON(id: id) else {
+            throw APIError(.notFound, "Build \(id) not found")
+        }
+        return JSONResponse.raw(json)
+    }
+
+    builds.patch(":build_id/restart-failed") { _, context -> Response in
+        try context.requireScope(.user)
+        let id = try buildID(context)
+        try await workflow.builds.restartFailed(buildID: id)
+        guard let json = try await workflow.builds.buildJSON(id: id) else {
+            throw APIError(.notFound, "Build \(id) not found")
+        }
+        return JSONResponse.raw(json)
+    }
+
+    builds.delete(":build_id/remove") { _, context -> Response in
+        try context.requireScope(.user)
+        let id = try buildID(context)
+        let repositories = try await workflow.builds.delete(buildID: id)
+        await workflow.locks.forget(repositories)
+        do {
+            try await workflow.artifactStore.deleteRepositories(named: repositories)
+        } catch {
+            context.logger.warning("build \(id) deleted; its artifact-store repositories were not all removed: \(error)")
+        }
+        return Response(status: .noContent)
+    }
+}
+
+/// The `build_id` path parameter as an integer (422 otherwise).
+private func buildID(_ context: KilnRequestContext) throws -> Int64 {
+    guard let raw = context.parameters.get("build_id"), let id = Int64(raw), id > 0 else {
+        throw APIError(.unprocessableContent, "build_id must be a positive integer")
+    }
+    return id
 }

@@ -1,0 +1,58 @@
+import Store
+
+/// `POST /build_node/get_task` body (flat, as the ALBS node sends it).
+struct GetTaskRequest: Decodable, Sendable {
+    var supportedArches: [String]
+    var excludedPackages: [String]?
+
+    enum CodingKeys: String, CodingKey {
+        case supportedArches = "supported_arches"
+        case excludedPackages = "excluded_packages"
+    }
+}
+
+/// `POST /build_node/ping` body.
+struct PingRequest: Decodable, Sendable {
+    var activeTasks: [Int64]
+
+    enum CodingKeys: String, CodingKey {
+        case activeTasks = "active_tasks"
+    }
+}
+
+/// One artifact of `build_done`: the node uploaded it already; no arch (it follows from the file name).
+struct BuildDoneArtifact: Decodable, Sendable {
+    enum Kind: String, Decodable, Sendable {
+        case rpm
+        case buildLog = "build_log"
+    }
+    var name: String
+    var type: Kind
+    var href: String
+    var sha256: String?
+    var path: String?
+    var casHash: String?
+
+    enum CodingKeys: String, CodingKey {
+        case name, type, href, sha256, path
+        case casHash = "cas_hash"
+    }
+}
+
+/// `POST /build_node/build_done` body; unknown fields (e.g. `stats`) are ignored.
+struct BuildDoneRequest: Decodable, Sendable {
+    var taskID: Int64
+    var status: TaskOutcome
+    var artifacts: [BuildDoneArtifact]?
+    var isCasAuthenticated: Bool?
+    var gitCommitHash: String?
+    var almaCommitCasHash: String?
+
+    enum CodingKeys: String, CodingKey {
+        case taskID = "task_id"
+        case status, artifacts
+        case isCasAuthenticated = "is_cas_authenticated"
+        case gitCommitHash = "git_commit_hash"
+        case almaCommitCasHash = "alma_commit_cas_hash"
+    }
+}

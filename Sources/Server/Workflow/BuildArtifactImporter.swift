@@ -1,0 +1,106 @@
+import Logging
+import Pulp
+import Store
+
+/// Puts what a node reported for a task into the artifact store: RPMs into the build's
+/// per-platform, per-arch repositories (`rpm`, `debug` for debuginfo/debugsource, `src`),
+/// noarch RPMs also into every other arch's `rpm` repository of the platform, logs into the
+/// task arch's `log` (file) repository. Repositories are created on first use and recorded in
+/// `build_repositories`, which is what `get_task` lists for later tasks.
+struct BuildArtifactImporter: Sendable {
+    let store: any ArtifactStore
+    let repositories: BuildRepositoryStore
+    let locks: RepositoryLocks
+
+    /// The store name of a build repository.
+    static func repositoryName(buildID: Int64, platform: String, arch: String, kind: String) -> String {
+        let safe = platform.map { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" || $0 == "." ? $0 : "_" }
+        return "kiln-build-\(buildID)-\(String(safe))-\(arch)-\(kind)"
+    }
+
+    /// The arch of an RPM file name (`bash-5.1-1.el9.x86_64.rpm` -> `x86_64`, `.src.rpm` -> `src`).
+    static func rpmArch(fileName: String) -> String? {
+        guard fileName.hasSuffix(".rpm") else { return nil }
+        let stem = fileName.dropLast(4)
+        guard let dot = stem.lastIndex(of: "."), stem.index(after: dot) < stem.endIndex else { return nil }
+        let arch = String(stem[stem.index(after: dot)...])
+        return arch.isEmpty ? nil : arch
+    }
+
+    static func isDebug(fileName: String) -> Bool {
+        fileName.contains("-debuginfo-") || fileName.contains("-debugsource-")
+    }
+
+    /// Validates the artifacts before anything is touched (a bad name is a 422, nothing changed).
+    static func validate(_ artifacts: [BuildDoneArtifact]) throws {
+        for artifact in artifacts {
+            if artifact.name.isEmpty || artifact.name.contains("/") {
+                throw APIError(.unprocessableContent, "artifacts: invalid name '\(artifact.name)'")
+            }
+            if artifact.href.isEmpty { throw APIError(.unprocessableContent, "artifacts: href of \(artifact.name) is empty") }
+            if artifact.type == .rpm && rpmArch(fileName: artifact.name) == nil {
+                throw APIError(.unprocessableContent, "artifacts: \(artifact.name) is not an RPM file name (name-version-release.arch.rpm)")
+            }
+            guard let sha = artifact.sha256, sha.count == 64, sha.allSatisfy(\.isHexDigit) else {
+                throw APIError(.unprocessableContent, "artifacts: sha256 of \(artifact.name) must be 64 hex digits")
+            }
+        }
+    }
+
+    func importArtifacts(_ artifacts: [BuildDoneArtifact], task: HeldTask) async throws -> [ArtifactRecord] {
+        guard !artifacts.isEmpty else { return [] }
+        // Group by target repository kind, keeping the order given.
+        var groups: [(kind: String, items: [BuildDoneArtifact])] = []
+        func add(_ kind: String, _ artifact: BuildDoneArtifact) {
+            if let i = groups.firstIndex(where: { $0.kind == kind }) { groups[i].items.append(artifact) }
+            else { groups.append((kind, [artifact])) }
+        }
+        for artifact in artifacts {
+            switch artifact.type {
+            case .buildLog: add("log", artifact)
+            case .rpm:
+                let arch = Self.rpmArch(fileName: artifact.name)
+                if arch == "src" { add("src", artifact) }
+                else if Self.isDebug(fileName: artifact.name) { add("debug", artifact) }
+                else { add("rpm", artifact) }
+            }
+        }
+        var records: [ArtifactRecord] = []
+        for group in groups {
+            let repository = try await ensure(task: task, arch: task.arch, kind: group.kind)
+            let items = group.items.map { artifact in
+                ImportItem(artifactHref: artifact.href, sha256: artifact.sha256 ?? "",
+                           fileName: group.kind == "log" ? "task-\(task.id)-\(artifact.name)" : artifact.name)
+            }
+            let imported = try await store.importPackages(items, into: repository.name)
+            for (artifact, content) in zip(group.items, imported) {
+                records.append(ArtifactRecord(
+                    name: artifact.name, type: artifact.type.rawValue, href: content.href,
+                    sha256: artifact.sha256?.lowercased(), path: artifact.path, casHash: artifact.casHash,
+                    arch: artifact.type == .rpm ? (content.arch ?? Self.rpmArch(fileName: artifact.name)) : nil))
+            }
+            if group.kind == "rpm" {
+                let noarch = zip(group.items, imported).filter { Self.rpmArch(fileName: $0.0.name) == "noarch" }.map(\.1.href)
+                if !noarch.isEmpty {
+                    for arch in task.platformArches where arch != task.arch {
+                        let other = try await ensure(task: task, arch: arch, kind: "rpm")
+                        try await store.modifyContent(of: other.name, add: noarch, remove: [])
+                    }
+                }
+            }
+        }
+        return records
+    }
+
+    private func ensure(task: HeldTask, arch: String, kind: String) async throws -> StoreRepository {
+        let name = Self.repositoryName(buildID: task.buildID, platform: task.platformName, arch: arch, kind: kind)
+        let spec = StoreRepositorySpec(
+            name: name, kind: kind == "log" ? .file : .rpm,
+            labels: ["kiln-build": String(task.buildID), "kiln-kind": kind, "kiln-arch": arch])
+        let repository = try await locks.ensure(spec, in: store)
+        try await repositories.record(BuildRepositoryRecord(
+            buildID: task.buildID, platformID: task.platformID, arch: arch, kind: kind, name: name,
+            url: repository.url ?? "", pulpHref: repository.href))
+        return repository
+    }
+}

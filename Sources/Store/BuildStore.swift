@@ -1,0 +1,272 @@
+import Logging
+import PostgresNIO
+
+/// Builds in PostgreSQL: create (tasks + dependencies), read as ALBS JSON, restart failed
+/// tasks, delete. Task claims live in `TaskClaims`, results in `BuildStore+Finish`.
+///
+///     let store = BuildStore(client: client)
+///     let id = try await store.create(request)
+public struct BuildStore: Sendable {
+    let client: PostgresClient
+    let logger: Logger
+
+    public init(client: PostgresClient, logger: Logger = Logger(label: "kiln.store.builds")) {
+        self.client = client
+        self.logger = logger
+    }
+
+    /// Creates the build, one task per platform × arch × ref, and the dependencies that keep
+    /// order: a task of index i waits for every task of index i-1 of its platform, and tasks of
+    /// index 0 wait for the unfinished tasks of linked builds on the same platform.
+    public func create(_ request: BuildRequest) async throws -> Int64 {
+        guard !request.platforms.isEmpty else { throw BuildStoreError.invalid("platforms: at least one platform is required") }
+        guard !request.refs.isEmpty else { throw BuildStoreError.invalid("tasks: at least one task is required") }
+        for ref in request.refs where ref.url.isEmpty {
+            throw BuildStoreError.invalid("tasks: url must not be empty")
+        }
+        for ref in request.refs where !(1...4).contains(ref.refType) {
+            throw BuildStoreError.invalid("tasks: ref_type must be 1, 2, 3 or 4, got \(ref.refType)")
+        }
+        let logger = self.logger
+        return try await buildTransaction(client, logger: logger) { connection in
+            // Platforms and their arch lists.
+            let names = request.platforms.map(\.name)
+            var known: [String: (Int64, [String])] = [:]
+            let rows = try await connection.query(
+                "SELECT id, name, arch_list::text FROM platforms WHERE name = ANY(\(names))", logger: logger)
+            for try await (id, name, archJSON) in rows.decode((Int64, String, String).self) {
+                known[name] = (id, decodeStringArray(archJSON))
+            }
+            var platformIDs: [Int64] = []
+            for platform in request.platforms {
+                guard let (id, arches) = known[platform.name] else {
+                    throw BuildStoreError.invalid("Unknown platform: \(platform.name)")
+                }
+                guard !platform.archList.isEmpty else {
+                    throw BuildStoreError.invalid("platforms: arch_list of \(platform.name) is empty")
+                }
+                for arch in platform.archList where !arches.contains(arch) {
+                    throw BuildStoreError.invalid(
+                        "Unknown arch \(arch) for platform \(platform.name) (arch_list: \(arches.joined(separator: ", ")))")
+                }
+                if Set(platform.archList).count != platform.archList.count {
+                    throw BuildStoreError.invalid("platforms: arch_list of \(platform.name) repeats an arch")
+                }
+                platformIDs.append(id)
+            }
+            if Set(platformIDs).count != platformIDs.count {
+                throw BuildStoreError.invalid("platforms: a platform is listed twice")
+            }
+            // Linked builds must exist; lock their unfinished tasks so none finishes unseen.
+            let linked = Array(Set(request.linkedBuilds)).sorted()
+            if !linked.isEmpty {
+                var found = Set<Int64>()
+                for try await id in try await connection.query(
+                    "SELECT id FROM builds WHERE id = ANY(\(linked))", logger: logger
+                ).decode(Int64.self) { found.insert(id) }
+                if let missing = linked.first(where: { !found.contains($0) }) {
+                    throw BuildStoreError.invalid("Unknown linked build: \(missing)")
+                }
+                try await connection.query(
+                    "SELECT id FROM build_tasks WHERE build_id = ANY(\(linked)) AND status IN (0, 1) FOR SHARE",
+                    logger: logger)
+            }
+            var buildID: Int64 = 0
+            for try await id in try await connection.query(
+                "INSERT INTO builds (created_by) VALUES (\(request.createdBy)) RETURNING id", logger: logger
+            ).decode(Int64.self) { buildID = id }
+            if !linked.isEmpty {
+                try await connection.query("""
+                    INSERT INTO build_links (build_id, linked_build_id) SELECT \(buildID), unnest(\(linked)::bigint[])
+                    """, logger: logger)
+            }
+            // Refs, in order.
+            var refIDs: [Int64] = []
+            for ref in request.refs {
+                for try await id in try await connection.query("""
+                    INSERT INTO build_task_refs (url, git_ref, ref_type, git_commit_hash)
+                    VALUES (\(ref.url), \(ref.gitRef), \(Int16(ref.refType)), \(ref.gitCommitHash)) RETURNING id
+                    """, logger: logger).decode(Int64.self) { refIDs.append(id) }
+            }
+            // Tasks: platform-major, then index, then arch in the request's order.
+            var tPlatform: [Int64] = [], tRef: [Int64] = [], tArch: [String] = [], tIndex: [Int32] = [], tPackage: [String] = []
+            for (p, platform) in request.platforms.enumerated() {
+                for (index, ref) in request.refs.enumerated() {
+                    for arch in platform.archList {
+                        tPlatform.append(platformIDs[p])
+                        tRef.append(refIDs[index])
+                        tArch.append(arch)
+                        tIndex.append(Int32(index))
+                        tPackage.append(ref.packageName)
+                    }
+                }
+            }
+            // Tasks are inserted with a placeholder pending count so none is claimable before
+            // its dependencies exist; the count is set once they do.
+            try await connection.query("""
+                INSERT INTO build_tasks (build_id, platform_id, ref_id, arch, index, package_name, pending_deps, is_secure_boot)
+                SELECT \(buildID), u.platform_id, u.ref_id, u.arch, u.idx, u.package, 1, \(request.isSecureBoot)
+                FROM unnest(\(tPlatform)::bigint[], \(tRef)::bigint[], \(tArch)::text[], \(tIndex)::int[], \(tPackage)::text[])
+                     WITH ORDINALITY AS u(platform_id, ref_id, arch, idx, package, ord)
+                ORDER BY u.ord
+                """, logger: logger)
+            try await connection.query("""
+                INSERT INTO build_task_dependencies (task_id, depends_on_id)
+                SELECT t.id, d.id FROM build_tasks t
+                JOIN build_tasks d ON d.build_id = t.build_id AND d.platform_id = t.platform_id AND d.index = t.index - 1
+                WHERE t.build_id = \(buildID)
+                """, logger: logger)
+            if !linked.isEmpty {
+                try await connection.query("""
+                    INSERT INTO build_task_dependencies (task_id, depends_on_id)
+                    SELECT t.id, d.id FROM build_tasks t
+                    JOIN build_tasks d ON d.build_id = ANY(\(linked)) AND d.platform_id = t.platform_id AND d.status IN (0, 1)
+                    WHERE t.build_id = \(buildID) AND t.index = 0
+                    """, logger: logger)
+            }
+            try await recountPendingDependencies(buildID: buildID, connection: connection, logger: logger)
+            return buildID
+        }
+    }
+
+    /// The build as ALBS JSON (tasks with platform, ref, artifacts; user; linked builds), nil when absent.
+    public func buildJSON(id: Int64) async throws -> String? {
+        let rows = try await client.query(
+            PostgresQuery(unsafeSQL: "SELECT \(Self.buildJSONExpression) FROM builds b WHERE b.id = $1",
+                          binds: Self.binds(id)), logger: logger)
+        for try await json in rows.decode(String.self) { return json }
+        return nil
+    }
+
+    /// A page (1-based) of builds, newest first, as a JSON array, and the number of builds.
+    public func buildsPage(page: Int, pageSize: Int) async throws -> (total: Int, json: String) {
+        let offset = max(0, page - 1) * pageSize
+        let sql = """
+            SELECT (SELECT count(*) FROM builds),
+                   coalesce((SELECT json_agg(x.j ORDER BY x.id DESC) FROM
+                       (SELECT b.id, \(Self.buildJSONExpression)::json AS j FROM builds b ORDER BY b.id DESC LIMIT $1 OFFSET $2) x), '[]'::json)::text
+            """
+        var binds = PostgresBindings()
+        binds.append(Int64(pageSize))
+        binds.append(Int64(offset))
+        let rows = try await client.query(PostgresQuery(unsafeSQL: sql, binds: binds), logger: logger)
+        for try await (total, json) in rows.decode((Int64, String).self) { return (Int(total), json) }
+        return (0, "[]")
+    }
+
+    /// Puts the build's failed tasks back to idle (attempts, error and artifacts cleared) and
+    /// recomputes every idle task's pending dependencies, so a restarted task again waits for
+    /// restarted tasks of earlier indexes. Returns the restarted task ids.
+    @discardableResult
+    public func restartFailed(buildID: Int64) async throws -> [Int64] {
+        let logger = self.logger
+        return try await buildTransaction(client, logger: logger) { connection in
+            var exists = false
+            for try await _ in try await connection.query(
+                "SELECT id FROM builds WHERE id = \(buildID) FOR UPDATE", logger: logger
+            ).decode(Int64.self) { exists = true }
+            guard exists else { throw BuildStoreError.notFound("Build \(buildID) not found") }
+            var restarted: [Int64] = []
+            for try await id in try await connection.query("""
+                UPDATE build_tasks SET status = 0, attempts = 0, error = NULL, node = NULL, ts = NULL,
+                       started_at = NULL, finished_at = NULL
+                WHERE build_id = \(buildID) AND status = 3 RETURNING id
+                """, logger: logger).decode(Int64.self) { restarted.append(id) }
+            guard !restarted.isEmpty else { return [] }
+            try await connection.query("DELETE FROM artifacts WHERE build_task_id = ANY(\(restarted))", logger: logger)
+            try await connection.query("DELETE FROM test_tasks WHERE build_task_id = ANY(\(restarted))", logger: logger)
+            try await recountPendingDependencies(buildID: buildID, connection: connection, logger: logger)
+            try await connection.query("UPDATE builds SET finished_at = NULL WHERE id = \(buildID)", logger: logger)
+            return restarted.sorted()
+        }
+    }
+
+    /// Deletes the build, refusing (conflict) once anything of it is released or signed or a
+    /// later build links it. Returns the names of its artifact-store repositories to delete.
+    public func delete(buildID: Int64) async throws -> [String] {
+        let logger = self.logger
+        return try await buildTransaction(client, logger: logger) { connection in
+            var state: (Bool, Bool)?
+            for try await row in try await connection.query(
+                "SELECT released, signed FROM builds WHERE id = \(buildID) FOR UPDATE", logger: logger
+            ).decode((Bool, Bool).self) { state = row }
+            guard let (released, signed) = state else { throw BuildStoreError.notFound("Build \(buildID) not found") }
+            if released { throw BuildStoreError.conflict("Build \(buildID) is released and cannot be deleted") }
+            if signed { throw BuildStoreError.conflict("Build \(buildID) is signed and cannot be deleted") }
+            let checks: [(String, String)] = [
+                ("SELECT count(*) FROM release_builds WHERE build_id = $1", "is part of a release"),
+                ("SELECT count(*) FROM sign_tasks WHERE build_id = $1 AND status = 3", "has completed sign tasks"),
+                ("SELECT count(*) FROM artifacts a JOIN build_tasks t ON t.id = a.build_task_id WHERE t.build_id = $1 AND a.signed", "has signed artifacts"),
+                ("SELECT count(*) FROM build_links WHERE linked_build_id = $1", "is linked by another build"),
+            ]
+            for (sql, reason) in checks {
+                for try await count in try await connection.query(
+                    PostgresQuery(unsafeSQL: sql, binds: Self.binds(buildID)), logger: logger
+                ).decode(Int64.self) where count > 0 {
+                    throw BuildStoreError.conflict("Build \(buildID) \(reason) and cannot be deleted")
+                }
+            }
+            var repositories: [String] = []
+            for try await name in try await connection.query(
+                "SELECT name FROM build_repositories WHERE build_id = \(buildID) ORDER BY id", logger: logger
+            ).decode(String.self) { repositories.append(name) }
+            var refIDs: [Int64] = []
+            for try await id in try await connection.query(
+                "SELECT DISTINCT ref_id FROM build_tasks WHERE build_id = \(buildID)", logger: logger
+            ).decode(Int64.self) { refIDs.append(id) }
+            try await connection.query("DELETE FROM builds WHERE id = \(buildID)", logger: logger)
+            try await connection.query("""
+                DELETE FROM build_task_refs r WHERE r.id = ANY(\(refIDs))
+                AND NOT EXISTS (SELECT 1 FROM build_tasks t WHERE t.ref_id = r.id)
+                """, logger: logger)
+            return repositories
+        }
+    }
+
+    static func binds(_ id: Int64) -> PostgresBindings {
+        var binds = PostgresBindings()
+        binds.append(id)
+        return binds
+    }
+
+    /// A JSON expression for the build row `b` in the ALBS shape.
+    static let buildJSONExpression = """
+        json_build_object(
+          'id', b.id, 'created_at', b.created_at, 'finished_at', b.finished_at,
+          'released', b.released, 'signed', b.signed,
+          'user', (SELECT json_build_object('id', u.id, 'username', u.username, 'email', u.email) FROM users u WHERE u.id = b.created_by),
+          'linked_builds', coalesce((SELECT json_agg(l.linked_build_id ORDER BY l.linked_build_id) FROM build_links l WHERE l.build_id = b.id), '[]'::json),
+          'tasks', coalesce((SELECT json_agg(json_build_object(
+              'id', t.id, 'ts', t.ts, 'status', t.status, 'index', t.index, 'arch', t.arch,
+              'attempts', t.attempts, 'error', t.error, 'node', t.node,
+              'started_at', t.started_at, 'finished_at', t.finished_at,
+              'platform', json_build_object('id', p.id, 'type', p.type, 'name', p.name, 'arch_list', p.arch_list),
+              'ref', json_build_object('url', r.url, 'git_ref', r.git_ref, 'ref_type', r.ref_type, 'git_commit_hash', r.git_commit_hash),
+              'artifacts', coalesce((SELECT json_agg(json_build_object('id', a.id, 'name', a.name, 'type', a.type, 'href', a.href,
+                                     'arch', a.arch, 'sha256', a.sha256) ORDER BY a.id)
+                                     FROM artifacts a WHERE a.build_task_id = t.id), '[]'::json)
+            ) ORDER BY p.id, t.index, t.id)
+            FROM build_tasks t JOIN platforms p ON p.id = t.platform_id JOIN build_task_refs r ON r.id = t.ref_id
+            WHERE t.build_id = b.id), '[]'::json)
+        )::text
+        """
+}
+
+/// Sets `pending_deps` of every idle task of the build to the number of its unfinished dependencies.
+func recountPendingDependencies(buildID: Int64, connection: PostgresConnection, logger: Logger) async throws {
+    try await connection.query("""
+        UPDATE build_tasks t SET pending_deps = (
+            SELECT count(*) FROM build_task_dependencies d JOIN build_tasks x ON x.id = d.depends_on_id
+            WHERE d.task_id = t.id AND x.status IN (0, 1))
+        WHERE t.build_id = \(buildID) AND t.status = 0
+        """, logger: logger)
+}
+
+/// Decodes a JSON array of strings (e.g. `arch_list::text`); anything else gives [].
+func decodeStringArray(_ json: String) -> [String] {
+    guard let data = json.data(using: .utf8),
+          let array = try? JSONDecoder().decode([String].self, from: data) else { return [] }
+    return array
+}
+
+import Foundation

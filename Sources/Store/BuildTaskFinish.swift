@@ -1,0 +1,153 @@
+import Logging
+import PostgresNIO
+
+/// The result a node reports for a task (`build_done`).
+public enum TaskOutcome: String, Sendable, Codable, CaseIterable {
+    case done, failed, excluded
+
+    /// The `build_tasks.status` it leads to: 2 completed, 3 failed, 4 excluded.
+    public var status: Int16 {
+        switch self {
+        case .done: return 2
+        case .failed: return 3
+        case .excluded: return 4
+        }
+    }
+}
+
+/// A started task as its holder sees it while its result is recorded.
+public struct HeldTask: Sendable, Equatable {
+    public var id: Int64
+    public var buildID: Int64
+    public var platformID: Int64
+    public var platformName: String
+    /// The platform's arch_list (noarch packages go to every one of them).
+    public var platformArches: [String]
+    public var arch: String
+    public var index: Int
+    public var packageName: String
+}
+
+/// One artifact recorded for a task, after it is in the artifact store.
+public struct ArtifactRecord: Sendable, Equatable {
+    public var name: String
+    /// `rpm` or `build_log`.
+    public var type: String
+    /// The artifact store's href of the content.
+    public var href: String
+    public var sha256: String?
+    public var path: String?
+    public var casHash: String?
+    /// RPM arch from the file name (`x86_64`, `noarch`, `src`); nil for logs.
+    public var arch: String?
+
+    public init(name: String, type: String, href: String, sha256: String?, path: String?, casHash: String?, arch: String?) {
+        self.name = name
+        self.type = type
+        self.href = href
+        self.sha256 = sha256
+        self.path = path
+        self.casHash = casHash
+        self.arch = arch
+    }
+}
+
+/// What a node reports besides artifacts.
+public struct TaskFinish: Sendable, Equatable {
+    public var taskID: Int64
+    public var node: String
+    public var outcome: TaskOutcome
+    public var gitCommitHash: String?
+    public var almaCommitCasHash: String?
+    public var isCasAuthenticated: Bool
+
+    public init(taskID: Int64, node: String, outcome: TaskOutcome, gitCommitHash: String? = nil,
+                almaCommitCasHash: String? = nil, isCasAuthenticated: Bool = false) {
+        self.taskID = taskID
+        self.node = node
+        self.outcome = outcome
+        self.gitCommitHash = gitCommitHash
+        self.almaCommitCasHash = almaCommitCasHash
+        self.isCasAuthenticated = isCasAuthenticated
+    }
+}
+
+extension BuildStore {
+    /// Records a task's result. The task row stays locked from the check to the commit:
+    /// a task that is unknown (notFound), not started, finished, or held by another node
+    /// (conflict) changes nothing; otherwise `importArtifacts` runs (it puts the files in the
+    /// artifact store) and its records, the status, the released dependents and — for a
+    /// completed task — its test task are written in one transaction.
+    public func finish(
+        _ finish: TaskFinish,
+        importArtifacts: @Sendable (HeldTask) async throws -> [ArtifactRecord]
+    ) async throws {
+        let logger = self.logger
+        try await buildTransaction(client, logger: logger) { connection in
+            var found: (Int64, Int64, String, Int16, String?, String, Int32, String, String)?
+            for try await row in try await connection.query("""
+                SELECT t.build_id, t.platform_id, p.name, t.status, t.node, t.arch, t.index, t.package_name, p.arch_list::text
+                FROM build_tasks t JOIN platforms p ON p.id = t.platform_id
+                WHERE t.id = \(finish.taskID) FOR UPDATE OF t
+                """, logger: logger).decode((Int64, Int64, String, Int16, String?, String, Int32, String, String).self) {
+                found = row
+            }
+            guard let (buildID, platformID, platformName, status, node, arch, index, package, archJSON) = found else {
+                throw BuildStoreError.notFound("Task \(finish.taskID) not found")
+            }
+            switch status {
+            case 0: throw BuildStoreError.conflict("Task \(finish.taskID) is not started")
+            case 1: break
+            default: throw BuildStoreError.conflict("Task \(finish.taskID) is already finished")
+            }
+            guard node == finish.node else {
+                throw BuildStoreError.conflict("Task \(finish.taskID) is not held by node \(finish.node)")
+            }
+            let held = HeldTask(id: finish.taskID, buildID: buildID, platformID: platformID, platformName: platformName,
+                                platformArches: decodeStringArray(archJSON), arch: arch, index: Int(index), packageName: package)
+            let artifacts = try await importArtifacts(held)
+
+            try await connection.query("""
+                UPDATE build_tasks SET status = \(finish.outcome.status), finished_at = now(), ts = NULL,
+                       alma_commit_cas_hash = coalesce(\(finish.almaCommitCasHash), alma_commit_cas_hash),
+                       is_cas_authenticated = \(finish.isCasAuthenticated)
+                WHERE id = \(finish.taskID)
+                """, logger: logger)
+            if let hash = finish.gitCommitHash {
+                try await connection.query("""
+                    UPDATE build_task_refs SET git_commit_hash = \(hash)
+                    WHERE id = (SELECT ref_id FROM build_tasks WHERE id = \(finish.taskID))
+                    """, logger: logger)
+            }
+            if !artifacts.isEmpty {
+                try await connection.query("""
+                    INSERT INTO artifacts (build_task_id, name, type, href, sha256, path, cas_hash, arch)
+                    SELECT \(finish.taskID), u.name, u.type, u.href, NULLIF(u.sha256, ''), NULLIF(u.path, ''),
+                           NULLIF(u.cas_hash, ''), NULLIF(u.arch, '')
+                    FROM unnest(
+                        \(artifacts.map(\.name))::text[], \(artifacts.map(\.type))::text[], \(artifacts.map(\.href))::text[],
+                        \(artifacts.map { $0.sha256 ?? "" })::text[], \(artifacts.map { $0.path ?? "" })::text[],
+                        \(artifacts.map { $0.casHash ?? "" })::text[], \(artifacts.map { $0.arch ?? "" })::text[])
+                        WITH ORDINALITY AS u(name, type, href, sha256, path, cas_hash, arch, ord)
+                    ORDER BY u.ord
+                    """, logger: logger)
+            }
+            try await connection.query("""
+                UPDATE build_tasks d SET pending_deps = greatest(d.pending_deps - 1, 0)
+                FROM build_task_dependencies x
+                WHERE x.depends_on_id = \(finish.taskID) AND d.id = x.task_id AND d.status = 0
+                """, logger: logger)
+            if finish.outcome == .done {
+                try await connection.query("""
+                    INSERT INTO test_tasks (build_task_id, package_name, env_arch, status, revision)
+                    SELECT \(finish.taskID), \(package), \(arch), 1,
+                           coalesce((SELECT max(revision) FROM test_tasks WHERE build_task_id = \(finish.taskID)), 0) + 1
+                    """, logger: logger)
+            }
+            try await connection.query("""
+                UPDATE builds SET finished_at = now() WHERE id = \(buildID)
+                AND NOT EXISTS (SELECT 1 FROM build_tasks WHERE build_id = \(buildID) AND status IN (0, 1))
+                """, logger: logger)
+        }
+    }
+}
