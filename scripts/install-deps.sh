@@ -2,7 +2,7 @@
 # Installs the system packages Kiln needs to build, run and test, only when missing.
 set -euo pipefail
 need=()
-for p in libgit2-dev pkg-config zlib1g-dev postgresql git; do
+for p in libgit2-dev pkg-config zlib1g-dev postgresql git rpm; do
   dpkg -s "$p" >/dev/null 2>&1 || need+=("$p")
 done
 if [ ${#need[@]} -gt 0 ]; then

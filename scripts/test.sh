@@ -1,7 +1,49 @@
 #!/usr/bin/env bash
 # Runs the whole test suite against real PostgreSQL (a private cluster the tests start)
-# and a real Pulp (started here, stopped on exit).
+# and a real Pulp (started here, stopped on exit). Works as root on a fresh Debian 12, no input.
+#
+# Pulp: scripts/pulp-local.sh installs pulpcore + pulp_rpm into a venv (idempotent), sets up
+# its own PostgreSQL under $PULP_ROOT (default /tmp/pulp-local) and starts it on loopback.
+# A Pulp already answering on that port is reused and left running. The tests read:
+#   KILN_TEST_PULP_URL       Pulp API origin, e.g. http://127.0.0.1:24817
+#   KILN_TEST_PULP_USER      admin user (admin)
+#   KILN_TEST_PULP_PASSWORD  its password
+# Without KILN_TEST_PULP_URL the Pulp tests FAIL; KILN_SKIP_PULP=1 (local quick runs only)
+# starts no Pulp and skips them, loudly.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+
+# --- Pulp -------------------------------------------------------------------------------
+pulp_started_here=0
+stop_pulp() {
+  if [ "$pulp_started_here" = 1 ]; then
+    echo "[test] stopping the Pulp this run started" >&2
+    bash scripts/pulp-local.sh stop || true
+  fi
+}
+trap stop_pulp EXIT INT TERM
+
+if [ "${KILN_SKIP_PULP:-}" = 1 ]; then
+  echo "[test] *** KILN_SKIP_PULP=1: NO Pulp is started and the Pulp tests are SKIPPED (not for CI) ***" >&2
+else
+  if bash scripts/pulp-local.sh running 2>/dev/null; then
+    echo "[test] reusing the Pulp already running" >&2
+  else
+    bash scripts/pulp-local.sh install
+    PULP_ROOT_DIR=${PULP_ROOT:-/tmp/pulp-local}
+    if [ ! -f "$PULP_ROOT_DIR/etc/settings.py" ] || [ ! -f "$PULP_ROOT_DIR/pg/data/PG_VERSION" ]; then
+      bash scripts/pulp-local.sh setup
+    fi
+    pulp_started_here=1
+    bash scripts/pulp-local.sh start
+  fi
+  eval "$(bash scripts/pulp-local.sh env)"
+  export KILN_TEST_PULP_URL=$PULP_API_URL
+  export KILN_TEST_PULP_USER=$PULP_USERNAME
+  export KILN_TEST_PULP_PASSWORD=$PULP_PASSWORD
+  echo "[test] Pulp at $KILN_TEST_PULP_URL" >&2
+fi
+
+# --- build and test ---------------------------------------------------------------------
 swift build --build-tests
 swift test --skip-build

@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import Foundation
 import Logging
+import NIOConcurrencyHelpers
 import NIOCore
 import NIOHTTP1
 
@@ -12,6 +13,8 @@ import NIOHTTP1
 /// from the spec, `managed-by: kiln` included.
 public final class PulpArtifactStore: ArtifactStore {
     public let client: PulpClient
+    /// `http://host:port/pulp/content/`, learnt from the first distribution seen.
+    let contentOrigin = NIOLockedValueBox<String?>(nil)
     public var storeDescription: String { "pulp \(client.baseURL)" }
     static let labelSelector = "\(StoreRepositorySpec.managedLabelKey)=\(StoreRepositorySpec.managedLabelValue)"
 
@@ -99,23 +102,33 @@ public final class PulpArtifactStore: ArtifactStore {
 
     public func ensureRepository(_ spec: StoreRepositorySpec) async throws -> StoreRepository {
         let existing = try await snapshot(name: spec.name, kind: spec.kind) ?? Snapshot()
-        if existing.repo == nil {
+        do {
+            return try await converge(spec, existing)
+        } catch let error as PulpError where existing.repo == nil && error.status == 400 {
             // A repository of the other kind with this name cannot be replaced silently.
             let other: StoreRepositoryKind = spec.kind == .rpm ? .file : .rpm
             if try await client.listAll(PulpRepositoryObject.self, other.repositories, query: [("name", spec.name)], pageSize: 1).first != nil {
                 throw ArtifactStoreError.kindMismatch(repository: spec.name, existing: other, wanted: spec.kind)
             }
+            throw error
         }
-        return try await converge(spec, existing)
     }
 
     /// Ensures many repositories: one bulk read of Kiln's objects, then only the writes that
-    /// differ, `maxConcurrent` in flight. Names not yet managed are looked up one by one.
+    /// differ, `maxConcurrent` in flight. A name Kiln does not manage yet is created directly;
+    /// if Pulp refuses (an unlabelled object of that name exists) it is looked up and adopted.
     public func ensureRepositories(_ specs: [StoreRepositorySpec], maxConcurrent: Int = 8) async throws -> [StoreRepository] {
         let managed = Dictionary(try await listManagedRepositories().map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
         return try await boundedMap(specs, maxConcurrent: maxConcurrent) { spec in
-            if let have = managed[spec.name], have.kind == spec.kind, have.matches(spec) { return have }
-            return try await self.ensureRepository(spec)
+            if let have = managed[spec.name], have.kind == spec.kind {
+                if have.matches(spec) { return have }
+                return try await self.ensureRepository(spec)
+            }
+            do {
+                return try await self.converge(spec, Snapshot())
+            } catch let error as PulpError where error.kind == .http && error.status == 400 {
+                return try await self.ensureRepository(spec)
+            }
         }
     }
 
@@ -182,7 +195,15 @@ public final class PulpArtifactStore: ArtifactStore {
                                           repository: repo.pulp_href, pulp_labels: spec.labels)
         }
         if dist?.base_url == nil, let d = dist {
-            dist = try await client.json(PulpDistributionObject.self, .GET, d.pulp_href)
+            if let origin = contentOrigin.withLockedValue({ $0 }) {
+                dist?.base_url = origin + d.base_path + "/"
+            } else {
+                dist = try await client.json(PulpDistributionObject.self, .GET, d.pulp_href)
+            }
+        }
+        if let d = dist, let url = d.base_url, url.hasSuffix(d.base_path + "/") {
+            let origin = String(url.dropLast(d.base_path.count + 1))
+            contentOrigin.withLockedValue { $0 = origin }
         }
         return Self.assemble(kind: kind, repo: repo, distribution: dist, remote: remote)
     }

@@ -17,9 +17,11 @@ public final class PulpClient: Sendable {
     let logger: Logger
 
     /// - Parameter baseURL: Pulp's API origin; a trailing `/` or `/pulp/api/v3` is accepted.
+    /// - Parameter connectTimeout: how long a refused/unreachable Pulp is retried before failing.
     public init(
         baseURL: String, username: String, password: String,
         requestTimeout: Duration = .seconds(60), taskTimeout: Duration = .seconds(600),
+        connectTimeout: Duration = .seconds(3),
         maxConnections: Int = 16, logger: Logger = Logger(label: "kiln.pulp")
     ) {
         var base = baseURL
@@ -28,7 +30,7 @@ public final class PulpClient: Sendable {
         self.baseURL = base
         self.authorization = "Basic " + Data("\(username):\(password)".utf8).base64EncodedString()
         var config = HTTPClient.Configuration(
-            timeout: .init(connect: .seconds(10), read: .seconds(Int64(requestTimeout.components.seconds))),
+            timeout: .init(connect: .milliseconds(Int64(connectTimeout / .milliseconds(1))), read: .seconds(Int64(requestTimeout.components.seconds))),
             connectionPool: .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: maxConnections)
         )
         config.httpVersion = .http1Only
@@ -146,7 +148,7 @@ public final class PulpClient: Sendable {
     public func waitForTask(_ taskHref: String) async throws -> [String] {
         let clock = ContinuousClock()
         let deadline = clock.now + taskTimeout
-        var delay = Duration.milliseconds(15)
+        var delay = Duration.milliseconds(20)
         while true {
             let task: PulpTask = try await json(PulpTask.self, .GET, taskHref)
             switch task.state {
@@ -160,7 +162,7 @@ public final class PulpClient: Sendable {
                     throw PulpError(kind: .timeout, method: "GET", url: url(taskHref), body: "task still \(task.state) after \(taskTimeout)")
                 }
                 try await Task.sleep(for: delay)
-                delay = min(delay * 2, .milliseconds(500))
+                delay = min(delay * 3 / 2, .milliseconds(250))
             }
         }
     }
