@@ -1,6 +1,7 @@
 import Logging
 import PostgresNIO
 import Pulp
+import Reconciler
 
 /// Everything the HTTP server needs, built once by `kiln serve` (or a test) and passed to
 /// `KilnServer.makeApplication`. Route files read what they need from it.
@@ -15,6 +16,10 @@ public struct ServerDependencies: Sendable {
     public var logger: Logger
     /// Where the reconcile loop reads desired state from (nil: no loop, `kiln serve` without `--repo`).
     public var desiredStateSource: DesiredStateSource?
+    /// The reconcile loop behind `POST /api/v1/reconcile` and the push webhooks (nil: 503 there).
+    public var reconcileLoop: ReconcileLoop? = nil
+    /// Push-webhook secret and branch (`KILN_WEBHOOK_SECRET`).
+    public var webhooks: WebhookSettings = WebhookSettings()
 
     public init(
         database: PostgresClient,

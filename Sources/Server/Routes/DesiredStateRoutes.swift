@@ -1,7 +1,55 @@
+import Foundation
 import Hummingbird
+import Store
 
 /// Registers the desired-state routes on the `/api/v1` group: platforms, distributions,
-/// repositories, sign keys (reads), `POST reconcile`, reconcile runs and webhooks.
+/// repositories, sign keys (reads from PostgreSQL; writes answer 409 pointing at git),
+/// `POST reconcile`, reconcile runs and push webhooks.
 /// Owned and filled by the Reconciler side; `KilnServer.makeRouter` calls it once.
 func addDesiredStateRoutes(to api: RouterGroup<KilnRequestContext>, dependencies: ServerDependencies) {
+    let queries = DesiredStateQueries(client: dependencies.database, logger: dependencies.logger)
+    let git = GitManaged(source: dependencies.desiredStateSource)
+    addPlatformRoutes(to: api.group("platforms"), queries: queries, git: git)
+    addDistributionRoutes(to: api.group("distributions"), queries: queries, git: git)
+    addRepositoryRoutes(to: api.group("repositories"), queries: queries)
+    addSignKeyRoutes(to: api.group("sign-keys"), queries: queries, git: git)
+    addReconcileRoutes(to: api.group("reconcile"), queries: queries, loop: dependencies.reconcileLoop)
+    addWebhookRoutes(to: api.group("webhooks"), settings: dependencies.webhooks, loop: dependencies.reconcileLoop)
+}
+
+/// Builds the 409 answers of ALBS write endpoints: desired state changes only through git.
+struct GitManaged: Sendable {
+    let source: DesiredStateSource?
+
+    /// `409 {"detail": "<kind> are managed in git: edit <folder>/<name>.yml in <repo> and open a pull request"}`.
+    func conflict(kind: String, folder: String, name: String?) -> APIError {
+        let file = [source?.path, folder].compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: "/")
+            + "/" + (name.map { "\($0).yml" } ?? "<name>.yml")
+        let where_ = source.map { "in \($0.repository)" + ($0.ref.map { " (branch \($0))" } ?? "") }
+            ?? "in the desired-state git repository"
+        return APIError(.conflict, "\(kind) are managed in git: edit \(file) (or the file that defines it) \(where_) "
+            + "and open a pull request; Kiln applies it once merged. Nothing was changed.")
+    }
+}
+
+/// A JSON body PostgreSQL (or `jsonObject`) rendered.
+func desiredStateJSON(_ text: String, status: HTTPResponse.Status = .ok) -> Response {
+    var buffer = ByteBuffer()
+    buffer.writeString(text)
+    return Response(status: status, headers: [.contentType: "application/json"], body: .init(byteBuffer: buffer))
+}
+
+/// A small JSON object as a response (sorted keys).
+func desiredStateJSON(object: [String: Any], status: HTTPResponse.Status = .ok) -> Response {
+    let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data("{}".utf8)
+    return desiredStateJSON(String(decoding: data, as: UTF8.self), status: status)
+}
+
+/// The integer path parameter `name`: 422 with a detail when it is not an integer.
+func integerParameter(_ context: KilnRequestContext, _ name: String) throws -> Int64 {
+    let raw = context.parameters.get(name) ?? ""
+    guard let value = Int64(raw) else {
+        throw APIError(.unprocessableContent, "\(name) must be an integer, got '\(raw)'")
+    }
+    return value
 }

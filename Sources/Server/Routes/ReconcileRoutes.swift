@@ -1,0 +1,80 @@
+import Foundation
+import Hummingbird
+import Reconciler
+import Store
+
+/// How long `POST /api/v1/reconcile` waits for the run before answering 202.
+let reconcileQuickWait: Duration = .seconds(2)
+
+/// `/api/v1/reconcile`: `POST /` (admin token) reconciles now and answers the finished run
+/// (200; `result` is `skipped` when another process holds the lock), or 202 with the run id
+/// when it takes longer than `reconcileQuickWait`; `GET /runs?page=N` lists runs newest first
+/// (20 a page, without plans); `GET /runs/{id}` reads one with its plan.
+func addReconcileRoutes(to reconcile: RouterGroup<KilnRequestContext>, queries: DesiredStateQueries,
+                        loop: ReconcileLoop?) {
+    reconcile.post("/") { _, context -> Response in
+        try context.requireScope(.admin)
+        guard let loop else {
+            throw APIError(.serviceUnavailable, "No desired-state repository is configured: start kiln serve with --repo")
+        }
+        let box = ReconcileOutcome()
+        Task {
+            let result = await loop.reconcileNow(trigger: "api")
+            let error = result == nil ? await loop.lastError : nil
+            await box.set(result, error: error)
+        }
+        let deadline = ContinuousClock.now + reconcileQuickWait
+        while ContinuousClock.now < deadline {
+            if let done = await box.outcome {
+                guard let result = done.result else {
+                    throw APIError(.unprocessableContent,
+                                   "The desired state could not be read: \(done.error ?? "unknown error")")
+                }
+                if let json = try await queries.reconcileRunJSON(id: result.runID) {
+                    return desiredStateJSON(json)
+                }
+                return desiredStateJSON(object: ["id": result.runID, "result": result.result.rawValue])
+            }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        let runID = try await queries.latestRunningRunID(trigger: "api")
+        return desiredStateJSON(object: [
+            "status": "running", "run_id": runID.map { $0 as Any } ?? NSNull(),
+            "detail": "The reconcile is still running: see GET /api/v1/reconcile/runs",
+        ], status: .accepted)
+    }
+
+    reconcile.get("runs") { request, context -> Response in
+        try context.requireScope(.user)
+        var page = 1
+        if let raw = request.uri.queryParameters["page"] {
+            guard let value = Int(String(raw)), value >= 1 else {
+                throw APIError(.unprocessableContent, "page must be a positive integer, got '\(raw)'")
+            }
+            page = value
+        }
+        return desiredStateJSON(try await queries.reconcileRunsPageJSON(page: page))
+    }
+
+    reconcile.get("runs/:run_id") { _, context -> Response in
+        try context.requireScope(.user)
+        let id = try integerParameter(context, "run_id")
+        guard let json = try await queries.reconcileRunJSON(id: id) else {
+            throw APIError(.notFound, "Reconcile run \(id) not found")
+        }
+        return desiredStateJSON(json)
+    }
+}
+
+/// The result of a reconcile started by the API, filled in when it ends.
+private actor ReconcileOutcome {
+    struct Done: Sendable {
+        var result: ReconcileResult?
+        var error: String?
+    }
+    private(set) var outcome: Done?
+
+    func set(_ result: ReconcileResult?, error: String?) {
+        outcome = Done(result: result, error: error)
+    }
+}

@@ -1,0 +1,109 @@
+import Foundation
+import Hummingbird
+import Reconciler
+
+/// `/api/v1/webhooks`: push webhooks from GitHub (`POST /github`, `X-Hub-Signature-256:
+/// sha256=<hex>`, `X-GitHub-Event`) and Gitea (`POST /gitea`, `X-Gitea-Signature: <hex>`,
+/// `X-Gitea-Event`). The HMAC-SHA256 of the raw body with `KILN_WEBHOOK_SECRET` must match
+/// (401 otherwise); `ping` answers 200; a push to the followed branch triggers the reconcile
+/// loop and answers 202 at once; other pushes and events answer 202 `ignored`.
+func addWebhookRoutes(to webhooks: RouterGroup<KilnRequestContext>, settings: WebhookSettings, loop: ReconcileLoop?) {
+    let handler = WebhookHandler(settings: settings, loop: loop)
+    webhooks.post("github") { request, _ -> Response in
+        try await handler.handle(request, forge: .github)
+    }
+    webhooks.post("gitea") { request, _ -> Response in
+        try await handler.handle(request, forge: .gitea)
+    }
+}
+
+/// Verifies and acts on one push webhook.
+struct WebhookHandler: Sendable {
+    enum Forge: String, Sendable {
+        case github, gitea
+    }
+
+    /// GitHub caps webhook payloads at 25 MB.
+    static let maxBody = 26 * 1024 * 1024
+
+    let settings: WebhookSettings
+    let loop: ReconcileLoop?
+
+    func handle(_ request: Request, forge: Forge) async throws -> Response {
+        guard let secret = settings.secret else {
+            throw APIError(.serviceUnavailable, "Webhooks are disabled: set KILN_WEBHOOK_SECRET")
+        }
+        let body = Array(buffer: try await request.body.collect(upTo: Self.maxBody))
+        let header: String?
+        let prefix: String
+        switch forge {
+        case .github:
+            header = Self.header(request, "X-Hub-Signature-256")
+            prefix = "sha256="
+        case .gitea:
+            header = Self.header(request, "X-Gitea-Signature")
+            prefix = ""
+        }
+        guard let header else {
+            throw APIError(.unauthorized, "Missing \(forge == .github ? "X-Hub-Signature-256" : "X-Gitea-Signature") header")
+        }
+        guard WebhookSignature.isValid(header: header, prefix: prefix, body: body, secret: secret) else {
+            throw APIError(.unauthorized, "Bad webhook signature: expected \(prefix)<hex HMAC-SHA256 of the body with KILN_WEBHOOK_SECRET>")
+        }
+        let event = eventName(request, forge: forge)
+        if event == "ping" {
+            return desiredStateJSON(object: ["ok": true, "detail": "pong"])
+        }
+        if let event, event != "push" {
+            return desiredStateJSON(object: ["status": "ignored", "detail": "Event '\(event)' is not a push"],
+                                    status: .accepted)
+        }
+        guard let payload = (try? JSONSerialization.jsonObject(with: Data(body))) as? [String: Any],
+              let ref = payload["ref"] as? String
+        else {
+            throw APIError(.unprocessableContent, "A push payload must be a JSON object with a string 'ref'")
+        }
+        guard let loop else {
+            throw APIError(.serviceUnavailable, "No desired-state repository is configured: start kiln serve with --repo")
+        }
+        if let branch = followedBranch(loop), ref != "refs/heads/\(branch)" {
+            return desiredStateJSON(object: ["status": "ignored", "detail": "Push to \(ref); Kiln follows refs/heads/\(branch)"],
+                                    status: .accepted)
+        }
+        loop.trigger(reason: "webhook")
+        var answer: [String: Any] = ["status": "accepted", "ref": ref,
+                                     "detail": "Reconcile triggered: see GET /api/v1/reconcile/runs"]
+        if let after = payload["after"] as? String { answer["after"] = after }
+        return desiredStateJSON(object: answer, status: .accepted)
+    }
+
+    /// The event header (`X-GitHub-Event`; for Gitea `X-Gitea-Event`, then `X-Gogs-Event`, then GitHub's).
+    func eventName(_ request: Request, forge: Forge) -> String? {
+        let names = forge == .github ? ["X-GitHub-Event"] : ["X-Gitea-Event", "X-Gogs-Event", "X-GitHub-Event"]
+        for name in names {
+            if let value = Self.header(request, name) {
+                return value.trimmingCharacters(in: .whitespaces).lowercased()
+            }
+        }
+        return nil
+    }
+
+    /// The value of header `name` (case-insensitive), nil when absent.
+    static func header(_ request: Request, _ name: String) -> String? {
+        let lower = name.lowercased()
+        return request.headers.first { $0.name.canonicalName == lower }?.value
+    }
+
+    /// The branch whose pushes count: the setting, else the loop's branch (nil: any push).
+    func followedBranch(_ loop: ReconcileLoop) -> String? {
+        if let branch = settings.branch { return branch }
+        switch loop.source {
+        case .remote(_, let branch):
+            return branch
+        case .local(_, let ref):
+            let name = ref.hasPrefix("refs/heads/") ? String(ref.dropFirst("refs/heads/".count)) : ref
+            let isSHA = name.count >= 7 && name.allSatisfy(\.isHexDigit)
+            return name == "HEAD" || isSHA ? nil : name
+        }
+    }
+}
