@@ -70,6 +70,7 @@ public enum TestDatabase {
         let client = PostgresClient(configuration: server.clientConfiguration, backgroundLogger: logger)
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { await client.run() }
+            await Task.yield()  // let run() start before the first lease
             defer { group.cancelAll() }
             try await client.query(PostgresQuery(unsafeSQL: sql), logger: logger)
         }

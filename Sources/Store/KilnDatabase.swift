@@ -46,6 +46,7 @@ public enum KilnDatabase {
         let client = PostgresClient(configuration: config.clientConfiguration, backgroundLogger: logger)
         return try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { await client.run() }
+            await Task.yield()  // let run() start before the first lease
             defer { group.cancelAll() }
             if migrate {
                 try await Migrator.bundled(logger: logger).migrate(client)

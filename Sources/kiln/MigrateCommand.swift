@@ -1,7 +1,30 @@
 import ArgumentParser
+import Logging
+import Store
 
-/// `kiln migrate` (placeholder).
+/// `kiln migrate`: applies pending schema migrations and prints what it did.
 struct MigrateCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "migrate")
-    func run() async throws { throw NotImplemented(command: "migrate") }
+    static let configuration = CommandConfiguration(
+        commandName: "migrate",
+        abstract: "Apply pending database schema migrations."
+    )
+
+    @OptionGroup var database: DatabaseOptions
+
+    func run() async throws {
+        var logger = Logger(label: "kiln.migrate")
+        logger.logLevel = .warning
+        let migrationLogger = logger
+        let report = try await database.withClient(logger: logger, migrate: false) { client in
+            try await Migrator.bundled(logger: migrationLogger).migrate(client)
+        }
+        if report.applied.isEmpty {
+            print("schema up to date at version \(report.version)")
+        } else {
+            for migration in report.applied {
+                print("applied \(String(format: "%04d", migration.version)) \(migration.name)")
+            }
+            print("schema now at version \(report.version)")
+        }
+    }
 }
