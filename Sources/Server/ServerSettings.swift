@@ -10,17 +10,22 @@ public struct ServerSettings: Sendable {
     public var sweepInterval: Duration
     /// Default page size of `GET /api/v1/builds/`.
     public var buildsPageSize: Int
+    /// Prefix of per-build artifact-store repository names (`<prefix>-<build>-<platform>-<arch>-<kind>`);
+    /// distinct Kiln installations sharing one Pulp need distinct prefixes.
+    public var buildRepositoryPrefix: String
 
     public init(
         nodeTimeout: Duration = .seconds(90),
         maxTaskAttempts: Int = 3,
         sweepInterval: Duration? = nil,
-        buildsPageSize: Int = 10
+        buildsPageSize: Int = 10,
+        buildRepositoryPrefix: String = "kiln-build"
     ) {
         self.nodeTimeout = nodeTimeout
         self.maxTaskAttempts = maxTaskAttempts
         self.sweepInterval = sweepInterval ?? min(.seconds(10), nodeTimeout / 3)
         self.buildsPageSize = buildsPageSize
+        self.buildRepositoryPrefix = buildRepositoryPrefix
     }
 
     /// Settings from `KILN_NODE_TIMEOUT` (seconds) and `KILN_MAX_TASK_ATTEMPTS`.
@@ -30,13 +35,16 @@ public struct ServerSettings: Sendable {
             guard let seconds = Double(raw), seconds > 0 else {
                 throw SettingsError(description: "KILN_NODE_TIMEOUT must be a positive number of seconds, got '\(raw)'")
             }
-            settings = ServerSettings(nodeTimeout: .milliseconds(Int64(seconds * 1000)), maxTaskAttempts: settings.maxTaskAttempts)
+            settings = ServerSettings(nodeTimeout: .milliseconds(Int64(seconds * 1000)))
         }
         if let raw = environment["KILN_MAX_TASK_ATTEMPTS"] {
             guard let attempts = Int(raw), attempts > 0 else {
                 throw SettingsError(description: "KILN_MAX_TASK_ATTEMPTS must be a positive integer, got '\(raw)'")
             }
             settings.maxTaskAttempts = attempts
+        }
+        if let prefix = environment["KILN_BUILD_REPOSITORY_PREFIX"], !prefix.isEmpty {
+            settings.buildRepositoryPrefix = prefix
         }
         return settings
     }

@@ -11,11 +11,12 @@ struct BuildArtifactImporter: Sendable {
     let store: any ArtifactStore
     let repositories: BuildRepositoryStore
     let locks: RepositoryLocks
+    let prefix: String
 
     /// The store name of a build repository.
-    static func repositoryName(buildID: Int64, platform: String, arch: String, kind: String) -> String {
+    static func repositoryName(prefix: String, buildID: Int64, platform: String, arch: String, kind: String) -> String {
         let safe = platform.map { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" || $0 == "." ? $0 : "_" }
-        return "kiln-build-\(buildID)-\(String(safe))-\(arch)-\(kind)"
+        return "\(prefix)-\(buildID)-\(String(safe))-\(arch)-\(kind)"
     }
 
     /// The arch of an RPM file name (`bash-5.1-1.el9.x86_64.rpm` -> `x86_64`, `.src.rpm` -> `src`).
@@ -93,7 +94,7 @@ struct BuildArtifactImporter: Sendable {
     }
 
     private func ensure(task: HeldTask, arch: String, kind: String) async throws -> StoreRepository {
-        let name = Self.repositoryName(buildID: task.buildID, platform: task.platformName, arch: arch, kind: kind)
+        let name = Self.repositoryName(prefix: prefix, buildID: task.buildID, platform: task.platformName, arch: arch, kind: kind)
         let spec = StoreRepositorySpec(
             name: name, kind: kind == "log" ? .file : .rpm,
             labels: ["kiln-build": String(task.buildID), "kiln-kind": kind, "kiln-arch": arch])

@@ -24,7 +24,8 @@ struct BuildWorkflow: Sendable {
         self.importer = BuildArtifactImporter(
             store: dependencies.artifactStore,
             repositories: BuildRepositoryStore(client: client, logger: dependencies.logger),
-            locks: locks)
+            locks: locks,
+            prefix: dependencies.settings.buildRepositoryPrefix)
         self.settings = dependencies.settings
         self.logger = dependencies.logger
     }

@@ -1,0 +1,63 @@
+import Foundation
+import Pulp
+import XCTest
+
+/// A build node speaking the ALBS protocol over HTTP, as albs-node does.
+struct SimulatedNode: Sendable {
+    let harness: ServerHarness
+    let name: String
+    let token: String
+    let arches: [String]
+    var excluded: [String]? = nil
+
+    init(_ harness: ServerHarness, name: String, arches: [String], excluded: [String]? = nil) async throws {
+        self.harness = harness
+        self.name = name
+        self.arches = arches
+        self.excluded = excluded
+        self.token = try await harness.nodeToken(name)
+    }
+
+    /// `get_task`: the decoded task, or nil for a `null` answer.
+    func getTask(file: StaticString = #filePath, line: UInt = #line) async throws -> NodeTask? {
+        var body: [String: Any] = ["supported_arches": arches]
+        if let excluded { body["excluded_packages"] = excluded }
+        let answer = try await harness.call(.POST, "/api/v1/build_node/get_task", token: token, json: body)
+        XCTAssertEqual(answer.status, 200, answer.text, file: file, line: line)
+        if answer.text == "null" { return nil }
+        let object = answer.object
+        for key in NodeTask.requiredKeys {
+            XCTAssertTrue(object.keys.contains(key), "get_task answer lacks \(key): \(answer.text)", file: file, line: line)
+        }
+        return try JSONDecoder().decode(NodeTask.self, from: answer.body)
+    }
+
+    func ping(_ ids: [Int]) async throws -> ServerHarness.Answer {
+        try await harness.call(.POST, "/api/v1/build_node/ping", token: token, json: ["active_tasks": ids])
+    }
+
+    /// Uploads `files` to the artifact store (as the node does before `build_done`) and reports them.
+    func buildDone(_ taskID: Int, status: String = "done", rpms: [URL] = [], log: String? = nil) async throws -> ServerHarness.Answer {
+        var artifacts: [[String: Any]] = []
+        for file in rpms {
+            let uploaded = try await harness.store.uploadArtifact(file: file)
+            artifacts.append(["name": file.lastPathComponent, "type": "rpm", "href": uploaded.href,
+                              "sha256": uploaded.sha256, "path": "/srv/build/\(file.lastPathComponent)", "cas_hash": NSNull()])
+        }
+        if let log {
+            let file = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("kiln-log-\(UUID().uuidString).log")
+            try Data(log.utf8).write(to: file)
+            let uploaded = try await harness.store.uploadArtifact(file: file)
+            artifacts.append(["name": "mock_build.\(taskID).log", "type": "build_log", "href": uploaded.href,
+                              "sha256": uploaded.sha256, "path": file.path, "cas_hash": NSNull()])
+            try? FileManager.default.removeItem(at: file)
+        }
+        let body: [String: Any] = [
+            "task_id": taskID, "status": status, "artifacts": artifacts,
+            "stats": ["build_node_stats": ["build_packages": ["start_ts": "x", "end_ts": "y", "delta": "1"]]],
+            "is_cas_authenticated": false, "git_commit_hash": "0123456789abcdef0123456789abcdef01234567",
+            "alma_commit_cas_hash": NSNull(),
+        ]
+        return try await harness.call(.POST, "/api/v1/build_node/build_done", token: token, json: body)
+    }
+}
