@@ -1,7 +1,75 @@
 import ArgumentParser
+import Foundation
+import Hummingbird
+import Logging
+import Pulp
+import Server
+import ServiceLifecycle
+import Store
 
-/// `kiln serve` (placeholder).
+/// `kiln serve`: the HTTP API, the stale-task sweeper and (with `--repo`) the reconcile loop,
+/// in one ServiceGroup that shuts down gracefully on SIGINT/SIGTERM (stopping the embedded
+/// PostgreSQL on the way out).
 struct ServeCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "serve")
-    func run() async throws { throw NotImplemented(command: "serve") }
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Serve the ALBS-compatible API (builds, build nodes, desired state).")
+
+    @Option(help: "Address to listen on.") var host = "127.0.0.1"
+    @Option(help: "Port to listen on (0: any free port).") var port = 8080
+    @OptionGroup var database: DatabaseOptions
+
+    @Option(help: "Desired-state git repository (path or URL) to reconcile from. Without it no reconcile loop runs.")
+    var repo: String?
+    @Option(help: "Folder inside the repository holding platforms/, releases/, ... (default: its root).")
+    var path: String = ""
+    @Option(help: "Branch, tag or SHA to follow (default: HEAD).")
+    var ref: String?
+
+    @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
+    var logLevel: String = "info"
+
+    func run() async throws {
+        var logger = Logger(label: "kiln")
+        logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
+        let settings: ServerSettings
+        do { settings = try ServerSettings.fromEnvironment() } catch { throw ValidationError("\(error)") }
+        let home = database.resolvedHome
+        let secret: [UInt8]
+        do { secret = try JWTSecret.load(home: home) } catch { throw ValidationError("\(error)") }
+        let tokens = try await TokenAuthority(secret: secret)
+        let storeConfig = ArtifactStoreConfig.fromEnvironment()
+        let store = storeConfig.makeStore(logger: logger)
+        let source = repo.map { DesiredStateSource(repository: $0, path: path, ref: ref) }
+        let (host, port) = (self.host, self.port)
+        let serviceLogger = logger
+
+        do {
+            try await database.withClient(logger: logger, migrate: true) { client in
+                let dependencies = ServerDependencies(
+                    database: client, artifactStore: store, tokens: tokens, settings: settings,
+                    logger: serviceLogger, desiredStateSource: source)
+                let app = KilnServer.makeApplication(dependencies, host: host, port: port) { channel in
+                    let bound = channel.localAddress?.port ?? port
+                    serviceLogger.notice("kiln listening on http://\(host):\(bound) (artifacts: \(storeConfig.description))")
+                }
+                var services: [any Service] = [app, StaleTaskSweeper(dependencies)]
+                // ---- Reconciler: the reconcile-loop Service goes here -------------------------
+                // When `dependencies.desiredStateSource` is set, append the reconcile loop built
+                // from `dependencies` (it reads KILN_RECONCILE_INTERVAL itself), e.g.
+                //     services.append(makeReconcileLoop(dependencies))
+                // --------------------------------------------------------------------------------
+                _ = services.count
+                let group = ServiceGroup(configuration: .init(
+                    services: services.map { ServiceGroupConfiguration.ServiceConfiguration(service: $0) },
+                    gracefulShutdownSignals: [.sigterm, .sigint],
+                    logger: serviceLogger))
+                try await group.run()
+            }
+        } catch {
+            try? await store.shutdown()
+            throw error
+        }
+        try await store.shutdown()
+    }
 }

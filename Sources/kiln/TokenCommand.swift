@@ -1,7 +1,59 @@
 import ArgumentParser
+import Foundation
+import Logging
+import Server
+import Store
 
-/// `kiln token` (placeholder).
+/// `kiln token ...`: bearer tokens for build nodes and users.
 struct TokenCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "token")
-    func run() async throws { throw NotImplemented(command: "token") }
+    static let configuration = CommandConfiguration(
+        commandName: "token",
+        abstract: "Issue bearer tokens (JWT, HS256).",
+        subcommands: [TokenCreateCommand.self])
+}
+
+/// `kiln token create --node NAME | --user NAME [--email E] [--admin]`: prints a token signed
+/// with KILN_JWT_SECRET or `$KILN_HOME/jwt-secret`. A user token creates (or updates) the user row.
+struct TokenCreateCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "create",
+        abstract: "Print a token for a build node (--node) or a user (--user).")
+
+    @Option(help: "Build node name: a token with the node scope.") var node: String?
+    @Option(help: "User name: a token with the user scope (the user row is created).") var user: String?
+    @Option(help: "The user's email.") var email: String?
+    @Flag(help: "Give the user the admin scope.") var admin = false
+    @Option(help: "Days until the token expires (default: never).") var expiresDays: Int?
+    @OptionGroup var database: DatabaseOptions
+
+    func validate() throws {
+        switch (node, user) {
+        case (nil, nil): throw ValidationError("give --node NAME or --user NAME")
+        case (.some, .some): throw ValidationError("give only one of --node and --user")
+        case (.some(let name), nil) where name.isEmpty: throw ValidationError("--node must not be empty")
+        case (nil, .some(let name)) where name.isEmpty: throw ValidationError("--user must not be empty")
+        default: break
+        }
+        if node != nil && (admin || email != nil) { throw ValidationError("--admin and --email go with --user") }
+        if let expiresDays, expiresDays <= 0 { throw ValidationError("--expires-days must be positive") }
+    }
+
+    func run() async throws {
+        let secret: [UInt8]
+        do { secret = try JWTSecret.load(home: database.resolvedHome) } catch { throw ValidationError("\(error)") }
+        let authority = try await TokenAuthority(secret: secret)
+        let expires = expiresDays.map { Date(timeIntervalSinceNow: Double($0) * 86_400) }
+        if let node {
+            print(try await authority.issue(KilnClaims(sub: node, scope: .node, expires: expires)))
+            return
+        }
+        guard let user else { return }
+        var logger = Logger(label: "kiln.token")
+        logger.logLevel = .warning
+        let (mail, isAdmin) = (email ?? "", admin)
+        let record = try await database.withClient(logger: logger, migrate: true) { client in
+            try await UserStore(client: client).upsert(username: user, email: mail, isSuperuser: isAdmin)
+        }
+        print(try await authority.issue(KilnClaims(sub: user, scope: admin ? .admin : .user, uid: record.id, expires: expires)))
+    }
 }
