@@ -1,7 +1,232 @@
 import ArgumentParser
+import AsyncHTTPClient
+import Foundation
+import Hummingbird
+import Logging
+import NIOCore
+import PostgresNIO
+import Pulp
+import Server
+import ServiceLifecycle
+import Store
 
-/// `kiln dispatch` (placeholder).
+/// `kiln bench dispatch`: `get_task` claims/s and p50/p99 latency over HTTP for 1, 8 and 32
+/// concurrent nodes at 10,000 (and, with `--million`, 1,000,000) idle tasks, beside the bare
+/// SQL claim statement measured in the same run on the same database.
 struct BenchDispatchCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "dispatch")
-    func run() async throws { throw NotImplemented(command: "dispatch") }
+    static let configuration = CommandConfiguration(
+        commandName: "dispatch",
+        abstract: "Measure get_task claims/s over HTTP beside the raw SQL claim rate.")
+
+    @Option(help: "Output: text or json.") var format: String = "text"
+    @Option(help: "Comma-separated node counts.") var nodes: String = "1,8,32"
+    @Option(help: "Claims measured per scenario.") var claims: Int = 3000
+    @Flag(help: "Also run with 1,000,000 idle tasks (populating takes a minute or two).") var million = false
+    @Option(help: "Comma-separated queue depths (overrides the defaults 10000[,1000000]).") var depths: String?
+    @OptionGroup var database: DatabaseOptions
+
+    struct Figures: Codable {
+        var claimsPerSecond: Double
+        var p50Ms: Double
+        var p99Ms: Double
+        var claims: Int
+        enum CodingKeys: String, CodingKey {
+            case claimsPerSecond = "claims_per_second"
+            case p50Ms = "p50_ms"
+            case p99Ms = "p99_ms"
+            case claims
+        }
+    }
+
+    struct Row: Codable {
+        var idleTasks: Int
+        var nodes: Int
+        var http: Figures
+        var sql: Figures
+        enum CodingKeys: String, CodingKey {
+            case idleTasks = "idle_tasks"
+            case nodes, http, sql
+        }
+    }
+
+    func validate() throws {
+        guard ["text", "json"].contains(format) else { throw ValidationError("--format is text or json") }
+        guard claims > 0 else { throw ValidationError("--claims must be positive") }
+        guard !nodeCounts.isEmpty, nodeCounts.allSatisfy({ $0 > 0 }) else { throw ValidationError("--nodes: positive integers") }
+        guard !queueDepths.isEmpty, queueDepths.allSatisfy({ $0 > 0 }) else { throw ValidationError("--depths: positive integers") }
+    }
+
+    var nodeCounts: [Int] { nodes.split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) } }
+    var queueDepths: [Int] {
+        if let depths { return depths.split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) } }
+        return million ? [10_000, 1_000_000] : [10_000]
+    }
+
+    func run() async throws {
+        var logger = Logger(label: "kiln.bench.dispatch")
+        logger.logLevel = .warning
+        let embedded: EmbeddedPostgres?
+        let server: DatabaseConfig
+        if let url = database.resolvedURL {
+            server = try DatabaseConfig(url: url)
+            embedded = nil
+        } else {
+            let postgres = EmbeddedPostgres(directory: EmbeddedPostgres.directory(home: database.resolvedHome), logger: logger)
+            server = try await postgres.start()
+            embedded = postgres
+        }
+        let name = "kiln_bench_dispatch_\(getpid())"
+        do {
+            try await admin(server, logger: logger, "DROP DATABASE IF EXISTS \(name)")
+            try await admin(server, logger: logger, "CREATE DATABASE \(name)")
+            var rows: [Row] = []
+            for depth in queueDepths {
+                rows += try await measure(depth: depth, config: server.with(database: name), logger: logger)
+            }
+            try await admin(server, logger: logger, "DROP DATABASE IF EXISTS \(name) WITH (FORCE)")
+            try await embedded?.stop()
+            report(rows)
+        } catch {
+            try? await admin(server, logger: logger, "DROP DATABASE IF EXISTS \(name) WITH (FORCE)")
+            try? await embedded?.stop()
+            throw error
+        }
+    }
+
+    func admin(_ server: DatabaseConfig, logger: Logger, _ sql: String) async throws {
+        try await KilnDatabase.withClient(config: server, logger: logger, migrate: false) { client in
+            try await client.query(PostgresQuery(unsafeSQL: sql), logger: logger)
+        }
+    }
+
+    func measure(depth: Int, config: DatabaseConfig, logger: Logger) async throws -> [Row] {
+        var configuration = config.clientConfiguration
+        configuration.options.maximumConnections = max(40, (nodeCounts.max() ?? 8) + 8)
+        let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
+        let counts = nodeCounts
+        let claimsPerRun = claims
+        return try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { await client.run() }
+            defer { group.cancelAll() }
+            try await Migrator.bundled(logger: logger).migrate(client)
+            try await client.query("TRUNCATE builds, build_task_refs, build_tasks CASCADE", logger: logger)
+            // Enough tasks that the queue never drops below `depth` during the runs.
+            let total = depth + claimsPerRun * counts.count * 2
+            FileHandle.standardError.write(Data("populating \(total) idle tasks...\n".utf8))
+            _ = try await BuildBenchmarkSeed(client: client, logger: logger).seedIdleTasks(count: total, arches: ["x86_64"])
+            try await client.query("VACUUM ANALYZE build_tasks", logger: logger)
+
+            let tokens = try await TokenAuthority(secret: Array(UUID().uuidString.utf8) + Array(UUID().uuidString.utf8))
+            let store = LocalArtifactStore(root: URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("kiln-bench-\(getpid())"))
+            let dependencies = ServerDependencies(database: client, artifactStore: store, tokens: tokens, logger: logger)
+            let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
+            let app = KilnServer.makeApplication(dependencies, host: "127.0.0.1", port: 0) { channel in
+                continuation.yield(channel.localAddress?.port ?? 0)
+            }
+            let services = ServiceGroup(configuration: .init(services: [app], gracefulShutdownSignals: [], logger: logger))
+            let serviceTask = Task { try await services.run() }
+            var iterator = ports.makeAsyncIterator()
+            guard let port = await iterator.next(), port > 0 else { throw ValidationError("the server did not start") }
+            let http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: .init(
+                connectionPool: .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: 64)))
+            var rows: [Row] = []
+            do {
+                for count in counts {
+                    let token = try await tokens.issue(KilnClaims(sub: "bench-node", scope: .node))
+                    let httpFigures = try await run(nodes: count, claims: claimsPerRun) {
+                        var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)/api/v1/build_node/get_task")
+                        request.method = .POST
+                        request.headers.add(name: "Authorization", value: "Bearer \(token)")
+                        request.headers.add(name: "Content-Type", value: "application/json")
+                        request.body = .bytes(ByteBuffer(string: #"{"supported_arches": ["x86_64"]}"#))
+                        let response = try await http.execute(request, timeout: .seconds(30))
+                        let body = try await response.body.collect(upTo: 1 << 20)
+                        guard response.status == .ok, body.readableBytes > 4 else {
+                            throw ValidationError("get_task answered \(response.status.code): \(String(buffer: body))")
+                        }
+                    }
+                    let claimsStore = TaskClaims(client: client, logger: logger)
+                    let sqlFigures = try await run(nodes: count, claims: claimsPerRun) {
+                        guard try await claimsStore.claimRaw(arch: "x86_64", node: "bench-sql") != nil else {
+                            throw ValidationError("the queue ran dry")
+                        }
+                    }
+                    rows.append(Row(idleTasks: depth, nodes: count, http: httpFigures, sql: sqlFigures))
+                }
+            } catch {
+                try? await http.shutdown()
+                await services.triggerGracefulShutdown()
+                _ = try? await serviceTask.value
+                throw error
+            }
+            try await http.shutdown()
+            await services.triggerGracefulShutdown()
+            try await serviceTask.value
+            try? FileManager.default.removeItem(at: await store.root)
+            return rows
+        }
+    }
+
+    /// Runs `claims` calls of `claim` from `nodes` concurrent loops; rate and latency percentiles.
+    func run(nodes: Int, claims: Int, _ claim: @escaping @Sendable () async throws -> Void) async throws -> Figures {
+        let clock = ContinuousClock()
+        let counter = ClaimCounter(limit: claims)
+        let start = clock.now
+        let latencies = try await withThrowingTaskGroup(of: [Double].self) { group in
+            for _ in 0..<nodes {
+                group.addTask {
+                    var mine: [Double] = []
+                    while await counter.take() {
+                        let t0 = clock.now
+                        try await claim()
+                        let elapsed = clock.now - t0
+                        mine.append(Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15)
+                    }
+                    return mine
+                }
+            }
+            var all: [Double] = []
+            for try await part in group { all += part }
+            return all
+        }
+        let wall = clock.now - start
+        let seconds = Double(wall.components.seconds) + Double(wall.components.attoseconds) / 1e18
+        let sorted = latencies.sorted()
+        func percentile(_ p: Double) -> Double {
+            guard !sorted.isEmpty else { return 0 }
+            return sorted[min(sorted.count - 1, Int((Double(sorted.count) * p).rounded(.up)) - 1)]
+        }
+        return Figures(claimsPerSecond: Double(sorted.count) / seconds, p50Ms: percentile(0.5), p99Ms: percentile(0.99), claims: sorted.count)
+    }
+
+    func report(_ rows: [Row]) {
+        if format == "json" {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
+            struct Output: Codable { var benchmark: String; var results: [Row]; var target: String }
+            let output = Output(benchmark: "dispatch", results: rows,
+                                target: ">= 3000 get_task claims/s over HTTP with 8 nodes; 1,000,000 idle within 20% of 10,000")
+            if let data = try? encoder.encode(output) { print(String(decoding: data, as: UTF8.self)) }
+            return
+        }
+        print("kiln bench dispatch: get_task over HTTP vs the bare SQL claim (same run, same database)")
+        print("idle tasks    nodes   HTTP claims/s   p50 ms   p99 ms   SQL claims/s   p50 ms   p99 ms")
+        for row in rows {
+            print(String(format: "%10d  %7d   %13.0f  %7.2f  %7.2f   %12.0f  %7.2f  %7.2f",
+                         row.idleTasks, row.nodes, row.http.claimsPerSecond, row.http.p50Ms, row.http.p99Ms,
+                         row.sql.claimsPerSecond, row.sql.p50Ms, row.sql.p99Ms))
+        }
+        print("target: >= 3000 get_task claims/s with 8 nodes; the 1,000,000 rate within 20% of the 10,000 rate")
+    }
+}
+
+/// Hands out at most `limit` claims across the benchmark's loops.
+actor ClaimCounter {
+    private var left: Int
+    init(limit: Int) { left = limit }
+    func take() -> Bool {
+        guard left > 0 else { return false }
+        left -= 1
+        return true
+    }
 }
