@@ -37,7 +37,7 @@ struct DatabaseOptions: ParsableArguments {
 
     /// Opens the database for `body` (see ``KilnDatabase/withClient(url:home:logger:migrate:_:)``).
     func withClient<T: Sendable>(logger: Logger, migrate: Bool,
-                                 _ body: @Sendable (PostgresClient) async throws -> T) async throws -> T {
+                                 _ body: (PostgresClient) async throws -> T) async throws -> T {
         try await KilnDatabase.withClient(url: resolvedURL, home: resolvedHome, logger: logger,
                                           migrate: migrate, body)
     }
