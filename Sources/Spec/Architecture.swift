@@ -34,6 +34,14 @@ public enum Architecture {
 
     /// Whether `arch` is known for packages of `type`.
     public static func isKnown(_ arch: String, type: String) -> Bool {
-        allArches(for: type).contains(arch)
+        switch type {
+        case "rpm": rpmAll.contains(arch)
+        case "deb": debAll.contains(arch)
+        default: anyAll.contains(arch)
+        }
     }
+
+    private static let rpmAll = Set(allArches(for: "rpm"))
+    private static let debAll = Set(allArches(for: "deb"))
+    private static let anyAll = Set(allArches(for: ""))
 }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Reads and validates the files of a desired-state repository.
 ///
 /// ```swift
@@ -8,27 +10,56 @@
 /// `sign-keys/` and `releases/` are read (one object per file); other files are ignored.
 /// Every problem is reported, each at its exact `file:line:column`. Pure: no I/O.
 public enum SpecLoader {
-    /// Parses and validates `files`. Linear in the input size.
+    /// Parses and validates `files`. Linear in the input size; files are parsed
+    /// concurrently, then merged in path order, so the result does not depend on timing.
     public static func load(_ files: [SpecFile]) -> SpecResult {
+        let specFiles = files.compactMap { file in SpecKind(path: file.path).map { (file, $0) } }
+            .sorted { $0.0.path < $1.0.path }
+        let outcomes = readAll(specFiles)
         var parsed = ParsedState()
         var diagnostics: [Diagnostic] = []
-        var fileCount = 0
-        for file in files.sorted(by: { $0.path < $1.path }) {
-            guard let kind = SpecKind(path: file.path) else { continue }
-            fileCount += 1
-            var reader = FileReader(path: file.path)
-            if let root = reader.document(file, kind: kind) {
-                parsed.add(root, kind: kind, reader: &reader)
-            }
-            diagnostics += reader.diagnostics
+        for outcome in outcomes {
+            diagnostics += outcome.diagnostics
+            if let object = outcome.object { parsed.add(object) }
         }
         diagnostics += parsed.crossCheck()
         diagnostics.sort()
         let state = parsed.desiredState()
         return SpecResult(state: state, diagnostics: diagnostics, counts: SpecCounts(state),
-                          fileCount: fileCount)
+                          fileCount: specFiles.count)
     }
 
     /// Whether `path` (relative to the desired-state root) is a file `load` reads.
     public static func isSpecPath(_ path: String) -> Bool { SpecKind(path: path) != nil }
+
+    /// Reads each file independently, on all cores; outcome `i` belongs to file `i`.
+    private static func readAll(_ files: [(SpecFile, SpecKind)]) -> [FileOutcome] {
+        guard files.count > 8 else { return files.map { FileOutcome($0.0, kind: $0.1) } }
+        let slots = OutcomeSlots(count: files.count)
+        DispatchQueue.concurrentPerform(iterations: files.count) { i in
+            slots.store(FileOutcome(files[i].0, kind: files[i].1), at: i)
+        }
+        return slots.collect()
+    }
+}
+
+/// One slot per file, each written by exactly one worker, read after all finished.
+private final class OutcomeSlots: @unchecked Sendable {
+    private let buffer: UnsafeMutableBufferPointer<FileOutcome?>
+
+    init(count: Int) {
+        buffer = .allocate(capacity: count)
+        buffer.initialize(repeating: nil)
+    }
+
+    deinit {
+        buffer.deinitialize()
+        buffer.deallocate()
+    }
+
+    /// Called once per index, from any thread.
+    func store(_ outcome: FileOutcome, at index: Int) { buffer[index] = outcome }
+
+    /// Called after every `store` returned.
+    func collect() -> [FileOutcome] { buffer.compactMap { $0 } }
 }

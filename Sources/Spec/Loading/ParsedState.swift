@@ -13,21 +13,18 @@ struct ParsedState {
     var platformOrder: [String] = []
     var diagnostics: [Diagnostic] = []
 
-    /// Reads one file's root node as `kind`; a second definition of a name is reported at
-    /// its name, pointing at the first.
-    mutating func add(_ root: Node, kind: SpecKind, reader: inout FileReader) {
-        switch kind {
-        case .platform:
-            guard let p = reader.platform(root) else { return }
-            if let first = platforms[p.value.name] { duplicate(kind, p.value.name, p.nameAt, first.nameAt); return }
+    /// Adds one file's object; a second definition of a name is reported at its name,
+    /// pointing at the first (files are added in path order).
+    mutating func add(_ object: ParsedObject) {
+        switch object {
+        case .platform(let p):
+            if let first = platforms[p.value.name] { duplicate(.platform, p.value.name, p.nameAt, first.nameAt); return }
             platforms[p.value.name] = p
             platformOrder.append(p.value.name)
-        case .distribution:
-            guard let d = reader.distribution(root) else { return }
-            if let first = distributions[d.value.name] { duplicate(kind, d.value.name, d.nameAt, first.nameAt); return }
+        case .distribution(let d):
+            if let first = distributions[d.value.name] { duplicate(.distribution, d.value.name, d.nameAt, first.nameAt); return }
             distributions[d.value.name] = d
-        case .repository:
-            guard let r = reader.repository(root) else { return }
+        case .repository(let r):
             let key = RepoKey(r.value)
             if let first = repositories[key] {
                 diagnostics.append(Diagnostic(r.nameAt, "repository '\(key.name)' (arch \(key.arch), debug \(key.debug)) "
@@ -35,9 +32,8 @@ struct ParsedState {
                 return
             }
             repositories[key] = r
-        case .signKey:
-            guard let k = reader.signKey(root) else { return }
-            if let first = signKeys[k.value.name] { duplicate(kind, k.value.name, k.nameAt, first.nameAt); return }
+        case .signKey(let k):
+            if let first = signKeys[k.value.name] { duplicate(.signKey, k.value.name, k.nameAt, first.nameAt); return }
             let keyid = k.value.keyid.uppercased()
             if let first = keyids[keyid] {
                 diagnostics.append(Diagnostic(k.keyidAt, "keyid \(k.value.keyid) is already used by the sign key at \(first)"))
@@ -45,9 +41,8 @@ struct ParsedState {
             }
             keyids[keyid] = k.keyidAt
             signKeys[k.value.name] = k
-        case .release:
-            guard let r = reader.release(root) else { return }
-            if let first = releases[r.value.name] { duplicate(kind, r.value.name, r.nameAt, first.nameAt); return }
+        case .release(let r):
+            if let first = releases[r.value.name] { duplicate(.release, r.value.name, r.nameAt, first.nameAt); return }
             releases[r.value.name] = r
         }
     }

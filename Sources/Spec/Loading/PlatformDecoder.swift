@@ -138,7 +138,7 @@ extension FileReader {
     /// An `http://`, `https://` or `file://` URL.
     mutating func url(_ f: Fields, _ key: String, required: Bool) -> String? {
         guard let url = string(f, key, required: required) else { return nil }
-        let ok = ["http://", "https://", "file://"].contains { url.hasPrefix($0) && url.count > $0.count }
+        let ok = ["http://", "https://", "file://"].contains { url.hasPrefix($0) && url.utf8.count > $0.utf8.count }
         if !ok, let node = f.node(key) {
             report(node, "'\(key)' must be an http://, https:// or file:// URL, found '\(url)'")
         }

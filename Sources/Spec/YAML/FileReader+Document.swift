@@ -9,7 +9,10 @@ extension FileReader {
             return nil
         }
         do {
-            let parser = try Parser(yaml: text)
+            // `.basic` has no rules: Yams hashes every mapping key (duplicate check) with its resolved
+            // tag, and the default resolver runs regular expressions for that. Kiln resolves
+            // scalars itself (`ScalarValue`).
+            let parser = try Parser(yaml: text, resolver: .basic)
             guard let root = try parser.singleRoot() else {
                 report(at: start, "empty file: expected a \(kind.displayName) mapping")
                 return nil

@@ -83,7 +83,7 @@ struct FileReader {
         var out: [(String, Node)] = []
         out.reserveCapacity(items.count)
         for item in items {
-            guard case .scalar(let s) = item, ScalarValue(s) != .null else {
+            guard case .scalar(let s) = item, !ScalarValue.isNull(s) else {
                 report(item, "items of '\(key)' must be strings, found \(item.kindDescription)")
                 continue
             }
@@ -122,7 +122,7 @@ struct FileReader {
             if required { report(f.node, "missing required key '\(key)' in \(f.what)") }
             return nil
         }
-        if case .scalar(let s) = entry.value, ScalarValue(s) == .null {
+        if case .scalar(let s) = entry.value, ScalarValue.isNull(s) {
             if required { report(entry.value, "'\(key)' must not be empty") }
             return nil
         }

@@ -27,6 +27,14 @@ enum ScalarValue: Equatable {
         }
     }
 
+    /// Whether a scalar is null, without resolving anything else (hot path).
+    static func isNull(_ scalar: Node.Scalar) -> Bool {
+        guard scalar.style == .plain || scalar.style == .any else { return false }
+        let text = scalar.string
+        guard text.utf8.count <= 4 else { return false }
+        return ScalarValue(scalar) == .null
+    }
+
     /// Decimal (`-12`), octal (`0o17`) or hexadecimal (`0x1F`) integer.
     static func integer(_ text: String) -> Int? {
         if text.hasPrefix("0x") { return Int(text.dropFirst(2), radix: 16) }

@@ -1,0 +1,33 @@
+import Yams
+
+/// One file's object after reading, before the checks that span files.
+enum ParsedObject: Sendable {
+    case platform(ParsedPlatform)
+    case distribution(ParsedDistribution)
+    case repository(ParsedRepository)
+    case signKey(ParsedSignKey)
+    case release(ParsedRelease)
+}
+
+/// What reading one file gave: its object (if readable) and its own problems.
+struct FileOutcome: Sendable {
+    var object: ParsedObject?
+    var diagnostics: [Diagnostic]
+
+    /// Parses and reads one file on its own (safe to run concurrently with other files).
+    init(_ file: SpecFile, kind: SpecKind) {
+        var reader = FileReader(path: file.path)
+        if let root = reader.document(file, kind: kind) {
+            switch kind {
+            case .platform: object = reader.platform(root).map(ParsedObject.platform)
+            case .distribution: object = reader.distribution(root).map(ParsedObject.distribution)
+            case .repository: object = reader.repository(root).map(ParsedObject.repository)
+            case .signKey: object = reader.signKey(root).map(ParsedObject.signKey)
+            case .release: object = reader.release(root).map(ParsedObject.release)
+            }
+        } else {
+            object = nil
+        }
+        diagnostics = reader.diagnostics
+    }
+}
