@@ -46,20 +46,18 @@ struct ServeCommand: AsyncParsableCommand {
 
         do {
             try await database.withClient(logger: logger, migrate: true) { client in
-                let dependencies = ServerDependencies(
+                var dependencies = ServerDependencies(
                     database: client, artifactStore: store, tokens: tokens, settings: settings,
                     logger: serviceLogger, desiredStateSource: source)
+                let reconcileLoop = try dependencies.attachReconcileLoop(home: home, logger: serviceLogger)
                 let app = KilnServer.makeApplication(dependencies, host: host, port: port) { channel in
                     let bound = channel.localAddress?.port ?? port
                     serviceLogger.notice("kiln listening on http://\(host):\(bound) (artifacts: \(storeConfig.description))")
                 }
                 var services: [any Service] = [app, StaleTaskSweeper(dependencies)]
-                // ---- Reconciler: the reconcile-loop Service goes here -------------------------
-                // When `dependencies.desiredStateSource` is set, append the reconcile loop built
-                // from `dependencies` (it reads KILN_RECONCILE_INTERVAL itself), e.g.
-                //     services.append(makeReconcileLoop(dependencies))
-                // --------------------------------------------------------------------------------
-                _ = services.count
+                // The reconcile loop (with --repo): once at start, then every KILN_RECONCILE_INTERVAL
+                // and on POST /api/v1/reconcile and push webhooks.
+                if let reconcileLoop { services.append(reconcileLoop) }
                 let group = ServiceGroup(configuration: .init(
                     services: services.map { ServiceGroupConfiguration.ServiceConfiguration(service: $0) },
                     gracefulShutdownSignals: [.sigterm, .sigint],

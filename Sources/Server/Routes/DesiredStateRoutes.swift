@@ -41,7 +41,8 @@ func desiredStateJSON(_ text: String, status: HTTPResponse.Status = .ok) -> Resp
 
 /// A small JSON object as a response (sorted keys).
 func desiredStateJSON(object: [String: Any], status: HTTPResponse.Status = .ok) -> Response {
-    let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data("{}".utf8)
+    let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes]))
+        ?? Data("{}".utf8)
     return desiredStateJSON(String(decoding: data, as: UTF8.self), status: status)
 }
 

@@ -1,0 +1,36 @@
+import Foundation
+import GitSource
+import Logging
+import Reconciler
+import Server
+
+/// Wiring of `kiln serve --repo` into the reconcile loop, the reconcile endpoint and the webhooks.
+extension ServerDependencies {
+    /// Builds the reconcile loop for `desiredStateSource` (nil without `--repo`), stores it in
+    /// `reconcileLoop` with the webhook settings from the environment, and returns it.
+    ///
+    /// A local folder is read at `--ref` (default `HEAD`) on every run; a URL (or a path that is
+    /// not a folder) is mirrored into `<home>/git-cache/` and `--ref` is the branch fetched (default `main`).
+    /// The interval is `KILN_RECONCILE_INTERVAL` (default 60 s).
+    mutating func attachReconcileLoop(home: String, logger: Logger) throws -> ReconcileLoop? {
+        webhooks = WebhookSettings.fromEnvironment()
+        guard let source = desiredStateSource else { return nil }
+        let engine = ReconcileEngine(database: PostgresStateDatabase(client: database, logger: logger),
+                                     store: artifactStore, logger: logger)
+        var isDirectory: ObjCBool = false
+        let loopSource: ReconcileLoop.Source
+        if !source.repository.contains("://"),
+           FileManager.default.fileExists(atPath: source.repository, isDirectory: &isDirectory), isDirectory.boolValue {
+            loopSource = .local(try GitRepository(path: source.repository), ref: source.ref ?? "HEAD")
+        } else {
+            let folder = String(source.repository.map { $0.isLetter || $0.isNumber || $0 == "." ? $0 : "-" }.suffix(120))
+            let cache = (home as NSString).appendingPathComponent("git-cache/\(folder)")
+            loopSource = .remote(GitRemoteMirror(remote: source.repository, cachePath: cache), branch: source.ref ?? "main")
+        }
+        let loop = ReconcileLoop(engine: engine, source: loopSource,
+                                 subdirectory: source.path.isEmpty ? nil : source.path,
+                                 interval: ReconcileLoop.interval(), logger: logger)
+        reconcileLoop = loop
+        return loop
+    }
+}
