@@ -1,7 +1,134 @@
 import ArgumentParser
+import Foundation
+import GitSource
+import Logging
+import Pulp
+import Reconciler
+import Spec
+import Store
 
-/// `kiln plan` (placeholder).
+/// `kiln plan`: what apply would change, terraform style, for a desired-state commit.
+///
+///     kiln plan --repo ../state --ref main --path examples --out plan.json
+///     kiln plan --repo ../state --format json --detailed-exitcode
 struct PlanCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "plan")
-    func run() async throws { throw NotImplemented(command: "plan") }
+    static let configuration = CommandConfiguration(
+        commandName: "plan",
+        abstract: "Show what `kiln apply` would change in PostgreSQL and the artifact store.",
+        discussion: """
+        Reads the desired state from git at --ref and diffs it with the database (embedded by \
+        default) and the artifact store (KILN_PULP_URL, else the local store). --out FILE saves \
+        the plan with its commit and a fingerprint of the state it was computed from, for \
+        `kiln apply FILE`. Exit status: 0 (1 on error); with --detailed-exitcode 0 no changes, \
+        2 changes, 1 error.
+        """
+    )
+
+    @OptionGroup var source: DesiredStateOptions
+    @OptionGroup var database: DatabaseOptions
+
+    @Option(help: "Output format: text or json.")
+    var format: OutputFormat = .text
+
+    @Option(help: "Write the plan (JSON, with commit SHA and state fingerprint) to this file.")
+    var out: String?
+
+    @Flag(help: "Exit 0 when there are no changes, 2 when there are, 1 on error.")
+    var detailedExitcode = false
+
+    func run() async throws {
+        let logger = ReconcileCLI.logger()
+        let snapshot = try await ReconcileCLI.readDesiredState(source, command: "plan")
+        let plan: Plan
+        do {
+            plan = try await ReconcileCLI.withEngine(database: database, logger: logger) { engine in
+                try await engine.plan(desired: snapshot.result.state, commitSHA: snapshot.commitSHA)
+            }
+        } catch {
+            CommandOutput.error("kiln plan: \(error)")
+            throw ExitCode(1)
+        }
+        if let out {
+            do {
+                try plan.jsonData().write(to: URL(fileURLWithPath: out))
+            } catch {
+                CommandOutput.error("kiln plan: cannot write \(out): \(error)")
+                throw ExitCode(1)
+            }
+        }
+        switch format {
+        case .json: print(String(decoding: try plan.jsonData(), as: UTF8.self))
+        case .text:
+            print(plan.renderText(), terminator: "")
+            if let out { print("\nSaved the plan to \(out); apply exactly it with `kiln apply \(out)`.") }
+        }
+        if detailedExitcode && plan.hasChanges { throw ExitCode(2) }
+    }
+}
+
+/// `--repo`, `--ref`, `--path`: where `plan` and `apply` read the desired state.
+struct DesiredStateOptions: ParsableArguments {
+    @Option(help: "The git repository (work tree or bare) holding the desired state.")
+    var repo: String?
+
+    @Option(help: "Branch, tag or SHA to read.")
+    var ref: String = "HEAD"
+
+    @Option(help: "Folder inside the repository that is the desired-state root.")
+    var path: String?
+}
+
+/// Shared by `plan`, `apply` and `bench reconcile`.
+enum ReconcileCLI {
+    static func logger() -> Logger {
+        var logger = Logger(label: "kiln")
+        logger.logLevel = .warning
+        return logger
+    }
+
+    /// Reads and validates the desired state; prints every problem as file:line:column and exits 1.
+    static func readDesiredState(_ options: DesiredStateOptions, command: String) async throws -> DesiredStateSnapshot {
+        guard let repo = options.repo else {
+            CommandOutput.error("kiln \(command): give --repo PATH (a git repository holding the desired state)")
+            throw ExitCode(1)
+        }
+        let prefix = (options.path ?? "").split(separator: "/").filter { $0 != "." && !$0.isEmpty }.joined(separator: "/")
+        let snapshot: DesiredStateSnapshot
+        do {
+            let reader = DesiredStateReader(repository: try GitRepository(path: repo),
+                                            subdirectory: prefix.isEmpty ? nil : prefix)
+            snapshot = try await reader.read(ref: options.ref)
+        } catch {
+            CommandOutput.error("kiln \(command): \(error)")
+            throw ExitCode(1)
+        }
+        if !snapshot.result.diagnostics.isEmpty {
+            for d in snapshot.result.diagnostics {
+                var shown = d
+                if !prefix.isEmpty { shown.location.file = prefix + "/" + d.location.file }
+                print(shown)
+            }
+            CommandOutput.error("kiln \(command): \(snapshot.result.diagnostics.count) problem(s) in the desired state at \(snapshot.commitSHA); nothing planned")
+            throw ExitCode(1)
+        }
+        return snapshot
+    }
+
+    /// Opens the database (migrated) and the artifact store from the environment for `body`.
+    static func withEngine<T: Sendable>(database: DatabaseOptions, logger: Logger,
+                                        _ body: @Sendable @escaping (ReconcileEngine) async throws -> T) async throws -> T {
+        try await database.withClient(logger: logger, migrate: true) { client in
+            let store = ArtifactStoreConfig.fromEnvironment().makeStore(logger: logger)
+            let engine = ReconcileEngine(database: PostgresStateDatabase(client: client, logger: logger),
+                                         store: store, logger: logger)
+            do {
+                let value = try await body(engine)
+                try? await store.shutdown()
+                return value
+            } catch {
+                try? await store.shutdown()
+                throw error
+            }
+        }
+    }
 }
