@@ -57,40 +57,6 @@ final class PulpArtifactStoreTests: XCTestCase {
         try await dead.shutdown()
     }
 
-    /// Rough rate of repository + distribution pairs, 1 vs 8 in flight. Prints figures; runs only
-    /// with KILN_PULP_BENCH=1 (a measurement, not a timed assertion).
-    func testBenchPairsPerSecond() async throws {
-        guard ProcessInfo.processInfo.environment["KILN_PULP_BENCH"] == "1" else {
-            throw XCTSkip("set KILN_PULP_BENCH=1 to measure pairs/s")
-        }
-        let h = try PulpHarness.make()
-        let count = Int(ProcessInfo.processInfo.environment["KILN_PULP_BENCH_PAIRS"] ?? "") ?? 20
-        var names: [String] = []
-        try await StoreBehaviour.run(h, names: []) {
-            for width in [1, 8] {
-                let specs = (0..<count).map { StoreRepositorySpec(name: "\(h.prefix)-bench\(width)-\($0)", remoteURL: nil) }
-                names += specs.map(\.name)
-                let clock = ContinuousClock()
-                let start = clock.now
-                let made = try await boundedMap(specs, maxConcurrent: width) { try await h.store.ensureRepository($0) }
-                let seconds = (clock.now - start) / .seconds(1)
-                XCTAssertEqual(made.count, count)
-                print(String(format: "[bench] ensureRepository (lookup per object): %d pairs, %d in flight: %.2f s, %.2f pairs/s", count, width, seconds, Double(count) / seconds))
-            }
-            for width in [1, 8] {
-                let specs = (0..<count).map { StoreRepositorySpec(name: "\(h.prefix)-bulk\(width)-\($0)", remoteURL: nil) }
-                names += specs.map(\.name)
-                let clock = ContinuousClock()
-                let start = clock.now
-                let made = try await h.store.ensureRepositories(specs, maxConcurrent: width)
-                let seconds = (clock.now - start) / .seconds(1)
-                XCTAssertEqual(made.count, count)
-                print(String(format: "[bench] ensureRepositories (one bulk read): %d pairs, %d in flight: %.2f s, %.2f pairs/s", count, width, seconds, Double(count) / seconds))
-            }
-            try await h.store.deleteRepositories(named: names, maxConcurrent: 8)
-        }
-    }
-
     static func getData(_ url: String) async throws -> Data {
         let response = try await HTTPClient.shared.execute(HTTPClientRequest(url: url), timeout: .seconds(30))
         XCTAssertEqual(response.status.code, 200, url)
