@@ -72,8 +72,9 @@ final class PlannerTests: XCTestCase {
                                 commitSHA: "abc")
         XCTAssertEqual(kept.toDestroy, 0)
         XCTAssertFalse(kept.hasChanges)
-        XCTAssertEqual(kept.changes.first?.action, .keep)
-        XCTAssertEqual(kept.changes.first?.reason, "not deleted: used by 1 build task(s)")
+        let platform = kept.changes.first { $0.kind == .platform }
+        XCTAssertEqual(platform?.action, .keep)
+        XCTAssertEqual(platform?.reason, "not deleted: used by 1 build task(s)")
         XCTAssertTrue(kept.changes.contains { $0.kind == .repository && $0.action == .keep })
         XCTAssertTrue(kept.renderText().contains("used by 1 build task(s)"))
     }
