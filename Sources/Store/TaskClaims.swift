@@ -37,7 +37,7 @@ public struct TaskClaims: Sendable {
         let rows = try await client.query("""
             UPDATE build_tasks SET status = 1, ts = now(), node = \(node), attempts = attempts + 1, started_at = now()
             WHERE id = (SELECT id FROM build_tasks WHERE status = 0 AND pending_deps = 0 AND arch = \(arch)
-                        ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED)
+                        ORDER BY id + 0 LIMIT 1 FOR UPDATE SKIP LOCKED)
             RETURNING id
             """, logger: logger)
         for try await id in rows.decode(Int64.self) { return id }
@@ -80,7 +80,13 @@ public struct TaskClaims: Sendable {
                     finished_at = CASE WHEN t.attempts >= \(Int32(maxAttempts)) THEN now() ELSE NULL END,
                     node = NULL, ts = NULL
                 FROM stale WHERE t.id = stale.id
-                RETURNING t.id, t.status
+                RETURNING t.id, t.status, t.build_id
+            ), finished AS (
+                UPDATE builds b SET finished_at = now()
+                WHERE b.id IN (SELECT build_id FROM updated WHERE status = 3)
+                AND NOT EXISTS (SELECT 1 FROM build_tasks o WHERE o.build_id = b.id AND o.status IN (0, 1)
+                                AND o.id NOT IN (SELECT id FROM updated WHERE status = 3))
+                RETURNING b.id
             ), released AS (
                 UPDATE build_tasks d SET pending_deps = greatest(d.pending_deps - agg.n, 0)
                 FROM (SELECT x.task_id, count(*)::int AS n FROM build_task_dependencies x
@@ -103,7 +109,7 @@ public struct TaskClaims: Sendable {
         WITH claimed AS (
             UPDATE build_tasks SET status = 1, ts = now(), node = $2, attempts = attempts + 1, started_at = now()
             WHERE id = (SELECT id FROM build_tasks WHERE status = 0 AND pending_deps = 0 AND arch = $1 %EXCLUDE%
-                        ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED)
+                        ORDER BY id + 0 LIMIT 1 FOR UPDATE SKIP LOCKED)
             RETURNING id, build_id, platform_id, ref_id, arch, is_secure_boot, built_srpm_url, srpm_hash,
                       alma_commit_cas_hash, is_cas_authenticated
         )

@@ -133,6 +133,8 @@ struct BenchDispatchCommand: AsyncParsableCommand {
             do {
                 for count in counts {
                     let token = try await tokens.issue(KilnClaims(sub: "bench-node", scope: .node))
+                    // Each run starts from the same state: the previous run's dead rows vacuumed.
+                    try await client.query("VACUUM build_tasks", logger: logger)
                     let httpFigures = try await run(nodes: count, claims: claimsPerRun) {
                         var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)/api/v1/build_node/get_task")
                         request.method = .POST
@@ -146,6 +148,7 @@ struct BenchDispatchCommand: AsyncParsableCommand {
                         }
                     }
                     let claimsStore = TaskClaims(client: client, logger: logger)
+                    try await client.query("VACUUM build_tasks", logger: logger)
                     let sqlFigures = try await run(nodes: count, claims: claimsPerRun) {
                         guard try await claimsStore.claimRaw(arch: "x86_64", node: "bench-sql") != nil else {
                             throw ValidationError("the queue ran dry")

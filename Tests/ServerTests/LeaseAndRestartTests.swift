@@ -73,6 +73,14 @@ final class LeaseAndRestartTests: XCTestCase {
             // The failed task releases its dependent.
             let next = try await alive.getTask()
             XCTAssertEqual(next?.id, second)
+            let unfinished = try await h.count("SELECT count(*) FROM builds WHERE finished_at IS NULL")
+            XCTAssertEqual(unfinished, 1)
+            // The last task failing in a sweep finishes the build.
+            try await h.client.query("UPDATE build_tasks SET attempts = 2, ts = now() - interval '10 seconds' WHERE id = \(Int64(second))")
+            let last = try await h.sweeper.sweep()
+            XCTAssertEqual(last.failed, [Int64(second)])
+            let finishedBuilds = try await h.count("SELECT count(*) FROM builds WHERE finished_at IS NOT NULL")
+            XCTAssertEqual(finishedBuilds, 1)
         }
     }
 
