@@ -73,6 +73,15 @@ public struct ReconcileEngine: Sendable {
         }
     }
 
+    /// Records a run that failed before planning (fetch error, invalid desired state).
+    @discardableResult
+    public func recordFailure(trigger: String, commitSHA: String?, errors: [String]) async throws -> ReconcileResult {
+        let runID = try await database.startRun(trigger: trigger, commitSHA: commitSHA)
+        try await database.finishRun(id: runID, commitSHA: commitSHA, plan: nil, result: .failed, errors: errors,
+                                     durationMS: 0)
+        return ReconcileResult(runID: runID, result: .failed, plan: nil, errors: errors, durationMS: 0)
+    }
+
     // MARK: - Internals
 
     private func locked(trigger: String, commitSHA: String,

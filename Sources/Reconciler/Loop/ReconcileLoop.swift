@@ -73,6 +73,13 @@ public actor ReconcileLoop: Service {
         } catch {
             lastError = "\(error)"
             logger.error("reconcile (\(trigger)) failed: \(error)")
+            if let invalid = error as? InvalidDesiredState {
+                _ = try? await engine.recordFailure(trigger: trigger, commitSHA: invalid.commitSHA,
+                                                    errors: invalid.diagnostics.map(\.description))
+            } else {
+                _ = try? await engine.recordFailure(trigger: trigger, commitSHA: nil,
+                                                    errors: ["reading the desired state: \(error)"])
+            }
             return nil
         }
     }
