@@ -95,6 +95,32 @@ final class ReconcileRoutesTests: XCTestCase {
         }
     }
 
+    /// A run slower than the quick wait answers 202 with its id, and finishes afterwards.
+    func testSlowReconcileAnswers202WithRunID() async throws {
+        try await DesiredStateHarness.with { h in
+            let admin = try await h.token(.admin, name: "root")
+            // Another session locks the tables the reconcile reads, for longer than the 2 s wait.
+            let answer = try await h.client.withTransaction(logger: DesiredStateHarness.logger) { conn in
+                try await conn.query("LOCK TABLE repositories, platforms IN ACCESS EXCLUSIVE MODE")
+                return try await h.call(.POST, "/api/v1/reconcile", token: admin)
+            }
+            XCTAssertEqual(answer.status, 202, answer.text)
+            XCTAssertEqual(answer.object["status"] as? String, "running")
+            let runID = try XCTUnwrap(answer.object["run_id"] as? Int, answer.text)
+            let deadline = ContinuousClock.now + .seconds(20)
+            var result: String?
+            while ContinuousClock.now < deadline {
+                let run = try await h.call(.GET, "/api/v1/reconcile/runs/\(runID)", token: admin)
+                result = run.object["result"] as? String
+                if result != "running" { break }
+                try await Task.sleep(for: .milliseconds(50))
+            }
+            XCTAssertEqual(result, "applied")
+            let platforms = try await h.count("SELECT count(*) FROM platforms")
+            XCTAssertEqual(platforms, 2)
+        }
+    }
+
     /// Without a configured repository the endpoint says so.
     func testReconcileWithoutRepositoryIs503() async throws {
         try await DesiredStateHarness.with(withLoop: false) { h in
