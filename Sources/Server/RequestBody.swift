@@ -13,13 +13,12 @@ public enum RequestBody {
         let data = Data(buffer: buffer)
         if data.isEmpty { throw APIError(.unprocessableContent, "Request body is required") }
         do {
-            _ = try JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed])
-        } catch {
-            throw APIError(.badRequest, "Malformed JSON body")
-        }
-        do {
             return try JSONDecoder().decode(T.self, from: data)
         } catch let error as DecodingError {
+            // Malformed JSON is a 400; well-formed JSON of the wrong shape a 422.
+            if (try? JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed])) == nil {
+                throw APIError(.badRequest, "Malformed JSON body")
+            }
             throw APIError(.unprocessableContent, describe(error))
         }
     }

@@ -19,14 +19,15 @@ public struct TaskClaims: Sendable {
     /// for `node` and returns the `get_task` answer as JSON text, nil when there is none.
     /// Tasks whose package is in `excludedPackages` are left for other nodes.
     public func claim(arches: [String], node: String, excludedPackages: [String] = []) async throws -> String? {
-        let sql = excludedPackages.isEmpty ? Self.claimSQL : Self.claimExcludingSQL
         for arch in arches {
-            var binds = PostgresBindings()
-            binds.append(arch)
-            binds.append(node)
-            if !excludedPackages.isEmpty { binds.append(excludedPackages) }
-            let rows = try await client.query(PostgresQuery(unsafeSQL: sql, binds: binds), logger: logger)
-            for try await json in rows.decode(String.self) { return json }
+            if excludedPackages.isEmpty {
+                for try await json in try await client.execute(ClaimTaskStatement(arch: arch, node: node), logger: logger) {
+                    return json
+                }
+            } else {
+                let statement = ClaimTaskExcludingStatement(arch: arch, node: node, excluded: excludedPackages)
+                for try await json in try await client.execute(statement, logger: logger) { return json }
+            }
         }
         return nil
     }
@@ -34,13 +35,9 @@ public struct TaskClaims: Sendable {
     /// The bare claim statement (no answer built), for the benchmark's raw SQL reference:
     /// returns the claimed task id.
     public func claimRaw(arch: String, node: String) async throws -> Int64? {
-        let rows = try await client.query("""
-            UPDATE build_tasks SET status = 1, ts = now(), node = \(node), attempts = attempts + 1, started_at = now()
-            WHERE id = (SELECT id FROM build_tasks WHERE status = 0 AND pending_deps = 0 AND arch = \(arch)
-                        ORDER BY id + 0 LIMIT 1 FOR UPDATE SKIP LOCKED)
-            RETURNING id
-            """, logger: logger)
-        for try await id in rows.decode(Int64.self) { return id }
+        for try await id in try await client.execute(ClaimRawStatement(arch: arch, node: node), logger: logger) {
+            return id
+        }
         return nil
     }
 

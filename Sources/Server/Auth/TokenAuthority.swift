@@ -1,5 +1,6 @@
 import Foundation
 import JWTKit
+import NIOConcurrencyHelpers
 
 /// Signs and verifies Kiln's HS256 tokens.
 ///
@@ -7,6 +8,9 @@ import JWTKit
 ///     let token = try await authority.issue(KilnClaims(sub: "node-1", scope: .node))
 public struct TokenAuthority: Sendable {
     let keys: JWTKeyCollection
+    /// Tokens already verified (nodes send the same one on every call): token -> identity, expiry.
+    let verified = NIOLockedValueBox([String: (Identity, Date?)]())
+    static let cacheLimit = 10_000
 
     public struct InvalidSecret: Error, CustomStringConvertible {
         public var description: String
@@ -27,12 +31,21 @@ public struct TokenAuthority: Sendable {
         try await keys.sign(claims)
     }
 
-    /// Verifies `token` and returns the identity it carries, or nil when it is invalid.
+    /// Verifies `token` and returns the identity it carries, or nil when it is invalid or expired.
     public func identity(for token: String) async -> Identity? {
+        if let (identity, expires) = verified.withLockedValue({ $0[token] }) {
+            if let expires, expires <= Date() { return nil }
+            return identity
+        }
         guard let claims = try? await keys.verify(token, as: KilnClaims.self),
               let scope = AuthScope(rawValue: claims.scope)
         else { return nil }
         if scope != .node && claims.uid == nil { return nil }
-        return Identity(subject: claims.sub.value, scope: scope, userID: claims.uid)
+        let identity = Identity(subject: claims.sub.value, scope: scope, userID: claims.uid)
+        verified.withLockedValue { cache in
+            if cache.count >= Self.cacheLimit { cache.removeAll(keepingCapacity: true) }
+            cache[token] = (identity, claims.exp?.value)
+        }
+        return identity
     }
 }
