@@ -1,6 +1,7 @@
 import Foundation
 import GitSource
 import KilnTestSupport
+import Logging
 import PostgresNIO
 import Pulp
 import Reconciler
@@ -33,10 +34,12 @@ final class PulpReconcileTests: XCTestCase {
         _ = try repo.commit("one platform")
         let reader = DesiredStateReader(repository: try GitRepository(path: repo.path))
         let lower = name.lowercased()
+        var quiet = Logger(label: "test.pulp-reconcile")
+        quiet.logLevel = .critical
         let names = ["\(lower)-baseos-x86_64", "\(lower)-baseos-debuginfo-x86_64-debug"]
         do {
             try await TestDatabase.with { client, _ in
-                let engine = ReconcileEngine(database: PostgresStateDatabase(client: client), store: pulp)
+                let engine = ReconcileEngine(database: PostgresStateDatabase(client: client), store: pulp, logger: quiet)
                 let s1 = try await reader.read()
                 XCTAssertEqual(s1.result.diagnostics, [])
                 let plan = try await engine.plan(desired: s1.result.state, commitSHA: s1.commitSHA)
@@ -75,7 +78,7 @@ final class PulpReconcileTests: XCTestCase {
                 let s2 = try await reader.read()
                 let dead = PulpArtifactStore(url: "http://127.0.0.1:9", username: "admin", password: "x")
                 let broken = ReconcileEngine(database: PostgresStateDatabase(client: client),
-                                             store: DeadAfterReads(reads: pulp, writes: dead))
+                                             store: DeadAfterReads(reads: pulp, writes: dead), logger: quiet)
                 let failed = try await broken.reconcile(desired: s2.result.state, commitSHA: s2.commitSHA, trigger: "cli")
                 try? await dead.shutdown()
                 XCTAssertEqual(failed.result, .failed)

@@ -126,10 +126,18 @@ public struct ReconcileEngine: Sendable {
                 }
                 specs.append(spec)
             }
-            let errors = try await boundedMap(specs, maxConcurrent: maxConcurrentStoreWrites) { spec -> String? in
-                do { _ = try await store.ensureRepository(spec); return nil }
-                catch { return "store_repository \"\(spec.name)\": \(error)" }
-            }.compactMap { $0 }
+            var errors: [String] = []
+            do {
+                // the store's bulk path: one listing, then only the writes that differ, 8 in flight
+                _ = try await store.ensureRepositories(specs, maxConcurrent: maxConcurrentStoreWrites)
+            } catch {
+                // retry one by one (idempotent) to converge what can be and name each failure
+                errors = try await boundedMap(specs, maxConcurrent: maxConcurrentStoreWrites) { spec -> String? in
+                    do { _ = try await store.ensureRepository(spec); return nil }
+                    catch { return "store_repository \"\(spec.name)\": \(error)" }
+                }.compactMap { $0 }
+                if errors.isEmpty { logger.warning("store: bulk ensure failed (\(error)); one-by-one retry succeeded") }
+            }
             if !errors.isEmpty {
                 return try await finish(runID, plan.commitSHA, plan, .failed,
                                         errors + ["no database change was made"], clock)

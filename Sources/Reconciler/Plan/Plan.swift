@@ -14,6 +14,10 @@ public struct Plan: Sendable, Hashable, Codable {
     /// Changes in apply order: creates and updates by kind, then deletions in reverse kind order.
     public var changes: [Change]
 
+    enum CodingKeys: String, CodingKey {
+        case commitSHA = "commit_sha", fingerprint, changes
+    }
+
     public init(commitSHA: String, fingerprint: String, changes: [Change]) {
         self.commitSHA = commitSHA
         self.fingerprint = fingerprint
