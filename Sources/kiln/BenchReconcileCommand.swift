@@ -173,13 +173,17 @@ struct BenchReconcileCommand: AsyncParsableCommand {
             created += bareNames
             t = ContinuousClock.now
             _ = try await boundedMap(bareNames, maxConcurrent: 8) { name in
-                let repo = try await bare.write(.POST, "/pulp/api/v3/repositories/rpm/rpm/", body: ["name": name])
+                // the same objects Kiln makes for an upstream-synced repository: remote, repository, distribution
+                let remote = try await bare.write(.POST, "/pulp/api/v3/remotes/rpm/rpm/",
+                                                  body: ["name": name, "url": "https://example.org/\(name)/"])
+                let repo = try await bare.write(.POST, "/pulp/api/v3/repositories/rpm/rpm/",
+                                                body: ["name": name, "remote": remote.first ?? ""])
                 try await bare.write(.POST, "/pulp/api/v3/distributions/rpm/rpm/",
                                      body: ["name": name, "base_path": "bench/\(name)", "repository": repo.first ?? ""])
                 return 0
             }
             let bareRate = Double(pairs) / (ms(since: t) / 1000)
-            // Kiln: a desired state of pairs/10 platforms with production repositories (no remotes)
+            // Kiln: a desired state of pairs/10 platforms whose repositories sync from upstream (remotes)
             progress("kiln apply: \(pairs) new repositories...")
             var desired = DesiredState()
             let loc = SourceLocation(file: "bench", line: 1, column: 1)
@@ -190,7 +194,7 @@ struct BenchReconcileCommand: AsyncParsableCommand {
                     archList: Self.arches, data: [:],
                     repos: Self.arches.flatMap { arch in ["baseos", "appstream"].map {
                         PlatformRepo(name: "\(name)-\($0)", arch: arch, url: "https://example.org/\(name)/\($0)/\(arch)/",
-                                     type: "rpm", debug: false, production: true, location: loc)
+                                     type: "rpm", debug: false, production: false, location: loc)
                     } }, location: loc))
             }
             let storeNames = Planner.desiredStoreRepositories(desired).keys.sorted()
@@ -249,7 +253,7 @@ struct BenchReconcileCommand: AsyncParsableCommand {
             print("  plan with Pulp:                       skipped (KILN_PULP_URL not set)")
         }
         if let k = f.kilnPairsPerSecond, let b = f.barePairsPerSecond {
-            print("  Pulp apply, \(f.pulpPairs ?? 0) repository+distribution pairs: kiln \(fmt(k))/s, bare client \(fmt(b))/s (\(String(format: "%.0f", (f.kilnVsBare ?? 0) * 100)) %; target >= 90 %)")
+            print("  Pulp apply, \(f.pulpPairs ?? 0) repositories (remote + repository + distribution each), 8 in flight: kiln \(fmt(k))/s, bare client \(fmt(b))/s (\(String(format: "%.0f", (f.kilnVsBare ?? 0) * 100)) %; target >= 90 %)")
         }
         print("  one-platform change -> applied (incremental read + plan + apply, \(f.changeSamples) samples): p50 \(fmt(f.changeToAppliedP50Ms)) ms, p95 \(fmt(f.changeToAppliedP95Ms)) ms (target p95 < 1000 ms)")
     }

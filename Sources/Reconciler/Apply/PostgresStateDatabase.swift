@@ -58,8 +58,13 @@ public struct PostgresStateDatabase: StateDatabase {
     }
 
     public func apply(_ changes: [Change], commitSHA: String) async throws {
-        let writes = try changes.compactMap(Self.write(for:))
+        var writes = try changes.compactMap(Self.write(for:))
         if writes.isEmpty { return }
+        // A sign key renamed in git keeps its keyid (UNIQUE): the old row goes before the new one.
+        // Deleting a sign key first is safe: one still used by sign tasks is kept, not deleted.
+        let keyDeletes = writes.filter { if case .deleteSignKey = $0 { true } else { false } }
+        writes.removeAll { if case .deleteSignKey = $0 { true } else { false } }
+        writes = keyDeletes + writes
         try await rows.apply(writes, commitSHA: commitSHA)
     }
 
