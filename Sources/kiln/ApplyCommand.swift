@@ -66,7 +66,7 @@ struct ApplyCommand: AsyncParsableCommand {
         case .json:
             print(try CommandOutput.json(ApplyReport(result)))
         case .text:
-            if let plan = result.plan, result.result != .failed || !plan.changes.isEmpty {
+            if let plan = result.plan, result.result != .failed {
                 print(plan.renderText(), terminator: "")
             }
             switch result.result {

@@ -82,7 +82,7 @@ struct DesiredStateOptions: ParsableArguments {
 enum ReconcileCLI {
     static func logger() -> Logger {
         var logger = Logger(label: "kiln")
-        logger.logLevel = .warning
+        logger.logLevel = .critical // commands print their own errors
         return logger
     }
 
