@@ -118,4 +118,29 @@ final class PlannerTests: XCTestCase {
         XCTAssertEqual(ActualState(repositories: ar, platforms: [ap]).fingerprint,
                        ActualState(repositories: ar.reversed(), platforms: [ap]).fingerprint)
     }
+
+    func testJSONBRoundTripKeepsIntsBoolsAndDoubles() throws {
+        // what PostgresStateDatabase decodes from JSONB text must equal what the YAML gave
+        let text = #"{"a":1,"b":0,"c":true,"d":2.5,"e":3.0,"f":"1"}"#
+        let value = try JSONDecoder().decode(JSONValue.self, from: Data(text.utf8)).normalized
+        XCTAssertEqual(value, .object(["a": .int(1), "b": .int(0), "c": .bool(true), "d": .double(2.5),
+                                       "e": .int(3), "f": .string("1")]))
+        XCTAssertEqual(value.compactText, text.replacingOccurrences(of: "3.0", with: "3"))
+    }
+
+    func testCompletedReleaseIsKeptAndAPIObjectDeclaredInGitIsTakenOver() throws {
+        let release = ReleasePlan(name: "r1", platform: "A", referencePlatform: nil, builds: [7], packages: [], location: loc)
+        let done = ActualRelease(name: "r1", platform: "A", referencePlatform: nil,
+                                 plan: .object(["builds": .array([.int(6)]), "packages": .array([])]), status: 3, origin: "git")
+        let (ap, ar) = actual(platform("A"), origin: "api")
+        let plan = Planner.plan(desired: DesiredState(platforms: [platform("A")], releases: [release]),
+                                actual: ActualState(repositories: ar, platforms: [ap], releases: [done]), commitSHA: "abc")
+        let r = try XCTUnwrap(plan.changes.first { $0.kind == .release })
+        XCTAssertEqual(r.action, .keep)
+        XCTAssertEqual(r.reason, "release is completed; only a scheduled release is changed or deleted")
+        let p = try XCTUnwrap(plan.changes.first { $0.kind == .platform })
+        XCTAssertEqual(p.action, .update)
+        XCTAssertEqual(p.fields, [FieldChange(field: "origin", before: .string("api"), after: .string("git"))])
+        XCTAssertEqual(plan.toChange, 2) // the platform and its one repository row change origin
+    }
 }
