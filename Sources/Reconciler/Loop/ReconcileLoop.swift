@@ -38,7 +38,8 @@ public actor ReconcileLoop: Service {
         self.subdirectory = subdirectory
         self.interval = interval
         self.logger = logger
-        (triggers, continuation) = AsyncStream.makeStream(of: String.self, bufferingPolicy: .bufferingNewest(16))
+        // at most one run waits behind the current one: triggers that arrive meanwhile coalesce
+        (triggers, continuation) = AsyncStream.makeStream(of: String.self, bufferingPolicy: .bufferingNewest(1))
     }
 
     /// `KILN_RECONCILE_INTERVAL`: seconds (`60`), or with a unit (`30s`, `5m`, `1h`); default 60 s.
