@@ -18,7 +18,7 @@ struct BenchDispatchCommand: AsyncParsableCommand {
         commandName: "dispatch",
         abstract: "Measure get_task claims/s over HTTP beside the raw SQL claim rate.")
 
-    @Option(help: "Output: text or json.") var format: String = "text"
+    @Option(help: "Output: text or json.") var format: OutputFormat = .text
     @Option(help: "Comma-separated node counts.") var nodes: String = "1,8,32"
     @Option(help: "Claims measured per scenario.") var claims: Int = 3000
     @Flag(help: "Skip the 1,000,000-task run (populating it takes ~15 s here).") var quick = false
@@ -50,7 +50,6 @@ struct BenchDispatchCommand: AsyncParsableCommand {
     }
 
     func validate() throws {
-        guard ["text", "json"].contains(format) else { throw ValidationError("--format is text or json") }
         guard claims > 0 else { throw ValidationError("--claims must be positive") }
         guard !nodeCounts.isEmpty, nodeCounts.allSatisfy({ $0 > 0 }) else { throw ValidationError("--nodes: positive integers") }
         guard !queueDepths.isEmpty, queueDepths.allSatisfy({ $0 > 0 }) else { throw ValidationError("--depths: positive integers") }
@@ -65,38 +64,17 @@ struct BenchDispatchCommand: AsyncParsableCommand {
     func run() async throws {
         var logger = Logger(label: "kiln.bench.dispatch")
         logger.logLevel = .warning
-        let embedded: EmbeddedPostgres?
-        let server: DatabaseConfig
-        if let url = database.resolvedURL {
-            server = try DatabaseConfig(url: url)
-            embedded = nil
-        } else {
-            let postgres = EmbeddedPostgres(directory: EmbeddedPostgres.directory(home: database.resolvedHome), logger: logger)
-            server = try await postgres.start()
-            embedded = postgres
-        }
         let name = "kiln_bench_dispatch_\(getpid())"
-        do {
-            try await admin(server, logger: logger, "DROP DATABASE IF EXISTS \(name)")
-            try await admin(server, logger: logger, "CREATE DATABASE \(name)")
-            var rows: [Row] = []
-            for depth in queueDepths {
-                rows += try await measure(depth: depth, config: server.with(database: name), logger: logger)
+        let rows = try await Bench.withServer(database, logger: logger) { server in
+            try await Bench.withScratchDatabases([name], on: server, logger: logger) {
+                var rows: [Row] = []
+                for depth in queueDepths {
+                    rows += try await measure(depth: depth, config: server.with(database: name), logger: logger)
+                }
+                return rows
             }
-            try await admin(server, logger: logger, "DROP DATABASE IF EXISTS \(name) WITH (FORCE)")
-            try await embedded?.stop()
-            report(rows)
-        } catch {
-            try? await admin(server, logger: logger, "DROP DATABASE IF EXISTS \(name) WITH (FORCE)")
-            try? await embedded?.stop()
-            throw error
         }
-    }
-
-    func admin(_ server: DatabaseConfig, logger: Logger, _ sql: String) async throws {
-        try await KilnDatabase.withClient(config: server, logger: logger, migrate: false) { client in
-            try await client.query(PostgresQuery(unsafeSQL: sql), logger: logger)
-        }
+        report(rows)
     }
 
     func measure(depth: Int, config: DatabaseConfig, logger: Logger) async throws -> [Row] {
@@ -112,7 +90,7 @@ struct BenchDispatchCommand: AsyncParsableCommand {
             try await client.query("TRUNCATE builds, build_task_refs, build_tasks CASCADE", logger: logger)
             // Enough tasks that the queue never drops below `depth` during the runs.
             let total = depth + claimsPerRun * counts.count * 2
-            FileHandle.standardError.write(Data("populating \(total) idle tasks...\n".utf8))
+            Bench.progress("populating \(total) idle tasks...")
             _ = try await BuildBenchmarkSeed(client: client, logger: logger).seedIdleTasks(count: total, arches: ["x86_64"])
             try await client.query("VACUUM ANALYZE build_tasks", logger: logger)
 
@@ -172,18 +150,16 @@ struct BenchDispatchCommand: AsyncParsableCommand {
 
     /// Runs `claims` calls of `claim` from `nodes` concurrent loops; rate and latency percentiles.
     func run(nodes: Int, claims: Int, _ claim: @escaping @Sendable () async throws -> Void) async throws -> Figures {
-        let clock = ContinuousClock()
         let counter = ClaimCounter(limit: claims)
-        let start = clock.now
+        let start = ContinuousClock.now
         let latencies = try await withThrowingTaskGroup(of: [Double].self) { group in
             for _ in 0..<nodes {
                 group.addTask {
                     var mine: [Double] = []
                     while await counter.take() {
-                        let t0 = clock.now
+                        let t0 = ContinuousClock.now
                         try await claim()
-                        let elapsed = clock.now - t0
-                        mine.append(Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15)
+                        mine.append(Bench.ms(since: t0))
                     }
                     return mine
                 }
@@ -192,26 +168,20 @@ struct BenchDispatchCommand: AsyncParsableCommand {
             for try await part in group { all += part }
             return all
         }
-        let wall = clock.now - start
-        let seconds = Double(wall.components.seconds) + Double(wall.components.attoseconds) / 1e18
-        let sorted = latencies.sorted()
-        func percentile(_ p: Double) -> Double {
-            guard !sorted.isEmpty else { return 0 }
-            return sorted[min(sorted.count - 1, Int((Double(sorted.count) * p).rounded(.up)) - 1)]
-        }
-        return Figures(claimsPerSecond: Double(sorted.count) / seconds, p50Ms: percentile(0.5), p99Ms: percentile(0.99), claims: sorted.count)
+        let seconds = (ContinuousClock.now - start).seconds
+        let summary = LatencySummary(latencies)
+        return Figures(claimsPerSecond: Double(summary.samples) / seconds, p50Ms: summary.p50Ms, p99Ms: summary.p99Ms,
+                       claims: summary.samples)
     }
 
     func report(_ rows: [Row]) {
-        if format == "json" {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
-            struct Output: Codable { var benchmark: String; var results: [Row]; var target: String }
-            let output = Output(benchmark: "dispatch", results: rows,
-                                target: ">= 3000 get_task claims/s over HTTP with 8 nodes; 1,000,000 idle within 20% of 10,000")
-            if let data = try? encoder.encode(output) { print(String(decoding: data, as: UTF8.self)) }
-            return
-        }
+        struct Output: Codable { var benchmark: String; var results: [Row]; var target: String }
+        let output = Output(benchmark: "dispatch", results: rows,
+                            target: ">= 3000 get_task claims/s over HTTP with 8 nodes; 1,000,000 idle within 20% of 10,000")
+        Bench.report(output, format: format) { printTable(rows) }
+    }
+
+    func printTable(_ rows: [Row]) {
         print("kiln bench dispatch: get_task over HTTP vs the bare SQL claim (same run, same database)")
         print("idle tasks    nodes   HTTP claims/s   p50 ms   p99 ms   SQL claims/s   p50 ms   p99 ms")
         for row in rows {

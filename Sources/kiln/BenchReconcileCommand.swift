@@ -11,9 +11,13 @@ import Store
 
 /// `kiln bench reconcile`: no-op plan of 1,000 platforms x 10 repositories against a populated
 /// database (and with the Pulp side when `KILN_PULP_URL` is set), Kiln's apply rate of 100 new
-/// repositories to Pulp beside a bare client's rate in the same run, and trigger-to-applied
-/// latency (p50/p95) of a one-platform change. Uses throwaway databases on the configured server
-/// (the embedded cluster by default) and a throwaway git repository; removes them after.
+/// repositories to Pulp beside a bare client's rate in the same run, change-to-applied latency of
+/// a one-platform change through the engine, and webhook-to-applied latency through the real
+/// server (signed GitHub push -> reconcile loop -> git fetch -> incremental read -> apply, polled
+/// in PostgreSQL). Uses throwaway databases on the configured server (the embedded cluster by
+/// default) and a throwaway git repository; removes them after.
+///
+///     kiln bench reconcile [--format json] [--webhook-only] [--pulp-seed]
 struct BenchReconcileCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "reconcile",
@@ -22,158 +26,155 @@ struct BenchReconcileCommand: AsyncParsableCommand {
     @Option(help: "Output: text or json.") var format: OutputFormat = .text
     @Option(help: "Platforms in the generated desired state (10 repositories each).") var platforms: Int = 1000
     @Option(help: "New repositories applied to Pulp (and created by the bare client).") var pulpRepositories: Int = 100
-    @Option(help: "One-platform changes measured for the latency figures.") var samples: Int = 20
+    @Option(help: "One-platform changes measured for each latency figure.") var samples: Int = 20
+    @Flag(help: "Measure only the webhook-to-applied latency (after an untimed initial apply).") var webhookOnly = false
+    @Flag(help: "Bench seeding: bulk-create the generated state's Pulp objects with Pulp's own pulpcore-manager (PULP_SETTINGS, /tmp/pulp-venv), so the no-op plan with Pulp covers every repository; removed after.")
+    var pulpSeed = false
     @OptionGroup var database: DatabaseOptions
 
-    static let arches = ["x86_64", "aarch64", "ppc64le", "s390x", "i686"]
 
+    static let arches = BenchStateGenerator.arches
+
+    /// What the benchmark prints; parts not measured in a run are absent.
     struct Figures: Codable {
         var platforms: Int
         var repositories: Int
-        var readMs: Double
-        var initialApplyMs: Double
-        var noopPlanMs: Double
+        var readMs: Double?
+        var initialApplyMs: Double?
+        var noopPlanMs: Double?
         var noopPlanWithStoreMs: Double?
+        var noopPlanWithStoreChanges: Int?
         var storeRepositoriesListed: Int?
+        var storeSeedMs: Double?
         var pulpPairs: Int?
         var kilnPairsPerSecond: Double?
         var barePairsPerSecond: Double?
         var kilnVsBare: Double?
-        var changeToAppliedP50Ms: Double
-        var changeToAppliedP95Ms: Double
-        var changeSamples: Int
+        var changeToApplied: LatencySummary?
+        var webhookToApplied: LatencySummary?
+        /// The reconcile runs behind the webhook samples: fetch excluded, plan + apply as recorded.
+        var webhookRunDuration: LatencySummary?
 
         enum CodingKeys: String, CodingKey {
             case platforms, repositories
             case readMs = "read_ms", initialApplyMs = "initial_apply_ms", noopPlanMs = "noop_plan_ms"
             case noopPlanWithStoreMs = "noop_plan_with_store_ms", storeRepositoriesListed = "store_repositories_listed"
+            case noopPlanWithStoreChanges = "noop_plan_with_store_changes", storeSeedMs = "store_seed_ms"
             case pulpPairs = "pulp_pairs", kilnPairsPerSecond = "kiln_pairs_per_second"
             case barePairsPerSecond = "bare_pairs_per_second", kilnVsBare = "kiln_vs_bare"
-            case changeToAppliedP50Ms = "change_to_applied_p50_ms", changeToAppliedP95Ms = "change_to_applied_p95_ms"
-            case changeSamples = "change_samples"
+            case changeToApplied = "change_to_applied", webhookToApplied = "webhook_to_applied"
+            case webhookRunDuration = "webhook_run_duration"
         }
+    }
+
+    func validate() throws {
+        guard platforms > 0 else { throw ValidationError("--platforms must be positive") }
+        guard samples > 0 else { throw ValidationError("--samples must be positive") }
+        guard pulpRepositories > 0 else { throw ValidationError("--pulp-repositories must be positive") }
     }
 
     func run() async throws {
         var logger = Logger(label: "kiln.bench.reconcile")
         logger.logLevel = .critical
-        let embedded: EmbeddedPostgres?
-        let server: DatabaseConfig
-        if let url = database.resolvedURL {
-            server = try DatabaseConfig(url: url)
-            embedded = nil
-        } else {
-            let postgres = EmbeddedPostgres(directory: EmbeddedPostgres.directory(home: database.resolvedHome), logger: logger)
-            server = try await postgres.start()
-            embedded = postgres
-        }
         let dbA = "kiln_bench_reconcile_\(getpid())"
         let dbB = dbA + "_pulp"
         let gitRoot = FileManager.default.temporaryDirectory.appendingPathComponent("kiln-bench-reconcile-\(getpid())")
-        func cleanup() async {
-            for name in [dbA, dbB] { try? await admin(server, logger, "DROP DATABASE IF EXISTS \(name) WITH (FORCE)") }
-            try? FileManager.default.removeItem(at: gitRoot)
-        }
-        do {
-            for name in [dbA, dbB] {
-                try await admin(server, logger, "DROP DATABASE IF EXISTS \(name) WITH (FORCE)")
-                try await admin(server, logger, "CREATE DATABASE \(name)")
+        defer { try? FileManager.default.removeItem(at: gitRoot) }
+        let figures = try await Bench.withServer(database, logger: logger) { server in
+            try await Bench.withScratchDatabases([dbA, dbB], on: server, logger: logger) {
+                Bench.progress("generating \(platforms) platforms x 10 repositories in a git repository...")
+                try BenchStateGenerator.writeReconcileState(platforms: platforms, into: gitRoot)
+                try BenchGit.commitAll(in: gitRoot.path)
+                var figures = Figures(platforms: platforms, repositories: platforms * 10)
+                if !webhookOnly {
+                    figures = try await measureDatabase(figures, config: server.with(database: dbA), gitRoot: gitRoot,
+                                                        logger: logger)
+                    figures = try await measurePulp(figures, server: server, dbA: dbA, dbB: dbB, gitRoot: gitRoot,
+                                                    logger: logger)
+                }
+                return try await measureWebhook(figures, config: server.with(database: dbA), gitRoot: gitRoot,
+                                                logger: logger)
             }
-            let figures = try await measure(server: server, dbA: dbA, dbB: dbB, gitRoot: gitRoot, logger: logger)
-            await cleanup()
-            try await embedded?.stop()
-            report(figures)
-        } catch {
-            await cleanup()
-            try? await embedded?.stop()
-            throw error
         }
+        Bench.report(figures, format: format) { printTable(figures) }
     }
 
-    func admin(_ server: DatabaseConfig, _ logger: Logger, _ sql: String) async throws {
-        try await KilnDatabase.withClient(config: server, logger: logger, migrate: false) { client in
-            try await client.query(PostgresQuery(unsafeSQL: sql), logger: logger)
-        }
-    }
-
-    func measure(server: DatabaseConfig, dbA: String, dbB: String, gitRoot: URL, logger: Logger) async throws -> Figures {
-        progress("generating \(platforms) platforms x 10 repositories in a git repository...")
-        try FileManager.default.createDirectory(at: gitRoot.appendingPathComponent("platforms"), withIntermediateDirectories: true)
-        for i in 0..<platforms {
-            try Data(Self.platformYAML(name: Self.platformName(i), version: "9", production: false).utf8)
-                .write(to: gitRoot.appendingPathComponent("platforms/\(Self.platformName(i)).yml"))
-        }
-        try git(gitRoot, ["init", "-q", "-b", "main"])
-        try git(gitRoot, ["add", "-A"])
-        try git(gitRoot, ["commit", "-q", "-m", "bench"])
+    /// Full read, initial apply, no-op plans and one-platform changes through the engine (database only).
+    func measureDatabase(_ start: Figures, config: DatabaseConfig, gitRoot: URL, logger: Logger) async throws -> Figures {
         let reader = DesiredStateReader(repository: try GitRepository(path: gitRoot.path))
         var t = ContinuousClock.now
         let first = try await reader.readValid()
-        let readMs = ms(since: t)
+        let readMs = Bench.ms(since: t)
         let repositories = Planner.desiredRepositories(first.result.state).count
-
-        var figures = try await KilnDatabase.withClient(config: server.with(database: dbA), logger: logger, migrate: true) { client in
+        return try await KilnDatabase.withClient(config: config, logger: logger, migrate: true) { [start] client in
+            var f = start
+            f.readMs = readMs
+            f.repositories = repositories
             let engine = ReconcileEngine(database: PostgresStateDatabase(client: client, logger: logger), store: nil, logger: logger)
-            progress("populating the database (apply of \(repositories) repositories)...")
+            Bench.progress("populating the database (apply of \(repositories) repositories)...")
             t = ContinuousClock.now
             let applied = try await engine.reconcile(desired: first.result.state, commitSHA: first.commitSHA, trigger: "cli")
-            guard applied.result == .applied else { throw BenchFailure("initial apply: \(applied.errors)") }
-            let applyMs = ms(since: t)
-            var planTimes: [Double] = []
+            guard applied.result == .applied else { throw BenchFailure("reconcile", "initial apply: \(applied.errors)") }
+            f.initialApplyMs = Bench.ms(since: t)
             var readTimes: [Double] = [], fingerprintTimes: [Double] = []
             for _ in 0..<3 {
                 t = ContinuousClock.now
                 let actual = try await engine.readActualState()
-                readTimes.append(ms(since: t))
+                readTimes.append(Bench.ms(since: t))
                 t = ContinuousClock.now
                 _ = actual.fingerprint
-                fingerprintTimes.append(ms(since: t))
+                fingerprintTimes.append(Bench.ms(since: t))
             }
-            progress("  read actual state \(readTimes.sorted()[1]) ms, fingerprint \(fingerprintTimes.sorted()[1]) ms")
+            Bench.progress("  read actual state \(Bench.fmt(readTimes.sorted()[1])) ms, fingerprint \(Bench.fmt(fingerprintTimes.sorted()[1])) ms")
+            var planTimes: [Double] = []
             for _ in 0..<5 {
                 t = ContinuousClock.now
                 let plan = try await engine.plan(desired: first.result.state, commitSHA: first.commitSHA)
-                planTimes.append(ms(since: t))
-                guard !plan.hasChanges else { throw BenchFailure("the no-op plan has changes") }
+                planTimes.append(Bench.ms(since: t))
+                guard !plan.hasChanges else { throw BenchFailure("reconcile", "the no-op plan has changes") }
             }
-            // one-platform change -> applied, through the incremental reader
-            progress("measuring \(samples) one-platform changes...")
+            f.noopPlanMs = planTimes.sorted()[planTimes.count / 2]
+            // one-platform change -> applied, through the incremental reader and the engine
+            Bench.progress("measuring \(samples) one-platform changes through the engine...")
             var latencies: [Double] = []
             for s in 0..<samples {
-                let name = Self.platformName((s * 37) % platforms)
-                try Data(Self.platformYAML(name: name, version: "9.\(s + 1)", production: false).utf8)
+                let name = BenchStateGenerator.platformName((s * 37) % platforms)
+                try Data(BenchStateGenerator.reconcilePlatform(name: name, version: "9.\(s + 1)").utf8)
                     .write(to: gitRoot.appendingPathComponent("platforms/\(name).yml"))
-                try git(gitRoot, ["commit", "-q", "-am", "change \(s)"])
+                try BenchGit.run(["commit", "-q", "-am", "change \(s)"], in: gitRoot.path)
                 t = ContinuousClock.now
                 let snapshot = try await reader.readValid()
                 let result = try await engine.reconcile(desired: snapshot.result.state, commitSHA: snapshot.commitSHA,
                                                         trigger: "webhook")
-                latencies.append(ms(since: t))
+                latencies.append(Bench.ms(since: t))
                 guard result.result == .applied, result.plan?.toChange == 1 else {
-                    throw BenchFailure("change \(s): \(result.result.rawValue) \(result.errors)")
+                    throw BenchFailure("reconcile", "change \(s): \(result.result.rawValue) \(result.errors)")
                 }
             }
-            latencies.sort()
-            return Figures(platforms: platforms, repositories: repositories, readMs: readMs, initialApplyMs: applyMs,
-                           noopPlanMs: planTimes.sorted()[planTimes.count / 2],
-                           changeToAppliedP50Ms: percentile(latencies, 0.50), changeToAppliedP95Ms: percentile(latencies, 0.95),
-                           changeSamples: latencies.count)
+            f.changeToApplied = LatencySummary(latencies)
+            return f
         }
+    }
 
-        guard case .pulp(let url, let user, let password) = ArtifactStoreConfig.fromEnvironment() else { return figures }
+    /// Kiln's apply rate beside a bare client's, then the no-op plan of the big state with Pulp's
+    /// listing included (seeded in bulk with `--pulp-seed`). Skipped without `KILN_PULP_URL`.
+    func measurePulp(_ start: Figures, server: DatabaseConfig, dbA: String, dbB: String, gitRoot: URL,
+                     logger: Logger) async throws -> Figures {
+        guard case .pulp(let url, let user, let password) = ArtifactStoreConfig.fromEnvironment() else { return start }
+        var figures = start
         let pulp = PulpArtifactStore(url: url, username: user, password: password, logger: logger)
         let bare = PulpClient(baseURL: url, username: user, password: password, logger: logger)
         let tag = "kb\(UInt32.random(in: 0..<UInt32.max))"
         let pairs = pulpRepositories
         var created: [String] = []
+        var seeded = false
         do {
-            // bare client: repository + distribution pairs, 8 in flight
-            progress("bare client: \(pairs) repository+distribution pairs...")
+            // bare client: the same objects Kiln makes for an upstream-synced repository, 8 in flight
+            Bench.progress("bare client: \(pairs) remote+repository+distribution sets...")
             let bareNames = (0..<pairs).map { "\(tag)-bare-\($0)" }
             created += bareNames
-            t = ContinuousClock.now
+            var t = ContinuousClock.now
             _ = try await boundedMap(bareNames, maxConcurrent: 8) { name in
-                // the same objects Kiln makes for an upstream-synced repository: remote, repository, distribution
                 let remote = try await bare.write(.POST, "/pulp/api/v3/remotes/rpm/rpm/",
                                                   body: ["name": name, "url": "https://example.org/\(name)/"])
                 let repo = try await bare.write(.POST, "/pulp/api/v3/repositories/rpm/rpm/",
@@ -182,9 +183,9 @@ struct BenchReconcileCommand: AsyncParsableCommand {
                                      body: ["name": name, "base_path": "bench/\(name)", "repository": repo.first ?? ""])
                 return 0
             }
-            let bareRate = Double(pairs) / (ms(since: t) / 1000)
+            let bareRate = Double(pairs) / (Bench.ms(since: t) / 1000)
             // Kiln: a desired state of pairs/10 platforms whose repositories sync from upstream (remotes)
-            progress("kiln apply: \(pairs) new repositories...")
+            Bench.progress("kiln apply: \(pairs) new repositories...")
             var desired = DesiredState()
             let loc = SourceLocation(file: "bench", line: 1, column: 1)
             for p in 0..<max(1, pairs / 10) {
@@ -204,116 +205,83 @@ struct BenchReconcileCommand: AsyncParsableCommand {
                 let engine = ReconcileEngine(database: PostgresStateDatabase(client: client, logger: logger), store: pulp, logger: logger)
                 t = ContinuousClock.now
                 let applied = try await engine.reconcile(desired: desired, commitSHA: tag, trigger: "cli")
-                let kilnMs = ms(since: t)
-                guard applied.result == .applied else { throw BenchFailure("kiln apply to Pulp: \(applied.errors)") }
+                let kilnMs = Bench.ms(since: t)
+                guard applied.result == .applied else { throw BenchFailure("reconcile", "kiln apply to Pulp: \(applied.errors)") }
                 f.pulpPairs = storeNames.count
                 f.kilnPairsPerSecond = Double(storeNames.count) / (kilnMs / 1000)
                 f.barePairsPerSecond = bareRate
                 f.kilnVsBare = (f.kilnPairsPerSecond ?? 0) / bareRate
                 return f
             }
+            Bench.progress("removing the \(created.count) apply-rate repositories from Pulp...")
+            try await pulp.deleteRepositories(named: created)
+            created = []
             // no-op plan of the big state with Pulp's listing included
+            let reader = DesiredStateReader(repository: try GitRepository(path: gitRoot.path))
+            let snapshot = try await reader.readValid()
+            if pulpSeed {
+                let specs = Planner.desiredStoreRepositories(snapshot.result.state).values.sorted { $0.name < $1.name }
+                Bench.progress("seeding Pulp in bulk with \(specs.count) repositories (bench seeding, pulpcore-manager)...")
+                t = ContinuousClock.now
+                seeded = true
+                try BenchPulpSeed.create(specs)
+                figures.storeSeedMs = Bench.ms(since: t)
+            }
             figures = try await KilnDatabase.withClient(config: server.with(database: dbA), logger: logger, migrate: false) { [figures] client in
                 var f = figures
                 let engine = ReconcileEngine(database: PostgresStateDatabase(client: client, logger: logger), store: pulp, logger: logger)
-                let snapshot = try await reader.readValid()
-                t = ContinuousClock.now
-                let plan = try await engine.plan(desired: snapshot.result.state, commitSHA: snapshot.commitSHA)
-                f.noopPlanWithStoreMs = ms(since: t)
+                var times: [Double] = []
+                var plan: Plan?
+                for _ in 0..<3 {
+                    t = ContinuousClock.now
+                    plan = try await engine.plan(desired: snapshot.result.state, commitSHA: snapshot.commitSHA)
+                    times.append(Bench.ms(since: t))
+                }
+                f.noopPlanWithStoreMs = times.sorted()[times.count / 2]
+                f.noopPlanWithStoreChanges = plan?.changes.filter { $0.action != .keep }.count
                 f.storeRepositoriesListed = try await pulp.listManagedRepositories().count
-                _ = plan
                 return f
             }
         } catch {
             try? await pulp.deleteRepositories(named: created)
+            if seeded { try? BenchPulpSeed.removeAll() }
             try? await pulp.shutdown()
             try? await bare.shutdown()
             throw error
         }
-        progress("removing the \(created.count) bench repositories from Pulp...")
-        try? await pulp.deleteRepositories(named: created)
+        if seeded {
+            Bench.progress("removing the seeded repositories from Pulp...")
+            try BenchPulpSeed.removeAll()
+        }
         try? await pulp.shutdown()
         try? await bare.shutdown()
         return figures
     }
 
-    func report(_ f: Figures) {
-        if format == .json {
-            print((try? CommandOutput.json(f)) ?? "{}")
-            return
-        }
-        func fmt(_ v: Double) -> String { String(format: "%.1f", v) }
+    func printTable(_ f: Figures) {
+        let fmt = Bench.fmt
         print("kiln bench reconcile: \(f.platforms) platforms, \(f.repositories) repositories")
-        print("  read desired state from git (full):   \(fmt(f.readMs)) ms")
-        print("  initial apply (database only):        \(fmt(f.initialApplyMs)) ms")
-        print("  no-op plan, database only (median/5): \(fmt(f.noopPlanMs)) ms   (target < 1000 ms)")
+        if let v = f.readMs { print("  read desired state from git (full):   \(fmt(v)) ms") }
+        if let v = f.initialApplyMs { print("  initial apply (database only):        \(fmt(v)) ms") }
+        if let v = f.noopPlanMs { print("  no-op plan, database only (median/5): \(fmt(v)) ms   (target < 1000 ms)") }
         if let p = f.noopPlanWithStoreMs {
-            print("  plan with Pulp listing included:      \(fmt(p)) ms   (\(f.storeRepositoriesListed ?? 0) managed Pulp repositories listed; target < 10000 ms)")
-        } else {
+            var line = "  no-op plan with Pulp listing (median/3): \(fmt(p)) ms   (\(f.storeRepositoriesListed ?? 0) managed Pulp repositories listed, \(f.noopPlanWithStoreChanges ?? 0) changes planned; target < 10000 ms)"
+            if let seed = f.storeSeedMs { line += "; bulk seeding took \(fmt(seed / 1000)) s, not timed" }
+            print(line)
+        } else if !webhookOnly {
             print("  plan with Pulp:                       skipped (KILN_PULP_URL not set)")
         }
         if let k = f.kilnPairsPerSecond, let b = f.barePairsPerSecond {
             print("  Pulp apply, \(f.pulpPairs ?? 0) repositories (remote + repository + distribution each), 8 in flight: kiln \(fmt(k))/s, bare client \(fmt(b))/s (\(String(format: "%.0f", (f.kilnVsBare ?? 0) * 100)) %; target >= 90 %)")
         }
-        print("  one-platform change -> applied (incremental read + plan + apply, \(f.changeSamples) samples): p50 \(fmt(f.changeToAppliedP50Ms)) ms, p95 \(fmt(f.changeToAppliedP95Ms)) ms (target p95 < 1000 ms)")
-    }
-
-    static func platformName(_ i: Int) -> String { String(format: "bench-%05d", i) }
-
-    /// A platform with 10 repositories: BaseOS and AppStream for five arches.
-    static func platformYAML(name: String, version: String, production: Bool) -> String {
-        var yaml = """
-        name: \(name)
-        type: rpm
-        distr_type: rhel
-        distr_version: '\(version)'
-        test_dist_name: almalinux
-        arch_list: [\(arches.joined(separator: ", "))]
-        data:
-          mock_dist: el9
-          definitions: {dist: .el9, vendor: AlmaLinux}
-        repos:
-
-        """
-        for arch in arches {
-            for repo in ["BaseOS", "AppStream"] {
-                yaml += """
-                  - name: \(name)-\(repo.lowercased())
-                    arch: \(arch)
-                    url: https://repo.example.org/\(name)/\(repo)/\(arch)/os/
-                    type: rpm
-                    production: \(production)
-
-                """
-            }
+        if let c = f.changeToApplied {
+            print("  one-platform change -> applied (engine: incremental read + plan + apply, \(c.samples) samples): p50 \(fmt(c.p50Ms)) ms, p95 \(fmt(c.p95Ms)) ms, max \(fmt(c.maxMs)) ms")
         }
-        return yaml
+        if let w = f.webhookToApplied {
+            print("  webhook -> applied (signed GitHub push to kiln serve, fetch + read + plan + apply, row polled in PostgreSQL, \(w.samples) samples): p50 \(fmt(w.p50Ms)) ms, p95 \(fmt(w.p95Ms)) ms, max \(fmt(w.maxMs)) ms (target p95 < 1000 ms)")
+        }
+        if let r = f.webhookRunDuration {
+            print("    of which the recorded reconcile runs (plan + apply): p50 \(fmt(r.p50Ms)) ms, p95 \(fmt(r.p95Ms)) ms, max \(fmt(r.maxMs)) ms")
+        }
     }
-
-    func git(_ dir: URL, _ args: [String]) throws {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        p.arguments = ["git", "-C", dir.path, "-c", "user.name=kiln-bench", "-c", "user.email=bench@kiln.invalid",
-                       "-c", "commit.gpgsign=false"] + args
-        try p.run()
-        p.waitUntilExit()
-        guard p.terminationStatus == 0 else { throw BenchFailure("git \(args.joined(separator: " ")) exited \(p.terminationStatus)") }
-    }
-}
-
-private func progress(_ s: String) { FileHandle.standardError.write(Data((s + "\n").utf8)) }
-
-private func ms(since start: ContinuousClock.Instant) -> Double {
-    let d = ContinuousClock.now - start
-    return Double(d.components.seconds) * 1000 + Double(d.components.attoseconds) / 1e15
-}
-
-private func percentile(_ sorted: [Double], _ p: Double) -> Double {
-    guard !sorted.isEmpty else { return 0 }
-    return sorted[min(sorted.count - 1, Int((Double(sorted.count - 1) * p).rounded()))]
-}
-
-private struct BenchFailure: Error, CustomStringConvertible {
-    var description: String
-    init(_ d: String) { description = "kiln bench reconcile: " + d }
 }

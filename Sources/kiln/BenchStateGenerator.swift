@@ -82,4 +82,47 @@ enum BenchStateGenerator {
         }
         return yaml
     }
+
+    /// Writes `platforms/bench-NNNNN.yml` files of `reconcilePlatform` (10 repositories each).
+    static func writeReconcileState(platforms count: Int, into root: URL) throws {
+        let folder = root.appendingPathComponent("platforms", isDirectory: true)
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        for index in 0..<count {
+            let name = platformName(index)
+            try Data(reconcilePlatform(name: name, version: "9").utf8).write(to: folder.appendingPathComponent("\(name).yml"))
+        }
+    }
+
+    /// `bench-00042`.
+    static func platformName(_ index: Int) -> String { String(format: "bench-%05d", index) }
+
+    /// A platform with 10 repositories: BaseOS and AppStream for five arches, synced from upstream.
+    static func reconcilePlatform(name: String, version: String, production: Bool = false) -> String {
+        var yaml = """
+        name: \(name)
+        type: rpm
+        distr_type: rhel
+        distr_version: '\(version)'
+        test_dist_name: almalinux
+        arch_list: [\(arches.joined(separator: ", "))]
+        data:
+          mock_dist: el9
+          definitions: {dist: .el9, vendor: AlmaLinux}
+        repos:
+
+        """
+        for arch in arches {
+            for repo in ["BaseOS", "AppStream"] {
+                yaml += """
+                  - name: \(name)-\(repo.lowercased())
+                    arch: \(arch)
+                    url: https://repo.example.org/\(name)/\(repo)/\(arch)/os/
+                    type: rpm
+                    production: \(production)
+
+                """
+            }
+        }
+        return yaml
+    }
 }

@@ -70,10 +70,7 @@ struct BenchValidateCommand: AsyncParsableCommand {
             diagnostics: last.diagnostics.count, targetMs: 2000,
             repository: keep ? folder.path : nil
         )
-        switch format {
-        case .json:
-            print(try CommandOutput.json(figures))
-        case .text:
+        Bench.report(figures, format: format) {
             print(figures.text)
             for diagnostic in last.diagnostics.prefix(5) { print("  \(diagnostic)") }
         }
@@ -119,44 +116,5 @@ struct BenchValidateFigures: Encodable {
         ]
         if let repository { lines.append("  repository kept at \(repository)") }
         return lines.joined(separator: "\n")
-    }
-}
-
-extension Duration {
-    var seconds: Double {
-        let parts = components
-        return Double(parts.seconds) + Double(parts.attoseconds) / 1e18
-    }
-
-    var milliseconds: Double { seconds * 1000 }
-}
-
-extension Array where Element == Duration {
-    /// The middle value (upper middle for an even count); zero when empty.
-    var median: Duration {
-        guard !isEmpty else { return .zero }
-        return sorted()[count / 2]
-    }
-}
-
-/// Runs the git CLI for benchmark set-up (untimed).
-enum BenchGit {
-    static func commitAll(in path: String) throws {
-        try run(["init", "--quiet", "--initial-branch=main"], in: path)
-        try run(["add", "-A"], in: path)
-        try run(["commit", "--quiet", "-m", "generated desired state"], in: path)
-    }
-
-    static func run(_ arguments: [String], in path: String) throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["git", "-C", path, "-c", "user.name=Kiln Bench", "-c", "user.email=bench@kiln.invalid",
-                             "-c", "commit.gpgsign=false"] + arguments
-        process.standardOutput = FileHandle.nullDevice
-        try process.run()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw ValidationError("git \(arguments.joined(separator: " ")) failed with status \(process.terminationStatus)")
-        }
     }
 }

@@ -1,0 +1,99 @@
+import ArgumentParser
+import Foundation
+import Pulp
+
+/// Benchmark seeding only (`kiln bench reconcile --pulp-seed`), never used by Kiln itself:
+/// creating 10,000 repositories through Pulp's REST API takes ~40 minutes on this machine, so
+/// the bench creates the objects Kiln would create (RPM remote + repository with
+/// `autopublish` + distribution, same names, base paths, labels and remote URLs as
+/// `PulpArtifactStore.ensureRepository`) directly through Pulp's ORM with
+/// `pulpcore-manager shell`, and deletes them the same way after.
+///
+/// Needs a local Pulp install: `PULP_SETTINGS` (default `/tmp/pulp-local/etc/settings.py`) and
+/// `PULP_VENV` (default `/tmp/pulp-venv`), as `scripts/pulp-local.sh` sets them up.
+enum BenchPulpSeed {
+    /// The seeded objects, kept for `removeAll()`.
+    static let specsPath = FileManager.default.temporaryDirectory
+        .appendingPathComponent("kiln-bench-pulp-seed-\(getpid()).json").path
+
+    /// Creates the remote, repository and distribution of every spec (objects that already
+    /// exist by name are left alone).
+    static func create(_ specs: [StoreRepositorySpec]) throws {
+        struct Row: Encodable {
+            var name: String
+            var remote_url: String?
+            var base_path: String
+            var labels: [String: String]
+        }
+        let rows = specs.filter { $0.kind == .rpm }.map {
+            Row(name: $0.name, remote_url: $0.remoteURL, base_path: $0.basePath, labels: $0.labels)
+        }
+        try JSONEncoder().encode(rows).write(to: URL(fileURLWithPath: specsPath))
+        try manage(mode: "create")
+    }
+
+    /// Deletes what `create` seeded (by name), then the list.
+    static func removeAll() throws {
+        guard FileManager.default.fileExists(atPath: specsPath) else { return }
+        try manage(mode: "delete")
+        try? FileManager.default.removeItem(atPath: specsPath)
+    }
+
+    static let script = """
+    import json, sys, time
+    from django.db import transaction
+    from pulp_rpm.app.models import RpmRemote, RpmRepository, RpmDistribution
+    rows = json.load(open(SPECS))
+    names = [r["name"] for r in rows]
+    started = time.time()
+    if MODE == "create":
+        have = set(RpmRepository.objects.filter(name__in=names).values_list("name", flat=True))
+        todo = [r for r in rows if r["name"] not in have]
+        for i in range(0, len(todo), 500):
+            with transaction.atomic():
+                for r in todo[i:i + 500]:
+                    remote = None
+                    if r["remote_url"]:
+                        remote = RpmRemote(name=r["name"], url=r["remote_url"], pulp_labels=r["labels"])
+                        remote.save()
+                    repo = RpmRepository(name=r["name"], pulp_labels=r["labels"], remote=remote, autopublish=True)
+                    repo.save()
+                    RpmDistribution(name=r["name"], base_path=r["base_path"], repository=repo,
+                                    pulp_labels=r["labels"]).save()
+            print("seeded %d/%d" % (min(i + 500, len(todo)), len(todo)), file=sys.stderr, flush=True)
+    else:
+        for i in range(0, len(names), 1000):
+            part = names[i:i + 1000]
+            with transaction.atomic():
+                RpmDistribution.objects.filter(name__in=part).delete()
+                RpmRepository.objects.filter(name__in=part).delete()
+                RpmRemote.objects.filter(name__in=part).delete()
+    print("%s %d in %.1f s" % (MODE, len(rows), time.time() - started), file=sys.stderr, flush=True)
+    """
+
+    static func manage(mode: String) throws {
+        let environment = ProcessInfo.processInfo.environment
+        let venv = environment["PULP_VENV"] ?? "/tmp/pulp-venv"
+        let settings = environment["PULP_SETTINGS"] ?? "/tmp/pulp-local/etc/settings.py"
+        let scriptPath = specsPath + ".py"
+        let code = "SPECS = \(quoted(specsPath))\nMODE = \(quoted(mode))\n" + script
+        try Data(code.utf8).write(to: URL(fileURLWithPath: scriptPath))
+        defer { try? FileManager.default.removeItem(atPath: scriptPath) }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "\(venv)/bin/pulpcore-manager")
+        process.arguments = ["shell", "--command", "exec(open(\(quoted(scriptPath))).read())"]
+        var env = environment
+        env["PULP_SETTINGS"] = settings
+        env["PATH"] = "\(venv)/bin:" + (environment["PATH"] ?? "/usr/bin:/bin")
+        process.environment = env
+        try process.run()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else {
+            throw ValidationError("pulpcore-manager shell (\(mode)) exited \(process.terminationStatus)")
+        }
+    }
+
+    static func quoted(_ s: String) -> String {
+        "'" + s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "'", with: "\\'") + "'"
+    }
+}
