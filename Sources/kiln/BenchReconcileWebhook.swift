@@ -101,7 +101,11 @@ extension BenchReconcileCommand {
                         try await Task.sleep(for: .milliseconds(2))
                     }
                     latencies.append(Bench.ms(since: t))
-                    if let ms = try await runDuration(client, sha: sha, logger: logger) { runDurations.append(ms) }
+                    // the run row is finished just after the apply's transaction commits
+                    for _ in 0..<500 {
+                        if let ms = try await runDuration(client, sha: sha, logger: logger) { runDurations.append(ms); break }
+                        try await Task.sleep(for: .milliseconds(2))
+                    }
                 }
                 figures.webhookToApplied = LatencySummary(latencies)
                 figures.webhookRunDuration = runDurations.isEmpty ? nil : LatencySummary(runDurations)
