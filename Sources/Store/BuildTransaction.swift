@@ -9,14 +9,23 @@ func buildTransaction<R: Sendable>(
     _ body: @Sendable (PostgresConnection) async throws -> R
 ) async throws -> R {
     try await client.withConnection { connection in
-        try await connection.query("BEGIN", logger: logger)
-        do {
-            let value = try await body(connection)
-            try await connection.query("COMMIT", logger: logger)
-            return value
-        } catch {
-            _ = try? await connection.query("ROLLBACK", logger: logger)
-            throw error
-        }
+        try await transaction(on: connection, logger: logger, body)
+    }
+}
+
+/// Runs `body` between BEGIN and COMMIT on `connection`, rolling back when it throws;
+/// the body's error passes through unwrapped.
+func transaction<R: Sendable>(
+    on connection: PostgresConnection, logger: Logger,
+    _ body: (PostgresConnection) async throws -> R
+) async throws -> R {
+    try await connection.query("BEGIN", logger: logger)
+    do {
+        let value = try await body(connection)
+        try await connection.query("COMMIT", logger: logger)
+        return value
+    } catch {
+        _ = try? await connection.query("ROLLBACK", logger: logger)
+        throw error
     }
 }

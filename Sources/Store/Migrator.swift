@@ -43,10 +43,10 @@ public struct Migrator: Sendable {
     /// Same as ``migrate(_:)-(PostgresClient)`` on one connection.
     @discardableResult
     public func migrate(_ connection: PostgresConnection) async throws -> MigrationReport {
-        let checksums = try await transaction(connection) { try await bootstrapAndCheck($0) }
+        let checksums = try await transaction(on: connection, logger: logger) { try await bootstrapAndCheck($0) }
         var applied: [Migration] = []
         for migration in migrations {
-            let didApply = try await transaction(connection) { connection in
+            let didApply = try await transaction(on: connection, logger: logger) { connection in
                 try await lock(connection)
                 if let existing = try await appliedRows(connection)[migration.version] {
                     try verify(migration, existing: existing.checksum, file: checksums[migration.version] ?? "")
@@ -149,20 +149,6 @@ public struct Migrator: Sendable {
             result[version] = (name, checksum)
         }
         return result
-    }
-
-    /// Runs `body` between BEGIN and COMMIT, rolling back when it throws; errors pass through unwrapped.
-    private func transaction<T: Sendable>(_ connection: PostgresConnection,
-                                          _ body: (PostgresConnection) async throws -> T) async throws -> T {
-        try await connection.query("BEGIN", logger: logger)
-        do {
-            let value = try await body(connection)
-            try await connection.query("COMMIT", logger: logger)
-            return value
-        } catch {
-            _ = try? await connection.query("ROLLBACK", logger: logger)
-            throw error
-        }
     }
 
     /// The server's message and SQLSTATE for a PostgresNIO error, else the error's description.

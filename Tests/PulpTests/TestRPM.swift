@@ -1,4 +1,5 @@
 import Foundation
+import KilnTestSupport
 import XCTest
 
 /// Real RPM files built once per test process with `rpmbuild` (Debian package `rpm`).
@@ -16,8 +17,6 @@ enum TestRPM {
 
     private static func build() throws -> Built {
         let top = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("kiln-pulp-rpm-\(getpid())")
-        let specs = top.appendingPathComponent("SPECS")
-        try FileManager.default.createDirectory(at: specs, withIntermediateDirectories: true)
         let spec = """
             Name: kiln-fixture
             Version: 1.0
@@ -35,24 +34,8 @@ enum TestRPM {
             /usr/share/kiln-fixture/hello.txt
 
             """
-        let specFile = specs.appendingPathComponent("kiln-fixture.spec")
-        try spec.write(to: specFile, atomically: true, encoding: .utf8)
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        p.arguments = ["rpmbuild", "--define", "_topdir \(top.path)", "--nodeps", "-ba", specFile.path]
-        let log = top.appendingPathComponent("rpmbuild.log")
-        FileManager.default.createFile(atPath: log.path, contents: nil)
-        let handle = try FileHandle(forWritingTo: log)
-        p.standardOutput = handle
-        p.standardError = handle
-        try p.run()
-        p.waitUntilExit()
-        try handle.close()
-        guard p.terminationStatus == 0 else {
-            let text = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
-            throw NSError(domain: "TestRPM", code: 1, userInfo: [NSLocalizedDescriptionKey:
-                "rpmbuild failed (install Debian's 'rpm' package: scripts/install-deps.sh): \(text.suffix(800))"])
-        }
+        let specFile = try RPMBuild.writeSpec(spec, name: "kiln-fixture", top: top)
+        try RPMBuild.run(specFile: specFile, top: top, arguments: ["-ba"])
         return Built(
             noarch: top.appendingPathComponent("RPMS/noarch/kiln-fixture-1.0-1.noarch.rpm"),
             source: top.appendingPathComponent("SRPMS/kiln-fixture-1.0-1.src.rpm"))

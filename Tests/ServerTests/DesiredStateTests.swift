@@ -16,7 +16,7 @@ import XCTest
 
 /// A live Kiln server over a fresh database, with a reconcile loop reading a temporary git
 /// repository that holds a copy of `examples/` under `examples/` (branch `main`).
-struct DesiredStateHarness: Sendable {
+struct DesiredStateHarness: LiveServer {
     let client: PostgresClient
     let port: Int
     let tokens: TokenAuthority
@@ -62,64 +62,12 @@ struct DesiredStateHarness: Sendable {
                 desiredStateSource: DesiredStateSource(repository: repo.path, path: "examples", ref: "main"))
             if withLoop { dependencies.reconcileLoop = loop }
             dependencies.webhooks = WebhookSettings(secret: webhookSecret)
-            let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
-            let app = KilnServer.makeApplication(dependencies, host: "127.0.0.1", port: 0) { channel in
-                continuation.yield(channel.localAddress?.port ?? 0)
-            }
-            let services: [any Service] = runLoop ? [app, loop] : [app]
-            let group = ServiceGroup(configuration: .init(services: services, gracefulShutdownSignals: [], logger: logger))
-            try await withThrowingTaskGroup(of: Void.self) { tasks in
-                tasks.addTask { try await group.run() }
-                var iterator = ports.makeAsyncIterator()
-                guard let port = await iterator.next(), port > 0 else {
-                    await group.triggerGracefulShutdown()
-                    throw DesiredStateHarnessError(description: "the server did not report a port")
-                }
-                let harness = DesiredStateHarness(client: client, port: port, tokens: tokens, repo: repo, loop: loop,
-                                                  initialSHA: sha)
-                do {
-                    try await body(harness)
-                } catch {
-                    await group.triggerGracefulShutdown()
-                    try? await tasks.waitForAll()
-                    throw error
-                }
-                await group.triggerGracefulShutdown()
-                try await tasks.waitForAll()
+            let services: [any Service] = runLoop ? [loop] : []
+            try await runLiveServer(dependencies, services: services, logger: logger) { port in
+                try await body(DesiredStateHarness(client: client, port: port, tokens: tokens, repo: repo, loop: loop,
+                                                   initialSHA: sha))
             }
         }
-    }
-
-    // MARK: HTTP
-
-    struct Answer: Sendable {
-        var status: Int
-        var body: Data
-        var json: Any? { try? JSONSerialization.jsonObject(with: body, options: [.fragmentsAllowed]) }
-        var object: [String: Any] { json as? [String: Any] ?? [:] }
-        var array: [[String: Any]] { json as? [[String: Any]] ?? [] }
-        var detail: String? { object["detail"] as? String }
-        var text: String { String(decoding: body, as: UTF8.self) }
-    }
-
-    /// Sends a request with an optional bearer token, extra headers and a JSON or raw body.
-    func call(_ method: HTTPMethod, _ path: String, token: String? = nil, json: Any? = nil, raw: String? = nil,
-              headers: [String: String] = [:]) async throws -> Answer {
-        var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)\(path)")
-        request.method = method
-        if let token { request.headers.add(name: "Authorization", value: "Bearer \(token)") }
-        for (name, value) in headers { request.headers.add(name: name, value: value) }
-        if let json {
-            let data = try JSONSerialization.data(withJSONObject: json, options: [.fragmentsAllowed])
-            request.headers.add(name: "Content-Type", value: "application/json")
-            request.body = .bytes(ByteBuffer(bytes: data))
-        } else if let raw {
-            request.headers.add(name: "Content-Type", value: "application/json")
-            request.body = .bytes(ByteBuffer(string: raw))
-        }
-        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(60))
-        let buffer = try await response.body.collect(upTo: 64 * 1024 * 1024)
-        return Answer(status: Int(response.status.code), body: Data(buffer: buffer))
     }
 
     /// A token of `scope` for a new user row (node tokens carry no user).
@@ -134,22 +82,10 @@ struct DesiredStateHarness: Sendable {
     @discardableResult
     func apply() async throws -> ReconcileResult {
         guard let result = await loop.reconcileNow(trigger: "cli") else {
-            throw DesiredStateHarnessError(description: "reconcile failed: \(await loop.lastError ?? "?")")
+            throw HarnessError(description: "reconcile failed: \(await loop.lastError ?? "?")")
         }
         return result
     }
-
-    /// One integer from `sql`.
-    func count(_ sql: String) async throws -> Int {
-        for try await value in try await client.query(PostgresQuery(unsafeSQL: sql)).decode(Int64.self) {
-            return Int(value)
-        }
-        return 0
-    }
-}
-
-struct DesiredStateHarnessError: Error, CustomStringConvertible {
-    var description: String
 }
 
 /// The ALBS read endpoints serve what an apply of examples/ wrote, with its commit SHA.

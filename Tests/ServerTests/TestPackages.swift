@@ -1,4 +1,5 @@
 import Foundation
+import KilnTestSupport
 
 /// Real RPMs built once per test process with `rpmbuild`: for each project (`hello`, `world`)
 /// an arch package per arch, a noarch `-doc` subpackage and the source RPM.
@@ -21,8 +22,6 @@ enum TestPackages {
 
     private static func build() throws -> Built {
         let top = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("kiln-server-rpms-\(getpid())")
-        let specs = top.appendingPathComponent("SPECS")
-        try FileManager.default.createDirectory(at: specs, withIntermediateDirectories: true)
         for project in projects {
             let spec = """
                 Name: \(project)
@@ -47,26 +46,12 @@ enum TestPackages {
                 /usr/share/\(project)/doc.txt
 
                 """
-            let file = specs.appendingPathComponent("\(project).spec")
-            try spec.write(to: file, atomically: true, encoding: .utf8)
+            let file = try RPMBuild.writeSpec(spec, name: project, top: top)
             for (i, arch) in arches.enumerated() {
-                try run(["rpmbuild", "--define", "_topdir \(top.path)", "--define", "debug_package %{nil}",
-                         "--nodeps", "--target", arch, i == 0 ? "-ba" : "-bb", file.path])
+                try RPMBuild.run(specFile: file, top: top, arguments: [
+                    "--define", "debug_package %{nil}", "--target", arch, i == 0 ? "-ba" : "-bb"])
             }
         }
         return Built(top: top)
-    }
-
-    private static func run(_ arguments: [String]) throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = arguments
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw HarnessError(description: "rpmbuild failed (install Debian's 'rpm' package): \(arguments.joined(separator: " "))")
-        }
     }
 }

@@ -142,6 +142,6 @@ final class WebhookTests: XCTestCase {
             try await Task.sleep(for: .milliseconds(50))
         }
         XCTFail("no matching reconcile run within 20 s; last listing: \(last)")
-        throw DesiredStateHarnessError(description: "timed out")
+        throw HarnessError(description: "timed out")
     }
 }
