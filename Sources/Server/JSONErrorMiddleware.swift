@@ -26,6 +26,7 @@ public struct JSONErrorMiddleware<Context: RequestContext>: RouterMiddleware {
             case .notFound(let detail): return Self.response(.notFound, detail)
             case .conflict(let detail): return Self.response(.conflict, detail, extra: ["ok": false])
             case .invalid(let detail): return Self.response(.unprocessableContent, detail)
+            case .forbidden(let detail): return Self.response(.forbidden, detail)
             }
         } catch let error as ArtifactStoreError {
             switch error {

@@ -182,15 +182,22 @@ public struct BuildStore: Sendable {
     }
 
     /// Deletes the build, refusing (conflict) once anything of it is released or signed or a
-    /// later build links it. Returns the names of its artifact-store repositories to delete.
-    public func delete(buildID: Int64) async throws -> [String] {
+    /// later build links it. With `requestedBy` set, only that user's own build may go (forbidden
+    /// otherwise); nil (an admin) may delete any. Returns the names of its artifact-store
+    /// repositories to delete.
+    public func delete(buildID: Int64, requestedBy userID: Int64? = nil) async throws -> [String] {
         let logger = self.logger
         return try await buildTransaction(client, logger: logger) { connection in
-            var state: (Bool, Bool)?
+            var state: (Bool, Bool, Int64)?
             for try await row in try await connection.query(
-                "SELECT released, signed FROM builds WHERE id = \(buildID) FOR UPDATE", logger: logger
-            ).decode((Bool, Bool).self) { state = row }
-            guard let (released, signed) = state else { throw BuildStoreError.notFound("Build \(buildID) not found") }
+                "SELECT released, signed, created_by FROM builds WHERE id = \(buildID) FOR UPDATE", logger: logger
+            ).decode((Bool, Bool, Int64).self) { state = row }
+            guard let (released, signed, createdBy) = state else {
+                throw BuildStoreError.notFound("Build \(buildID) not found")
+            }
+            if let userID, userID != createdBy {
+                throw BuildStoreError.forbidden("Only the build's creator or an admin can delete build \(buildID)")
+            }
             if released { throw BuildStoreError.conflict("Build \(buildID) is released and cannot be deleted") }
             if signed { throw BuildStoreError.conflict("Build \(buildID) is signed and cannot be deleted") }
             let checks: [(String, String)] = [

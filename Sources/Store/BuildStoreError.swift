@@ -6,10 +6,12 @@ public enum BuildStoreError: Error, Sendable, Equatable, CustomStringConvertible
     case conflict(String)
     /// The input names something unknown or is inconsistent (422).
     case invalid(String)
+    /// The caller may not do this to the object (403).
+    case forbidden(String)
 
     public var description: String {
         switch self {
-        case .notFound(let m), .conflict(let m), .invalid(let m): return m
+        case .notFound(let m), .conflict(let m), .invalid(let m), .forbidden(let m): return m
         }
     }
 }

@@ -122,6 +122,32 @@ final class BuildNodeBadInputTests: XCTestCase {
         }
     }
 
+    /// Error answers the routes do not throw themselves (too large a body, a wrong method, an
+    /// unknown build) are JSON with a `detail` too.
+    func testOtherErrorPathsAnswerJSONDetail() async throws {
+        try await ServerHarness.with { h in
+            let node = try await h.nodeToken("n1")
+            let user = try await h.userToken("alice")
+            let huge = "[" + String(repeating: " ", count: RequestBody.maxSize) + "]"
+            let tooLarge = try await h.call(.POST, "/api/v1/build_node/ping", token: node, raw: huge)
+            XCTAssertEqual(tooLarge.status, 413, tooLarge.text)
+            XCTAssertNotNil(tooLarge.detail, tooLarge.text)
+            let wrongMethod = try await h.call(.GET, "/api/v1/build_node/get_task", token: node)
+            XCTAssertTrue((400..<500).contains(wrongMethod.status), "\(wrongMethod.status)")
+            XCTAssertNotNil(wrongMethod.detail, wrongMethod.text)
+            let badHeader = try await h.call(.POST, "/api/v1/build_node/ping", json: ["active_tasks": []],
+                                             headers: ["Authorization": "Basic abc"])
+            XCTAssertEqual(badHeader.status, 401)
+            XCTAssertEqual(badHeader.detail, "Authorization header must be: Bearer <token>")
+            let restartMissing = try await h.call(.PATCH, "/api/v1/builds/31337/restart-failed", token: user)
+            XCTAssertEqual(restartMissing.status, 404)
+            XCTAssertEqual(restartMissing.detail, "Build 31337 not found")
+            let deleteBadID = try await h.call(.DELETE, "/api/v1/builds/-4/remove", token: user)
+            XCTAssertEqual(deleteBadID.status, 422)
+            XCTAssertEqual(deleteBadID.detail, "build_id must be a positive integer")
+        }
+    }
+
     func testJWTSecretRules() throws {
         XCTAssertThrowsError(try JWTSecret.load(environment: ["KILN_JWT_SECRET": "short"], home: "/nonexistent")) { error in
             XCTAssertTrue("\(error)".contains("at least 32 bytes"), "\(error)")

@@ -73,6 +73,44 @@ final class BuildsAPITests: XCTestCase {
         }
     }
 
+    /// Only the build's creator or an admin may delete it: another user or a node gets 403 with a
+    /// detail, and the build stays whole.
+    func testDeleteOnlyByCreatorOrAdmin() async throws {
+        try await ServerHarness.with { h in
+            try await Fixtures.platform(h.client, name: "P", arches: ["x86_64"])
+            let alice = try await h.userToken("alice")
+            let bob = try await h.userToken("bob")
+            let admin = try await h.userToken("root", admin: true)
+            let node = try await h.nodeToken("node-1")
+            let first = try await create(h, alice)
+            let second = try await create(h, alice)
+
+            let byOther = try await h.call(.DELETE, "/api/v1/builds/\(first)/remove", token: bob)
+            XCTAssertEqual(byOther.status, 403, byOther.text)
+            XCTAssertEqual(byOther.detail, "Only the build's creator or an admin can delete build \(first)")
+            let byNode = try await h.call(.DELETE, "/api/v1/builds/\(first)/remove", token: node)
+            XCTAssertEqual(byNode.status, 403, byNode.text)
+            XCTAssertNotNil(byNode.detail)
+            let anonymous = try await h.call(.DELETE, "/api/v1/builds/\(first)/remove")
+            XCTAssertEqual(anonymous.status, 401)
+            XCTAssertNotNil(anonymous.detail)
+            let still = try await h.call(.GET, "/api/v1/builds/\(first)/", token: bob)
+            XCTAssertEqual(still.status, 200)
+            let tasks = try await h.count("SELECT count(*) FROM build_tasks WHERE build_id = \(first)")
+            XCTAssertEqual(tasks, 1, "a refused delete changes nothing")
+            let missing = try await h.call(.DELETE, "/api/v1/builds/4242/remove", token: bob)
+            XCTAssertEqual(missing.status, 404)
+            XCTAssertEqual(missing.detail, "Build 4242 not found")
+
+            let byAdmin = try await h.call(.DELETE, "/api/v1/builds/\(first)/remove", token: admin)
+            XCTAssertEqual(byAdmin.status, 204, byAdmin.text)
+            let byCreator = try await h.call(.DELETE, "/api/v1/builds/\(second)/remove", token: alice)
+            XCTAssertEqual(byCreator.status, 204, byCreator.text)
+            let builds = try await h.count("SELECT count(*) FROM builds")
+            XCTAssertEqual(builds, 0)
+        }
+    }
+
     func testBadBuildInputChangesNothing() async throws {
         try await ServerHarness.with { h in
             try await Fixtures.platform(h.client, name: "P", arches: ["x86_64"])

@@ -3,7 +3,8 @@ import Store
 
 /// `/api/v1/builds` (user token): `POST /` creates a build, `GET /` lists them (paginated with
 /// `pageNumber`), `GET /{build_id}/` reads one, `PATCH /{build_id}/restart-failed` requeues
-/// failed tasks, `DELETE /{build_id}/remove` deletes (409 once released or signed).
+/// failed tasks, `DELETE /{build_id}/remove` deletes (the creator or an admin only, 403 otherwise; 409 once
+/// released or signed).
 func addBuildRoutes(to builds: RouterGroup<KilnRequestContext>, workflow: BuildWorkflow) {
     builds.post("/") { request, context -> Response in
         let identity = try context.requireScope(.user)
@@ -52,9 +53,19 @@ func addBuildRoutes(to builds: RouterGroup<KilnRequestContext>, workflow: BuildW
     }
 
     builds.delete(":build_id/remove") { _, context -> Response in
-        try context.requireScope(.user)
+        let identity = try context.requireScope(.user)
         let id = try buildID(context)
-        let repositories = try await workflow.builds.delete(buildID: id)
+        // Only the build's creator or an admin (403 otherwise, checked under the row lock).
+        let requestedBy: Int64?
+        if identity.scope == .admin {
+            requestedBy = nil
+        } else {
+            guard let userID = identity.userID else {
+                throw APIError(.forbidden, "Only the build's creator or an admin can delete build \(id)")
+            }
+            requestedBy = userID
+        }
+        let repositories = try await workflow.builds.delete(buildID: id, requestedBy: requestedBy)
         await workflow.locks.forget(repositories)
         do {
             try await workflow.artifactStore.deleteRepositories(named: repositories)
