@@ -122,4 +122,11 @@ final class ValidateCLITests: XCTestCase {
         XCTAssertEqual(run.status, 1)
         XCTAssertTrue(run.stderr.contains("is not a git repository"), run.stderr)
     }
+
+    /// A bad `--log-level` is a usage error before anything starts, not silently `info`.
+    func testServeRefusesUnknownLogLevel() throws {
+        let run = try kiln("serve", "--log-level", "loud")
+        XCTAssertEqual(run.status, 64, run.stderr)
+        XCTAssertTrue(run.stderr.contains("--log-level 'loud' is not one of: trace, debug, info"), run.stderr)
+    }
 }
