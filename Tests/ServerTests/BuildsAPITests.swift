@@ -5,13 +5,7 @@ import XCTest
 /// `/api/v1/builds`: pagination, delete rules and bad input.
 final class BuildsAPITests: XCTestCase {
     func create(_ h: ServerHarness, _ token: String, linked: [Int] = []) async throws -> Int {
-        let answer = try await h.call(.POST, "/api/v1/builds/", token: token, json: [
-            "platforms": [["name": "P", "arch_list": ["x86_64"]]],
-            "tasks": [["url": "https://git.example.org/rpms/hello.git", "git_ref": "main"]],
-            "linked_builds": linked,
-        ])
-        XCTAssertEqual(answer.status, 200, answer.text)
-        return answer.object["id"] as? Int ?? 0
+        try await h.createBuild(token: token, linked: linked).id
     }
 
     func testPagination() async throws {

@@ -4,18 +4,6 @@ import XCTest
 
 /// Leases (ping / stale sweep), restart-failed, excluded packages and linked builds.
 final class LeaseAndRestartTests: XCTestCase {
-    func createBuild(_ h: ServerHarness, token: String, platform: String = "P", arches: [String] = ["x86_64"],
-                     projects: [String], linked: [Int] = []) async throws -> (id: Int, tasks: [Int]) {
-        let answer = try await h.call(.POST, "/api/v1/builds/", token: token, json: [
-            "platforms": [["name": platform, "arch_list": arches]],
-            "tasks": projects.map { ["url": "https://git.example.org/rpms/\($0).git", "git_ref": "main"] },
-            "linked_builds": linked,
-        ])
-        XCTAssertEqual(answer.status, 200, answer.text)
-        let tasks = (answer.object["tasks"] as? [[String: Any]] ?? []).compactMap { $0["id"] as? Int }
-        return (answer.object["id"] as? Int ?? 0, tasks)
-    }
-
     func status(_ h: ServerHarness, _ task: Int) async throws -> Int {
         try await h.count("SELECT status FROM build_tasks WHERE id = \(task)")
     }
@@ -25,7 +13,7 @@ final class LeaseAndRestartTests: XCTestCase {
         try await ServerHarness.with(settings: settings) { h in
             try await Fixtures.platform(h.client, name: "P", arches: ["x86_64"])
             let user = try await h.userToken("alice")
-            let build = try await createBuild(h, token: user, projects: ["hello", "world"])
+            let build = try await h.createBuild(token: user, projects: ["hello", "world"])
             let (first, second) = (build.tasks[0], build.tasks[1])
             let dead = try await SimulatedNode(h, name: "dead", arches: ["x86_64"])
             let alive = try await SimulatedNode(h, name: "alive", arches: ["x86_64"])
@@ -88,7 +76,7 @@ final class LeaseAndRestartTests: XCTestCase {
         try await ServerHarness.with { h in
             try await Fixtures.platform(h.client, name: "P", arches: ["x86_64"])
             let user = try await h.userToken("alice")
-            let build = try await createBuild(h, token: user, projects: ["a", "b", "c"])
+            let build = try await h.createBuild(token: user, projects: ["a", "b", "c"])
             let node = try await SimulatedNode(h, name: "n", arches: ["x86_64"])
             let t0 = try await node.getTask()
             XCTAssertEqual(t0?.id, build.tasks[0])
@@ -128,8 +116,8 @@ final class LeaseAndRestartTests: XCTestCase {
         try await ServerHarness.with { h in
             try await Fixtures.platform(h.client, name: "P", arches: ["x86_64", "i686"])
             let user = try await h.userToken("alice")
-            let kernel = try await createBuild(h, token: user, arches: ["x86_64"], projects: ["kernel"])
-            let bash = try await createBuild(h, token: user, arches: ["x86_64", "i686"], projects: ["bash"])
+            let kernel = try await h.createBuild(token: user, arches: ["x86_64"], projects: ["kernel"])
+            let bash = try await h.createBuild(token: user, arches: ["x86_64", "i686"], projects: ["bash"])
             let picky = try await SimulatedNode(h, name: "picky", arches: ["i686", "x86_64"], excluded: ["kernel"])
             let first = try await picky.getTask()
             XCTAssertEqual(first?.arch, "i686", "the node's first arch is tried first")
@@ -149,11 +137,11 @@ final class LeaseAndRestartTests: XCTestCase {
         try await ServerHarness.with { h in
             try await Fixtures.platform(h.client, name: "P", arches: ["x86_64"])
             let user = try await h.userToken("alice")
-            let base = try await createBuild(h, token: user, projects: ["hello"])
+            let base = try await h.createBuild(token: user, projects: ["hello"])
             let node = try await SimulatedNode(h, name: "n", arches: ["x86_64"])
             let claimed = try await node.getTask()
             XCTAssertEqual(claimed?.id, base.tasks[0])
-            let child = try await createBuild(h, token: user, projects: ["world"], linked: [base.id])
+            let child = try await h.createBuild(token: user, projects: ["world"], linked: [base.id])
             let waiting = try await node.getTask()
             XCTAssertNil(waiting, "a linked build's unfinished task holds the new build back")
             let done = try await node.buildDone(base.tasks[0], rpms: [packages.rpm("hello", arch: "x86_64")])

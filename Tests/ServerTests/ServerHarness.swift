@@ -84,4 +84,20 @@ struct ServerHarness: LiveServer {
         let user = try await UserStore(client: client).upsert(username: name, email: "\(name)@example.org", isSuperuser: admin)
         return try await tokens.issue(KilnClaims(sub: name, scope: admin ? .admin : .user, uid: user.id))
     }
+
+    // MARK: Builds
+
+    /// Creates a build of `projects` (refs `main`) on one platform through the API, asserting a 200;
+    /// returns the build id and its task ids in index order.
+    func createBuild(token: String, platform: String = "P", arches: [String] = ["x86_64"],
+                     projects: [String] = ["hello"], linked: [Int] = []) async throws -> (id: Int, tasks: [Int]) {
+        let answer = try await call(.POST, "/api/v1/builds/", token: token, json: [
+            "platforms": [["name": platform, "arch_list": arches]],
+            "tasks": projects.map { ["url": "https://git.example.org/rpms/\($0).git", "git_ref": "main"] },
+            "linked_builds": linked,
+        ])
+        XCTAssertEqual(answer.status, 200, answer.text)
+        let tasks = (answer.object["tasks"] as? [[String: Any]] ?? []).compactMap { $0["id"] as? Int }
+        return (answer.object["id"] as? Int ?? 0, tasks)
+    }
 }
