@@ -37,6 +37,7 @@ struct BenchReconcileCommand: AsyncParsableCommand {
 
     /// What the benchmark prints; parts not measured in a run are absent.
     struct Figures: Codable {
+        var benchmark = "reconcile"
         var platforms: Int
         var repositories: Int
         var readMs: Double?
@@ -56,7 +57,7 @@ struct BenchReconcileCommand: AsyncParsableCommand {
         var webhookRunDuration: LatencySummary?
 
         enum CodingKeys: String, CodingKey {
-            case platforms, repositories
+            case benchmark, platforms, repositories
             case readMs = "read_ms", initialApplyMs = "initial_apply_ms", noopPlanMs = "noop_plan_ms"
             case noopPlanWithStoreMs = "noop_plan_with_store_ms", storeRepositoriesListed = "store_repositories_listed"
             case noopPlanWithStoreChanges = "noop_plan_with_store_changes", storeSeedMs = "store_seed_ms"
