@@ -47,6 +47,10 @@ struct BenchReconcileCommand: AsyncParsableCommand {
         var noopPlanWithStoreChanges: Int?
         var storeRepositoriesListed: Int?
         var storeSeedMs: Double?
+        var storeRepositoriesSeeded: Int?
+        /// One `listManagedRepositories()` alone: repositories, distributions and remotes, pages of 1,000.
+        var storeListMs: Double?
+        var storeListPages: Int?
         var pulpPairs: Int?
         var kilnPairsPerSecond: Double?
         var barePairsPerSecond: Double?
@@ -61,6 +65,8 @@ struct BenchReconcileCommand: AsyncParsableCommand {
             case readMs = "read_ms", initialApplyMs = "initial_apply_ms", noopPlanMs = "noop_plan_ms"
             case noopPlanWithStoreMs = "noop_plan_with_store_ms", storeRepositoriesListed = "store_repositories_listed"
             case noopPlanWithStoreChanges = "noop_plan_with_store_changes", storeSeedMs = "store_seed_ms"
+            case storeRepositoriesSeeded = "store_repositories_seeded", storeListMs = "store_list_ms"
+            case storeListPages = "store_list_pages"
             case pulpPairs = "pulp_pairs", kilnPairsPerSecond = "kiln_pairs_per_second"
             case barePairsPerSecond = "bare_pairs_per_second", kilnVsBare = "kiln_vs_bare"
             case changeToApplied = "change_to_applied", webhookToApplied = "webhook_to_applied"
@@ -227,6 +233,7 @@ struct BenchReconcileCommand: AsyncParsableCommand {
                 seeded = true
                 try BenchPulpSeed.create(specs)
                 figures.storeSeedMs = Bench.ms(since: t)
+                figures.storeRepositoriesSeeded = specs.count
             }
             figures = try await KilnDatabase.withClient(config: server.with(database: dbA), logger: logger, migrate: false) { [figures] client in
                 var f = figures
@@ -240,7 +247,12 @@ struct BenchReconcileCommand: AsyncParsableCommand {
                 }
                 f.noopPlanWithStoreMs = times.sorted()[times.count / 2]
                 f.noopPlanWithStoreChanges = plan?.changes.filter { $0.action != .keep }.count
-                f.storeRepositoriesListed = try await pulp.listManagedRepositories().count
+                t = ContinuousClock.now
+                let listed = try await pulp.listManagedRepositories()
+                f.storeListMs = Bench.ms(since: t)
+                f.storeRepositoriesListed = listed.count
+                // PulpClient.listAll pages of 1,000; three endpoints (repositories, distributions, remotes)
+                f.storeListPages = 3 * max(1, (listed.count + 999) / 1000)
                 return f
             }
         } catch {
@@ -267,8 +279,16 @@ struct BenchReconcileCommand: AsyncParsableCommand {
         if let v = f.noopPlanMs { print("  no-op plan, database only (median/5): \(fmt(v)) ms   (target < 1000 ms)") }
         if let p = f.noopPlanWithStoreMs {
             var line = "  no-op plan with Pulp listing (median/3): \(fmt(p)) ms   (\(f.storeRepositoriesListed ?? 0) managed Pulp repositories listed, \(f.noopPlanWithStoreChanges ?? 0) changes planned; target < 10000 ms)"
-            if let seed = f.storeSeedMs { line += "; bulk seeding took \(fmt(seed / 1000)) s, not timed" }
+            if let seed = f.storeSeedMs {
+                line += "; bulk seeding of \(f.storeRepositoriesSeeded ?? 0) took \(fmt(seed / 1000)) s, not timed"
+            }
             print(line)
+            if let list = f.storeListMs, let pages = f.storeListPages {
+                print("    Pulp listing alone: \(fmt(list)) ms for ~\(pages) pages of 1,000 (3 endpoints in parallel): \(fmt(list / Double(pages))) ms per page")
+            }
+            if let seeded = f.storeRepositoriesSeeded, let listed = f.storeRepositoriesListed, listed < seeded {
+                print("    WARNING: \(seeded - listed) seeded repositories were gone: something else pruned this Pulp during the run (tests?)")
+            }
         } else if !webhookOnly {
             print("  plan with Pulp:                       skipped (KILN_PULP_URL not set)")
         }
