@@ -7,6 +7,9 @@ struct PulpRepositoryObject: Decodable, Sendable {
     var pulp_labels: [String: String]?
     var latest_version_href: String?
     var remote: String?
+
+    /// The `fields=` of a bulk listing: exactly the properties above.
+    static let listedFields = "pulp_href,name,pulp_labels,latest_version_href,remote"
 }
 
 struct PulpDistributionObject: Decodable, Sendable {
@@ -16,6 +19,9 @@ struct PulpDistributionObject: Decodable, Sendable {
     var base_url: String?
     var repository: String?
     var pulp_labels: [String: String]?
+
+    /// The `fields=` of a bulk listing: exactly the properties above.
+    static let listedFields = "pulp_href,name,base_path,base_url,repository,pulp_labels"
 }
 
 struct PulpRemoteObject: Decodable, Sendable {
@@ -23,6 +29,9 @@ struct PulpRemoteObject: Decodable, Sendable {
     var name: String
     var url: String
     var pulp_labels: [String: String]?
+
+    /// The `fields=` of a bulk listing: exactly the properties above.
+    static let listedFields = "pulp_href,name,url,pulp_labels"
 }
 
 struct PulpArtifactObject: Decodable, Sendable {
