@@ -25,12 +25,16 @@ let package = Package(
             pkgConfig: "libgit2",
             providers: [.apt(["libgit2-dev"])]
         ),
+        // The status machines (build task, release, sign, test, reconcile run, origin, kinds)
+        // and their ALBS integers / stored strings, in one place. No dependencies.
+        .target(name: "Statuses"),
         // The desired-state model: YAML -> typed values -> validation. Pure.
         .target(name: "Spec", dependencies: [.product(name: "Yams", package: "Yams")]),
         // Reads the files of a desired-state repository at a commit (libgit2).
         .target(name: "GitSource", dependencies: ["CGit2", "Spec"]),
         // PostgreSQL: migrations, embedded cluster, queries. Knows no HTTP and no plans.
         .target(name: "Store", dependencies: [
+            "Statuses",
             .product(name: "PostgresNIO", package: "postgres-nio"),
             .product(name: "Logging", package: "swift-log"),
         ], resources: [.copy("Migrations")]),
@@ -42,14 +46,14 @@ let package = Package(
         ]),
         // Desired (git) vs actual (PostgreSQL + artifact store) -> Plan -> apply.
         .target(name: "Reconciler", dependencies: [
-            "Spec", "GitSource", "Store", "Pulp",
+            "Spec", "GitSource", "Store", "Pulp", "Statuses",
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
         // HTTP API, auth, and the build/sign/test/release workflow.
         .target(name: "Server", dependencies: [
-            "Store", "Pulp", "Reconciler", "Spec",
+            "Store", "Pulp", "Reconciler", "Spec", "Statuses",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "JWTKit", package: "jwt-kit"),
             .product(name: "Crypto", package: "swift-crypto"),
@@ -68,6 +72,7 @@ let package = Package(
         .target(name: "KilnTestSupport", dependencies: ["Store", "GitSource"]),
 
         .testTarget(name: "SpecTests", dependencies: ["Spec"]),
+        .testTarget(name: "StatusesTests", dependencies: ["Statuses"]),
         .testTarget(name: "GitSourceTests", dependencies: ["GitSource", "KilnTestSupport"]),
         .testTarget(name: "StoreTests", dependencies: ["Store", "KilnTestSupport"]),
         .testTarget(name: "PulpTests", dependencies: ["Pulp", "KilnTestSupport"]),
