@@ -32,53 +32,79 @@ let package = Package(
         .target(name: "Spec", dependencies: [.product(name: "Yams", package: "Yams")]),
         // Reads the files of a desired-state repository at a commit (libgit2).
         .target(name: "GitSource", dependencies: ["CGit2", "Spec"]),
-        // PostgreSQL: migrations, embedded cluster, queries. Knows no HTTP and no plans.
+        // One way to run a child process (git, rpmbuild, initdb/pg_ctl, pulpcore-manager).
+        .target(name: "Processes"),
+        // PostgreSQL: migrations and queries. Knows no HTTP and no plans.
         .target(name: "Store", dependencies: [
             "Statuses",
             .product(name: "PostgresNIO", package: "postgres-nio"),
             .product(name: "Logging", package: "swift-log"),
         ], resources: [.copy("Migrations")]),
-        // The artifact store: Pulp's REST API and a local filesystem default.
-        .target(name: "Pulp", dependencies: [
+        // A private PostgreSQL cluster in a folder (the embedded default and the tests).
+        .target(name: "EmbeddedPostgres", dependencies: [
+            "Store", "Processes",
+            .product(name: "PostgresNIO", package: "postgres-nio"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        // The artifact store: the ArtifactStore protocol, Pulp's REST API client and a local filesystem default.
+        .target(name: "Artifacts", dependencies: [
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "Logging", package: "swift-log"),
         ]),
         // Desired (git) vs actual (PostgreSQL + artifact store) -> Plan -> apply.
         .target(name: "Reconciler", dependencies: [
-            "Spec", "GitSource", "Store", "Pulp", "Statuses",
+            "Spec", "GitSource", "Store", "Artifacts", "Statuses",
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
         // HTTP API, auth, and the build/sign/test/release workflow.
         .target(name: "Server", dependencies: [
-            "Store", "Pulp", "Reconciler", "Spec", "Statuses",
+            "Store", "Artifacts", "Reconciler", "Spec", "Statuses",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "JWTKit", package: "jwt-kit"),
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "Logging", package: "swift-log"),
         ]),
+        // Option groups shared by the command line and the benchmarks (--database-url, --format).
+        .target(name: "CommandLineOptions", dependencies: [
+            "Store", "EmbeddedPostgres",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "PostgresNIO", package: "postgres-nio"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        // `kiln bench ...`: benchmarks that print figures, measuring the statements the server runs.
+        .target(name: "KilnBench", dependencies: [
+            "Spec", "GitSource", "Store", "EmbeddedPostgres", "Processes", "Artifacts", "Reconciler", "Server",
+            "CommandLineOptions", "Statuses",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            .product(name: "PostgresNIO", package: "postgres-nio"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
         // The `kiln` command line.
         .executableTarget(name: "kiln", dependencies: [
-            "Spec", "GitSource", "Store", "Pulp", "Reconciler", "Server",
+            "Spec", "GitSource", "Store", "EmbeddedPostgres", "Artifacts", "Reconciler", "Server",
+            "CommandLineOptions", "KilnBench",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "Logging", package: "swift-log"),
         ]),
-        // Shared test helpers: throwaway PostgreSQL, temporary git repositories.
-        .target(name: "KilnTestSupport", dependencies: ["Store", "GitSource"]),
+        // Shared test helpers: throwaway PostgreSQL, temporary git repositories, RPMs.
+        .target(name: "KilnTestSupport", dependencies: ["Store", "EmbeddedPostgres", "Processes", "GitSource"]),
 
         .testTarget(name: "SpecTests", dependencies: ["Spec"]),
         .testTarget(name: "StatusesTests", dependencies: ["Statuses"]),
         .testTarget(name: "GitSourceTests", dependencies: ["GitSource", "KilnTestSupport"]),
-        .testTarget(name: "StoreTests", dependencies: ["Store", "KilnTestSupport"]),
-        .testTarget(name: "PulpTests", dependencies: ["Pulp", "KilnTestSupport"]),
+        .testTarget(name: "StoreTests", dependencies: ["Store", "EmbeddedPostgres", "Processes", "KilnTestSupport"]),
+        .testTarget(name: "ArtifactsTests", dependencies: ["Artifacts", "KilnTestSupport"]),
         .testTarget(name: "ReconcilerTests", dependencies: ["Reconciler", "KilnTestSupport"]),
         .testTarget(name: "ServerTests", dependencies: [
-            "Server", "KilnTestSupport",
+            "Server", "KilnTestSupport", "KilnBench",
             .product(name: "HummingbirdTesting", package: "hummingbird"),
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
         ]),

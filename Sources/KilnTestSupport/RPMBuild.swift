@@ -1,4 +1,5 @@
 import Foundation
+import Processes
 
 /// Builds real RPMs for tests with `rpmbuild` (Debian package `rpm`) under a `_topdir`.
 public enum RPMBuild {
@@ -14,21 +15,11 @@ public enum RPMBuild {
     /// Runs `rpmbuild --define "_topdir <top>" --nodeps <arguments> <specFile>`; the results land in
     /// `<top>/RPMS/<arch>/` and `<top>/SRPMS/`. Throws with the end of rpmbuild's output when it fails.
     public static func run(specFile: URL, top: URL, arguments: [String]) throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["rpmbuild", "--define", "_topdir \(top.path)", "--nodeps"] + arguments + [specFile.path]
-        let log = top.appendingPathComponent("rpmbuild.log")
-        FileManager.default.createFile(atPath: log.path, contents: nil)
-        let handle = try FileHandle(forWritingTo: log)
-        process.standardOutput = handle
-        process.standardError = handle
-        try process.run()
-        process.waitUntilExit()
-        try handle.close()
-        guard process.terminationStatus == 0 else {
-            let text = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
+        let result = try ProcessRunner.runSync(
+            "/usr/bin/env", ["rpmbuild", "--define", "_topdir \(top.path)", "--nodeps"] + arguments + [specFile.path])
+        guard result.succeeded else {
             throw RPMBuildError(description:
-                "rpmbuild failed (install Debian's 'rpm' package: scripts/install-deps.sh): \(text.suffix(800))")
+                "rpmbuild failed (install Debian's 'rpm' package: scripts/install-deps.sh): \(result.output.suffix(800))")
         }
     }
 }

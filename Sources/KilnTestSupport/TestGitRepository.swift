@@ -1,4 +1,5 @@
 import Foundation
+import Processes
 
 /// A throwaway git repository driven through the `git` command line, for tests in any module.
 ///
@@ -98,37 +99,19 @@ public struct TestGitRepository: Sendable {
     /// Runs `git args...` with a fixed identity and no signing; returns standard output.
     @discardableResult
     public static func run(_ arguments: [String]) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["git",
-                             "-c", "user.name=Kiln Test", "-c", "user.email=kiln-test@example.org",
-                             "-c", "commit.gpgsign=false", "-c", "tag.gpgsign=false",
-                             "-c", "init.defaultBranch=main", "-c", "core.autocrlf=false"] + arguments
         var environment = ProcessInfo.processInfo.environment
         environment["GIT_CONFIG_NOSYSTEM"] = "1"
         environment["GIT_TERMINAL_PROMPT"] = "0"
-        process.environment = environment
-        let output = Pipe()
-        let errors = Pipe()
-        process.standardOutput = output
-        process.standardError = errors
-        try process.run()
-        // Read stderr on another thread so neither pipe can fill up and stall git.
-        let errorData = ErrorCollector()
-        let group = DispatchGroup()
-        group.enter()
-        DispatchQueue.global().async {
-            errorData.data = errors.fileHandleForReading.readDataToEndOfFile()
-            group.leave()
+        let result = try ProcessRunner.runSync(
+            "/usr/bin/env",
+            ["git", "-c", "user.name=Kiln Test", "-c", "user.email=kiln-test@example.org",
+             "-c", "commit.gpgsign=false", "-c", "tag.gpgsign=false",
+             "-c", "init.defaultBranch=main", "-c", "core.autocrlf=false"] + arguments,
+            environment: environment, combineErrors: false)
+        guard result.succeeded else {
+            throw TestGitError(arguments: arguments, status: result.status, stderr: result.errors)
         }
-        let outputData = output.fileHandleForReading.readDataToEndOfFile()
-        group.wait()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw TestGitError(arguments: arguments, status: process.terminationStatus,
-                               stderr: String(decoding: errorData.data, as: UTF8.self))
-        }
-        return String(decoding: outputData, as: UTF8.self)
+        return result.output
     }
 }
 
@@ -138,9 +121,4 @@ public struct TestGitError: Error, CustomStringConvertible {
     public var status: Int32
     public var stderr: String
     public var description: String { "git \(arguments.joined(separator: " ")) exited \(status): \(stderr)" }
-}
-
-/// Holds stderr read on another thread; the DispatchGroup orders the write before the read.
-private final class ErrorCollector: @unchecked Sendable {
-    var data = Data()
 }

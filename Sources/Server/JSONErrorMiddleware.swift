@@ -2,7 +2,7 @@ import Foundation
 import Hummingbird
 import Logging
 import PostgresNIO
-import Pulp
+import Artifacts
 import Store
 
 /// Turns every error thrown below it into a JSON `{"detail": "..."}` answer with the right status:

@@ -1,6 +1,6 @@
 import Logging
 import PostgresNIO
-import Pulp
+import Artifacts
 import Reconciler
 
 /// Everything the HTTP server needs, built once by `kiln serve` (or a test) and passed to

@@ -74,7 +74,7 @@ public struct DatabaseConfig: Sendable, Hashable {
     }
 
     /// A single-connection configuration (used for administrative statements).
-    func connectionConfiguration() throws -> PostgresConnection.Configuration {
+    package func connectionConfiguration() throws -> PostgresConnection.Configuration {
         let connectionTLS: PostgresConnection.Configuration.TLS
         switch tls {
         case .disable: connectionTLS = .disable

@@ -2,9 +2,10 @@ import Foundation
 import Logging
 import PostgresNIO
 
-/// Opens Kiln's database for the length of a closure: a server from a URL, or the embedded cluster.
+/// Opens Kiln's database for the length of a closure, migrated when asked
+/// (the embedded cluster's variant is in the `EmbeddedPostgres` module).
 ///
-///     try await KilnDatabase.withClient(url: env["KILN_DATABASE_URL"], home: ".kiln", logger: logger, migrate: true) {
+///     try await KilnDatabase.withClient(config: config, logger: logger, migrate: true) {
 ///         client in try await client.query("SELECT 1")
 ///     }
 public enum KilnDatabase {
@@ -14,29 +15,6 @@ public enum KilnDatabase {
     public static let homeEnvironmentVariable = "KILN_HOME"
     /// The home folder when `KILN_HOME` is not set.
     public static let defaultHome = "./.kiln"
-
-    /// Runs `body` with a running `PostgresClient`.
-    ///
-    /// `url` nil starts the embedded cluster under `<home>/postgres` (stopped again when `body`
-    /// returns or throws, unless it was already running). `migrate` applies pending migrations first.
-    public static func withClient<T: Sendable>(
-        url: String?, home: String, logger: Logger, migrate: Bool,
-        _ body: (PostgresClient) async throws -> T
-    ) async throws -> T {
-        if let url {
-            return try await withClient(config: try DatabaseConfig(url: url), logger: logger, migrate: migrate, body)
-        }
-        let postgres = EmbeddedPostgres(directory: EmbeddedPostgres.directory(home: home), logger: logger)
-        let config = try await postgres.start()
-        do {
-            let value = try await withClient(config: config, logger: logger, migrate: migrate, body)
-            try await postgres.stop()
-            return value
-        } catch {
-            try? await postgres.stop()
-            throw error
-        }
-    }
 
     /// Runs `body` with a client for `config`: `client.run()` runs in a task group and is cancelled after.
     public static func withClient<T: Sendable>(

@@ -1,4 +1,5 @@
 import ArgumentParser
+import KilnBench
 
 /// The `kiln` command line: validate, plan and apply desired state; serve the API.
 @main
@@ -11,19 +12,4 @@ struct Kiln: AsyncParsableCommand {
             PlanCommand.self, ApplyCommand.self, TokenCommand.self, BenchCommand.self,
         ]
     )
-}
-
-/// `kiln bench ...`: benchmarks that print figures (never timed assertions in tests).
-struct BenchCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "bench",
-        abstract: "Run a benchmark and print its figures.",
-        subcommands: [BenchValidateCommand.self, BenchReconcileCommand.self, BenchDispatchCommand.self]
-    )
-}
-
-/// Thrown by a command that a later change fills in.
-struct NotImplemented: Error, CustomStringConvertible {
-    var command: String
-    var description: String { "kiln \(command) is not implemented yet" }
 }

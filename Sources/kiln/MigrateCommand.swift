@@ -1,4 +1,5 @@
 import ArgumentParser
+import CommandLineOptions
 import Logging
 import Store
 

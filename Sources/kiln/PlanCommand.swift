@@ -1,8 +1,9 @@
 import ArgumentParser
+import CommandLineOptions
 import Foundation
 import GitSource
 import Logging
-import Pulp
+import Artifacts
 import Reconciler
 import Spec
 import Store

@@ -1,8 +1,9 @@
 import ArgumentParser
+import CommandLineOptions
 import Foundation
 import Hummingbird
 import Logging
-import Pulp
+import Artifacts
 import Server
 import ServiceLifecycle
 import Store

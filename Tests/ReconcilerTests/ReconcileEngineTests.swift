@@ -1,7 +1,7 @@
 import Foundation
 import KilnTestSupport
 import PostgresNIO
-import Pulp
+import Artifacts
 import Reconciler
 import Spec
 import Store

@@ -3,7 +3,7 @@ import GitSource
 import KilnTestSupport
 import Logging
 import PostgresNIO
-import Pulp
+import Artifacts
 import Reconciler
 import Spec
 import Store

@@ -1,4 +1,5 @@
 import Foundation
+import KilnBench
 import Server
 import Store
 import XCTest

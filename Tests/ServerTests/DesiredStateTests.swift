@@ -7,7 +7,7 @@ import Logging
 import NIOCore
 import NIOHTTP1
 import PostgresNIO
-import Pulp
+import Artifacts
 import Reconciler
 import Server
 import ServiceLifecycle

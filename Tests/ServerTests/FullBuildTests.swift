@@ -1,5 +1,5 @@
 import Foundation
-import Pulp
+import Artifacts
 import Server
 import XCTest
 

@@ -6,7 +6,7 @@ import Logging
 import NIOCore
 import NIOHTTP1
 import PostgresNIO
-import Pulp
+import Artifacts
 import Server
 import ServiceLifecycle
 import Store

@@ -1,5 +1,5 @@
 import Foundation
-import Pulp
+import Artifacts
 import XCTest
 
 /// A build node speaking the ALBS protocol over HTTP, as albs-node does.

@@ -1,6 +1,6 @@
 import Foundation
 import Logging
-import Pulp
+import Artifacts
 import Spec
 
 /// Plans and applies desired state against a `StateDatabase` and an `ArtifactStore`.

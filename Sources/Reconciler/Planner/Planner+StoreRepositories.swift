@@ -1,4 +1,4 @@
-import Pulp
+import Artifacts
 import Spec
 
 extension Planner {

@@ -1,4 +1,4 @@
-import Pulp
+import Artifacts
 
 /// How a repository row maps to an artifact-store repository.
 public enum StoreNaming {

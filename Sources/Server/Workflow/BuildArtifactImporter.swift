@@ -1,5 +1,5 @@
 import Logging
-import Pulp
+import Artifacts
 import Store
 
 /// Puts what a node reported for a task into the artifact store: RPMs into the build's

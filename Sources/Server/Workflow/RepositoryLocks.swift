@@ -1,4 +1,4 @@
-import Pulp
+import Artifacts
 
 /// Serialises the creation of one artifact-store repository across concurrent `build_done`
 /// calls and remembers repositories already ensured, so each is looked up once per process.

@@ -1,3 +1,4 @@
+import CommandLineOptions
 import AsyncHTTPClient
 import Foundation
 import GitSource
@@ -5,7 +6,7 @@ import Hummingbird
 import Logging
 import NIOCore
 import PostgresNIO
-import Pulp
+import Artifacts
 import Reconciler
 import Server
 import ServiceLifecycle

@@ -1,3 +1,4 @@
+import CommandLineOptions
 import ArgumentParser
 import Foundation
 import GitSource

@@ -36,7 +36,7 @@ public struct StoreContent: Sendable, Hashable, Codable {
     /// Pulp content href (`/pulp/api/v3/content/rpm/packages/<uuid>/`) or the local content href.
     /// Pass it to `ArtifactStore.modifyContent` to add the same unit to another repository.
     public var href: String
-    /// File name (RPM `location_href` basename, or a file's relative path).
+    /// File name (RPM `locationHref` basename, or a file's relative path).
     public var fileName: String
     public var sha256: String
     /// RPM header fields; nil for plain files.

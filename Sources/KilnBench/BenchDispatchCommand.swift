@@ -1,3 +1,4 @@
+import CommandLineOptions
 import ArgumentParser
 import AsyncHTTPClient
 import Foundation
@@ -5,7 +6,7 @@ import Hummingbird
 import Logging
 import NIOCore
 import PostgresNIO
-import Pulp
+import Artifacts
 import Server
 import ServiceLifecycle
 import Store

@@ -1,5 +1,5 @@
 import Foundation
-import Pulp
+import Artifacts
 import XCTest
 
 /// One artifact store under test plus what the shared behaviour suite needs besides the protocol.

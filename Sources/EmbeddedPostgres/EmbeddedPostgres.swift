@@ -1,6 +1,8 @@
 import Foundation
 import Logging
 import PostgresNIO
+import Processes
+import Store
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -72,7 +74,7 @@ public actor EmbeddedPostgres {
     public func start() async throws -> DatabaseConfig {
         if let current { return current }
         let bin = try Self.binDirectory(options.binDirectory)
-        let identity = try SystemIdentity.forRunning(as: options.systemUser)
+        let identity = try Self.identity(options)
         try prepareDirectory(identity)
         try await initializeIfNeeded(bin: bin, identity: identity)
 
@@ -85,7 +87,7 @@ public actor EmbeddedPostgres {
                 config = candidate
             } else {
                 logger.warning("PostgreSQL from an earlier run does not answer; restarting", metadata: ["port": "\(port)"])
-                _ = try? await ProcessRunner.runTool(bin + "/pg_ctl", ["-D", dataDirectory, "-m", "immediate", "-w", "stop"], as: identity)
+                _ = try? await ProcessRunner.run(bin + "/pg_ctl", ["-D", dataDirectory, "-m", "immediate", "-w", "stop"], as: identity)
             }
         }
         if config == nil {
@@ -104,9 +106,9 @@ public actor EmbeddedPostgres {
         defer { current = nil; startedHere = false }
         guard startedHere || force else { return }
         let bin = try Self.binDirectory(options.binDirectory)
-        let identity = try SystemIdentity.forRunning(as: options.systemUser)
+        let identity = try Self.identity(options)
         guard FileManager.default.fileExists(atPath: dataDirectory + "/postmaster.pid") else { return }
-        let result = try await ProcessRunner.runTool(bin + "/pg_ctl", ["-D", dataDirectory, "-m", "fast", "-w", "stop"], as: identity)
+        let result = try await ProcessRunner.run(bin + "/pg_ctl", ["-D", dataDirectory, "-m", "fast", "-w", "stop"], as: identity)
         if !result.succeeded, runningPort() != nil {
             throw EmbeddedPostgresError.processFailed(command: "pg_ctl stop", status: result.status, output: result.output)
         }
@@ -115,9 +117,9 @@ public actor EmbeddedPostgres {
     /// Stops the server in `dataDirectory` synchronously, for an `atexit` hook. Errors are ignored.
     public nonisolated static func stopSynchronously(dataDirectory: String, options: Options = Options()) {
         guard let bin = try? binDirectory(options.binDirectory),
-              let identity = try? SystemIdentity.forRunning(as: options.systemUser),
+              let identity = try? identity(options),
               FileManager.default.fileExists(atPath: dataDirectory + "/postmaster.pid") else { return }
-        _ = try? ProcessRunner.runToolSync(bin + "/pg_ctl", ["-D", dataDirectory, "-m", "fast", "-w", "stop"], as: identity)
+        _ = try? ProcessRunner.runSync(bin + "/pg_ctl", ["-D", dataDirectory, "-m", "fast", "-w", "stop"], as: identity)
     }
 
     // MARK: Steps
@@ -153,8 +155,8 @@ public actor EmbeddedPostgres {
         var arguments = ["-D", dataDirectory, "-A", "trust", "-U", options.username,
                          "-E", "UTF8", "--locale=C", "--no-instructions"]
         if !options.durable { arguments.append("--no-sync") }
-        let result = try await ProcessRunner.runTool(bin + "/initdb", arguments, as: identity,
-                                                 environment: Self.environment())
+        let result = try await ProcessRunner.run(bin + "/initdb", arguments, environment: Self.environment(),
+                                                 as: identity)
         guard result.succeeded else {
             throw EmbeddedPostgresError.processFailed(command: "initdb", status: result.status, output: result.output)
         }
@@ -170,8 +172,8 @@ public actor EmbeddedPostgres {
             }
             let arguments = ["-D", dataDirectory, "-l", logFile, "-w", "-t", "\(options.startTimeout)",
                              "-o", serverOptions, "start"]
-            let result = try await ProcessRunner.runTool(bin + "/pg_ctl", arguments, as: identity,
-                                                     environment: Self.environment())
+            let result = try await ProcessRunner.run(bin + "/pg_ctl", arguments, environment: Self.environment(),
+                                                     as: identity)
             if result.succeeded {
                 logger.info("started PostgreSQL", metadata: ["port": "\(port)", "data": "\(dataDirectory)"])
                 return DatabaseConfig(host: "127.0.0.1", port: port, username: options.username,
@@ -261,6 +263,13 @@ public actor EmbeddedPostgres {
     }
 
     /// The folder holding initdb and pg_ctl.
+    /// The user PostgreSQL runs as: nil when we are not root.
+    static func identity(_ options: Options) throws -> SystemIdentity? {
+        do { return try SystemIdentity.forRunning(as: options.systemUser) } catch {
+            throw EmbeddedPostgresError.noUnprivilegedUser(options.systemUser)
+        }
+    }
+
     static func binDirectory(_ configured: String?) throws -> String {
         let fm = FileManager.default
         var candidates: [String] = []

@@ -1,5 +1,5 @@
 import Foundation
-import Pulp
+import Artifacts
 import XCTest
 
 /// The behaviour both stores must have, written once and run for each (see the test classes).

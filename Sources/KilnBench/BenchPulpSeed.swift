@@ -1,6 +1,8 @@
+import CommandLineOptions
 import ArgumentParser
 import Foundation
-import Pulp
+import Processes
+import Artifacts
 
 /// Benchmark seeding only (`kiln bench reconcile --pulp-seed`), never used by Kiln itself:
 /// creating 10,000 repositories through Pulp's REST API takes ~40 minutes on this machine, so
@@ -79,17 +81,14 @@ enum BenchPulpSeed {
         let code = "SPECS = \(quoted(specsPath))\nMODE = \(quoted(mode))\n" + script
         try Data(code.utf8).write(to: URL(fileURLWithPath: scriptPath))
         defer { try? FileManager.default.removeItem(atPath: scriptPath) }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "\(venv)/bin/pulpcore-manager")
-        process.arguments = ["shell", "--command", "exec(open(\(quoted(scriptPath))).read())"]
         var env = environment
         env["PULP_SETTINGS"] = settings
         env["PATH"] = "\(venv)/bin:" + (environment["PATH"] ?? "/usr/bin:/bin")
-        process.environment = env
-        try process.run()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw ValidationError("pulpcore-manager shell (\(mode)) exited \(process.terminationStatus)")
+        let result = try ProcessRunner.runSync("\(venv)/bin/pulpcore-manager",
+                                                 ["shell", "--command", "exec(open(\(quoted(scriptPath))).read())"],
+                                                 environment: env)
+        guard result.succeeded else {
+            throw ValidationError("pulpcore-manager shell (\(mode)) exited \(result.status): \(result.output.suffix(500))")
         }
     }
 

@@ -9,7 +9,7 @@ import NIOHTTP1
 ///
 /// Each Kiln repository is a Pulp repository (`autopublish: true`), a distribution serving
 /// it (same name, `repository` set, so every new version is published and served) and,
-/// when the spec has an upstream URL, a remote of the same name. All carry `pulp_labels`
+/// when the spec has an upstream URL, a remote of the same name. All carry `pulpLabels`
 /// from the spec, `managed-by: kiln` included.
 public final class PulpArtifactStore: ArtifactStore {
     public let client: PulpClient
@@ -49,7 +49,7 @@ public final class PulpArtifactStore: ArtifactStore {
                         PulpRemoteObject.self, kind.remotes,
                         query: query + [("fields", PulpRemoteObject.listedFields)])
                     let distByName = Dictionary((try await dists).map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
-                    let remoteByHref = Dictionary((try await remotes).map { ($0.pulp_href, $0) }, uniquingKeysWith: { a, _ in a })
+                    let remoteByHref = Dictionary((try await remotes).map { ($0.pulpHref, $0) }, uniquingKeysWith: { a, _ in a })
                     return try await repos.map { repo in
                         Self.assemble(kind: kind, repo: repo, distribution: distByName[repo.name],
                                       remote: repo.remote.flatMap { remoteByHref[$0] })
@@ -76,9 +76,9 @@ public final class PulpArtifactStore: ArtifactStore {
         remote: PulpRemoteObject?
     ) -> StoreRepository {
         StoreRepository(
-            name: repo.name, kind: kind, remoteURL: remote?.url, basePath: distribution?.base_path,
-            labels: repo.pulp_labels ?? [:], href: repo.pulp_href, distributionHref: distribution?.pulp_href,
-            remoteHref: repo.remote, url: distribution?.base_url, latestVersionHref: repo.latest_version_href)
+            name: repo.name, kind: kind, remoteURL: remote?.url, basePath: distribution?.basePath,
+            labels: repo.pulpLabels ?? [:], href: repo.pulpHref, distributionHref: distribution?.pulpHref,
+            remoteHref: repo.remote, url: distribution?.baseURL, latestVersionHref: repo.latestVersionHref)
     }
 
     /// The repository, distribution and remote named `name` of one kind, each looked up by name.
@@ -146,71 +146,71 @@ public final class PulpArtifactStore: ArtifactStore {
         var remote = existing.remote
         if let want = spec.remoteURL {
             if let have = remote {
-                if have.url != want || (have.pulp_labels ?? [:]) != spec.labels {
-                    try await client.write(.PATCH, have.pulp_href, body: RemoteBody(name: spec.name, url: want, pulp_labels: spec.labels))
+                if have.url != want || (have.pulpLabels ?? [:]) != spec.labels {
+                    try await client.write(.PATCH, have.pulpHref, body: RemoteBody(name: spec.name, url: want, pulpLabels: spec.labels))
                     remote?.url = want
-                    remote?.pulp_labels = spec.labels
+                    remote?.pulpLabels = spec.labels
                 }
             } else {
-                let href = try await client.write(.POST, kind.remotes, body: RemoteBody(name: spec.name, url: want, pulp_labels: spec.labels))
+                let href = try await client.write(.POST, kind.remotes, body: RemoteBody(name: spec.name, url: want, pulpLabels: spec.labels))
                 guard let h = href.first else { throw decodingError(kind.remotes, "no href for new remote") }
-                remote = PulpRemoteObject(pulp_href: h, name: spec.name, url: want, pulp_labels: spec.labels)
+                remote = PulpRemoteObject(pulpHref: h, name: spec.name, url: want, pulpLabels: spec.labels)
             }
         }
-        let wantRemoteHref = spec.remoteURL == nil ? nil : remote?.pulp_href
+        let wantRemoteHref = spec.remoteURL == nil ? nil : remote?.pulpHref
 
         // 2. repository
         var repo = existing.repo
         var created = false
         if let have = repo {
-            if (have.pulp_labels ?? [:]) != spec.labels || have.remote != wantRemoteHref {
-                try await client.write(.PATCH, have.pulp_href, body: RepositoryBody(name: spec.name, pulp_labels: spec.labels, remote: wantRemoteHref, autopublish: true))
-                repo?.pulp_labels = spec.labels
+            if (have.pulpLabels ?? [:]) != spec.labels || have.remote != wantRemoteHref {
+                try await client.write(.PATCH, have.pulpHref, body: RepositoryBody(name: spec.name, pulpLabels: spec.labels, remote: wantRemoteHref, autopublish: true))
+                repo?.pulpLabels = spec.labels
                 repo?.remote = wantRemoteHref
             }
         } else {
-            let href = try await client.write(.POST, kind.repositories, body: RepositoryBody(name: spec.name, pulp_labels: spec.labels, remote: wantRemoteHref, autopublish: true))
+            let href = try await client.write(.POST, kind.repositories, body: RepositoryBody(name: spec.name, pulpLabels: spec.labels, remote: wantRemoteHref, autopublish: true))
             guard let h = href.first else { throw decodingError(kind.repositories, "no href for new repository") }
-            repo = PulpRepositoryObject(pulp_href: h, name: spec.name, pulp_labels: spec.labels, latest_version_href: h + "versions/0/", remote: wantRemoteHref)
+            repo = PulpRepositoryObject(pulpHref: h, name: spec.name, pulpLabels: spec.labels, latestVersionHref: h + "versions/0/", remote: wantRemoteHref)
             created = true
         }
         guard let repo else { throw decodingError(kind.repositories, "repository vanished") }
 
         // 3. a remote no longer wanted goes after the repository stopped pointing at it
         if spec.remoteURL == nil, let old = remote {
-            try await deleteIgnoringAbsent(old.pulp_href)
+            try await deleteIgnoringAbsent(old.pulpHref)
             remote = nil
         }
 
         // 4. an empty repository serves valid (empty) metadata at once: publish version 0
         if created && spec.remoteURL == nil {
-            try await client.write(.POST, kind.publications, body: PublicationBody(repository: repo.pulp_href))
+            try await client.write(.POST, kind.publications, body: PublicationBody(repository: repo.pulpHref))
         }
 
         // 5. distribution
         var dist = existing.distribution
-        let distBody = DistributionBody(name: spec.name, base_path: spec.basePath, repository: repo.pulp_href, pulp_labels: spec.labels)
+        let distBody = DistributionBody(name: spec.name, basePath: spec.basePath, repository: repo.pulpHref, pulpLabels: spec.labels)
         if let have = dist {
-            if have.base_path != spec.basePath || have.repository != repo.pulp_href || (have.pulp_labels ?? [:]) != spec.labels {
-                try await client.write(.PATCH, have.pulp_href, body: distBody)
-                dist = try await client.json(PulpDistributionObject.self, .GET, have.pulp_href)
+            if have.basePath != spec.basePath || have.repository != repo.pulpHref || (have.pulpLabels ?? [:]) != spec.labels {
+                try await client.write(.PATCH, have.pulpHref, body: distBody)
+                dist = try await client.json(PulpDistributionObject.self, .GET, have.pulpHref)
             }
         } else {
             let href = try await client.write(.POST, kind.distributions, body: distBody)
             guard let h = href.first(where: { $0.contains("/distributions/") }) else { throw decodingError(kind.distributions, "no href for new distribution") }
-            dist = PulpDistributionObject(pulp_href: h, name: spec.name, base_path: spec.basePath,
-                                          base_url: nil,
-                                          repository: repo.pulp_href, pulp_labels: spec.labels)
+            dist = PulpDistributionObject(pulpHref: h, name: spec.name, basePath: spec.basePath,
+                                          baseURL: nil,
+                                          repository: repo.pulpHref, pulpLabels: spec.labels)
         }
-        if dist?.base_url == nil, let d = dist {
+        if dist?.baseURL == nil, let d = dist {
             if let origin = contentOrigin.withLockedValue({ $0 }) {
-                dist?.base_url = origin + d.base_path + "/"
+                dist?.baseURL = origin + d.basePath + "/"
             } else {
-                dist = try await client.json(PulpDistributionObject.self, .GET, d.pulp_href)
+                dist = try await client.json(PulpDistributionObject.self, .GET, d.pulpHref)
             }
         }
-        if let d = dist, let url = d.base_url, url.hasSuffix(d.base_path + "/") {
-            let origin = String(url.dropLast(d.base_path.count + 1))
+        if let d = dist, let url = d.baseURL, url.hasSuffix(d.basePath + "/") {
+            let origin = String(url.dropLast(d.basePath.count + 1))
             contentOrigin.withLockedValue { $0 = origin }
         }
         return Self.assemble(kind: kind, repo: repo, distribution: dist, remote: remote)
@@ -219,9 +219,9 @@ public final class PulpArtifactStore: ArtifactStore {
     public func deleteRepository(named name: String) async throws {
         for kind in StoreRepositoryKind.allCases {
             guard let s = try await snapshot(name: name, kind: kind) else { continue }
-            if let d = s.distribution { try await deleteIgnoringAbsent(d.pulp_href) }
-            if let r = s.repo { try await deleteIgnoringAbsent(r.pulp_href) }
-            if let m = s.remote { try await deleteIgnoringAbsent(m.pulp_href) }
+            if let d = s.distribution { try await deleteIgnoringAbsent(d.pulpHref) }
+            if let r = s.repo { try await deleteIgnoringAbsent(r.pulpHref) }
+            if let m = s.remote { try await deleteIgnoringAbsent(m.pulpHref) }
         }
     }
 
@@ -259,12 +259,12 @@ public final class PulpArtifactStore: ArtifactStore {
             throw PulpError(kind: .http, status: 400, method: "POST", url: client.url("/pulp/api/v3/artifacts/"), body: response.text)
         }
         let a = try client.decode(PulpArtifactObject.self, response, method: .POST, href: "/pulp/api/v3/artifacts/")
-        return UploadedArtifact(href: a.pulp_href, sha256: a.sha256 ?? sha, size: a.size ?? data.count)
+        return UploadedArtifact(href: a.pulpHref, sha256: a.sha256 ?? sha, size: a.size ?? data.count)
     }
 
     func artifact(sha256: String) async throws -> UploadedArtifact? {
         let found = try await client.listAll(PulpArtifactObject.self, "/pulp/api/v3/artifacts/", query: [("sha256", sha256)], pageSize: 1)
-        return found.first.map { UploadedArtifact(href: $0.pulp_href, sha256: $0.sha256 ?? sha256, size: $0.size ?? 0) }
+        return found.first.map { UploadedArtifact(href: $0.pulpHref, sha256: $0.sha256 ?? sha256, size: $0.size ?? 0) }
     }
 
     public func importPackages(_ items: [ImportItem], into repository: String) async throws -> [ImportedPackage] {
@@ -282,12 +282,12 @@ public final class PulpArtifactStore: ArtifactStore {
         let contents = try await boundedMap(items, maxConcurrent: 4) { item in
             try await self.createContent(item, kind: kind)
         }
-        try await modify(repo.pulp_href, add: contents.map(\.href), remove: [])
+        try await modify(repo.pulpHref, add: contents.map(\.href), remove: [])
         return contents
     }
 
     func createContent(_ item: ImportItem, kind: StoreRepositoryKind) async throws -> StoreContent {
-        let created = try await client.write(.POST, kind.content, body: ContentBody(artifact: item.artifactHref, relative_path: item.fileName))
+        let created = try await client.write(.POST, kind.content, body: ContentBody(artifact: item.artifactHref, relativePath: item.fileName))
         guard let href = created.first(where: { $0.contains("/content/") }) else {
             throw decodingError(kind.content, "no content href for \(item.fileName)")
         }
@@ -306,28 +306,28 @@ public final class PulpArtifactStore: ArtifactStore {
     }
 
     static func content(_ p: PulpPackageObject) -> StoreContent {
-        StoreContent(href: p.pulp_href, fileName: (p.location_href as NSString).lastPathComponent,
+        StoreContent(href: p.pulpHref, fileName: (p.locationHref as NSString).lastPathComponent,
                      sha256: p.sha256 ?? p.pkgId ?? "", name: p.name, epoch: p.epoch, version: p.version,
                      release: p.release, arch: p.arch)
     }
 
     static func content(_ f: PulpFileObject) -> StoreContent {
-        StoreContent(href: f.pulp_href, fileName: f.relative_path, sha256: f.sha256 ?? f.digest ?? "")
+        StoreContent(href: f.pulpHref, fileName: f.relativePath, sha256: f.sha256 ?? f.digest ?? "")
     }
 
     public func modifyContent(of repository: String, add: [String], remove: [String]) async throws {
         let (_, repo) = try await requireRepo(repository)
-        try await modify(repo.pulp_href, add: add, remove: remove)
+        try await modify(repo.pulpHref, add: add, remove: remove)
     }
 
     func modify(_ repoHref: String, add: [String], remove: [String]) async throws {
         guard !add.isEmpty || !remove.isEmpty else { return }
-        try await client.write(.POST, repoHref + "modify/", body: ModifyBody(add_content_units: add, remove_content_units: remove))
+        try await client.write(.POST, repoHref + "modify/", body: ModifyBody(addContentUnits: add, removeContentUnits: remove))
     }
 
     public func listContent(of repository: String) async throws -> [StoreContent] {
         let (kind, repo) = try await requireRepo(repository)
-        guard let version = repo.latest_version_href else { return [] }
+        guard let version = repo.latestVersionHref else { return [] }
         let q = [("repository_version", version)]
         switch kind {
         case .rpm:
@@ -344,29 +344,35 @@ public final class PulpArtifactStore: ArtifactStore {
 struct RemoteBody: Encodable {
     var name: String
     var url: String
-    var pulp_labels: [String: String]
+    var pulpLabels: [String: String]
+    enum CodingKeys: String, CodingKey {
+        case name, url, pulpLabels = "pulp_labels"
+    }
 }
 
 struct RepositoryBody: Encodable {
     var name: String
-    var pulp_labels: [String: String]
+    var pulpLabels: [String: String]
     var remote: String?
     var autopublish: Bool
     func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(name, forKey: .name)
-        try c.encode(pulp_labels, forKey: .pulp_labels)
+        try c.encode(pulpLabels, forKey: .pulpLabels)
         try c.encode(remote, forKey: .remote)   // explicit null detaches a remote
         try c.encode(autopublish, forKey: .autopublish)
     }
-    enum CodingKeys: String, CodingKey { case name, pulp_labels, remote, autopublish }
+    enum CodingKeys: String, CodingKey { case name, pulpLabels = "pulp_labels", remote, autopublish }
 }
 
 struct DistributionBody: Encodable {
     var name: String
-    var base_path: String
+    var basePath: String
     var repository: String
-    var pulp_labels: [String: String]
+    var pulpLabels: [String: String]
+    enum CodingKeys: String, CodingKey {
+        case name, basePath = "base_path", repository, pulpLabels = "pulp_labels"
+    }
 }
 
 struct PublicationBody: Encodable {
@@ -375,10 +381,16 @@ struct PublicationBody: Encodable {
 
 struct ContentBody: Encodable {
     var artifact: String
-    var relative_path: String
+    var relativePath: String
+    enum CodingKeys: String, CodingKey {
+        case artifact, relativePath = "relative_path"
+    }
 }
 
 struct ModifyBody: Encodable {
-    var add_content_units: [String]
-    var remove_content_units: [String]
+    var addContentUnits: [String]
+    var removeContentUnits: [String]
+    enum CodingKeys: String, CodingKey {
+        case addContentUnits = "add_content_units", removeContentUnits = "remove_content_units"
+    }
 }

@@ -1,5 +1,8 @@
+import CommandLineOptions
 import ArgumentParser
+import EmbeddedPostgres
 import Foundation
+import Processes
 import Logging
 import PostgresNIO
 import Store
@@ -147,18 +150,12 @@ enum BenchGit {
     /// Runs `git -C path arguments...`; its standard output.
     @discardableResult
     static func run(_ arguments: [String], in path: String) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["git", "-C", path, "-c", "user.name=Kiln Bench", "-c", "user.email=bench@kiln.invalid",
-                             "-c", "commit.gpgsign=false"] + arguments
-        let output = Pipe()
-        process.standardOutput = output
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw ValidationError("git \(arguments.joined(separator: " ")) failed with status \(process.terminationStatus)")
+        let result = try ProcessRunner.runSync("/usr/bin/env", ["git", "-C", path, "-c", "user.name=Kiln Bench",
+                                                                "-c", "user.email=bench@kiln.invalid",
+                                                                "-c", "commit.gpgsign=false"] + arguments)
+        guard result.succeeded else {
+            throw ValidationError("git \(arguments.joined(separator: " ")) failed with status \(result.status): \(result.output.suffix(500))")
         }
-        return String(decoding: data, as: UTF8.self)
+        return result.output
     }
 }

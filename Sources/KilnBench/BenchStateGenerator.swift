@@ -1,3 +1,4 @@
+import CommandLineOptions
 import Foundation
 
 /// Writes a realistic generated desired-state tree for benchmarks: N platforms with five arches,

@@ -2,22 +2,22 @@ import ArgumentParser
 import Foundation
 
 /// `--format text|json`, shared by commands that print for people or for machines.
-enum OutputFormat: String, ExpressibleByArgument, CaseIterable, Sendable {
+package enum OutputFormat: String, ExpressibleByArgument, CaseIterable, Sendable {
     case text
     case json
 }
 
 /// Helpers for command output: stable JSON, and messages on standard error.
-enum CommandOutput {
+package enum CommandOutput {
     /// Pretty JSON with sorted keys (stable across runs), as a string.
-    static func json<T: Encodable>(_ value: T) throws -> String {
+    package static func json<T: Encodable>(_ value: T) throws -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         return String(decoding: try encoder.encode(value), as: UTF8.self)
     }
 
     /// Writes one line to standard error.
-    static func error(_ message: String) {
+    package static func error(_ message: String) {
         FileHandle.standardError.write(Data((message + "\n").utf8))
     }
 }

@@ -1,10 +1,11 @@
+import CommandLineOptions
 import ArgumentParser
 import Foundation
 import GitSource
 import Logging
 import NIOHTTP1
 import PostgresNIO
-import Pulp
+import Artifacts
 import Reconciler
 import Spec
 import Store

@@ -50,7 +50,7 @@ public struct StoreRepository: Sendable, Hashable, Codable {
     public var basePath: String?
     /// The repository's labels as stored.
     public var labels: [String: String]
-    /// Pulp `pulp_href` of the repository, or the local folder path.
+    /// Pulp `pulpHref` of the repository, or the local folder path.
     public var href: String
     /// Pulp href of the distribution (nil when missing); the local store uses the folder path.
     public var distributionHref: String?

@@ -1,5 +1,5 @@
 import Foundation
-import Pulp
+import Artifacts
 import XCTest
 
 /// The shared behaviour suite against the local filesystem store.

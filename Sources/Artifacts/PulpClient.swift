@@ -128,7 +128,7 @@ public final class PulpClient: Sendable {
     }
 
     /// Sends a write; when Pulp answers 202 with a task, waits for it and returns its
-    /// `created_resources`; a synchronous answer returns `[pulp_href]` of the object (if any).
+    /// `createdResources`; a synchronous answer returns `[pulpHref]` of the object (if any).
     @discardableResult
     public func write(_ method: HTTPMethod, _ href: String, body: (any Encodable)? = nil) async throws -> [String] {
         let data = try body.map { try Self.encoder.encode($0) }
@@ -140,10 +140,10 @@ public final class PulpClient: Sendable {
         if response.status == 204 || response.body.readableBytes == 0 { return [] }
         let ref = try decode(HrefOrTask.self, response, method: method, href: href)
         if let task = ref.task { return try await waitForTask(task) }
-        return ref.pulp_href.map { [$0] } ?? []
+        return ref.pulpHref.map { [$0] } ?? []
     }
 
-    /// Polls `tasks/{id}/` until it is completed (returns `created_resources`), failed or
+    /// Polls `tasks/{id}/` until it is completed (returns `createdResources`), failed or
     /// canceled (throws `PulpError.taskFailed` with Pulp's message) or `taskTimeout` passes.
     public func waitForTask(_ taskHref: String) async throws -> [String] {
         let clock = ContinuousClock()
@@ -153,7 +153,7 @@ public final class PulpClient: Sendable {
             let task: PulpTask = try await json(PulpTask.self, .GET, taskHref)
             switch task.state {
             case "completed":
-                return task.created_resources ?? []
+                return task.createdResources ?? []
             case "failed", "canceled", "canceling":
                 let message = task.error?.description ?? task.state
                 throw PulpError(kind: .taskFailed, method: "GET", url: url(taskHref), body: "\(task.name ?? "task") \(task.state): \(message)")
@@ -198,7 +198,10 @@ public struct PulpPage<T: Decodable & Sendable>: Decodable, Sendable {
 
 struct HrefOrTask: Decodable {
     var task: String?
-    var pulp_href: String?
+    var pulpHref: String?
+    enum CodingKeys: String, CodingKey {
+        case task, pulpHref = "pulp_href"
+    }
 }
 
 struct PulpTask: Decodable {
@@ -209,5 +212,8 @@ struct PulpTask: Decodable {
     var state: String
     var name: String?
     var error: TaskError?
-    var created_resources: [String]?
+    var createdResources: [String]?
+    enum CodingKeys: String, CodingKey {
+        case state, name, error, createdResources = "created_resources"
+    }
 }

@@ -1,3 +1,4 @@
+import CommandLineOptions
 import Logging
 import PostgresNIO
 

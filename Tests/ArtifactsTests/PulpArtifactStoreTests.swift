@@ -1,6 +1,6 @@
 import AsyncHTTPClient
 import Foundation
-import Pulp
+import Artifacts
 import XCTest
 
 /// The shared behaviour suite against the REAL Pulp that scripts/test.sh starts.

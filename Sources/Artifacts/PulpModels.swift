@@ -2,46 +2,62 @@ import Foundation
 
 /// Pulp object shapes Kiln reads (only the fields it needs).
 struct PulpRepositoryObject: Decodable, Sendable {
-    var pulp_href: String
+    var pulpHref: String
     var name: String
-    var pulp_labels: [String: String]?
-    var latest_version_href: String?
+    var pulpLabels: [String: String]?
+    var latestVersionHref: String?
     var remote: String?
 
     /// The `fields=` of a bulk listing: exactly the properties above.
     static let listedFields = "pulp_href,name,pulp_labels,latest_version_href,remote"
+
+    enum CodingKeys: String, CodingKey {
+        case pulpHref = "pulp_href", name, pulpLabels = "pulp_labels", latestVersionHref = "latest_version_href", remote
+    }
 }
 
 struct PulpDistributionObject: Decodable, Sendable {
-    var pulp_href: String
+    var pulpHref: String
     var name: String
-    var base_path: String
-    var base_url: String?
+    var basePath: String
+    var baseURL: String?
     var repository: String?
-    var pulp_labels: [String: String]?
+    var pulpLabels: [String: String]?
 
     /// The `fields=` of a bulk listing: exactly the properties above.
     static let listedFields = "pulp_href,name,base_path,base_url,repository,pulp_labels"
+
+    enum CodingKeys: String, CodingKey {
+        case pulpHref = "pulp_href", name, basePath = "base_path", baseURL = "base_url", repository
+        case pulpLabels = "pulp_labels"
+    }
 }
 
 struct PulpRemoteObject: Decodable, Sendable {
-    var pulp_href: String
+    var pulpHref: String
     var name: String
     var url: String
-    var pulp_labels: [String: String]?
+    var pulpLabels: [String: String]?
 
     /// The `fields=` of a bulk listing: exactly the properties above.
     static let listedFields = "pulp_href,name,url,pulp_labels"
+
+    enum CodingKeys: String, CodingKey {
+        case pulpHref = "pulp_href", name, url, pulpLabels = "pulp_labels"
+    }
 }
 
 struct PulpArtifactObject: Decodable, Sendable {
-    var pulp_href: String
+    var pulpHref: String
     var sha256: String?
     var size: Int?
+    enum CodingKeys: String, CodingKey {
+        case pulpHref = "pulp_href", sha256, size
+    }
 }
 
 struct PulpPackageObject: Decodable, Sendable {
-    var pulp_href: String
+    var pulpHref: String
     var name: String
     var epoch: String
     var version: String
@@ -49,14 +65,20 @@ struct PulpPackageObject: Decodable, Sendable {
     var arch: String
     var sha256: String?
     var pkgId: String?
-    var location_href: String
+    var locationHref: String
+    enum CodingKeys: String, CodingKey {
+        case pulpHref = "pulp_href", name, epoch, version, release, arch, sha256, pkgId, locationHref = "location_href"
+    }
 }
 
 struct PulpFileObject: Decodable, Sendable {
-    var pulp_href: String
-    var relative_path: String
+    var pulpHref: String
+    var relativePath: String
     var sha256: String?
     var digest: String?
+    enum CodingKeys: String, CodingKey {
+        case pulpHref = "pulp_href", relativePath = "relative_path", sha256, digest
+    }
 }
 
 extension StoreRepositoryKind {
