@@ -17,6 +17,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.20.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.6.0"),
         .package(url: "https://github.com/apple/swift-crypto.git", "3.0.0"..<"5.0.0"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.0.0"),
     ],
     targets: [
         // libgit2, found through pkg-config (Debian: libgit2-dev).
@@ -31,7 +32,11 @@ let package = Package(
         // The desired-state model: YAML -> typed values -> validation. Pure.
         .target(name: "Spec", dependencies: [.product(name: "Yams", package: "Yams")]),
         // Reads the files of a desired-state repository at a commit (libgit2).
-        .target(name: "GitSource", dependencies: ["CGit2", "Spec"]),
+        // libgit2 runs on NIO's blocking thread pool, off the cooperative pool.
+        .target(name: "GitSource", dependencies: [
+            "CGit2", "Spec",
+            .product(name: "NIOPosix", package: "swift-nio"),
+        ]),
         // PostgreSQL: migrations, embedded cluster, queries. Knows no HTTP and no plans.
         .target(name: "Store", dependencies: [
             "Statuses",
@@ -41,6 +46,8 @@ let package = Package(
         // The artifact store: Pulp's REST API and a local filesystem default.
         .target(name: "Pulp", dependencies: [
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "Logging", package: "swift-log"),
         ]),
@@ -60,9 +67,11 @@ let package = Package(
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "Logging", package: "swift-log"),
         ]),
+        // Every KILN_* setting: one name, one default, one parser; read once by `kiln`.
+        .target(name: "Settings", dependencies: ["Store", "Pulp", "Server"]),
         // The `kiln` command line.
         .executableTarget(name: "kiln", dependencies: [
-            "Spec", "GitSource", "Store", "Pulp", "Reconciler", "Server",
+            "Spec", "GitSource", "Store", "Pulp", "Reconciler", "Server", "Settings",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -73,6 +82,7 @@ let package = Package(
 
         .testTarget(name: "SpecTests", dependencies: ["Spec"]),
         .testTarget(name: "StatusesTests", dependencies: ["Statuses"]),
+        .testTarget(name: "SettingsTests", dependencies: ["Settings", "Store", "Pulp", "Server"]),
         .testTarget(name: "GitSourceTests", dependencies: ["GitSource", "KilnTestSupport"]),
         .testTarget(name: "StoreTests", dependencies: ["Store", "KilnTestSupport"]),
         .testTarget(name: "PulpTests", dependencies: ["Pulp", "KilnTestSupport"]),

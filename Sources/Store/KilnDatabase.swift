@@ -4,27 +4,20 @@ import PostgresNIO
 
 /// Opens Kiln's database for the length of a closure: a server from a URL, or the embedded cluster.
 ///
-///     try await KilnDatabase.withClient(url: env["KILN_DATABASE_URL"], home: ".kiln", logger: logger, migrate: true) {
+///     try await KilnDatabase.withClient(config: settings.database, home: home, logger: logger, migrate: true) {
 ///         client in try await client.query("SELECT 1")
 ///     }
 public enum KilnDatabase {
-    /// The environment variable the CLI reads for the database URL.
-    public static let urlEnvironmentVariable = "KILN_DATABASE_URL"
-    /// The environment variable naming Kiln's home folder.
-    public static let homeEnvironmentVariable = "KILN_HOME"
-    /// The home folder when `KILN_HOME` is not set.
-    public static let defaultHome = "./.kiln"
-
     /// Runs `body` with a running `PostgresClient`.
     ///
-    /// `url` nil starts the embedded cluster under `<home>/postgres` (stopped again when `body`
+    /// `config` nil starts the embedded cluster under `<home>/postgres` (stopped again when `body`
     /// returns or throws, unless it was already running). `migrate` applies pending migrations first.
     public static func withClient<T: Sendable>(
-        url: String?, home: String, logger: Logger, migrate: Bool,
+        config: DatabaseConfig?, home: String, logger: Logger, migrate: Bool,
         _ body: (PostgresClient) async throws -> T
     ) async throws -> T {
-        if let url {
-            return try await withClient(config: try DatabaseConfig(url: url), logger: logger, migrate: migrate, body)
+        if let config {
+            return try await withClient(config: config, logger: logger, migrate: migrate, body)
         }
         let postgres = EmbeddedPostgres(directory: EmbeddedPostgres.directory(home: home), logger: logger)
         let config = try await postgres.start()
@@ -53,10 +46,5 @@ public enum KilnDatabase {
             }
             return try await body(client)
         }
-    }
-
-    /// The home folder: `KILN_HOME`, else `./.kiln`.
-    public static func home(environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
-        environment[homeEnvironmentVariable].flatMap { $0.isEmpty ? nil : $0 } ?? defaultHome
     }
 }

@@ -1,6 +1,12 @@
 import ArgumentParser
+import Foundation
+import Settings
 
 /// The `kiln` command line: validate, plan and apply desired state; serve the API.
+///
+/// `main` parses the command line, then reads and validates every setting (``KilnSettings``)
+/// once; an invalid one stops `kiln` with one line on standard error and exit status 64.
+/// Commands that need settings conform to ``SettingsCommand`` and receive them.
 @main
 struct Kiln: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -11,6 +17,50 @@ struct Kiln: AsyncParsableCommand {
             PlanCommand.self, ApplyCommand.self, TokenCommand.self, BenchCommand.self,
         ]
     )
+
+    static func main() async {
+        do {
+            var command = try await asyncParseAsRoot(nil)
+            let settings = StartupSettings.loadOrExit()
+            if let configured = command as? any SettingsCommand {
+                try await configured.run(settings: settings)
+            } else if var asyncCommand = command as? any AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            exit(withError: error)
+        }
+    }
+}
+
+/// A command that runs with the settings `kiln` read and validated at startup.
+protocol SettingsCommand: AsyncParsableCommand {
+    func run(settings: KilnSettings) async throws
+}
+
+extension SettingsCommand {
+    /// Reached only when a command is run without `Kiln.main` (which passes the settings itself).
+    func run() async throws {
+        try await run(settings: StartupSettings.loadOrExit())
+    }
+}
+
+/// The one place `kiln` reads its settings from the process environment.
+enum StartupSettings {
+    /// Exit status for an invalid setting (EX_USAGE, as ArgumentParser uses for invalid options).
+    static let invalidExitCode: Int32 = 64
+
+    /// The validated settings, or: one line on standard error and exit 64.
+    static func loadOrExit() -> KilnSettings {
+        do {
+            return try KilnSettings(environment: ProcessInfo.processInfo.environment)
+        } catch {
+            FileHandle.standardError.write(Data("kiln: \(error)\n".utf8))
+            Foundation.exit(invalidExitCode)
+        }
+    }
 }
 
 /// `kiln bench ...`: benchmarks that print figures (never timed assertions in tests).
