@@ -17,7 +17,7 @@ extension SQLConstant where RawValue == Int16 {
 }
 
 extension SQLConstant where RawValue == String {
-    package var sql: String { "'" + rawValue.replacingOccurrences(of: "'", with: "''") + "'" }
+    package var sql: String { "'" + rawValue.map { $0 == "'" ? "''" : String($0) }.joined() + "'" }
 }
 
 extension SQLConstant {
