@@ -44,7 +44,7 @@ public actor ReconcileLoop: Service {
     public private(set) var lastError: String?
     /// When the latest run started: triggers issued before it are already served.
     private var lastRunStart: ContinuousClock.Instant?
-    /// Whether a run is going; callers of `reconcileNow` queue behind it in `waitingRuns`.
+    /// Whether a run holds the turn; other runs queue behind it in `waitingRuns`.
     private var isRunning = false
     private var waitingRuns: [CheckedContinuation<Void, Never>] = []
     /// Whether the service's first run has finished; `waitForFirstRun` callers wait in `firstRunWaiters`.
@@ -78,8 +78,25 @@ public actor ReconcileLoop: Service {
     /// could not be read; see `lastError`). Waits for a run that is going to finish first.
     @discardableResult
     public func reconcileNow(trigger: String) async -> ReconcileResult? {
-        await beginRun()
-        defer { endRun() }
+        await waitForTurn()
+        return await runHoldingTurn(trigger: trigger)
+    }
+
+    /// Serves a trigger of the service: runs, unless a run started after the trigger was issued.
+    private func serve(_ trigger: Trigger) async {
+        await waitForTurn()
+        if let started = lastRunStart, trigger.issued < started {
+            endTurn()  // that run served it
+            return
+        }
+        await runHoldingTurn(trigger: trigger.reason)
+    }
+
+    /// One run; the caller holds the turn, which this gives up at the end.
+    @discardableResult
+    private func runHoldingTurn(trigger: String) async -> ReconcileResult? {
+        lastRunStart = .now
+        defer { endTurn() }
         do {
             let snapshot = try await readDesiredState()
             let result = try await engine.reconcile(desired: snapshot.result.state, commitSHA: snapshot.commitSHA,
@@ -102,17 +119,16 @@ public actor ReconcileLoop: Service {
         }
     }
 
-    /// Waits for the running run (if any) to end, then marks a run as started.
-    private func beginRun() async {
+    /// Waits until no run is going (first come first served), then holds the turn.
+    private func waitForTurn() async {
         if isRunning {
-            await withCheckedContinuation { waitingRuns.append($0) }  // `endRun` hands the turn over
+            await withCheckedContinuation { waitingRuns.append($0) }  // `endTurn` hands the turn over
         }
         isRunning = true
-        lastRunStart = .now
     }
 
-    /// Hands the turn to the next waiting run, first come first served.
-    private func endRun() {
+    /// Hands the turn to the next waiting caller, or frees it.
+    private func endTurn() {
         if waitingRuns.isEmpty {
             isRunning = false
         } else {
@@ -159,8 +175,7 @@ public actor ReconcileLoop: Service {
                 self.finishFirstRun()
                 for await trigger in self.triggers {
                     if Task.isCancelled { break }
-                    if let started = self.lastRunStart, trigger.issued < started { continue }
-                    await self.reconcileNow(trigger: trigger.reason)
+                    await self.serve(trigger)
                 }
                 group.cancelAll()
             }
