@@ -9,7 +9,7 @@ extension KilnSettings {
             parse: SettingParsers.text)
         static let databaseURL = Setting<DatabaseConfig?>(
             "KILN_DATABASE_URL", default: nil, documented: "embedded cluster under `$KILN_HOME/postgres`",
-            example: "postgres://kiln:secret@db:5432/kiln", display: DatabaseConfigError.redact
+            example: "postgres://kiln:secret@db:5432/kiln", display: { DatabaseConfigError.redact($0) }
         ) { raw in
             do { return try DatabaseConfig(url: raw) } catch let error as DatabaseConfigError {
                 throw InvalidValue(reason: error.reason)

@@ -6,17 +6,17 @@ enum SettingParsers {
     @Sendable static func duration(_ raw: String) throws -> Duration {
         let reason = "expected seconds (60) or a duration with a unit (250ms, 30s, 5m, 1h)"
         var number = Substring(raw)
-        var factor = 1.0
-        for (suffix, unitFactor) in [("ms", 0.001), ("s", 1), ("m", 60), ("h", 3600)] where raw.hasSuffix(suffix) {
+        var millisecondsPerUnit = 1000.0
+        for (suffix, unit) in [("ms", 1.0), ("s", 1000), ("m", 60_000), ("h", 3_600_000)] where raw.hasSuffix(suffix) {
             number = raw.dropLast(suffix.count)
-            factor = unitFactor
+            millisecondsPerUnit = unit
             break
         }
         guard let value = Double(number), value.isFinite else { throw InvalidValue(reason: reason) }
-        let seconds = value * factor
-        guard seconds > 0 else { throw InvalidValue(reason: "must be positive; " + reason) }
-        guard seconds <= 1e9 else { throw InvalidValue(reason: "must be at most 1e9 seconds") }
-        return .milliseconds(Int64((seconds * 1000).rounded(.up)))
+        let milliseconds = (value * millisecondsPerUnit).rounded()
+        guard milliseconds >= 1 else { throw InvalidValue(reason: "must be at least 1ms; " + reason) }
+        guard milliseconds <= 1e12 else { throw InvalidValue(reason: "must be at most 1e9 seconds") }
+        return .milliseconds(Int64(milliseconds))
     }
 
     /// A positive integer.
@@ -33,14 +33,14 @@ enum SettingParsers {
     /// A name usable inside artifact-store repository names: letters, digits, `-`, `_`, `.`,
     /// not starting with `.` or `-`, at most 64 characters.
     @Sendable static func name(_ raw: String) throws -> String {
-        let allowed = raw.unicodeScalars.allSatisfy {
-            ("a"..."z").contains($0) || ("A"..."Z").contains($0) || ("0"..."9").contains($0) || "-_.".unicodeScalars.contains($0)
-        }
+        let allowed = raw.unicodeScalars.allSatisfy { nameScalars.contains($0) }
         guard allowed, raw.count <= 64, !raw.hasPrefix("."), !raw.hasPrefix("-") else {
             throw InvalidValue(reason: "expected letters, digits, '-', '_' and '.' (at most 64, not starting with '.' or '-')")
         }
         return raw
     }
+
+    private static let nameScalars = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.".unicodeScalars)
 
     /// An `http://` or `https://` URL with a host.
     @Sendable static func httpURL(_ raw: String) throws -> String {
