@@ -4,9 +4,11 @@ import Settings
 
 /// The `kiln` command line: validate, plan and apply desired state; serve the API.
 ///
-/// `main` parses the command line, then reads and validates every setting (``KilnSettings``)
-/// once; an invalid one stops `kiln` with one line on standard error and exit status 64.
-/// Commands that need settings conform to ``SettingsCommand`` and receive them.
+/// `main` parses the command line; for a command that uses settings (``SettingsCommand``: serve,
+/// migrate, plan, apply, token, the database benchmarks) it then reads and validates every
+/// setting (``KilnSettings``) once, before the command does anything, and passes them in. An
+/// invalid one stops `kiln` with one line on standard error and exit status 64. `--help`,
+/// `validate` and `bench validate` use no settings and do not read them.
 @main
 struct Kiln: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -21,9 +23,8 @@ struct Kiln: AsyncParsableCommand {
     static func main() async {
         do {
             var command = try await asyncParseAsRoot(nil)
-            let settings = StartupSettings.loadOrExit()
             if let configured = command as? any SettingsCommand {
-                try await configured.run(settings: settings)
+                try await configured.run(settings: StartupSettings.loadOrExit())
             } else if var asyncCommand = command as? any AsyncParsableCommand {
                 try await asyncCommand.run()
             } else {
