@@ -17,6 +17,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.20.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.6.0"),
         .package(url: "https://github.com/apple/swift-crypto.git", "3.0.0"..<"5.0.0"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.0.0"),
     ],
     targets: [
         // libgit2, found through pkg-config (Debian: libgit2-dev).
@@ -31,7 +32,11 @@ let package = Package(
         // The desired-state model: YAML -> typed values -> validation. Pure.
         .target(name: "Spec", dependencies: [.product(name: "Yams", package: "Yams")]),
         // Reads the files of a desired-state repository at a commit (libgit2).
-        .target(name: "GitSource", dependencies: ["CGit2", "Spec"]),
+        // libgit2 runs on NIO's blocking thread pool, off the cooperative pool.
+        .target(name: "GitSource", dependencies: [
+            "CGit2", "Spec",
+            .product(name: "NIOPosix", package: "swift-nio"),
+        ]),
         // One way to run a child process (git, rpmbuild, initdb/pg_ctl, pulpcore-manager).
         .target(name: "Processes"),
         // PostgreSQL: migrations and queries. Knows no HTTP and no plans.
@@ -49,6 +54,8 @@ let package = Package(
         // The artifact store: the ArtifactStore protocol, Pulp's REST API client and a local filesystem default.
         .target(name: "Artifacts", dependencies: [
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "Logging", package: "swift-log"),
         ]),
@@ -70,7 +77,7 @@ let package = Package(
         ]),
         // Option groups shared by the command line and the benchmarks (--database-url, --format).
         .target(name: "CommandLineOptions", dependencies: [
-            "Store", "EmbeddedPostgres",
+            "Store", "EmbeddedPostgres", "Settings",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "PostgresNIO", package: "postgres-nio"),
             .product(name: "Logging", package: "swift-log"),
@@ -78,17 +85,19 @@ let package = Package(
         // `kiln bench ...`: benchmarks that print figures, measuring the statements the server runs.
         .target(name: "KilnBench", dependencies: [
             "Spec", "GitSource", "Store", "EmbeddedPostgres", "Processes", "Artifacts", "Reconciler", "Server",
-            "CommandLineOptions", "Statuses",
+            "CommandLineOptions", "Statuses", "Settings",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "PostgresNIO", package: "postgres-nio"),
             .product(name: "Logging", package: "swift-log"),
         ]),
+        // Every KILN_* setting: one name, one default, one parser; read once by `kiln`.
+        .target(name: "Settings", dependencies: ["Store", "Artifacts", "Server"]),
         // The `kiln` command line.
         .executableTarget(name: "kiln", dependencies: [
             "Spec", "GitSource", "Store", "EmbeddedPostgres", "Artifacts", "Reconciler", "Server",
-            "CommandLineOptions", "KilnBench",
+            "CommandLineOptions", "KilnBench", "Settings",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -99,6 +108,7 @@ let package = Package(
 
         .testTarget(name: "SpecTests", dependencies: ["Spec"]),
         .testTarget(name: "StatusesTests", dependencies: ["Statuses"]),
+        .testTarget(name: "SettingsTests", dependencies: ["Settings", "Store", "Artifacts", "Server"]),
         .testTarget(name: "GitSourceTests", dependencies: ["GitSource", "KilnTestSupport"]),
         .testTarget(name: "StoreTests", dependencies: ["Store", "EmbeddedPostgres", "Processes", "KilnTestSupport"]),
         .testTarget(name: "ArtifactsTests", dependencies: ["Artifacts", "KilnTestSupport"]),

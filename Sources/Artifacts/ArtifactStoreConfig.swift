@@ -1,22 +1,15 @@
 import Foundation
 import Logging
 
-/// Which artifact store Kiln uses: Pulp when `KILN_PULP_URL` is set (with `KILN_PULP_USER`,
-/// default `admin`, and `KILN_PULP_PASSWORD`), else the local store under
-/// `$KILN_HOME/artifacts` (`KILN_HOME` defaults to `.kiln`).
+/// Which artifact store Kiln uses: a Pulp server, or the local store in a folder
+/// (`<home>/artifacts`). `kiln` chooses it from `KilnSettings` (`KILN_PULP_URL`, ...).
 public enum ArtifactStoreConfig: Sendable, Equatable {
     case pulp(url: String, username: String, password: String)
     case local(root: URL)
 
-    /// Reads the configuration from `environment` (the process environment by default).
-    public static func fromEnvironment(_ environment: [String: String] = ProcessInfo.processInfo.environment) -> ArtifactStoreConfig {
-        if let url = environment["KILN_PULP_URL"], !url.isEmpty {
-            return .pulp(url: url, username: environment["KILN_PULP_USER"] ?? "admin",
-                         password: environment["KILN_PULP_PASSWORD"] ?? "")
-        }
-        let home = environment["KILN_HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? ".kiln"
-        let root = URL(fileURLWithPath: home, isDirectory: true).appendingPathComponent("artifacts", isDirectory: true)
-        return .local(root: root)
+    /// The local store under `home`: `<home>/artifacts`.
+    public static func local(home: String) -> ArtifactStoreConfig {
+        .local(root: URL(fileURLWithPath: home, isDirectory: true).appendingPathComponent("artifacts", isDirectory: true))
     }
 
     /// Builds the store; call `shutdown()` on it when done.

@@ -1,4 +1,6 @@
 import Foundation
+import NIOCore
+import NIOPosix
 
 /// The embedded default artifact store: repositories as folders under `root`
 /// (`$KILN_HOME/artifacts`), each with a JSON manifest (`kiln-repository.json`: spec, labels,
@@ -6,9 +8,22 @@ import Foundation
 /// `root/.artifacts/<sha256>`; content metadata in `root/.content/`. Same semantics as the
 /// Pulp store: idempotent ensure, listing by label, delete of absent is fine, sha256 checked.
 /// It serves nothing over HTTP and writes no repodata: `url` is the folder's `file://` URL.
+///
+/// All of its work is file I/O (whole-file copies, sha256 of every artifact), so the actor runs
+/// on a dedicated thread (``ioLoop``) rather than on Swift's cooperative pool: the async API
+/// and the actor's one-call-at-a-time manifest updates stay as they are, and a large upload
+/// never holds up a cooperative thread.
 public actor LocalArtifactStore: ArtifactStore {
     public let root: URL
     public nonisolated let storeDescription: String
+
+    /// The thread every local store's isolated code runs on: an event loop of its own, used for
+    /// blocking file work only (it lives as long as the process).
+    static let ioLoop: any EventLoop = MultiThreadedEventLoopGroup(numberOfThreads: 1).next()
+
+    public nonisolated var unownedExecutor: UnownedSerialExecutor {
+        Self.ioLoop.executor.asUnownedSerialExecutor()
+    }
     static let manifestName = "kiln-repository.json"
     static let artifactPrefix = "/local/artifacts/"
     static let contentPrefix = "/local/content/"
@@ -19,6 +34,11 @@ public actor LocalArtifactStore: ArtifactStore {
     }
 
     public func shutdown() async throws {}
+
+    /// Whether the calling code runs on ``ioLoop``'s thread (for tests).
+    func isOnIOThread() -> Bool {
+        Self.ioLoop.inEventLoop
+    }
 
     struct Manifest: Codable {
         var spec: StoreRepositorySpec

@@ -5,14 +5,14 @@ import Store
 extension KilnDatabase {
     /// Runs `body` with a running `PostgresClient`.
     ///
-    /// `url` nil starts the embedded cluster under `<home>/postgres` (stopped again when `body`
+    /// `config` nil starts the embedded cluster under `<home>/postgres` (stopped again when `body`
     /// returns or throws, unless it was already running). `migrate` applies pending migrations first.
     public static func withClient<T: Sendable>(
-        url: String?, home: String, logger: Logger, migrate: Bool,
+        config: DatabaseConfig?, home: String, logger: Logger, migrate: Bool,
         _ body: (PostgresClient) async throws -> T
     ) async throws -> T {
-        if let url {
-            return try await withClient(config: try DatabaseConfig(url: url), logger: logger, migrate: migrate, body)
+        if let config {
+            return try await withClient(config: config, logger: logger, migrate: migrate, body)
         }
         let postgres = EmbeddedPostgres(directory: EmbeddedPostgres.directory(home: home), logger: logger)
         let config = try await postgres.start()

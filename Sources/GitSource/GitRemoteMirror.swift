@@ -4,12 +4,13 @@ import Foundation
 /// A bare cache repository that mirrors one branch of a remote (a URL or a local path).
 ///
 ///     let mirror = GitRemoteMirror(remote: "https://git.example.org/ops/state.git", cachePath: ".kiln/git-cache")
-///     let sha = try mirror.fetch(branch: "main")
-///     let files = try mirror.repository().files(at: sha)
+///     let sha = try await mirror.fetch(branch: "main")
+///     let files = try await mirror.repository().files(at: sha)
 ///
-/// Fetches within one process are serialised (a lock around `git_remote_fetch`), because two
-/// fetches into the same bare repository would race on its ref locks. Across processes the
-/// reconcile loop's advisory lock keeps them apart.
+/// Fetches run on NIO's blocking thread pool (the network wait never holds a cooperative
+/// thread). Fetches within one process are serialised (a lock around `git_remote_fetch`),
+/// because two fetches into the same bare repository would race on its ref locks. Across
+/// processes the reconcile loop's advisory lock keeps them apart.
 public struct GitRemoteMirror: Sendable, Hashable {
     /// What to fetch from: a URL (`https://`, `ssh://`, `file://`) or a local path.
     public let remote: String
@@ -25,7 +26,12 @@ public struct GitRemoteMirror: Sendable, Hashable {
     }
 
     /// Fetches `branch` from the remote into `refs/remotes/origin/<branch>` and returns its SHA.
-    public func fetch(branch: String = "main") throws -> String {
+    public func fetch(branch: String = "main") async throws -> String {
+        try await LibGit2.offPool { [self] in try blockingFetch(branch: branch) }
+    }
+
+    /// `fetch(branch:)` on the calling thread.
+    func blockingFetch(branch: String) throws -> String {
         let localRef = "refs/remotes/\(Self.remoteName)/\(branch)"
         guard git_reference_is_valid_name("refs/heads/\(branch)") == 1 else {
             throw GitError(.unknownRef, "invalid branch name '\(branch)'")

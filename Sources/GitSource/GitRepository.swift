@@ -4,17 +4,19 @@ import Foundation
 /// A git repository read through libgit2, always at a commit, never through its work tree.
 ///
 ///     let repo = try GitRepository(path: "/srv/desired-state")
-///     let sha = try repo.resolve("main")
-///     let files = try repo.files(at: sha, under: "examples")
+///     let sha = try await repo.resolve("main")
+///     let files = try await repo.files(at: sha, under: "examples")
 ///
 /// The value holds only the path and opens the repository for each call: a libgit2 repository
 /// handle must not be used from two threads at once, so not sharing one keeps the type plainly
-/// `Sendable`. Opening costs well under a millisecond, far below reading a tree.
+/// `Sendable`. Opening costs well under a millisecond, far below reading a tree. The reads are
+/// `async` and run on NIO's blocking thread pool, never on the cooperative pool.
 public struct GitRepository: Sendable, Hashable {
     /// The repository's folder (its work tree, or the bare repository itself).
     public let path: String
 
     /// Opens the repository at `path`; throws `GitError` (`.notARepository`) if there is none.
+    /// (Opening only checks the folder and reads its config: it stays synchronous.)
     public init(path: String) throws {
         let absolute = URL(fileURLWithPath: path).standardizedFileURL.path
         var isDirectory: ObjCBool = false
@@ -29,7 +31,12 @@ public struct GitRepository: Sendable, Hashable {
     /// tags are peeled), a remote-tracking ref (`origin/main`), or a full or short SHA.
     /// Throws `.noCommits` for a repository without commits and `.unknownRef` for a name that
     /// does not resolve to a commit.
-    public func resolve(_ ref: String = "HEAD") throws -> String {
+    public func resolve(_ ref: String = "HEAD") async throws -> String {
+        try await LibGit2.offPool { [self] in try blockingResolve(ref) }
+    }
+
+    /// `resolve(_:)` on the calling thread.
+    func blockingResolve(_ ref: String) throws -> String {
         try LibGit2.withRepository(at: path) { repo in
             try Self.resolveCommit(repo, ref) { commit in
                 LibGit2.hex(git_commit_id(commit))

@@ -1,10 +1,18 @@
 import CGit2
+import NIOPosix
 
 /// Process-wide libgit2 set-up and small helpers shared by the GitSource types.
 enum LibGit2 {
     /// `git_libgit2_init` runs exactly once: Swift initialises a global `let` lazily and atomically
     /// (swift_once), so concurrent first calls are safe. libgit2 stays initialised until exit.
     private static let initialised: Int32 = git_libgit2_init()
+
+    /// Runs blocking libgit2 (or file) work on NIO's blocking thread pool, off Swift's cooperative
+    /// pool, so a slow read or a network fetch never holds up other tasks. Every public async
+    /// method of GitSource goes through here.
+    static func offPool<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+        try await NIOThreadPool.singleton.runIfActive(body)
+    }
 
     /// Call before any other libgit2 function.
     static func ensureInitialised() {

@@ -3,7 +3,7 @@ import Spec
 
 /// A desired-state folder read straight from disk (`kiln validate --dir`), for when there is no commit.
 ///
-///     let files = try SpecDirectory(path: "examples").files()
+///     let files = try await SpecDirectory(path: "examples").files()
 public struct SpecDirectory: Sendable, Hashable {
     public let path: String
 
@@ -12,8 +12,13 @@ public struct SpecDirectory: Sendable, Hashable {
     }
 
     /// Every regular file below the folder, paths relative to it, sorted; `.git` and other
-    /// hidden folders are skipped, symlinks are not followed.
-    public func files() throws -> [SpecFile] {
+    /// hidden folders are skipped, symlinks are not followed. Reads on NIO's blocking thread pool.
+    public func files() async throws -> [SpecFile] {
+        try await LibGit2.offPool { [self] in try blockingFiles() }
+    }
+
+    /// `files()` on the calling thread.
+    func blockingFiles() throws -> [SpecFile] {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue else {
             throw GitError(.pathNotFound, "'\(path)' is not a folder")

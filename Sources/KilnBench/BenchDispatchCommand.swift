@@ -8,13 +8,14 @@ import NIOCore
 import PostgresNIO
 import Artifacts
 import Server
+import Settings
 import ServiceLifecycle
 import Store
 
 /// `kiln bench dispatch`: `get_task` claims/s and p50/p99 latency over HTTP for 1, 8 and 32
 /// concurrent nodes at 10,000 and 1,000,000 idle tasks (`--quick`: 10,000 only), beside the bare
 /// SQL claim statement measured in the same run on the same database.
-struct BenchDispatchCommand: AsyncParsableCommand {
+struct BenchDispatchCommand: SettingsCommand {
     static let configuration = CommandConfiguration(
         commandName: "dispatch",
         abstract: "Measure get_task claims/s over HTTP beside the raw SQL claim rate.")
@@ -62,11 +63,11 @@ struct BenchDispatchCommand: AsyncParsableCommand {
         return quick ? [10_000] : [10_000, 1_000_000]
     }
 
-    func run() async throws {
+    func run(settings: KilnSettings) async throws {
         var logger = Logger(label: "kiln.bench.dispatch")
         logger.logLevel = .warning
         let name = "kiln_bench_dispatch_\(getpid())"
-        let rows = try await Bench.withServer(database, logger: logger) { server in
+        let rows = try await Bench.withServer(database, settings: settings, logger: logger) { server in
             try await Bench.withScratchDatabases([name], on: server, logger: logger) {
                 var rows: [Row] = []
                 for depth in queueDepths {

@@ -1,8 +1,9 @@
 import CommandLineOptions
 import ArgumentParser
 import Foundation
-import Processes
 import Artifacts
+import Processes
+import Settings
 
 /// Benchmark seeding only (`kiln bench reconcile --pulp-seed`), never used by Kiln itself:
 /// creating 10,000 repositories through Pulp's REST API takes ~40 minutes on this machine, so
@@ -11,8 +12,8 @@ import Artifacts
 /// `PulpArtifactStore.ensureRepository`) directly through Pulp's ORM with
 /// `pulpcore-manager shell`, and deletes them the same way after.
 ///
-/// Needs a local Pulp install: `PULP_SETTINGS` (default `/tmp/pulp-local/etc/settings.py`) and
-/// `PULP_VENV` (default `/tmp/pulp-venv`), as `scripts/pulp-local.sh` sets them up.
+/// Needs a local Pulp install: `PULP_SETTINGS` and `PULP_VENV` of ``KilnSettings``, as
+/// `scripts/pulp-local.sh` sets them up.
 enum BenchPulpSeed {
     /// The seeded objects, kept for `removeAll()`.
     static let specsPath = FileManager.default.temporaryDirectory
@@ -20,7 +21,7 @@ enum BenchPulpSeed {
 
     /// Creates the remote, repository and distribution of every spec (objects that already
     /// exist by name are left alone).
-    static func create(_ specs: [StoreRepositorySpec]) throws {
+    static func create(_ specs: [StoreRepositorySpec], settings: KilnSettings) throws {
         struct Row: Encodable {
             var name: String
             var remote_url: String?
@@ -31,13 +32,13 @@ enum BenchPulpSeed {
             Row(name: $0.name, remote_url: $0.remoteURL, base_path: $0.basePath, labels: $0.labels)
         }
         try JSONEncoder().encode(rows).write(to: URL(fileURLWithPath: specsPath))
-        try manage(mode: "create")
+        try manage(mode: "create", settings: settings)
     }
 
     /// Deletes what `create` seeded (by name), then the list.
-    static func removeAll() throws {
+    static func removeAll(settings: KilnSettings) throws {
         guard FileManager.default.fileExists(atPath: specsPath) else { return }
-        try manage(mode: "delete")
+        try manage(mode: "delete", settings: settings)
         try? FileManager.default.removeItem(atPath: specsPath)
     }
 
@@ -73,20 +74,19 @@ enum BenchPulpSeed {
     print("%s %d in %.1f s" % (MODE, len(rows), time.time() - started), file=sys.stderr, flush=True)
     """
 
-    static func manage(mode: String) throws {
-        let environment = ProcessInfo.processInfo.environment
-        let venv = environment["PULP_VENV"] ?? "/tmp/pulp-venv"
-        let settings = environment["PULP_SETTINGS"] ?? "/tmp/pulp-local/etc/settings.py"
+    static func manage(mode: String, settings kiln: KilnSettings) throws {
+        let (venv, settings) = (kiln.pulpVirtualenv, kiln.pulpSettingsFile)
         let scriptPath = specsPath + ".py"
         let code = "SPECS = \(quoted(specsPath))\nMODE = \(quoted(mode))\n" + script
         try Data(code.utf8).write(to: URL(fileURLWithPath: scriptPath))
         defer { try? FileManager.default.removeItem(atPath: scriptPath) }
-        var env = environment
-        env["PULP_SETTINGS"] = settings
-        env["PATH"] = "\(venv)/bin:" + (environment["PATH"] ?? "/usr/bin:/bin")
+        // the child inherits kiln's environment, with the settings file and the virtualenv first on PATH
+        var environment = ProcessInfo.processInfo.environment
+        environment["PULP_SETTINGS"] = settings
+        environment["PATH"] = "\(venv)/bin:" + (environment["PATH"] ?? "/usr/bin:/bin")
         let result = try ProcessRunner.runSync("\(venv)/bin/pulpcore-manager",
-                                                 ["shell", "--command", "exec(open(\(quoted(scriptPath))).read())"],
-                                                 environment: env)
+                                               ["shell", "--command", "exec(open(\(quoted(scriptPath))).read())"],
+                                               environment: environment)
         guard result.succeeded else {
             throw ValidationError("pulpcore-manager shell (\(mode)) exited \(result.status): \(result.output.suffix(500))")
         }

@@ -7,6 +7,7 @@ import NIOHTTP1
 import PostgresNIO
 import Artifacts
 import Reconciler
+import Settings
 import Spec
 import Store
 
@@ -19,7 +20,7 @@ import Store
 /// default) and a throwaway git repository; removes them after.
 ///
 ///     kiln bench reconcile [--format json] [--webhook-only] [--pulp-seed]
-struct BenchReconcileCommand: AsyncParsableCommand {
+struct BenchReconcileCommand: SettingsCommand {
     static let configuration = CommandConfiguration(
         commandName: "reconcile",
         abstract: "Measure no-op plan time, Pulp apply rate vs a bare client, and change-to-applied latency.")
@@ -81,14 +82,14 @@ struct BenchReconcileCommand: AsyncParsableCommand {
         guard pulpRepositories > 0 else { throw ValidationError("--pulp-repositories must be positive") }
     }
 
-    func run() async throws {
+    func run(settings: KilnSettings) async throws {
         var logger = Logger(label: "kiln.bench.reconcile")
         logger.logLevel = .critical
         let dbA = "kiln_bench_reconcile_\(getpid())"
         let dbB = dbA + "_pulp"
         let gitRoot = FileManager.default.temporaryDirectory.appendingPathComponent("kiln-bench-reconcile-\(getpid())")
         defer { try? FileManager.default.removeItem(at: gitRoot) }
-        let figures = try await Bench.withServer(database, logger: logger) { server in
+        let figures = try await Bench.withServer(database, settings: settings, logger: logger) { server in
             try await Bench.withScratchDatabases([dbA, dbB], on: server, logger: logger) {
                 Bench.progress("generating \(platforms) platforms x 10 repositories in a git repository...")
                 try BenchStateGenerator.writeReconcileState(platforms: platforms, into: gitRoot)
@@ -98,7 +99,7 @@ struct BenchReconcileCommand: AsyncParsableCommand {
                     figures = try await measureDatabase(figures, config: server.with(database: dbA), gitRoot: gitRoot,
                                                         logger: logger)
                     figures = try await measurePulp(figures, server: server, dbA: dbA, dbB: dbB, gitRoot: gitRoot,
-                                                    logger: logger)
+                                                    settings: settings, logger: logger)
                 }
                 return try await measureWebhook(figures, config: server.with(database: dbA), gitRoot: gitRoot,
                                                 logger: logger)
@@ -167,8 +168,9 @@ struct BenchReconcileCommand: AsyncParsableCommand {
     /// Kiln's apply rate beside a bare client's, then the no-op plan of the big state with Pulp's
     /// listing included (seeded in bulk with `--pulp-seed`). Skipped without `KILN_PULP_URL`.
     func measurePulp(_ start: Figures, server: DatabaseConfig, dbA: String, dbB: String, gitRoot: URL,
-                     logger: Logger) async throws -> Figures {
-        guard case .pulp(let url, let user, let password) = ArtifactStoreConfig.fromEnvironment() else { return start }
+                     settings: KilnSettings, logger: Logger) async throws -> Figures {
+        guard let url = settings.pulpURL else { return start }
+        let (user, password) = (settings.pulpUser, settings.pulpPassword)
         var figures = start
         let pulp = PulpArtifactStore(url: url, username: user, password: password, logger: logger)
         let bare = PulpClient(baseURL: url, username: user, password: password, logger: logger)
@@ -232,7 +234,7 @@ struct BenchReconcileCommand: AsyncParsableCommand {
                 Bench.progress("seeding Pulp in bulk with \(specs.count) repositories (bench seeding, pulpcore-manager)...")
                 t = ContinuousClock.now
                 seeded = true
-                try BenchPulpSeed.create(specs)
+                try BenchPulpSeed.create(specs, settings: settings)
                 figures.storeSeedMs = Bench.ms(since: t)
                 figures.storeRepositoriesSeeded = specs.count
             }
@@ -258,14 +260,14 @@ struct BenchReconcileCommand: AsyncParsableCommand {
             }
         } catch {
             try? await pulp.deleteRepositories(named: created)
-            if seeded { try? BenchPulpSeed.removeAll() }
+            if seeded { try? BenchPulpSeed.removeAll(settings: settings) }
             try? await pulp.shutdown()
             try? await bare.shutdown()
             throw error
         }
         if seeded {
             Bench.progress("removing the seeded repositories from Pulp...")
-            try BenchPulpSeed.removeAll()
+            try BenchPulpSeed.removeAll(settings: settings)
         }
         try? await pulp.shutdown()
         try? await bare.shutdown()

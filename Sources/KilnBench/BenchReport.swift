@@ -5,6 +5,7 @@ import Foundation
 import Processes
 import Logging
 import PostgresNIO
+import Settings
 import Store
 
 /// Plumbing shared by the `kiln bench` commands: timing, percentiles, progress lines,
@@ -40,14 +41,14 @@ enum Bench {
         String(format: "%.1f", value)
     }
 
-    /// Runs `body` with the configured PostgreSQL server: `KILN_DATABASE_URL`, else the embedded
-    /// cluster, started first and stopped after (also on error).
-    static func withServer<T>(_ options: DatabaseOptions, logger: Logger,
+    /// Runs `body` with the configured PostgreSQL server: `--database-url` or `KILN_DATABASE_URL`,
+    /// else the embedded cluster, started first and stopped after (also on error).
+    static func withServer<T>(_ options: DatabaseOptions, settings: KilnSettings, logger: Logger,
                               _ body: (DatabaseConfig) async throws -> T) async throws -> T {
-        if let url = options.resolvedURL {
-            return try await body(try DatabaseConfig(url: url))
+        if let config = try options.database(settings) {
+            return try await body(config)
         }
-        let postgres = EmbeddedPostgres(directory: EmbeddedPostgres.directory(home: options.resolvedHome), logger: logger)
+        let postgres = EmbeddedPostgres(directory: EmbeddedPostgres.directory(home: options.home(settings)), logger: logger)
         let server = try await postgres.start()
         do {
             let value = try await body(server)

@@ -51,8 +51,8 @@ struct BenchValidateCommand: AsyncParsableCommand {
         for _ in 0..<iterations {
             let start = clock.now
             let repository = try GitRepository(path: folder.path)
-            let commit = try repository.resolve("HEAD")
-            let files = try repository.files(at: commit)
+            let commit = try await repository.resolve("HEAD")
+            let files = try await repository.files(at: commit)
             let read = clock.now
             let result = SpecLoader.load(files)
             let end = clock.now

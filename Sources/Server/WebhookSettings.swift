@@ -1,7 +1,5 @@
-import Foundation
-
 /// How Kiln accepts push webhooks from GitHub and Gitea (`POST /api/v1/webhooks/{github,gitea}`).
-public struct WebhookSettings: Sendable {
+public struct WebhookSettings: Sendable, Equatable {
     /// The shared HMAC-SHA256 secret (`KILN_WEBHOOK_SECRET`); nil: webhooks are refused with 503.
     public var secret: [UInt8]?
     /// The branch whose pushes trigger a reconcile; nil: the reconcile loop's branch (any push
@@ -11,11 +9,5 @@ public struct WebhookSettings: Sendable {
     public init(secret: [UInt8]? = nil, branch: String? = nil) {
         self.secret = secret
         self.branch = branch
-    }
-
-    /// Settings from `KILN_WEBHOOK_SECRET` (an empty value counts as unset).
-    public static func fromEnvironment(_ environment: [String: String] = ProcessInfo.processInfo.environment) -> WebhookSettings {
-        let secret = environment["KILN_WEBHOOK_SECRET"].flatMap { $0.isEmpty ? nil : Array($0.utf8) }
-        return WebhookSettings(secret: secret)
     }
 }

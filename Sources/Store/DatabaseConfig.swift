@@ -135,7 +135,8 @@ public struct DatabaseConfigError: Error, CustomStringConvertible, Sendable, Equ
     public var reason: String
     public var description: String { "invalid database URL \(url): \(reason)" }
 
-    static func redact(_ url: String) -> String {
+    /// `url` with its password (if any) replaced by `***`, for messages and logs.
+    public static func redact(_ url: String) -> String {
         guard var components = URLComponents(string: url), components.password != nil else { return url }
         components.password = "***"
         return components.string ?? "(unprintable)"

@@ -9,13 +9,6 @@ import PostgresNIO
 ///         client in try await client.query("SELECT 1")
 ///     }
 public enum KilnDatabase {
-    /// The environment variable the CLI reads for the database URL.
-    public static let urlEnvironmentVariable = "KILN_DATABASE_URL"
-    /// The environment variable naming Kiln's home folder.
-    public static let homeEnvironmentVariable = "KILN_HOME"
-    /// The home folder when `KILN_HOME` is not set.
-    public static let defaultHome = "./.kiln"
-
     /// Runs `body` with a client for `config`: `client.run()` runs in a task group and is cancelled after.
     public static func withClient<T: Sendable>(
         config: DatabaseConfig, logger: Logger, migrate: Bool,
@@ -31,10 +24,5 @@ public enum KilnDatabase {
             }
             return try await body(client)
         }
-    }
-
-    /// The home folder: `KILN_HOME`, else `./.kiln`.
-    public static func home(environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
-        environment[homeEnvironmentVariable].flatMap { $0.isEmpty ? nil : $0 } ?? defaultHome
     }
 }

@@ -3,12 +3,13 @@ import CommandLineOptions
 import Foundation
 import Logging
 import Reconciler
+import Settings
 
 /// `kiln apply`: apply a saved plan exactly, or plan and apply a commit in one go.
 ///
 ///     kiln apply plan.json                 # refused as stale if the state moved
 ///     kiln apply --repo ../state --ref main
-struct ApplyCommand: AsyncParsableCommand {
+struct ApplyCommand: SettingsCommand {
     static let configuration = CommandConfiguration(
         commandName: "apply",
         abstract: "Apply a saved plan, or plan and apply desired state from git.",
@@ -35,7 +36,7 @@ struct ApplyCommand: AsyncParsableCommand {
         if file == nil && source.repo == nil { throw ValidationError("give a plan FILE or --repo PATH") }
     }
 
-    func run() async throws {
+    func run(settings: KilnSettings) async throws {
         let logger = ReconcileCLI.logger()
         let result: ReconcileResult
         do {
@@ -47,12 +48,12 @@ struct ApplyCommand: AsyncParsableCommand {
                     CommandOutput.error("kiln apply: cannot read plan \(file): \(error)")
                     throw ExitCode(1)
                 }
-                result = try await ReconcileCLI.withEngine(database: database, logger: logger) { engine in
+                result = try await ReconcileCLI.withEngine(database: database, settings: settings, logger: logger) { engine in
                     try await engine.apply(savedPlan: plan, trigger: "cli")
                 }
             } else {
                 let snapshot = try await ReconcileCLI.readDesiredState(source, command: "apply")
-                result = try await ReconcileCLI.withEngine(database: database, logger: logger) { engine in
+                result = try await ReconcileCLI.withEngine(database: database, settings: settings, logger: logger) { engine in
                     try await engine.reconcile(desired: snapshot.result.state, commitSHA: snapshot.commitSHA,
                                                trigger: "cli")
                 }

@@ -1,10 +1,11 @@
 import ArgumentParser
 import CommandLineOptions
 import Logging
+import Settings
 import Store
 
 /// `kiln migrate`: applies pending schema migrations and prints what it did.
-struct MigrateCommand: AsyncParsableCommand {
+struct MigrateCommand: SettingsCommand {
     static let configuration = CommandConfiguration(
         commandName: "migrate",
         abstract: "Apply pending database schema migrations."
@@ -12,11 +13,11 @@ struct MigrateCommand: AsyncParsableCommand {
 
     @OptionGroup var database: DatabaseOptions
 
-    func run() async throws {
+    func run(settings: KilnSettings) async throws {
         var logger = Logger(label: "kiln.migrate")
         logger.logLevel = .warning
         let migrationLogger = logger
-        let report = try await database.withClient(logger: logger, migrate: false) { client in
+        let report = try await database.withClient(settings: settings, logger: logger, migrate: false) { client in
             try await Migrator.bundled(logger: migrationLogger).migrate(client)
         }
         if report.applied.isEmpty {

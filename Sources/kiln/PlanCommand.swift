@@ -5,6 +5,7 @@ import GitSource
 import Logging
 import Artifacts
 import Reconciler
+import Settings
 import Spec
 import Store
 
@@ -12,7 +13,7 @@ import Store
 ///
 ///     kiln plan --repo ../state --ref main --path examples --out plan.json
 ///     kiln plan --repo ../state --format json --detailed-exitcode
-struct PlanCommand: AsyncParsableCommand {
+struct PlanCommand: SettingsCommand {
     static let configuration = CommandConfiguration(
         commandName: "plan",
         abstract: "Show what `kiln apply` would change in PostgreSQL and the artifact store.",
@@ -37,12 +38,12 @@ struct PlanCommand: AsyncParsableCommand {
     @Flag(help: "Exit 0 when there are no changes, 2 when there are, 1 on error.")
     var detailedExitcode = false
 
-    func run() async throws {
+    func run(settings: KilnSettings) async throws {
         let logger = ReconcileCLI.logger()
         let snapshot = try await ReconcileCLI.readDesiredState(source, command: "plan")
         let plan: Plan
         do {
-            plan = try await ReconcileCLI.withEngine(database: database, logger: logger) { engine in
+            plan = try await ReconcileCLI.withEngine(database: database, settings: settings, logger: logger) { engine in
                 try await engine.plan(desired: snapshot.result.state, commitSHA: snapshot.commitSHA)
             }
         } catch {
@@ -115,11 +116,12 @@ enum ReconcileCLI {
         return snapshot
     }
 
-    /// Opens the database (migrated) and the artifact store from the environment for `body`.
-    static func withEngine<T: Sendable>(database: DatabaseOptions, logger: Logger,
+    /// Opens the database (migrated) and the artifact store of `settings` for `body`.
+    static func withEngine<T: Sendable>(database: DatabaseOptions, settings: KilnSettings, logger: Logger,
                                         _ body: @Sendable @escaping (ReconcileEngine) async throws -> T) async throws -> T {
-        try await database.withClient(logger: logger, migrate: true) { client in
-            let store = ArtifactStoreConfig.fromEnvironment().makeStore(logger: logger)
+        let storeConfig = settings.artifactStore(home: database.home(settings))
+        return try await database.withClient(settings: settings, logger: logger, migrate: true) { client in
+            let store = storeConfig.makeStore(logger: logger)
             let engine = ReconcileEngine(database: PostgresStateDatabase(client: client, logger: logger),
                                          store: store, logger: logger)
             do {

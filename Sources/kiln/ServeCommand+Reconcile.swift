@@ -7,13 +7,12 @@ import Server
 /// Wiring of `kiln serve --repo` into the reconcile loop, the reconcile endpoint and the webhooks.
 extension ServerDependencies {
     /// Builds the reconcile loop for `desiredStateSource` (nil without `--repo`), stores it in
-    /// `reconcileLoop` with the webhook settings from the environment, and returns it.
+    /// `reconcileLoop`, and returns it.
     ///
     /// A local folder is read at `--ref` (default `HEAD`) on every run; a URL (or a path that is
     /// not a folder) is mirrored into `<home>/git-cache/` and `--ref` is the branch fetched (default `main`).
-    /// The interval is `KILN_RECONCILE_INTERVAL` (default 60 s).
-    mutating func attachReconcileLoop(home: String, logger: Logger) throws -> ReconcileLoop? {
-        webhooks = WebhookSettings.fromEnvironment()
+    /// `interval` is `KILN_RECONCILE_INTERVAL` of the settings.
+    mutating func attachReconcileLoop(home: String, interval: Duration, logger: Logger) throws -> ReconcileLoop? {
         guard let source = desiredStateSource else { return nil }
         let engine = ReconcileEngine(database: PostgresStateDatabase(client: database, logger: logger),
                                      store: artifactStore, logger: logger)
@@ -29,7 +28,7 @@ extension ServerDependencies {
         }
         let loop = ReconcileLoop(engine: engine, source: loopSource,
                                  subdirectory: source.path.isEmpty ? nil : source.path,
-                                 interval: ReconcileLoop.interval(), logger: logger)
+                                 interval: interval, logger: logger)
         reconcileLoop = loop
         return loop
     }

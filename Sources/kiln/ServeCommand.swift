@@ -6,12 +6,13 @@ import Logging
 import Artifacts
 import Server
 import ServiceLifecycle
+import Settings
 import Store
 
 /// `kiln serve`: the HTTP API, the stale-task sweeper and (with `--repo`) the reconcile loop,
 /// in one ServiceGroup that shuts down gracefully on SIGINT/SIGTERM (stopping the embedded
 /// PostgreSQL on the way out).
-struct ServeCommand: AsyncParsableCommand {
+struct ServeCommand: SettingsCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve",
         abstract: "Serve the ALBS-compatible API (builds, build nodes, desired state).")
@@ -37,27 +38,27 @@ struct ServeCommand: AsyncParsableCommand {
         }
     }
 
-    func run() async throws {
+    func run(settings: KilnSettings) async throws {
         var logger = Logger(label: "kiln")
         logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
-        let settings: ServerSettings
-        do { settings = try ServerSettings.fromEnvironment() } catch { throw ValidationError("\(error)") }
-        let home = database.resolvedHome
+        let home = database.home(settings)
         let secret: [UInt8]
-        do { secret = try JWTSecret.load(home: home) } catch { throw ValidationError("\(error)") }
+        do { secret = try JWTSecret.load(configured: settings.jwtSecret, home: home) } catch { throw ValidationError("\(error)") }
         let tokens = try await TokenAuthority(secret: secret)
-        let storeConfig = ArtifactStoreConfig.fromEnvironment()
+        let storeConfig = settings.artifactStore(home: home)
         let store = storeConfig.makeStore(logger: logger)
         let source = repo.map { DesiredStateSource(repository: $0, path: path, ref: ref) }
         let (host, port) = (self.host, self.port)
         let serviceLogger = logger
 
         do {
-            try await database.withClient(logger: logger, migrate: true) { client in
+            try await database.withClient(settings: settings, logger: logger, migrate: true) { client in
                 var dependencies = ServerDependencies(
-                    database: client, artifactStore: store, tokens: tokens, settings: settings,
+                    database: client, artifactStore: store, tokens: tokens, settings: settings.server,
                     logger: serviceLogger, desiredStateSource: source)
-                let reconcileLoop = try dependencies.attachReconcileLoop(home: home, logger: serviceLogger)
+                dependencies.webhooks = settings.webhooks
+                let reconcileLoop = try dependencies.attachReconcileLoop(
+                    home: home, interval: settings.reconcileInterval, logger: serviceLogger)
                 let app = KilnServer.makeApplication(dependencies, host: host, port: port) { channel in
                     let bound = channel.localAddress?.port ?? port
                     serviceLogger.notice("kiln listening on http://\(host):\(bound) (artifacts: \(storeConfig.description))")

@@ -3,6 +3,7 @@ import CommandLineOptions
 import Foundation
 import Logging
 import Server
+import Settings
 import Store
 
 /// `kiln token ...`: bearer tokens for build nodes and users.
@@ -15,7 +16,7 @@ struct TokenCommand: AsyncParsableCommand {
 
 /// `kiln token create --node NAME | --user NAME [--email E] [--admin]`: prints a token signed
 /// with KILN_JWT_SECRET or `$KILN_HOME/jwt-secret`. A user token creates (or updates) the user row.
-struct TokenCreateCommand: AsyncParsableCommand {
+struct TokenCreateCommand: SettingsCommand {
     static let configuration = CommandConfiguration(
         commandName: "create",
         abstract: "Print a token for a build node (--node) or a user (--user).")
@@ -39,9 +40,9 @@ struct TokenCreateCommand: AsyncParsableCommand {
         if let expiresDays, expiresDays <= 0 { throw ValidationError("--expires-days must be positive") }
     }
 
-    func run() async throws {
+    func run(settings: KilnSettings) async throws {
         let secret: [UInt8]
-        do { secret = try JWTSecret.load(home: database.resolvedHome) } catch { throw ValidationError("\(error)") }
+        do { secret = try JWTSecret.load(configured: settings.jwtSecret, home: database.home(settings)) } catch { throw ValidationError("\(error)") }
         let authority = try await TokenAuthority(secret: secret)
         let expires = expiresDays.map { Date(timeIntervalSinceNow: Double($0) * 86_400) }
         if let node {
@@ -52,7 +53,7 @@ struct TokenCreateCommand: AsyncParsableCommand {
         var logger = Logger(label: "kiln.token")
         logger.logLevel = .warning
         let (mail, isAdmin) = (email ?? "", admin)
-        let record = try await database.withClient(logger: logger, migrate: true) { client in
+        let record = try await database.withClient(settings: settings, logger: logger, migrate: true) { client in
             try await UserStore(client: client).upsert(username: user, email: mail, isSuperuser: isAdmin)
         }
         print(try await authority.issue(KilnClaims(sub: user, scope: admin ? .admin : .user, uid: record.id, expires: expires)))

@@ -46,7 +46,7 @@ struct ValidateCommand: AsyncParsableCommand {
     func run() async throws {
         let source: ValidationSource
         do {
-            source = try read()
+            source = try await read()
         } catch {
             CommandOutput.error("kiln validate: \(error)")
             throw ExitCode(1)
@@ -65,17 +65,17 @@ struct ValidateCommand: AsyncParsableCommand {
     }
 
     /// The files and where they came from.
-    private func read() throws -> ValidationSource {
+    private func read() async throws -> ValidationSource {
         let prefix = normalised(path)
         if let repo {
             let repository = try GitRepository(path: repo)
-            let commit = try repository.resolve(ref)
-            let files = try repository.files(at: commit, under: prefix)
+            let commit = try await repository.resolve(ref)
+            let files = try await repository.files(at: commit, under: prefix)
             return ValidationSource(files: files, commit: commit, displayPrefix: prefix)
         }
         let root = dir ?? "."
         let folder = prefix.isEmpty ? root : root + "/" + prefix
-        let files = try SpecDirectory(path: folder).files()
+        let files = try await SpecDirectory(path: folder).files()
         let shown = normalised(folder)
         return ValidationSource(files: files, commit: nil,
                                 displayPrefix: folder.hasPrefix("/") ? "/" + shown : shown)

@@ -1,5 +1,6 @@
 import Foundation
-import Artifacts
+@testable import Artifacts
+import Testing
 import XCTest
 
 /// The shared behaviour suite against the local filesystem store.
@@ -47,13 +48,11 @@ final class PulpModuleUnitTests: XCTestCase {
         XCTAssertThrowsError(try RPMHeader(data: Data("not an rpm at all, just some text here".utf8)))
     }
 
-    func testConfigFromEnvironment() {
-        XCTAssertEqual(ArtifactStoreConfig.fromEnvironment(["KILN_HOME": "/srv/kiln"]),
+    func testLocalConfigUnderHome() {
+        XCTAssertEqual(ArtifactStoreConfig.local(home: "/srv/kiln"),
                        .local(root: URL(fileURLWithPath: "/srv/kiln/artifacts", isDirectory: true)))
-        XCTAssertEqual(ArtifactStoreConfig.fromEnvironment(["KILN_PULP_URL": "http://pulp:24817", "KILN_PULP_PASSWORD": "pw"]),
-                       .pulp(url: "http://pulp:24817", username: "admin", password: "pw"))
-        XCTAssertEqual(ArtifactStoreConfig.fromEnvironment([:]),
-                       .local(root: URL(fileURLWithPath: ".kiln/artifacts", isDirectory: true)))
+        XCTAssertEqual(ArtifactStoreConfig.local(home: "./.kiln"),
+                       .local(root: URL(fileURLWithPath: "./.kiln/artifacts", isDirectory: true)))
     }
 
     func testBoundedMapKeepsOrderAndLimit() async throws {
@@ -70,5 +69,22 @@ final class PulpModuleUnitTests: XCTestCase {
         XCTAssertEqual(out, (0..<20).map { $0 * 2 })
         let peak = await g.peak
         XCTAssertLessThanOrEqual(peak, 3)
+    }
+}
+
+/// The local store's file work runs on its own thread, not on Swift's cooperative pool.
+@Suite struct LocalArtifactStoreThreadTests {
+    @Test func isolatedCodeRunsOnTheIOThread() async throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("kiln-local-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: root) }
+        let store = LocalArtifactStore(root: root)
+        #expect(await store.isOnIOThread())
+        // and the work itself: an upload hashes and copies there
+        let file = root.appendingPathExtension("bin")
+        try Data(repeating: 7, count: 1 << 20).write(to: file)
+        defer { try? FileManager.default.removeItem(at: file) }
+        let uploaded = try await store.uploadArtifact(file: file)
+        #expect(uploaded.size == 1 << 20)
+        #expect(!LocalArtifactStore.ioLoop.inEventLoop)  // the test itself is not on it
     }
 }

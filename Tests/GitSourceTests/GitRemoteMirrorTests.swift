@@ -1,10 +1,10 @@
 import Foundation
 import GitSource
 import KilnTestSupport
-import XCTest
+import Testing
 
-final class GitRemoteMirrorTests: XCTestCase {
-    func testFetchFromLocalPathPicksUpNewCommits() throws {
+@Suite struct GitRemoteMirrorTests {
+    @Test func fetchFromLocalPathPicksUpNewCommits() async throws {
         let origin = try TestGitRepository.make()
         defer { origin.delete() }
         let cache = FileManager.default.temporaryDirectory.appendingPathComponent("kiln-cache-\(UUID().uuidString)/nested")
@@ -15,23 +15,21 @@ final class GitRemoteMirrorTests: XCTestCase {
         try origin.branch("other")
 
         let mirror = GitRemoteMirror(remote: origin.path, cachePath: cache.path)
-        XCTAssertEqual(try mirror.fetch(branch: "main"), first)
+        #expect(try await mirror.fetch(branch: "main") == first)
         let cached = try mirror.repository()
-        XCTAssertEqual(try cached.files(at: first).map(\.path), ["platforms/a.yml"])
+        #expect(try await cached.files(at: first).map(\.path) == ["platforms/a.yml"])
 
         try origin.write("platforms/b.yml", "name: b\n")
         let second = try origin.commit("two")
-        XCTAssertEqual(try mirror.fetch(branch: "main"), second)
-        XCTAssertEqual(try cached.files(at: second).map(\.path), ["platforms/a.yml", "platforms/b.yml"])
-        XCTAssertEqual(try cached.changedPaths(from: first, to: second), ["platforms/b.yml"])
-        XCTAssertEqual(try mirror.fetch(branch: "other"), first)
+        #expect(try await mirror.fetch(branch: "main") == second)
+        #expect(try await cached.files(at: second).map(\.path) == ["platforms/a.yml", "platforms/b.yml"])
+        #expect(try await cached.changedPaths(from: first, to: second) == ["platforms/b.yml"])
+        #expect(try await mirror.fetch(branch: "other") == first)
 
-        XCTAssertThrowsError(try mirror.fetch(branch: "missing")) { error in
-            XCTAssertEqual((error as? GitError)?.kind, .unknownRef)
-        }
+        #expect(await gitErrorKind { try await mirror.fetch(branch: "missing") } == .unknownRef)
     }
 
-    func testFetchThroughFileURLAndRepointedRemote() throws {
+    @Test func fetchThroughFileURLAndRepointedRemote() async throws {
         let one = try TestGitRepository.make()
         let two = try TestGitRepository.make()
         defer { one.delete(); two.delete() }
@@ -42,17 +40,31 @@ final class GitRemoteMirrorTests: XCTestCase {
         try two.write("x", "2")
         let shaTwo = try two.commit()
 
-        XCTAssertEqual(try GitRemoteMirror(remote: "file://" + one.path, cachePath: cache.path).fetch(), shaOne)
-        XCTAssertEqual(try GitRemoteMirror(remote: two.path, cachePath: cache.path).fetch(), shaTwo)
+        #expect(try await GitRemoteMirror(remote: "file://" + one.path, cachePath: cache.path).fetch() == shaOne)
+        #expect(try await GitRemoteMirror(remote: two.path, cachePath: cache.path).fetch() == shaTwo)
     }
 
-    func testUnreachableRemoteIsAGitError() throws {
+    @Test func unreachableRemoteIsAGitError() async throws {
         let cache = FileManager.default.temporaryDirectory.appendingPathComponent("kiln-cache-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: cache) }
         let mirror = GitRemoteMirror(remote: "/nonexistent/kiln-remote", cachePath: cache.path)
-        XCTAssertThrowsError(try mirror.fetch()) { error in
-            XCTAssertTrue(error is GitError)
-            XCTAssertTrue("\(error)".contains("cannot fetch 'main'"), "\(error)")
+        let error = await #expect(throws: GitError.self) { try await mirror.fetch() }
+        #expect(error.map { "\($0)".contains("cannot fetch 'main'") } == true, "\(String(describing: error))")
+    }
+
+    /// Concurrent fetches into one cache are serialized and all succeed.
+    @Test func concurrentFetchesIntoOneCache() async throws {
+        let origin = try TestGitRepository.make()
+        defer { origin.delete() }
+        let cache = FileManager.default.temporaryDirectory.appendingPathComponent("kiln-cache-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: cache) }
+        try origin.write("x", "1")
+        let sha = try origin.commit()
+        let mirror = GitRemoteMirror(remote: origin.path, cachePath: cache.path)
+        let fetched = try await withThrowingTaskGroup(of: String.self) { group in
+            for _ in 0..<8 { group.addTask { try await mirror.fetch() } }
+            return try await group.reduce(into: [String]()) { $0.append($1) }
         }
+        #expect(fetched == Array(repeating: sha, count: 8))
     }
 }

@@ -149,15 +149,15 @@ final class BuildNodeBadInputTests: XCTestCase {
     }
 
     func testJWTSecretRules() throws {
-        XCTAssertThrowsError(try JWTSecret.load(environment: ["KILN_JWT_SECRET": "short"], home: "/nonexistent")) { error in
+        XCTAssertThrowsError(try JWTSecret.load(configured: Array("short".utf8), home: "/nonexistent")) { error in
             XCTAssertTrue("\(error)".contains("at least 32 bytes"), "\(error)")
         }
-        let env = try JWTSecret.load(environment: ["KILN_JWT_SECRET": String(repeating: "k", count: 32)], home: "/nonexistent")
+        let env = try JWTSecret.load(configured: Array(String(repeating: "k", count: 32).utf8), home: "/nonexistent")
         XCTAssertEqual(env.count, 32)
         let home = NSTemporaryDirectory() + "kiln-jwt-\(UUID().uuidString)"
         defer { try? FileManager.default.removeItem(atPath: home) }
-        let first = try JWTSecret.load(environment: [:], home: home)
-        let second = try JWTSecret.load(environment: [:], home: home)
+        let first = try JWTSecret.load(home: home)
+        let second = try JWTSecret.load(home: home)
         XCTAssertEqual(first, second)
         XCTAssertGreaterThanOrEqual(first.count, 32)
         let attributes = try FileManager.default.attributesOfItem(atPath: home + "/jwt-secret")

@@ -113,8 +113,6 @@ final class WebhookTests: XCTestCase {
 
     /// Without KILN_WEBHOOK_SECRET nothing is accepted, however it is signed.
     func testWebhooksRefusedWithoutSecret() async throws {
-        XCTAssertNil(WebhookSettings.fromEnvironment(["KILN_WEBHOOK_SECRET": ""]).secret)
-        XCTAssertEqual(WebhookSettings.fromEnvironment(["KILN_WEBHOOK_SECRET": "abc"]).secret, Array("abc".utf8))
         try await DesiredStateHarness.with(webhookSecret: nil) { h in
             let push = #"{"ref":"refs/heads/main"}"#
             for (path, header, prefix) in [("github", "X-Hub-Signature-256", "sha256="), ("gitea", "X-Gitea-Signature", "")] {

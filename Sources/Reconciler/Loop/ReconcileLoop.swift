@@ -8,7 +8,13 @@ import ServiceLifecycle
 /// A `Service` for a `ServiceGroup`; stops on graceful shutdown.
 ///
 ///     let loop = ReconcileLoop(engine: engine, source: .remote(mirror, branch: "main"), interval: .seconds(60))
-///     await loop.trigger(reason: "webhook")        // from a route
+///     loop.trigger(reason: "webhook")               // from a route; returns at once
+///     await loop.waitForFirstRun()                  // tests: the run `run()` starts with is done
+///
+/// Runs never overlap: `reconcileNow` (API) and the service's runs take turns, first come first
+/// served. A trigger is satisfied by any run that starts after it was issued, so triggers that
+/// arrive while a run is going (a webhook, the timer) coalesce into one run afterwards, and the
+/// first of them names it: an explicit trigger is never replaced by a later timer tick.
 public actor ReconcileLoop: Service {
     /// Where the desired state comes from.
     public enum Source: Sendable {
@@ -18,18 +24,32 @@ public actor ReconcileLoop: Service {
         case local(GitRepository, ref: String)
     }
 
+    /// A request for a run: why, and when it was made.
+    private struct Trigger: Sendable {
+        var reason: String
+        var issued: ContinuousClock.Instant
+    }
+
     public nonisolated let engine: ReconcileEngine
     public nonisolated let source: Source
     public nonisolated let subdirectory: String?
     public nonisolated let interval: Duration
     nonisolated let logger: Logger
     private var reader: DesiredStateReader?
-    private let triggers: AsyncStream<String>
-    private let continuation: AsyncStream<String>.Continuation
+    private let triggers: AsyncStream<Trigger>
+    private let continuation: AsyncStream<Trigger>.Continuation
     /// The last run's result (nil before the first run).
     public private(set) var lastResult: ReconcileResult?
     /// The last error that kept a run from starting (fetch, invalid desired state).
     public private(set) var lastError: String?
+    /// When the latest run started: triggers issued before it are already served.
+    private var lastRunStart: ContinuousClock.Instant?
+    /// Whether a run holds the turn; other runs queue behind it in `waitingRuns`.
+    private var isRunning = false
+    private var waitingRuns: [CheckedContinuation<Void, Never>] = []
+    /// Whether the service's first run has finished; `waitForFirstRun` callers wait in `firstRunWaiters`.
+    private var firstRunDone = false
+    private var firstRunWaiters: [CheckedContinuation<Void, Never>] = []
 
     public init(engine: ReconcileEngine, source: Source, subdirectory: String? = nil, interval: Duration,
                 logger: Logger = Logger(label: "kiln.reconcile-loop")) {
@@ -38,31 +58,45 @@ public actor ReconcileLoop: Service {
         self.subdirectory = subdirectory
         self.interval = interval
         self.logger = logger
-        // at most one run waits behind the current one: triggers that arrive meanwhile coalesce
-        (triggers, continuation) = AsyncStream.makeStream(of: String.self, bufferingPolicy: .bufferingNewest(1))
-    }
-
-    /// `KILN_RECONCILE_INTERVAL`: seconds (`60`), or with a unit (`30s`, `5m`, `1h`); default 60 s.
-    public static func interval(environment: [String: String] = ProcessInfo.processInfo.environment) -> Duration {
-        guard let raw = environment["KILN_RECONCILE_INTERVAL"]?.trimmingCharacters(in: .whitespaces), !raw.isEmpty
-        else { return .seconds(60) }
-        let units: [(String, Double)] = [("ms", 0.001), ("s", 1), ("m", 60), ("h", 3600)]
-        for (suffix, factor) in units where raw.hasSuffix(suffix) {
-            if let n = Double(raw.dropLast(suffix.count)), n > 0 { return .milliseconds(Int(n * factor * 1000)) }
-        }
-        if let n = Double(raw), n > 0 { return .milliseconds(Int(n * 1000)) }
-        return .seconds(60)
+        // unbounded, never dropping a trigger: served ones are skipped cheaply (see `run`)
+        (triggers, continuation) = AsyncStream.makeStream(of: Trigger.self)
     }
 
     /// Asks for a reconcile soon (webhook, API); returns at once. Triggers coalesce while a run is going.
     public nonisolated func trigger(reason: String) {
-        continuation.yield(reason)
+        continuation.yield(Trigger(reason: reason, issued: .now))
+    }
+
+    /// Returns once the service's first run (the one `run()` starts with) has finished, or at
+    /// once if it has; also returns when the service stops before that run.
+    public func waitForFirstRun() async {
+        if firstRunDone { return }
+        await withCheckedContinuation { firstRunWaiters.append($0) }
     }
 
     /// Fetches, reads and reconciles now, waiting for the result (nil when the desired state
-    /// could not be read; see `lastError`).
+    /// could not be read; see `lastError`). Waits for a run that is going to finish first.
     @discardableResult
     public func reconcileNow(trigger: String) async -> ReconcileResult? {
+        await waitForTurn()
+        return await runHoldingTurn(trigger: trigger)
+    }
+
+    /// Serves a trigger of the service: runs, unless a run started after the trigger was issued.
+    private func serve(_ trigger: Trigger) async {
+        await waitForTurn()
+        if let started = lastRunStart, trigger.issued < started {
+            endTurn()  // that run served it
+            return
+        }
+        await runHoldingTurn(trigger: trigger.reason)
+    }
+
+    /// One run; the caller holds the turn, which this gives up at the end.
+    @discardableResult
+    private func runHoldingTurn(trigger: String) async -> ReconcileResult? {
+        lastRunStart = .now
+        defer { endTurn() }
         do {
             let snapshot = try await readDesiredState()
             let result = try await engine.reconcile(desired: snapshot.result.state, commitSHA: snapshot.commitSHA,
@@ -85,10 +119,34 @@ public actor ReconcileLoop: Service {
         }
     }
 
+    /// Waits until no run is going (first come first served), then holds the turn.
+    private func waitForTurn() async {
+        if isRunning {
+            await withCheckedContinuation { waitingRuns.append($0) }  // `endTurn` hands the turn over
+        }
+        isRunning = true
+    }
+
+    /// Hands the turn to the next waiting caller, or frees it.
+    private func endTurn() {
+        if waitingRuns.isEmpty {
+            isRunning = false
+        } else {
+            waitingRuns.removeFirst().resume()
+        }
+    }
+
+    private func finishFirstRun() {
+        firstRunDone = true
+        let waiters = firstRunWaiters
+        firstRunWaiters = []
+        for waiter in waiters { waiter.resume() }
+    }
+
     func readDesiredState() async throws -> DesiredStateSnapshot {
         switch source {
         case .remote(let mirror, let branch):
-            let sha = try mirror.fetch(branch: branch)
+            let sha = try await mirror.fetch(branch: branch)
             let reader = try self.reader ?? DesiredStateReader(repository: mirror.repository(), subdirectory: subdirectory)
             self.reader = reader
             return try await reader.readValid(ref: sha)
@@ -99,22 +157,25 @@ public actor ReconcileLoop: Service {
         }
     }
 
-    /// Runs until cancelled or a graceful shutdown: once at start, then on every interval and trigger.
+    /// Runs until cancelled or a graceful shutdown: once at start, then on every interval and
+    /// trigger. A trigger issued before the latest run started is skipped: that run served it.
     public func run() async throws {
         let continuation = self.continuation
         let interval = self.interval
+        defer { finishFirstRun() }
         try await withGracefulShutdownHandler {
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask {
                     while !Task.isCancelled {
                         try await Task.sleep(for: interval)
-                        continuation.yield("timer")
+                        continuation.yield(Trigger(reason: "timer", issued: .now))
                     }
                 }
                 await self.reconcileNow(trigger: "timer")
-                for await reason in self.triggers {
+                self.finishFirstRun()
+                for await trigger in self.triggers {
                     if Task.isCancelled { break }
-                    await self.reconcileNow(trigger: reason)
+                    await self.serve(trigger)
                 }
                 group.cancelAll()
             }

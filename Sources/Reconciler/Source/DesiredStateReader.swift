@@ -20,21 +20,25 @@ public actor DesiredStateReader {
     }
 
     /// The desired state at `ref` (a branch, tag or SHA); invalid state is reported in
-    /// `snapshot.result.diagnostics`, not thrown.
-    public func read(ref: String = "HEAD") throws -> DesiredStateSnapshot {
-        let sha = try repository.resolve(ref)
+    /// `snapshot.result.diagnostics`, not thrown. The git reads suspend (they run off the
+    /// cooperative pool), so the cache is updated from a copy at the end: reads that overlap
+    /// each leave a consistent commit-and-files pair.
+    public func read(ref: String = "HEAD") async throws -> DesiredStateSnapshot {
+        let sha = try await repository.resolve(ref)
+        let lastCommit = self.lastCommit
+        var files = self.files
         var readPaths: [String]
         if let lastCommit, lastCommit == sha {
             readPaths = []
         } else if let lastCommit {
             readPaths = []
-            for change in try repository.changes(from: lastCommit, to: sha, under: subdirectory) {
+            for change in try await repository.changes(from: lastCommit, to: sha, under: subdirectory) {
                 switch change.kind {
                 case .deleted:
                     files[change.path] = nil
                 default:
                     let full = [subdirectory, change.path].compactMap { $0 }.joined(separator: "/")
-                    if var file = try repository.file(at: sha, path: full) {
+                    if var file = try await repository.file(at: sha, path: full) {
                         file.path = change.path
                         files[change.path] = file
                     } else {
@@ -44,18 +48,19 @@ public actor DesiredStateReader {
                 readPaths.append(change.path)
             }
         } else {
-            let all = try repository.files(at: sha, under: subdirectory)
+            let all = try await repository.files(at: sha, under: subdirectory)
             files = Dictionary(all.map { ($0.path, $0) }, uniquingKeysWith: { a, _ in a })
             readPaths = all.map(\.path)
         }
-        lastCommit = sha
+        self.lastCommit = sha
+        self.files = files
         let result = SpecLoader.load(Array(files.values))
         return DesiredStateSnapshot(commitSHA: sha, result: result, readPaths: readPaths)
     }
 
     /// The desired state at `ref`, throwing `InvalidDesiredState` when it has errors.
-    public func readValid(ref: String = "HEAD") throws -> DesiredStateSnapshot {
-        let snapshot = try read(ref: ref)
+    public func readValid(ref: String = "HEAD") async throws -> DesiredStateSnapshot {
+        let snapshot = try await read(ref: ref)
         guard snapshot.result.diagnostics.isEmpty else {
             throw InvalidDesiredState(commitSHA: snapshot.commitSHA, diagnostics: snapshot.result.diagnostics)
         }

@@ -1,7 +1,7 @@
 import Foundation
 
-/// Where the HS256 signing secret comes from: `KILN_JWT_SECRET` (at least 32 bytes) or a
-/// random secret generated once into `$KILN_HOME/jwt-secret` (mode 600).
+/// Where the HS256 signing secret comes from: the configured one (`KILN_JWT_SECRET`, checked
+/// at startup by `KilnSettings`) or a random secret generated once into `<home>/jwt-secret` (mode 600).
 public enum JWTSecret {
     /// The smallest secret accepted (jwt-kit asserts on shorter HMAC keys).
     public static let minimumLength = 32
@@ -10,14 +10,14 @@ public enum JWTSecret {
         public var description: String
     }
 
-    /// Loads the secret from the environment, or from (creating it if absent) `home/jwt-secret`.
-    public static func load(environment: [String: String] = ProcessInfo.processInfo.environment, home: String) throws -> [UInt8] {
-        if let value = environment["KILN_JWT_SECRET"] {
-            let bytes = Array(value.utf8)
-            guard bytes.count >= minimumLength else {
-                throw Failure(description: "KILN_JWT_SECRET is \(bytes.count) bytes long; it must be at least \(minimumLength) bytes")
+    /// `configured` when given (it must be at least `minimumLength` bytes), else the secret in
+    /// `home/jwt-secret`, created on first use.
+    public static func load(configured: [UInt8]? = nil, home: String) throws -> [UInt8] {
+        if let configured {
+            guard configured.count >= minimumLength else {
+                throw Failure(description: "the JWT secret is \(configured.count) bytes long; it must be at least \(minimumLength) bytes")
             }
-            return bytes
+            return configured
         }
         let path = (home as NSString).appendingPathComponent("jwt-secret")
         let manager = FileManager.default

@@ -1,0 +1,52 @@
+import Server
+import Store
+
+extension KilnSettings {
+    /// The declaration of every variable: name, default, README default, example and parser.
+    enum Variables {
+        static let home = Setting<String>(
+            "KILN_HOME", default: KilnSettings.defaultHome, documented: "`./.kiln`", example: "/srv/kiln",
+            parse: SettingParsers.text)
+        static let databaseURL = Setting<DatabaseConfig?>(
+            "KILN_DATABASE_URL", default: nil, documented: "embedded cluster under `$KILN_HOME/postgres`",
+            example: "postgres://kiln:secret@db:5432/kiln", display: { DatabaseConfigError.redact($0) }
+        ) { raw in
+            do { return try DatabaseConfig(url: raw) } catch let error as DatabaseConfigError {
+                throw InvalidValue(reason: error.reason)
+            }
+        }
+        static let pulpURL = Setting<String?>(
+            "KILN_PULP_URL", default: nil, documented: "local store under `$KILN_HOME/artifacts`",
+            example: "http://pulp:24817", parse: SettingParsers.httpURL)
+        static let pulpUser = Setting<String>(
+            "KILN_PULP_USER", default: "admin", documented: "`admin`", example: "kiln", parse: SettingParsers.text)
+        static let pulpPassword = Setting<String>(
+            "KILN_PULP_PASSWORD", default: "", documented: "empty", example: "password", isSecret: true,
+            parse: SettingParsers.text)
+        static let jwtSecret = Setting<[UInt8]?>(
+            "KILN_JWT_SECRET", default: nil, documented: "generated once into `$KILN_HOME/jwt-secret`",
+            example: String(repeating: "k", count: JWTSecret.minimumLength), isSecret: true,
+            parse: SettingParsers.secret(minimumLength: JWTSecret.minimumLength))
+        static let nodeTimeout = Setting<Duration>(
+            "KILN_NODE_TIMEOUT", default: ServerSettings.defaultNodeTimeout, documented: "90",
+            example: "2m", parse: SettingParsers.duration)
+        static let maxTaskAttempts = Setting<Int>(
+            "KILN_MAX_TASK_ATTEMPTS", default: ServerSettings.defaultMaxTaskAttempts, documented: "3",
+            example: "5", parse: SettingParsers.positiveInteger)
+        static let buildRepositoryPrefix = Setting<String>(
+            "KILN_BUILD_REPOSITORY_PREFIX", default: ServerSettings.defaultBuildRepositoryPrefix,
+            documented: "`kiln-build`", example: "kiln-staging", parse: SettingParsers.name)
+        static let reconcileInterval = Setting<Duration>(
+            "KILN_RECONCILE_INTERVAL", default: .seconds(60), documented: "60", example: "5m",
+            parse: SettingParsers.duration)
+        static let webhookSecret = Setting<[UInt8]?>(
+            "KILN_WEBHOOK_SECRET", default: nil, documented: "unset: webhooks answer 503", example: "hook-secret",
+            isSecret: true) { raw in Array(raw.utf8) }
+        static let pulpVirtualenv = Setting<String>(
+            "PULP_VENV", default: "/tmp/pulp-venv", documented: "`/tmp/pulp-venv`", example: "/opt/pulp",
+            parse: SettingParsers.text)
+        static let pulpSettingsFile = Setting<String>(
+            "PULP_SETTINGS", default: "/tmp/pulp-local/etc/settings.py", documented: "`/tmp/pulp-local/etc/settings.py`",
+            example: "/etc/pulp/settings.py", parse: SettingParsers.text)
+    }
+}
