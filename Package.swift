@@ -32,9 +32,10 @@ let package = Package(
         .target(name: "Spec", dependencies: [.product(name: "Yams", package: "Yams")]),
         // Reads the files of a desired-state repository at a commit (libgit2).
         .target(name: "GitSource", dependencies: ["CGit2", "Spec"]),
-        // PostgreSQL: migrations, embedded cluster, queries. Knows no HTTP and no plans.
+        // PostgreSQL: migrations, embedded cluster, queries. Knows no HTTP and no plans; writes and
+        // reads the desired-state records Spec defines (one record type per kind).
         .target(name: "Store", dependencies: [
-            "Statuses",
+            "Spec", "Statuses",
             .product(name: "PostgresNIO", package: "postgres-nio"),
             .product(name: "Logging", package: "swift-log"),
         ], resources: [.copy("Migrations")]),
