@@ -30,7 +30,7 @@ public struct PostgresStateDatabase: StateDatabase {
             var usedBy: [String] = []
             if p.buildTaskCount > 0 { usedBy.append("used by \(p.buildTaskCount) build task(s)") }
             if p.apiReleaseCount > 0 { usedBy.append("used by \(p.apiReleaseCount) release(s) made through the API") }
-            var platform = p.platform.normalized
+            var platform = p.platform
             platform.repos.sort { $0.key < $1.key }
             return Actual(platform, origin: p.origin, usedBy: usedBy)
         }

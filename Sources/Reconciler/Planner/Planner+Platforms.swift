@@ -6,7 +6,11 @@ extension Planner {
     public static func reconcilePlatforms(desired: DesiredState, actual: ActualState,
                                           distributionChanges: [Change], releaseChanges: [Change]) -> [Change] {
         let want = Dictionary(desired.platforms.map { ($0.name, $0.normalized) }, uniquingKeysWith: { a, _ in a })
-        let have = Dictionary(actual.platforms.map { ($0.record.name, $0) }, uniquingKeysWith: { a, _ in a })
+        let have = Dictionary(actual.platforms.map { a -> (String, Actual<Platform>) in
+            var normalized = a
+            normalized.record = a.record.normalized
+            return (a.record.name, normalized)
+        }, uniquingKeysWith: { a, _ in a })
         // What else keeps a platform alive: distributions that are kept, releases not deleted.
         var extraUse: [String: [String]] = [:]
         let keptDistributions = Set(distributionChanges.filter { $0.action == .keep }.map(\.name))
