@@ -21,4 +21,10 @@ public struct Platform: Sendable, Hashable, Codable {
         self.distrVersion = distrVersion; self.testDistName = testDistName
         self.archList = archList; self.data = data; self.repos = repos; self.location = location
     }
+
+    /// ALBS field names (the plan JSON shows records with them).
+    private enum CodingKeys: String, CodingKey {
+        case name, type, distrType = "distr_type", distrVersion = "distr_version", testDistName = "test_dist_name"
+        case archList = "arch_list", data, repos, location
+    }
 }

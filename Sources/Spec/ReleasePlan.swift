@@ -18,6 +18,11 @@ public struct ReleasePlan: Sendable, Hashable, Codable {
         self.name = name; self.platform = platform; self.referencePlatform = referencePlatform
         self.builds = builds; self.packages = packages; self.location = location
     }
+
+    /// ALBS field names (the plan JSON shows records with them).
+    private enum CodingKeys: String, CodingKey {
+        case name, platform, referencePlatform = "reference_platform", builds, packages, location
+    }
 }
 
 /// One package placement in a release plan.

@@ -15,4 +15,9 @@ public struct SignKey: Sendable, Hashable, Codable {
         self.name = name; self.description = description; self.keyid = keyid
         self.fingerprint = fingerprint; self.publicURL = publicURL; self.location = location
     }
+
+    /// ALBS field names (the plan JSON shows records with them).
+    private enum CodingKeys: String, CodingKey {
+        case name, description, keyid, fingerprint, publicURL = "public_url", location
+    }
 }

@@ -148,7 +148,7 @@ import Testing
         let changes = try #require(json["changes"] as? [[String: Any]])
         let update = try #require(changes.first { $0["action"] as? String == "update" })
         #expect(Set(update.keys) == ["action", "kind", "name", "fields", "desired", "actual", "origin"])
-        #expect((update["desired"] as? [String: Any])?["distrVersion"] as? String == "9.4")
+        #expect((update["desired"] as? [String: Any])?["distr_version"] as? String == "9.4")
     }
 
     @Test func aChangeWithoutItsRecordIsRejected() {
