@@ -4,8 +4,6 @@ public enum ApplyError: Error, Sendable, Equatable, CustomStringConvertible {
     case stalePlan(planned: String, current: String)
     /// The plan has store changes but no artifact store is configured.
     case noArtifactStore
-    /// Some store operations failed (one message per object).
-    case store([String])
     /// The database transaction failed and was rolled back.
     case database(String)
 
@@ -15,7 +13,6 @@ public enum ApplyError: Error, Sendable, Equatable, CustomStringConvertible {
             return "stale plan: the database or artifact store changed since the plan was made "
                 + "(planned against \(planned.prefix(12)), now \(current.prefix(12))); run `kiln plan` again"
         case .noArtifactStore: return "the plan changes the artifact store, but no artifact store is configured"
-        case .store(let errors): return "artifact store: " + errors.joined(separator: "; ")
         case .database(let message): return "database transaction rolled back: \(message)"
         }
     }
