@@ -39,9 +39,10 @@ let package = Package(
         ]),
         // One way to run a child process (git, rpmbuild, initdb/pg_ctl, pulpcore-manager).
         .target(name: "Processes"),
-        // PostgreSQL: migrations and queries. Knows no HTTP and no plans.
+        // PostgreSQL: migrations and queries. Knows no HTTP and no plans; writes and
+        // reads the desired-state records Spec defines (one record type per kind).
         .target(name: "Store", dependencies: [
-            "Statuses",
+            "Spec", "Statuses",
             .product(name: "PostgresNIO", package: "postgres-nio"),
             .product(name: "Logging", package: "swift-log"),
         ], resources: [.copy("Migrations")]),

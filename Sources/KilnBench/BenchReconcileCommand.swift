@@ -204,8 +204,8 @@ struct BenchReconcileCommand: SettingsCommand {
                     name: name, type: "rpm", distrType: "rhel", distrVersion: "9", testDistName: "almalinux",
                     archList: Self.arches, data: [:],
                     repos: Self.arches.flatMap { arch in ["baseos", "appstream"].map {
-                        PlatformRepo(name: "\(name)-\($0)", arch: arch, url: "https://example.org/\(name)/\($0)/\(arch)/",
-                                     type: "rpm", debug: false, production: false, location: loc)
+                        Repository(name: "\(name)-\($0)", arch: arch, url: "https://example.org/\(name)/\($0)/\(arch)/",
+                                   type: "rpm", debug: false, production: false, location: loc)
                     } }, location: loc))
             }
             let storeNames = Planner.desiredStoreRepositories(desired).keys.sorted()

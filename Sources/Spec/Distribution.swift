@@ -3,9 +3,10 @@ public struct Distribution: Sendable, Hashable, Codable {
     public var name: String
     /// Platform names.
     public var platforms: [String]
-    public var location: SourceLocation
+    /// Where it is declared; nil for one read back from the database.
+    public var location: SourceLocation?
 
-    public init(name: String, platforms: [String], location: SourceLocation) {
+    public init(name: String, platforms: [String], location: SourceLocation? = nil) {
         self.name = name; self.platforms = platforms; self.location = location
     }
 }

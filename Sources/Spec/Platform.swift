@@ -1,4 +1,5 @@
 /// A build platform (`platforms/*.yml`), e.g. AlmaLinux-9: what it builds for and against.
+/// Also the record the reconciler plans and writes as a `platforms` row with its linked repositories.
 public struct Platform: Sendable, Hashable, Codable {
     public var name: String
     /// `rpm` or `deb`.
@@ -9,33 +10,21 @@ public struct Platform: Sendable, Hashable, Codable {
     public var archList: [String]
     /// The build configuration handed to nodes (mock options, definitions, ...).
     public var data: [String: JSONValue]
-    public var repos: [PlatformRepo]
-    /// Where the object is defined.
-    public var location: SourceLocation
+    public var repos: [Repository]
+    /// Where the platform is declared; nil for one read back from the database.
+    public var location: SourceLocation?
 
     public init(name: String, type: String, distrType: String, distrVersion: String,
                 testDistName: String, archList: [String], data: [String: JSONValue],
-                repos: [PlatformRepo], location: SourceLocation) {
+                repos: [Repository], location: SourceLocation? = nil) {
         self.name = name; self.type = type; self.distrType = distrType
         self.distrVersion = distrVersion; self.testDistName = testDistName
         self.archList = archList; self.data = data; self.repos = repos; self.location = location
     }
-}
 
-/// A repository a platform builds against or releases into.
-public struct PlatformRepo: Sendable, Hashable, Codable {
-    public var name: String
-    public var arch: String
-    public var url: String
-    /// `rpm`, `deb` or `build_log`... (ALBS `type`).
-    public var type: String
-    public var debug: Bool
-    public var production: Bool
-    public var location: SourceLocation
-
-    public init(name: String, arch: String, url: String, type: String, debug: Bool,
-                production: Bool, location: SourceLocation) {
-        self.name = name; self.arch = arch; self.url = url; self.type = type
-        self.debug = debug; self.production = production; self.location = location
+    /// ALBS field names (the plan JSON shows records with them).
+    private enum CodingKeys: String, CodingKey {
+        case name, type, distrType = "distr_type", distrVersion = "distr_version", testDistName = "test_dist_name"
+        case archList = "arch_list", data, repos, location
     }
 }

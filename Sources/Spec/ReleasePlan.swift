@@ -10,12 +10,18 @@ public struct ReleasePlan: Sendable, Hashable, Codable {
     public var builds: [Int]
     /// Explicit placements; packages not listed follow the reference platform.
     public var packages: [ReleasePackage]
-    public var location: SourceLocation
+    /// Where it is declared; nil for one read back from the database.
+    public var location: SourceLocation?
 
     public init(name: String, platform: String, referencePlatform: String?, builds: [Int],
-                packages: [ReleasePackage], location: SourceLocation) {
+                packages: [ReleasePackage], location: SourceLocation? = nil) {
         self.name = name; self.platform = platform; self.referencePlatform = referencePlatform
         self.builds = builds; self.packages = packages; self.location = location
+    }
+
+    /// ALBS field names (the plan JSON shows records with them).
+    private enum CodingKeys: String, CodingKey {
+        case name, platform, referencePlatform = "reference_platform", builds, packages, location
     }
 }
 
@@ -27,9 +33,10 @@ public struct ReleasePackage: Sendable, Hashable, Codable {
     public var arch: String
     /// Production repository names of the target platform.
     public var repositories: [String]
-    public var location: SourceLocation
+    /// Where it is declared; nil for one read back from the database.
+    public var location: SourceLocation?
 
-    public init(name: String, arch: String, repositories: [String], location: SourceLocation) {
+    public init(name: String, arch: String, repositories: [String], location: SourceLocation? = nil) {
         self.name = name; self.arch = arch; self.repositories = repositories; self.location = location
     }
 }

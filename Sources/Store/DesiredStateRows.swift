@@ -1,64 +1,110 @@
-/// The desired-state rows as PostgreSQL holds them (JSON columns as text). Read by
-/// `DesiredStateStore.read`; the Reconciler maps them to its `ActualState`.
+import Spec
+import Statuses
+
+/// The desired-state rows as PostgreSQL holds them: each one the Spec record of its kind
+/// (`Spec.Platform`, `Spec.Repository`, ...) with what only the database knows (who wrote
+/// it, what refers to it). Read by `DesiredStateStore.read`; the Reconciler turns it into its
+/// actual state.
 public struct DesiredStateRows: Sendable, Hashable {
-    public struct Repository: Sendable, Hashable {
-        public var name: String, arch: String, debug: Bool, url: String, type: String
-        public var production: Bool, origin: String
+    /// A record and who last wrote it (repositories, distributions).
+    public struct Row<Record: Sendable & Hashable>: Sendable, Hashable {
+        public var record: Record
+        package var origin: Origin
+
+        package init(record: Record, origin: Origin) { self.record = record; self.origin = origin }
     }
-    public struct Platform: Sendable, Hashable {
-        public var name: String, type: String, distrType: String, distrVersion: String, testDistName: String
-        /// JSON text of `arch_list` and `data`.
-        public var archListJSON: String, dataJSON: String
-        public var origin: String
-        /// Build tasks on this platform; API releases targeting or referencing it.
-        public var buildTaskCount: Int, apiReleaseCount: Int
-        /// Linked repositories: (name, arch, debug).
-        public var repositories: [RepositoryIdentity]
+
+    /// A platform (with its linked repositories) and what uses it.
+    public struct PlatformRow: Sendable, Hashable {
+        public var platform: Platform
+        package var origin: Origin
+        /// Build tasks on this platform.
+        public var buildTaskCount: Int
+        /// Releases made through the API that target or reference it.
+        public var apiReleaseCount: Int
     }
-    public struct RepositoryIdentity: Sendable, Hashable {
-        public var name: String, arch: String, debug: Bool
-        public init(name: String, arch: String, debug: Bool) { self.name = name; self.arch = arch; self.debug = debug }
-    }
-    public struct Distribution: Sendable, Hashable {
-        public var name: String, origin: String, platforms: [String]
-    }
-    public struct SignKey: Sendable, Hashable {
-        public var name: String, description: String, keyid: String, fingerprint: String, publicURL: String
-        public var origin: String
+
+    /// A sign key and the sign tasks using it.
+    public struct SignKeyRow: Sendable, Hashable {
+        public var signKey: SignKey
+        package var origin: Origin
         public var signTaskCount: Int
     }
-    public struct Release: Sendable, Hashable {
-        public var name: String, platform: String, referencePlatform: String?
-        public var planJSON: String
-        public var status: Int, origin: String
+
+    /// A named release (its plan decoded from the `plan` column) and its status.
+    public struct ReleaseRow: Sendable, Hashable {
+        public var release: ReleasePlan
+        package var origin: Origin
+        package var status: ReleaseStatus
     }
+
+    /// An artifact-store repository that belongs to a build.
     public struct BuildRepository: Sendable, Hashable {
         public var name: String, buildID: Int
     }
 
-    public var repositories: [Repository] = []
-    public var platforms: [Platform] = []
-    public var distributions: [Distribution] = []
-    public var signKeys: [SignKey] = []
-    public var releases: [Release] = []
+    public var repositories: [Row<Repository>] = []
+    public var platforms: [PlatformRow] = []
+    public var distributions: [Row<Distribution>] = []
+    public var signKeys: [SignKeyRow] = []
+    public var releases: [ReleaseRow] = []
     public var buildRepositories: [BuildRepository] = []
 
     public init() {}
 }
 
 /// One write of an apply, executed by `DesiredStateStore.apply` inside one transaction.
-/// Upserts set `origin = 'git'` and `commit_sha`; deletes touch only `origin = 'git'` rows.
+/// Upserts write the record with `origin = 'git'` and `commit_sha`; deletes touch only
+/// `origin = 'git'` rows.
 public enum DesiredStateWrite: Sendable, Hashable {
-    case upsertSignKey(name: String, description: String, keyid: String, fingerprint: String, publicURL: String)
-    case upsertRepository(name: String, arch: String, debug: Bool, url: String, type: String, production: Bool)
-    case upsertPlatform(name: String, type: String, distrType: String, distrVersion: String, testDistName: String,
-                        archListJSON: String, dataJSON: String, repositories: [DesiredStateRows.RepositoryIdentity])
-    case upsertDistribution(name: String, platforms: [String])
-    case upsertRelease(name: String, platform: String, referencePlatform: String?, planJSON: String, builds: [Int])
+    case upsertSignKey(SignKey)
+    case upsertRepository(Repository)
+    /// The platform row and its links to `repos` (by key; the repository rows must exist).
+    case upsertPlatform(Platform)
+    case upsertDistribution(Distribution)
+    /// A scheduled release with its plan (`builds`, `packages`) and `release_builds`.
+    case upsertRelease(ReleasePlan)
     case deleteSignKey(name: String)
-    case deleteRepository(name: String, arch: String, debug: Bool)
+    case deleteRepository(RepositoryKey)
     case deletePlatform(name: String)
     case deleteDistribution(name: String)
     /// Deletes a scheduled release only.
     case deleteRelease(name: String)
+}
+
+/// A desired-state row holds a value Kiln does not know.
+public enum DesiredStateStoreError: Error, Sendable, Equatable, CustomStringConvertible {
+    case unexpectedValue(column: String, value: String)
+
+    public var description: String {
+        switch self {
+        case .unexpectedValue(let column, let value): "unexpected value '\(value)' in \(column)"
+        }
+    }
+}
+
+/// The `releases.plan` column of a git release: `{"builds": [...], "packages": [...]}`,
+/// packages sorted by name and arch.
+struct StoredReleasePlan: Codable {
+    struct Package: Codable {
+        var name: String
+        var arch: String
+        var repositories: [String]
+    }
+
+    var builds: [Int]
+    var packages: [Package]
+
+    init(_ release: ReleasePlan) {
+        builds = release.builds
+        packages = release.packages.sorted { ($0.name, $0.arch) < ($1.name, $1.arch) }
+            .map { Package(name: $0.name, arch: $0.arch, repositories: $0.repositories) }
+    }
+
+    /// Missing keys read as empty (a release written through the API may hold another shape).
+    init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        builds = (try? c.decodeIfPresent([Int].self, forKey: .builds)) ?? []
+        packages = (try? c.decodeIfPresent([Package].self, forKey: .packages)) ?? []
+    }
 }

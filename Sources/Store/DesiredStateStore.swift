@@ -1,11 +1,15 @@
+import Foundation
 import Logging
 import PostgresNIO
+import Spec
+import Statuses
 
 /// Reads and writes the desired-state tables (repositories, platforms, distributions,
-/// sign keys, git releases) in bulk: a handful of queries, whatever the row count.
+/// sign keys, git releases) in bulk: a handful of queries, whatever the row count. Rows are
+/// read as, and written from, the Spec records of their kind.
 ///
 ///     let rows = try await DesiredStateStore(client: client).read()
-///     try await DesiredStateStore(client: client).apply(writes, commitSHA: sha)
+///     try await DesiredStateStore(client: client).apply([.upsertPlatform(platform)], commitSHA: sha)
 public struct DesiredStateStore: Sendable {
     public let client: PostgresClient
     public let logger: Logger
@@ -18,39 +22,47 @@ public struct DesiredStateStore: Sendable {
     /// Every desired-state row (repositories of origin git/api, not build ones), with usage counts.
     public func read() async throws -> DesiredStateRows {
         var out = DesiredStateRows()
+        let desiredOrigins = Origin.sqlList([.git, .api])
         let repos = try await client.query("""
             SELECT name, arch, debug, url, type, production, origin FROM repositories
-            WHERE origin IN ('git', 'api') ORDER BY name, arch, debug
+            WHERE origin IN \(unescaped: desiredOrigins) ORDER BY name, arch, debug
             """, logger: logger)
         for try await (name, arch, debug, url, type, production, origin)
             in repos.decode((String, String, Bool, String, String, Bool, String).self) {
-            out.repositories.append(.init(name: name, arch: arch, debug: debug, url: url, type: type,
-                                          production: production, origin: origin))
+            out.repositories.append(.init(record: Repository(name: name, arch: arch, url: url, type: type, debug: debug,
+                                                             production: production),
+                                          origin: try Self.origin(origin, "repositories")))
         }
-        var links: [Int64: [DesiredStateRows.RepositoryIdentity]] = [:]
+        var links: [Int64: [Repository]] = [:]
         let linkRows = try await client.query("""
-            SELECT pr.platform_id, r.name, r.arch, r.debug FROM platform_repositories pr
+            SELECT pr.platform_id, r.name, r.arch, r.debug, r.url, r.type, r.production FROM platform_repositories pr
             JOIN repositories r ON r.id = pr.repository_id
             """, logger: logger)
-        for try await (pid, name, arch, debug) in linkRows.decode((Int64, String, String, Bool).self) {
-            links[pid, default: []].append(.init(name: name, arch: arch, debug: debug))
+        for try await (pid, name, arch, debug, url, type, production)
+            in linkRows.decode((Int64, String, String, Bool, String, String, Bool).self) {
+            links[pid, default: []].append(Repository(name: name, arch: arch, url: url, type: type, debug: debug,
+                                                      production: production))
         }
         let platforms = try await client.query("""
             SELECT p.id, p.name, p.type, p.distr_type, p.distr_version, p.test_dist_name,
                    p.arch_list::text, p.data::text, p.origin,
                    (SELECT count(*) FROM build_tasks t WHERE t.platform_id = p.id),
-                   (SELECT count(*) FROM releases r WHERE r.origin = 'api'
+                   (SELECT count(*) FROM releases r WHERE r.origin = \(unescaped: Origin.api.sql)
                       AND (r.platform_id = p.id OR r.reference_platform_id = p.id))
             FROM platforms p ORDER BY p.name
             """, logger: logger)
         var platformNames: [Int64: String] = [:]
+        let json = JSONDecoder()
         for try await (id, name, type, dt, dv, tdn, archList, data, origin, tasks, releases)
             in platforms.decode((Int64, String, String, String, String, String, String, String, String, Int64, Int64).self) {
             platformNames[id] = name
-            out.platforms.append(.init(name: name, type: type, distrType: dt, distrVersion: dv, testDistName: tdn,
-                                       archListJSON: archList, dataJSON: data, origin: origin,
-                                       buildTaskCount: Int(tasks), apiReleaseCount: Int(releases),
-                                       repositories: links[id] ?? []))
+            let platform = Platform(
+                name: name, type: type, distrType: dt, distrVersion: dv, testDistName: tdn,
+                archList: (try? json.decode([String].self, from: Data(archList.utf8))) ?? [],
+                data: (try? json.decode([String: JSONValue].self, from: Data(data.utf8))) ?? [:],
+                repos: links[id] ?? [])
+            out.platforms.append(.init(platform: platform, origin: try Self.origin(origin, "platforms"),
+                                       buildTaskCount: Int(tasks), apiReleaseCount: Int(releases)))
         }
         var distPlatforms: [Int64: [String]] = [:]
         let dp = try await client.query("SELECT distribution_id, platform_id FROM distribution_platforms", logger: logger)
@@ -59,7 +71,8 @@ public struct DesiredStateStore: Sendable {
         }
         let dists = try await client.query("SELECT id, name, origin FROM distributions ORDER BY name", logger: logger)
         for try await (id, name, origin) in dists.decode((Int64, String, String).self) {
-            out.distributions.append(.init(name: name, origin: origin, platforms: (distPlatforms[id] ?? []).sorted()))
+            out.distributions.append(.init(record: Distribution(name: name, platforms: (distPlatforms[id] ?? []).sorted()),
+                                           origin: try Self.origin(origin, "distributions")))
         }
         let keys = try await client.query("""
             SELECT k.name, k.description, k.keyid, k.fingerprint, k.public_url, k.origin,
@@ -68,8 +81,9 @@ public struct DesiredStateStore: Sendable {
             """, logger: logger)
         for try await (name, desc, keyid, fp, url, origin, tasks)
             in keys.decode((String, String, String, String, String, String, Int64).self) {
-            out.signKeys.append(.init(name: name, description: desc, keyid: keyid, fingerprint: fp, publicURL: url,
-                                      origin: origin, signTaskCount: Int(tasks)))
+            out.signKeys.append(.init(signKey: SignKey(name: name, description: desc, keyid: keyid, fingerprint: fp,
+                                                       publicURL: url),
+                                      origin: try Self.origin(origin, "sign_keys"), signTaskCount: Int(tasks)))
         }
         let releases = try await client.query("""
             SELECT r.name, p.name, rp.name, r.plan::text, r.status, r.origin FROM releases r
@@ -77,16 +91,31 @@ public struct DesiredStateStore: Sendable {
             LEFT JOIN platforms rp ON rp.id = r.reference_platform_id
             WHERE r.name IS NOT NULL ORDER BY r.name
             """, logger: logger)
-        for try await (name, platform, ref, plan, status, origin)
+        for try await (name, platform, ref, planText, status, origin)
             in releases.decode((String, String, String?, String, Int16, String).self) {
-            out.releases.append(.init(name: name, platform: platform, referencePlatform: ref, planJSON: plan,
-                                      status: Int(status), origin: origin))
+            let plan = (try? json.decode(StoredReleasePlan.self, from: Data(planText.utf8)))
+            let release = ReleasePlan(name: name, platform: platform, referencePlatform: ref, builds: plan?.builds ?? [],
+                                      packages: (plan?.packages ?? []).map {
+                                          ReleasePackage(name: $0.name, arch: $0.arch, repositories: $0.repositories)
+                                      })
+            guard let releaseStatus = ReleaseStatus(rawValue: status) else {
+                throw DesiredStateStoreError.unexpectedValue(column: "releases.status", value: String(status))
+            }
+            out.releases.append(.init(release: release, origin: try Self.origin(origin, "releases"),
+                                      status: releaseStatus))
         }
         let buildRepos = try await client.query("SELECT name, build_id FROM build_repositories", logger: logger)
         for try await (name, build) in buildRepos.decode((String, Int64).self) {
             out.buildRepositories.append(.init(name: name, buildID: Int(build)))
         }
         return out
+    }
+
+    static func origin(_ text: String, _ table: String) throws -> Origin {
+        guard let origin = Origin(rawValue: text) else {
+            throw DesiredStateStoreError.unexpectedValue(column: table + ".origin", value: text)
+        }
+        return origin
     }
 
     /// Runs every write in order in ONE transaction: all of them or none.
@@ -99,38 +128,50 @@ public struct DesiredStateStore: Sendable {
         }
     }
 
+    /// Compact JSON with sorted keys, for a JSONB column.
+    static func jsonText<T: Encodable>(_ value: T) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return String(decoding: try encoder.encode(value), as: UTF8.self)
+    }
+
     static func execute(_ write: DesiredStateWrite, commitSHA sha: String, on conn: PostgresConnection,
                         logger: Logger) async throws {
+        let git = Origin.git.rawValue
         switch write {
-        case let .upsertSignKey(name, description, keyid, fingerprint, publicURL):
+        case .upsertSignKey(let k):
             try await conn.query("""
                 INSERT INTO sign_keys (name, description, keyid, fingerprint, public_url, origin, commit_sha)
-                VALUES (\(name), \(description), \(keyid), \(fingerprint), \(publicURL), 'git', \(sha))
+                VALUES (\(k.name), \(k.description), \(k.keyid), \(k.fingerprint), \(k.publicURL), \(git), \(sha))
                 ON CONFLICT (name) DO UPDATE SET description = EXCLUDED.description, keyid = EXCLUDED.keyid,
-                  fingerprint = EXCLUDED.fingerprint, public_url = EXCLUDED.public_url, origin = 'git',
+                  fingerprint = EXCLUDED.fingerprint, public_url = EXCLUDED.public_url, origin = EXCLUDED.origin,
                   commit_sha = EXCLUDED.commit_sha, updated_at = now()
                 """, logger: logger)
-        case let .upsertRepository(name, arch, debug, url, type, production):
+        case .upsertRepository(let r):
             try await conn.query("""
                 INSERT INTO repositories (name, arch, debug, url, type, production, origin, commit_sha)
-                VALUES (\(name), \(arch), \(debug), \(url), \(type), \(production), 'git', \(sha))
+                VALUES (\(r.name), \(r.arch), \(r.debug), \(r.url), \(r.type), \(r.production), \(git), \(sha))
                 ON CONFLICT (name, arch, debug) DO UPDATE SET url = EXCLUDED.url, type = EXCLUDED.type,
-                  production = EXCLUDED.production, origin = 'git', commit_sha = EXCLUDED.commit_sha, updated_at = now()
+                  production = EXCLUDED.production, origin = EXCLUDED.origin, commit_sha = EXCLUDED.commit_sha,
+                  updated_at = now()
                 """, logger: logger)
-        case let .upsertPlatform(name, type, dt, dv, tdn, archList, data, repositories):
+        case .upsertPlatform(let p):
+            let archList = try jsonText(p.archList), data = try jsonText(p.data)
             let rows = try await conn.query("""
                 INSERT INTO platforms (name, type, distr_type, distr_version, test_dist_name, arch_list, data,
                                        origin, commit_sha)
-                VALUES (\(name), \(type), \(dt), \(dv), \(tdn), \(archList)::jsonb, \(data)::jsonb, 'git', \(sha))
+                VALUES (\(p.name), \(p.type), \(p.distrType), \(p.distrVersion), \(p.testDistName), \(archList)::jsonb,
+                        \(data)::jsonb, \(git), \(sha))
                 ON CONFLICT (name) DO UPDATE SET type = EXCLUDED.type, distr_type = EXCLUDED.distr_type,
                   distr_version = EXCLUDED.distr_version, test_dist_name = EXCLUDED.test_dist_name,
-                  arch_list = EXCLUDED.arch_list, data = EXCLUDED.data, origin = 'git',
+                  arch_list = EXCLUDED.arch_list, data = EXCLUDED.data, origin = EXCLUDED.origin,
                   commit_sha = EXCLUDED.commit_sha, updated_at = now()
                 RETURNING id
                 """, logger: logger)
             var platformID: Int64 = 0
             for try await id in rows.decode(Int64.self) { platformID = id }
-            let names = repositories.map(\.name), arches = repositories.map(\.arch), debugs = repositories.map(\.debug)
+            let keys = Set(p.repos.map(\.key)).sorted()
+            let names = keys.map(\.name), arches = keys.map(\.arch), debugs = keys.map(\.debug)
             try await conn.query("""
                 DELETE FROM platform_repositories pr WHERE pr.platform_id = \(platformID) AND NOT EXISTS (
                   SELECT 1 FROM repositories r
@@ -145,14 +186,16 @@ public struct DesiredStateStore: Sendable {
                   ON r.name = k.name AND r.arch = k.arch AND r.debug = k.debug
                 ON CONFLICT DO NOTHING
                 """, logger: logger)
-        case let .upsertDistribution(name, platforms):
+        case .upsertDistribution(let d):
             let rows = try await conn.query("""
-                INSERT INTO distributions (name, origin, commit_sha) VALUES (\(name), 'git', \(sha))
-                ON CONFLICT (name) DO UPDATE SET origin = 'git', commit_sha = EXCLUDED.commit_sha, updated_at = now()
+                INSERT INTO distributions (name, origin, commit_sha) VALUES (\(d.name), \(git), \(sha))
+                ON CONFLICT (name) DO UPDATE SET origin = EXCLUDED.origin, commit_sha = EXCLUDED.commit_sha,
+                  updated_at = now()
                 RETURNING id
                 """, logger: logger)
             var did: Int64 = 0
             for try await id in rows.decode(Int64.self) { did = id }
+            let platforms = d.platforms
             try await conn.query("""
                 DELETE FROM distribution_platforms dp WHERE dp.distribution_id = \(did)
                 AND dp.platform_id NOT IN (SELECT id FROM platforms WHERE name = ANY(\(platforms)::text[]))
@@ -161,19 +204,21 @@ public struct DesiredStateStore: Sendable {
                 INSERT INTO distribution_platforms (distribution_id, platform_id)
                 SELECT \(did), id FROM platforms WHERE name = ANY(\(platforms)::text[]) ON CONFLICT DO NOTHING
                 """, logger: logger)
-        case let .upsertRelease(name, platform, ref, plan, builds):
+        case .upsertRelease(let r):
+            let plan = try jsonText(StoredReleasePlan(r))
+            let scheduled = ReleaseStatus.scheduled.rawValue
             let rows = try await conn.query("""
                 INSERT INTO releases (name, status, platform_id, reference_platform_id, plan, origin, commit_sha)
-                VALUES (\(name), 1, (SELECT id FROM platforms WHERE name = \(platform)),
-                        (SELECT id FROM platforms WHERE name = \(ref)), \(plan)::jsonb, 'git', \(sha))
+                VALUES (\(r.name), \(scheduled), (SELECT id FROM platforms WHERE name = \(r.platform)),
+                        (SELECT id FROM platforms WHERE name = \(r.referencePlatform)), \(plan)::jsonb, \(git), \(sha))
                 ON CONFLICT (name) DO UPDATE SET platform_id = EXCLUDED.platform_id,
-                  reference_platform_id = EXCLUDED.reference_platform_id, plan = EXCLUDED.plan, origin = 'git',
+                  reference_platform_id = EXCLUDED.reference_platform_id, plan = EXCLUDED.plan, origin = EXCLUDED.origin,
                   commit_sha = EXCLUDED.commit_sha, updated_at = now()
                 RETURNING id
                 """, logger: logger)
             var rid: Int64 = 0
             for try await id in rows.decode(Int64.self) { rid = id }
-            let buildIDs = builds.map(Int64.init)
+            let buildIDs = r.builds.map(Int64.init)
             try await conn.query("""
                 DELETE FROM release_builds WHERE release_id = \(rid) AND NOT (build_id = ANY(\(buildIDs)::bigint[]))
                 """, logger: logger)
@@ -181,19 +226,21 @@ public struct DesiredStateStore: Sendable {
                 INSERT INTO release_builds (release_id, build_id)
                 SELECT \(rid), id FROM builds WHERE id = ANY(\(buildIDs)::bigint[]) ON CONFLICT DO NOTHING
                 """, logger: logger)
-        case let .deleteSignKey(name):
-            try await conn.query("DELETE FROM sign_keys WHERE name = \(name) AND origin = 'git'", logger: logger)
-        case let .deleteRepository(name, arch, debug):
+        case .deleteSignKey(let name):
+            try await conn.query("DELETE FROM sign_keys WHERE name = \(name) AND origin = \(git)", logger: logger)
+        case .deleteRepository(let key):
             try await conn.query("""
-                DELETE FROM repositories WHERE name = \(name) AND arch = \(arch) AND debug = \(debug) AND origin = 'git'
+                DELETE FROM repositories WHERE name = \(key.name) AND arch = \(key.arch) AND debug = \(key.debug)
+                  AND origin = \(git)
                 """, logger: logger)
-        case let .deletePlatform(name):
-            try await conn.query("DELETE FROM platforms WHERE name = \(name) AND origin = 'git'", logger: logger)
-        case let .deleteDistribution(name):
-            try await conn.query("DELETE FROM distributions WHERE name = \(name) AND origin = 'git'", logger: logger)
-        case let .deleteRelease(name):
+        case .deletePlatform(let name):
+            try await conn.query("DELETE FROM platforms WHERE name = \(name) AND origin = \(git)", logger: logger)
+        case .deleteDistribution(let name):
+            try await conn.query("DELETE FROM distributions WHERE name = \(name) AND origin = \(git)", logger: logger)
+        case .deleteRelease(let name):
+            let scheduled = ReleaseStatus.scheduled.rawValue
             try await conn.query("""
-                DELETE FROM releases WHERE name = \(name) AND origin = 'git' AND status = 1
+                DELETE FROM releases WHERE name = \(name) AND origin = \(git) AND status = \(scheduled)
                 """, logger: logger)
         }
     }

@@ -77,15 +77,15 @@ struct ApplyCommand: SettingsCommand {
                 print("Apply complete! Resources: \(p?.toAdd ?? 0) added, \(p?.toChange ?? 0) changed, \(p?.toDestroy ?? 0) destroyed. (run \(result.runID), \(result.durationMS) ms)")
             case .noChanges: print("Nothing to apply. (run \(result.runID))")
             case .skipped: print("skipped: another reconcile is running (run \(result.runID))")
-            case .failed:
+            case .failed, .running:
                 for e in result.errors { CommandOutput.error("kiln apply: \(e)") }
-                CommandOutput.error("kiln apply: failed (run \(result.runID))")
+                CommandOutput.error("kiln apply: \(result.result.rawValue) (run \(result.runID))")
             }
         }
         switch result.result {
         case .applied, .noChanges: return
         case .skipped: throw ExitCode(3)
-        case .failed: throw ExitCode(1)
+        case .failed, .running: throw ExitCode(1)
         }
     }
 }

@@ -228,7 +228,7 @@ final class ReconcileEngineTests: XCTestCase {
             let fresh = try await engine.plan(desired: snap.result.state, commitSHA: snap.commitSHA)
             let hand = try XCTUnwrap(fresh.changes.first { $0.name == "hand" })
             XCTAssertEqual(hand.action, .keep)
-            XCTAssertEqual(hand.origin, "api")
+            XCTAssertEqual(hand.origin, .api)
             XCTAssertTrue(fresh.renderText().contains("sign_key \"hand\" is kept (origin api)"), fresh.renderText())
             try await expectEqual(try await engine.apply(savedPlan: fresh, trigger: "cli").result, .applied)
             try await expectEqual(try await client.count("SELECT count(*) FROM sign_keys WHERE name = 'hand'"), 1)

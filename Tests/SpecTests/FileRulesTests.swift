@@ -34,7 +34,7 @@ final class FileRulesTests: XCTestCase {
             "platforms/b.yml:1:7: platform 'Dup' is already defined at platforms/a.yml:1:7",
         ])
         XCTAssertEqual(result.state.platforms.count, 1)
-        XCTAssertEqual(result.state.platforms.first?.location.file, "platforms/a.yml")
+        XCTAssertEqual(result.state.platforms.first?.location?.file, "platforms/a.yml")
     }
 
     func testOtherKindsDefinedTwice() {

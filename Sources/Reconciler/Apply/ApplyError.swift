@@ -2,12 +2,8 @@
 public enum ApplyError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The state moved since the saved plan was computed.
     case stalePlan(planned: String, current: String)
-    /// A plan change lacks what apply needs (a hand-edited or foreign plan file).
-    case malformedChange(String, String)
     /// The plan has store changes but no artifact store is configured.
     case noArtifactStore
-    /// Some store operations failed (one message per object).
-    case store([String])
     /// The database transaction failed and was rolled back.
     case database(String)
 
@@ -16,9 +12,7 @@ public enum ApplyError: Error, Sendable, Equatable, CustomStringConvertible {
         case .stalePlan(let planned, let current):
             return "stale plan: the database or artifact store changed since the plan was made "
                 + "(planned against \(planned.prefix(12)), now \(current.prefix(12))); run `kiln plan` again"
-        case .malformedChange(let name, let why): return "malformed plan change \(name): \(why)"
         case .noArtifactStore: return "the plan changes the artifact store, but no artifact store is configured"
-        case .store(let errors): return "artifact store: " + errors.joined(separator: "; ")
         case .database(let message): return "database transaction rolled back: \(message)"
         }
     }

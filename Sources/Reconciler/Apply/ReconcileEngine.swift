@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import Artifacts
 import Spec
+import Statuses
 
 /// Plans and applies desired state against a `StateDatabase` and an `ArtifactStore`.
 ///
@@ -13,14 +14,14 @@ import Spec
 /// commit leaves no database row written; the run is recorded as failed with the cause and
 /// the next apply converges.
 public struct ReconcileEngine: Sendable {
-    public let database: any StateDatabase
+    package let database: any StateDatabase
     /// nil: the store side is left out of plans.
     public let store: (any ArtifactStore)?
     public let logger: Logger
     /// Store writes in flight at once.
     public var maxConcurrentStoreWrites = 8
 
-    public init(database: any StateDatabase, store: (any ArtifactStore)?,
+    package init(database: any StateDatabase, store: (any ArtifactStore)?,
                 logger: Logger = Logger(label: "kiln.reconciler")) {
         self.database = database
         self.store = store
@@ -32,7 +33,7 @@ public struct ReconcileEngine: Sendable {
     public func readActualState() async throws -> ActualState {
         var actual = try await database.readActualState()
         if let store {
-            actual.storeRepositories = try await store.listManagedRepositories().map(ActualStoreRepository.init)
+            actual.storeRepositories = try await store.listManagedRepositories().map(StoreNaming.actualSpec)
         }
         return actual
     }
@@ -98,7 +99,7 @@ public struct ReconcileEngine: Sendable {
         return ReconcileResult(runID: id, result: .skipped, plan: nil, errors: [reason], durationMS: 0)
     }
 
-    private func finish(_ runID: Int64, _ sha: String, _ plan: Plan?, _ result: RunResult, _ errors: [String],
+    private func finish(_ runID: Int64, _ sha: String, _ plan: Plan?, _ result: ReconcileRunResult, _ errors: [String],
                         _ start: ContinuousClock.Instant) async throws -> ReconcileResult {
         let elapsed = ContinuousClock.now - start
         let ms = Int(elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000)
@@ -111,28 +112,25 @@ public struct ReconcileEngine: Sendable {
         guard plan.hasChanges else {
             return try await finish(runID, plan.commitSHA, plan, .noChanges, [], clock)
         }
-        let storeWrites = plan.changes.filter { $0.kind == .storeRepository && ($0.action == .create || $0.action == .update) }
+        let storeWrites: [StoreRepositorySpec] = plan.changes.compactMap {
+            guard $0.action == .create || $0.action == .update, case .storeRepository(let spec)? = $0.desired else {
+                return nil
+            }
+            return spec
+        }
         let storeDeletes = plan.changes.filter { $0.kind == .storeRepository && $0.action == .delete }
         if (!storeWrites.isEmpty || !storeDeletes.isEmpty) && store == nil {
             return try await finish(runID, plan.commitSHA, plan, .failed, [ApplyError.noArtifactStore.description], clock)
         }
         // 1. store creates and updates (idempotent): a failure here writes no database row
         if let store, !storeWrites.isEmpty {
-            var specs: [StoreRepositorySpec] = []
-            for c in storeWrites {
-                guard let a = c.attributes, let spec = StoreRepositorySpec(name: c.name, planAttributes: a) else {
-                    return try await finish(runID, plan.commitSHA, plan, .failed,
-                                            [ApplyError.malformedChange(c.name, "store attributes").description], clock)
-                }
-                specs.append(spec)
-            }
             var errors: [String] = []
             do {
                 // the store's bulk path: one listing, then only the writes that differ, 8 in flight
-                _ = try await store.ensureRepositories(specs, maxConcurrent: maxConcurrentStoreWrites)
+                _ = try await store.ensureRepositories(storeWrites, maxConcurrent: maxConcurrentStoreWrites)
             } catch {
                 // retry one by one (idempotent) to converge what can be and name each failure
-                errors = try await boundedMap(specs, maxConcurrent: maxConcurrentStoreWrites) { spec -> String? in
+                errors = try await boundedMap(storeWrites, maxConcurrent: maxConcurrentStoreWrites) { spec -> String? in
                     do { _ = try await store.ensureRepository(spec); return nil }
                     catch { return "store_repository \"\(spec.name)\": \(error)" }
                 }.compactMap { $0 }

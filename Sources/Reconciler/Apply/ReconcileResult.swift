@@ -1,15 +1,17 @@
+import Statuses
+
 /// What one reconcile or apply did.
 public struct ReconcileResult: Sendable, Hashable {
     /// The `reconcile_runs` row.
     public var runID: Int64
-    public var result: RunResult
+    package var result: ReconcileRunResult
     /// The plan that was applied (or would have been); nil when skipped.
     public var plan: Plan?
     /// Error messages, per object where possible.
     public var errors: [String]
     public var durationMS: Int
 
-    public init(runID: Int64, result: RunResult, plan: Plan?, errors: [String], durationMS: Int) {
+    package init(runID: Int64, result: ReconcileRunResult, plan: Plan?, errors: [String], durationMS: Int) {
         self.runID = runID; self.result = result; self.plan = plan; self.errors = errors; self.durationMS = durationMS
     }
 

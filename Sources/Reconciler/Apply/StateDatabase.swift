@@ -1,7 +1,9 @@
+import Statuses
+
 /// What the reconciler needs from the database: read the desired-state rows as an
 /// `ActualState`, write a plan's database changes in ONE transaction, hold the reconcile
 /// lock, and keep the audit trail. `PostgresStateDatabase` is the PostgreSQL conformance.
-public protocol StateDatabase: Sendable {
+package protocol StateDatabase: Sendable {
     /// The database side of the actual state (`storeRepositories` nil, `storeInUse` filled).
     func readActualState() async throws -> ActualState
 
@@ -16,17 +18,9 @@ public protocol StateDatabase: Sendable {
     func startRun(trigger: String, commitSHA: String?) async throws -> Int64
 
     /// Records how a run ended.
-    func finishRun(id: Int64, commitSHA: String?, plan: Plan?, result: RunResult, errors: [String],
+    func finishRun(id: Int64, commitSHA: String?, plan: Plan?, result: ReconcileRunResult, errors: [String],
                    durationMS: Int) async throws
 
     /// Records a run skipped because another reconcile held the lock.
     func recordSkipped(trigger: String, commitSHA: String?, reason: String) async throws -> Int64
-}
-
-/// How a reconcile run ended (`reconcile_runs.result`).
-public enum RunResult: String, Sendable, Hashable, Codable {
-    case applied
-    case noChanges = "no_changes"
-    case failed
-    case skipped
 }

@@ -1,31 +1,99 @@
 import Spec
+import Statuses
 
-/// One planned change to one object.
+/// One planned change to one object: the typed desired and actual records, from which the
+/// field-by-field difference is derived.
 ///
-///     Change(action: .create, kind: .platform, name: "AlmaLinux-9",
-///            fields: [FieldChange(field: "distr_version", before: nil, after: .string("9"))])
-public struct Change: Sendable, Hashable, Codable {
+///     Change(.create, desired: .platform(platform))
+///     Change(.delete, actual: .platform(gone), origin: .git)
+///
+/// JSON (what `kiln plan --out` saves and `kiln apply FILE` reads): `action`, `kind`, `name`,
+/// `fields` (for display; recomputed on decode), `desired` and `actual` (the records),
+/// `reason`, `origin`.
+public struct Change: Sendable, Hashable {
     public var action: ChangeAction
-    public var kind: ResourceKind
+    public let kind: ResourceKind
     /// Display address: the object's name (`AlmaLinux-9`, `almalinux-9-baseos/x86_64/debug`).
-    public var name: String
-    /// What identifies the object in the database or store (`name`, and `arch`/`debug` for repositories).
-    public var identity: [String: JSONValue]
-    /// Field-by-field difference, sorted by field name (every field for a create or delete).
-    public var fields: [FieldChange]
-    /// The complete desired object for create and update (what apply writes).
-    public var attributes: [String: JSONValue]?
-    /// Why an object is kept (for `keep`), or a note (`origin api: written through the HTTP API`).
+    public let name: String
+    /// The object as declared (create, update, and a kept object git declares): what apply writes.
+    public let desired: Resource?
+    /// The object as it exists (update, delete, keep): what apply deletes.
+    public let actual: Resource?
+    /// Why an object is kept (for `keep`), or a note (`declared in git now: git takes it over`).
     public var reason: String?
-    /// Where the current object came from: `git` or `api` (nil when it does not exist yet).
-    public var origin: String?
+    /// Where the current object came from (nil when it does not exist yet, and for store objects).
+    package var origin: Origin?
 
-    public init(action: ChangeAction, kind: ResourceKind, name: String,
-                identity: [String: JSONValue] = [:], fields: [FieldChange] = [],
-                attributes: [String: JSONValue]? = nil, reason: String? = nil, origin: String? = nil) {
-        self.action = action; self.kind = kind; self.name = name
-        self.identity = identity.isEmpty ? ["name": .string(name)] : identity
-        self.fields = fields.sorted { $0.field < $1.field }
-        self.attributes = attributes; self.reason = reason; self.origin = origin
+    /// A change to an object git declares (create, update, or keep).
+    package init(_ action: ChangeAction, desired: Resource, actual: Resource? = nil, reason: String? = nil,
+                 origin: Origin? = nil) {
+        self.action = action; kind = desired.kind; name = desired.name
+        self.desired = desired; self.actual = actual; self.reason = reason; self.origin = origin
+    }
+
+    /// A change to an object git no longer declares (delete or keep).
+    package init(_ action: ChangeAction, actual: Resource, reason: String? = nil, origin: Origin? = nil) {
+        self.action = action; kind = actual.kind; name = actual.name
+        desired = nil; self.actual = actual; self.reason = reason; self.origin = origin
+    }
+
+    /// Field-by-field difference, sorted by field name: every field for a create or delete;
+    /// for an update (or a kept object git would change) the fields that differ, plus
+    /// `origin` when git takes over an API object.
+    public var fields: [FieldChange] {
+        switch (action, desired?.fields, actual?.fields) {
+        case (.create, let after?, _):
+            return after.keys.sorted().map { FieldChange(field: $0, before: nil, after: after[$0]) }
+        case (.delete, _, let before?):
+            return before.keys.sorted().map { FieldChange(field: $0, before: before[$0], after: nil) }
+        case (.update, let after?, let before?), (.keep, let after?, let before?):
+            var out = FieldChange.diff(before, after)
+            if origin == .api {
+                out.append(FieldChange(field: "origin", before: .string(Origin.api.rawValue),
+                                       after: .string(Origin.git.rawValue)))
+            }
+            return out.sorted { $0.field < $1.field }
+        default:
+            return []
+        }
+    }
+}
+
+extension Change: Codable {
+    enum CodingKeys: String, CodingKey {
+        case action, kind, name, fields, desired, actual, reason, origin
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        action = try c.decode(ChangeAction.self, forKey: .action)
+        kind = try c.decode(ResourceKind.self, forKey: .kind)
+        desired = try Resource.decode(kind, from: c, forKey: .desired)
+        actual = try Resource.decode(kind, from: c, forKey: .actual)
+        reason = try c.decodeIfPresent(String.self, forKey: .reason)
+        origin = try c.decodeIfPresent(Origin.self, forKey: .origin)
+        let needed: Bool
+        switch action {
+        case .create, .update: needed = desired != nil
+        case .delete: needed = actual != nil
+        case .keep: needed = desired != nil || actual != nil
+        }
+        guard needed, let subject = desired ?? actual else {
+            throw DecodingError.dataCorruptedError(forKey: action == .delete ? .actual : .desired, in: c,
+                                                   debugDescription: "a \(action.rawValue) change needs its record")
+        }
+        name = subject.name
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(action, forKey: .action)
+        try c.encode(kind, forKey: .kind)
+        try c.encode(name, forKey: .name)
+        try c.encode(fields, forKey: .fields)
+        try desired?.encode(to: &c, forKey: .desired)
+        try actual?.encode(to: &c, forKey: .actual)
+        try c.encodeIfPresent(reason, forKey: .reason)
+        try c.encodeIfPresent(origin, forKey: .origin)
     }
 }

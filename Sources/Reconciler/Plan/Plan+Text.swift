@@ -30,13 +30,14 @@ extension Plan {
         case .keep: verb = "is kept"
         }
         var out = "  # \(change.kind.rawValue) \"\(change.name)\" \(verb)"
-        if let origin = change.origin, origin != "git" { out += " (origin \(origin))" }
+        if let origin = change.origin, origin != .git { out += " (origin \(origin.rawValue))" }
         out += "\n"
         if let reason = change.reason { out += "  #   \(reason)\n" }
         let symbol = change.action.symbol
         out += "  \(symbol) \(change.kind.rawValue) \"\(change.name)\" {\n"
-        let width = change.fields.map(\.field.count).max() ?? 0
-        for field in change.fields {
+        let fields = change.fields
+        let width = fields.map(\.field.count).max() ?? 0
+        for field in fields {
             let pad = String(repeating: " ", count: width - field.field.count)
             let line: String
             switch (field.before, field.after) {

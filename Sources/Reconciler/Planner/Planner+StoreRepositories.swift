@@ -5,11 +5,8 @@ extension Planner {
     /// The desired store repositories: one per desired `rpm` repository row.
     public static func desiredStoreRepositories(_ desired: DesiredState) -> [String: StoreRepositorySpec] {
         var out: [String: StoreRepositorySpec] = [:]
-        for (key, attrs) in desiredRepositories(desired) {
-            guard case .string(let url)? = attrs["url"], case .string(let type)? = attrs["type"],
-                  case .bool(let production)? = attrs["production"],
-                  let spec = StoreNaming.spec(for: key, url: url, type: type, production: production) else { continue }
-            out[spec.name] = spec
+        for repository in desiredRepositories(desired).values {
+            if let spec = StoreNaming.spec(for: repository) { out[spec.name] = spec }
         }
         return out
     }
@@ -23,17 +20,13 @@ extension Planner {
                               uniquingKeysWith: { a, _ in a })
         var use: [String: [String]] = actual.storeInUse.mapValues { [$0] }
         for c in repositoryChanges where c.action == .keep {
-            if let key = RepositoryKey(json: c.identity) {
-                use[StoreNaming.storeName(key), default: []].append("repository \"\(c.name)\" is kept")
+            if case .repository(let r)? = c.actual ?? c.desired {
+                use[StoreNaming.storeName(r.key), default: []].append("repository \"\(c.name)\" is kept")
             }
         }
         return Set(want.keys).union(have.keys).sorted().compactMap { name in
-            var c = change(kind: .storeRepository, name: name,
-                           desired: want[name]?.planAttributes,
-                           actual: have[name].map { $0.fields.mapValues { JSONValue.string($0) } },
-                           actualOrigin: have[name] == nil ? nil : "git", usedBy: use[name] ?? [])
-            c?.origin = nil
-            return c
+            change(desired: want[name].map(Resource.storeRepository), actual: have[name].map(Resource.storeRepository),
+                   origin: nil, usedBy: use[name] ?? [])
         }
     }
 }

@@ -1,4 +1,5 @@
 import Spec
+import Statuses
 
 /// Computes a `Plan` from desired and actual state, with no side effects. One reconcile
 /// function per kind (`Planner+Repositories.swift`, `Planner+Platforms.swift`, ...), each
@@ -29,51 +30,32 @@ public enum Planner {
         return Plan(commitSHA: commitSHA, fingerprint: actual.fingerprint, changes: changes)
     }
 
-    /// Field-by-field difference of two attribute maps (only the fields that differ).
-    static func diff(_ before: [String: JSONValue], _ after: [String: JSONValue]) -> [FieldChange] {
-        let keys = Set(before.keys).union(after.keys).sorted()
-        return keys.compactMap { key in
-            let b = before[key]?.normalized, a = after[key]?.normalized
-            return b == a ? nil : FieldChange(field: key, before: b, after: a)
-        }
+    /// Plans one object of a desired-state kind: `wrap` makes its record a `Resource`;
+    /// `usedBy` adds to what the actual object already lists.
+    static func change<Record>(_ wrap: (Record) -> Resource, desired: Record?, actual: Actual<Record>?,
+                               usedBy: [String] = []) -> Change? {
+        change(desired: desired.map(wrap), actual: actual.map { wrap($0.record) }, origin: actual?.origin,
+               usedBy: (actual?.usedBy ?? []) + usedBy, frozen: actual?.frozen)
     }
 
-    /// Every field as added (create) or removed (delete).
-    static func allFields(_ attributes: [String: JSONValue], removed: Bool = false) -> [FieldChange] {
-        attributes.keys.sorted().map {
-            removed ? FieldChange(field: $0, before: attributes[$0], after: nil)
-                    : FieldChange(field: $0, before: nil, after: attributes[$0])
-        }
-    }
-
-    /// Plans one object given its desired and actual attributes.
-    static func change(kind: ResourceKind, name: String, identity: [String: JSONValue] = [:],
-                       desired: [String: JSONValue]?, actual: [String: JSONValue]?,
-                       actualOrigin: String?, usedBy: [String] = []) -> Change? {
+    /// Plans one object given its desired and actual records.
+    static func change(desired: Resource?, actual: Resource?, origin: Origin?, usedBy: [String] = [],
+                       frozen: String? = nil) -> Change? {
         switch (desired, actual) {
         case (let d?, nil):
-            return Change(action: .create, kind: kind, name: name, identity: identity,
-                          fields: allFields(d), attributes: d)
+            return Change(.create, desired: d)
         case (let d?, let a?):
-            var fields = diff(a, d)
-            if actualOrigin == "api" {
-                fields.append(FieldChange(field: "origin", before: .string("api"), after: .string("git")))
-            }
-            if fields.isEmpty { return nil }
-            return Change(action: .update, kind: kind, name: name, identity: identity, fields: fields,
-                          attributes: d, reason: actualOrigin == "api" ? "declared in git now: git takes it over" : nil,
-                          origin: actualOrigin)
+            guard origin == .api || !FieldChange.diff(a.fields, d.fields).isEmpty else { return nil }
+            if let frozen { return Change(.keep, desired: d, actual: a, reason: frozen, origin: origin) }
+            return Change(.update, desired: d, actual: a,
+                          reason: origin == .api ? "declared in git now: git takes it over" : nil, origin: origin)
         case (nil, let a?):
-            if actualOrigin == "api" {
-                return Change(action: .keep, kind: kind, name: name, identity: identity,
-                              reason: apiOriginReason, origin: "api")
-            }
+            if origin == .api { return Change(.keep, actual: a, reason: apiOriginReason, origin: .api) }
+            if let frozen { return Change(.keep, actual: a, reason: frozen, origin: origin) }
             if !usedBy.isEmpty {
-                return Change(action: .keep, kind: kind, name: name, identity: identity,
-                              reason: "not deleted: " + usedBy.joined(separator: "; "), origin: actualOrigin)
+                return Change(.keep, actual: a, reason: "not deleted: " + usedBy.joined(separator: "; "), origin: origin)
             }
-            return Change(action: .delete, kind: kind, name: name, identity: identity,
-                          fields: allFields(a, removed: true), origin: actualOrigin)
+            return Change(.delete, actual: a, origin: origin)
         case (nil, nil):
             return nil
         }

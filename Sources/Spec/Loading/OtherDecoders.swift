@@ -57,9 +57,7 @@ extension FileReader {
         if !Architecture.isKnown(repo.arch, type: repo.type), let archNode = f.node("arch") {
             report(archNode, unknownArch(repo.arch, known: Architecture.allArches(for: repo.type)))
         }
-        let value = Repository(name: repo.name, arch: repo.arch, url: repo.url, type: repo.type,
-                               debug: repo.debug, production: repo.production, location: repo.location)
-        return ParsedRepository(value: value, nameAt: location(nameNode))
+        return ParsedRepository(value: repo, nameAt: location(nameNode))
     }
 
     /// Reads `sign-keys/*.yml`: keyid is 16 hex digits and the end of the 40-digit fingerprint.
@@ -118,14 +116,14 @@ extension FileReader {
                 report(node, "'repositories' must not be empty")
             }
             guard let pname, let arch, let repos, let archNode = pf.node("arch") else { continue }
-            let package = ReleasePackage(name: pname, arch: arch, repositories: repos.map(\.0),
-                                         location: location(item))
+            let at = location(item)
+            let package = ReleasePackage(name: pname, arch: arch, repositories: repos.map(\.0), location: at)
             let key = pname + "\u{0}" + arch
             if let first = seen[key] {
                 report(item, "package '\(pname)' (arch \(arch)) is already placed at \(first)")
                 continue
             }
-            seen[key] = package.location
+            seen[key] = at
             packages.append(package)
             packagesAt.append((location(archNode), repos.map { location($0.1) }))
         }

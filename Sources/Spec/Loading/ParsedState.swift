@@ -5,7 +5,7 @@ import Yams
 struct ParsedState {
     var platforms: [String: ParsedPlatform] = [:]
     var distributions: [String: ParsedDistribution] = [:]
-    var repositories: [RepoKey: ParsedRepository] = [:]
+    var repositories: [RepositoryKey: ParsedRepository] = [:]
     var signKeys: [String: ParsedSignKey] = [:]
     var keyids: [String: SourceLocation] = [:]
     var releases: [String: ParsedRelease] = [:]
@@ -25,7 +25,7 @@ struct ParsedState {
             if let first = distributions[d.value.name] { duplicate(.distribution, d.value.name, d.nameAt, first.nameAt); return }
             distributions[d.value.name] = d
         case .repository(let r):
-            let key = RepoKey(r.value)
+            let key = r.value.key
             if let first = repositories[key] {
                 diagnostics.append(Diagnostic(r.nameAt, "repository '\(key.name)' (arch \(key.arch), debug \(key.debug)) "
                                               + "is already defined at \(first.nameAt)"))
@@ -94,8 +94,8 @@ struct ParsedState {
     /// The same name+arch+debug is one repository in the store: where platforms (or a
     /// platform and `repositories/`) both declare it, url, type and production must agree.
     private mutating func checkSharedRepositories() {
-        var seen: [RepoKey: (url: String, type: String, production: Bool, at: SourceLocation, owner: String)] = [:]
-        func check(_ key: RepoKey, _ url: String, _ type: String, _ production: Bool, _ at: SourceLocation,
+        var seen: [RepositoryKey: (url: String, type: String, production: Bool, at: SourceLocation, owner: String)] = [:]
+        func check(_ key: RepositoryKey, _ url: String, _ type: String, _ production: Bool, _ at: SourceLocation,
                    owner: String, into diagnostics: inout [Diagnostic]) {
             guard let first = seen[key] else {
                 seen[key] = (url, type, production, at, owner)
@@ -113,16 +113,16 @@ struct ParsedState {
                                           + ": one name+arch+debug is one repository"))
         }
         for name in platformOrder {
-            guard let platform = platforms[name]?.value else { continue }
-            for repo in platform.repos {
-                check(RepoKey(repo), repo.url, repo.type, repo.production, repo.location,
+            guard let parsed = platforms[name] else { continue }
+            for repo in parsed.value.repos {
+                check(repo.key, repo.url, repo.type, repo.production, repo.location ?? parsed.nameAt,
                       owner: "platform " + name, into: &diagnostics)
             }
         }
-        for r in repositories.values.sorted(by: { $0.value.location.file < $1.value.location.file }) {
+        for r in repositories.values.sorted(by: { $0.nameAt.file < $1.nameAt.file }) {
             let repo = r.value
-            check(RepoKey(repo), repo.url, repo.type, repo.production, repo.location,
-                  owner: "file " + repo.location.file, into: &diagnostics)
+            check(repo.key, repo.url, repo.type, repo.production, repo.location ?? r.nameAt,
+                  owner: "file " + r.nameAt.file, into: &diagnostics)
         }
     }
 

@@ -71,10 +71,10 @@ extension FileReader {
 
     /// `repos`: each repo's arch must be in arch_list or be `src` (a src repo is never debug);
     /// name+arch+debug appears once per platform; its type matches the platform's.
-    mutating func platformRepos(_ f: Fields, type: String?, archList: [String]?) -> [PlatformRepo] {
+    mutating func platformRepos(_ f: Fields, type: String?, archList: [String]?) -> [Repository] {
         guard let items = list(f, "repos", required: false) else { return [] }
-        var repos: [PlatformRepo] = []
-        var seen: [RepoKey: SourceLocation] = [:]
+        var repos: [Repository] = []
+        var seen: [RepositoryKey: SourceLocation] = [:]
         let allowed = (archList ?? []) + [Architecture.source]
         for item in items {
             guard let rf = fields(item, of: "repo", allowed: Self.repoKeys),
@@ -93,12 +93,12 @@ extension FileReader {
             if let type, repo.type != type, let typeNode = rf.node("type") {
                 report(typeNode, "repo '\(repo.name)' has type '\(repo.type)' but the platform's type is '\(type)'")
             }
-            let key = RepoKey(repo)
-            if let first = seen[key] {
-                report(at: repo.location, "repo '\(repo.name)' (arch \(repo.arch), debug \(repo.debug)) "
+            let at = location(item)
+            if let first = seen[repo.key] {
+                report(at: at, "repo '\(repo.name)' (arch \(repo.arch), debug \(repo.debug)) "
                        + "is already defined at \(first)")
             } else {
-                seen[key] = repo.location
+                seen[repo.key] = at
             }
             repos.append(repo)
         }
@@ -106,7 +106,7 @@ extension FileReader {
     }
 
     /// The common fields of a platform repo and a standalone repository.
-    mutating func repo(_ f: Fields, _ node: Node) -> PlatformRepo? {
+    mutating func repo(_ f: Fields, _ node: Node) -> Repository? {
         let name = objectName(f)
         let arch = string(f, "arch")
         let url = url(f, "url", required: true)
@@ -117,7 +117,7 @@ extension FileReader {
         let debug = bool(f, "debug", default: false)
         let production = bool(f, "production", default: false)
         guard let name, let arch, let url, let type else { return nil }
-        return PlatformRepo(name: name, arch: arch, url: url, type: type, debug: debug,
+        return Repository(name: name, arch: arch, url: url, type: type, debug: debug,
                             production: production, location: location(node))
     }
 
@@ -144,15 +144,6 @@ extension FileReader {
         }
         return url
     }
-}
-
-/// A repository's identity: name + arch + debug (the store's unique key).
-struct RepoKey: Hashable {
-    var name: String
-    var arch: String
-    var debug: Bool
-    init(_ repo: PlatformRepo) { name = repo.name; arch = repo.arch; debug = repo.debug }
-    init(_ repo: Repository) { name = repo.name; arch = repo.arch; debug = repo.debug }
 }
 
 extension Unicode.Scalar {

@@ -1,0 +1,101 @@
+import Artifacts
+import Spec
+
+/// One object a plan creates, changes, deletes or keeps: the record of its kind, the same
+/// type the desired state declares and the actual state reads back.
+///
+///     let r = Resource.platform(platform)
+///     r.kind     // .platform
+///     r.fields   // ["distr_version": "9", "arch_list": ["x86_64"], ...]
+public enum Resource: Sendable, Hashable {
+    case signKey(SignKey)
+    case repository(Repository)
+    case storeRepository(StoreRepositorySpec)
+    case platform(Platform)
+    case distribution(Distribution)
+    case release(ReleasePlan)
+
+    public var kind: ResourceKind {
+        switch self {
+        case .signKey: .signKey
+        case .repository: .repository
+        case .storeRepository: .storeRepository
+        case .platform: .platform
+        case .distribution: .distribution
+        case .release: .release
+        }
+    }
+
+    /// Display address: the object's name (`AlmaLinux-9`, `almalinux-9-baseos/x86_64/debug`).
+    public var name: String {
+        switch self {
+        case .signKey(let k): k.name
+        case .repository(let r): r.key.description
+        case .storeRepository(let s): s.name
+        case .platform(let p): p.name
+        case .distribution(let d): d.name
+        case .release(let r): r.name
+        }
+    }
+
+    /// The fields a plan compares and shows, as canonical JSON (sets sorted, integral
+    /// numbers as integers): what `Change.fields` is derived from.
+    public var fields: [String: JSONValue] {
+        switch self {
+        case .signKey(let k):
+            return ["description": .string(k.description), "keyid": .string(k.keyid),
+                    "fingerprint": .string(k.fingerprint), "public_url": .string(k.publicURL)]
+        case .repository(let r):
+            return ["name": .string(r.name), "arch": .string(r.arch), "debug": .bool(r.debug),
+                    "url": .string(r.url), "type": .string(r.type), "production": .bool(r.production)]
+        case .storeRepository(let s):
+            return ["kind": .string(s.kind.rawValue), "remote_url": .string(s.remoteURL ?? ""),
+                    "base_path": .string(s.basePath),
+                    "labels": .string(s.labels.keys.sorted().map { "\($0)=\(s.labels[$0] ?? "")" }.joined(separator: ","))]
+        case .platform(let p):
+            return ["type": .string(p.type), "distr_type": .string(p.distrType),
+                    "distr_version": .string(p.distrVersion), "test_dist_name": .string(p.testDistName),
+                    "arch_list": .array(p.archList.map { .string($0) }),
+                    "data": JSONValue.object(p.data).normalized,
+                    "repositories": .array(Set(p.repos.map(\.key)).sorted().map { .string($0.description) })]
+        case .distribution(let d):
+            return ["platforms": .array(Set(d.platforms).sorted().map { .string($0) })]
+        case .release(let r):
+            let packages: [JSONValue] = r.packages
+                .sorted { ($0.name, $0.arch) < ($1.name, $1.arch) }
+                .map { .object(["name": .string($0.name), "arch": .string($0.arch),
+                                "repositories": .array($0.repositories.map { .string($0) })]) }
+            return ["platform": .string(r.platform),
+                    "reference_platform": r.referencePlatform.map { .string($0) } ?? .null,
+                    "plan": .object(["builds": .array(r.builds.map { .int($0) }), "packages": .array(packages)])]
+        }
+    }
+}
+
+extension Resource {
+    /// Encodes the record alone (its kind is written next to it).
+    func encode<Key: CodingKey>(to container: inout KeyedEncodingContainer<Key>, forKey key: Key) throws {
+        switch self {
+        case .signKey(let k): try container.encode(k, forKey: key)
+        case .repository(let r): try container.encode(r, forKey: key)
+        case .storeRepository(let s): try container.encode(s, forKey: key)
+        case .platform(let p): try container.encode(p, forKey: key)
+        case .distribution(let d): try container.encode(d, forKey: key)
+        case .release(let r): try container.encode(r, forKey: key)
+        }
+    }
+
+    /// Decodes the record of `kind` under `key`; nil when the key is absent or null.
+    static func decode<Key: CodingKey>(_ kind: ResourceKind, from container: KeyedDecodingContainer<Key>,
+                                       forKey key: Key) throws -> Resource? {
+        guard container.contains(key), try !container.decodeNil(forKey: key) else { return nil }
+        switch kind {
+        case .signKey: return .signKey(try container.decode(SignKey.self, forKey: key))
+        case .repository: return .repository(try container.decode(Repository.self, forKey: key))
+        case .storeRepository: return .storeRepository(try container.decode(StoreRepositorySpec.self, forKey: key))
+        case .platform: return .platform(try container.decode(Platform.self, forKey: key))
+        case .distribution: return .distribution(try container.decode(Distribution.self, forKey: key))
+        case .release: return .release(try container.decode(ReleasePlan.self, forKey: key))
+        }
+    }
+}
