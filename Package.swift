@@ -110,7 +110,7 @@ let package = Package(
         .testTarget(name: "SpecTests", dependencies: ["Spec"]),
         .testTarget(name: "StatusesTests", dependencies: ["Statuses"]),
         .testTarget(name: "SettingsTests", dependencies: ["Settings", "Store", "Artifacts", "Server"]),
-        .testTarget(name: "GitSourceTests", dependencies: ["GitSource", "KilnTestSupport"]),
+        .testTarget(name: "GitSourceTests", dependencies: ["GitSource", "Processes", "KilnTestSupport"]),
         .testTarget(name: "StoreTests", dependencies: ["Store", "EmbeddedPostgres", "Processes", "KilnTestSupport"]),
         .testTarget(name: "ArtifactsTests", dependencies: ["Artifacts", "KilnTestSupport"]),
         .testTarget(name: "ReconcilerTests", dependencies: ["Reconciler", "KilnTestSupport"]),

@@ -1,4 +1,5 @@
 import Foundation
+import Processes
 import Testing
 
 /// `kiln` reads its settings once at startup: an invalid one stops every command at once with
@@ -10,18 +11,10 @@ import Testing
 
     /// Runs kiln with `arguments` and `environment` added to this process's; returns status and stderr.
     static func run(_ arguments: [String], environment: [String: String]) throws -> (status: Int32, stderr: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: kiln)
-        process.arguments = arguments
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-        let err = FileManager.default.temporaryDirectory.appendingPathComponent("kiln-err-\(UUID().uuidString)")
-        FileManager.default.createFile(atPath: err.path, contents: nil)
-        defer { try? FileManager.default.removeItem(at: err) }
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = try FileHandle(forWritingTo: err)
-        try process.run()
-        process.waitUntilExit()
-        return (process.terminationStatus, try String(contentsOf: err, encoding: .utf8))
+        let result = try ProcessRunner.runSync(
+            kiln, arguments, environment: ProcessInfo.processInfo.environment.merging(environment) { $1 },
+            combineErrors: false)
+        return (result.status, result.errors)
     }
 
     @Test(arguments: [

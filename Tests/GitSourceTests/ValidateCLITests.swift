@@ -1,4 +1,5 @@
 import Foundation
+import Processes
 import KilnTestSupport
 import XCTest
 
@@ -29,21 +30,8 @@ final class ValidateCLITests: XCTestCase {
     }
 
     private func kiln(_ arguments: String...) throws -> Run {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: Self.kiln)
-        process.arguments = arguments
-        let out = FileManager.default.temporaryDirectory.appendingPathComponent("kiln-out-\(UUID().uuidString)")
-        let err = FileManager.default.temporaryDirectory.appendingPathComponent("kiln-err-\(UUID().uuidString)")
-        FileManager.default.createFile(atPath: out.path, contents: nil)
-        FileManager.default.createFile(atPath: err.path, contents: nil)
-        defer { try? FileManager.default.removeItem(at: out); try? FileManager.default.removeItem(at: err) }
-        process.standardOutput = try FileHandle(forWritingTo: out)
-        process.standardError = try FileHandle(forWritingTo: err)
-        try process.run()
-        process.waitUntilExit()
-        return Run(status: process.terminationStatus,
-                   stdout: try String(contentsOf: out, encoding: .utf8),
-                   stderr: try String(contentsOf: err, encoding: .utf8))
+        let result = try ProcessRunner.runSync(Self.kiln, arguments, combineErrors: false)
+        return Run(status: result.status, stdout: result.output, stderr: result.errors)
     }
 
     /// A platform file with problems at known places.
