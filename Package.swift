@@ -78,7 +78,7 @@ let package = Package(
         .testTarget(name: "PulpTests", dependencies: ["Pulp", "KilnTestSupport"]),
         .testTarget(name: "ReconcilerTests", dependencies: ["Reconciler", "KilnTestSupport"]),
         .testTarget(name: "ServerTests", dependencies: [
-            "Server", "KilnTestSupport",
+            "Server", "KilnTestSupport", "Store", "Statuses", "Spec", "Pulp",
             .product(name: "HummingbirdTesting", package: "hummingbird"),
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
         ]),

@@ -17,7 +17,7 @@ extension SQLConstant where RawValue == Int16 {
 }
 
 extension SQLConstant where RawValue == String {
-    package var sql: String { "'" + rawValue.replacingOccurrences(of: "'", with: "''") + "'" }
+    package var sql: String { "'" + String(rawValue.flatMap { $0 == "'" ? ["'", "'"] : [$0] }) + "'" }
 }
 
 extension SQLConstant {

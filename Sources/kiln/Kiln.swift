@@ -21,9 +21,3 @@ struct BenchCommand: AsyncParsableCommand {
         subcommands: [BenchValidateCommand.self, BenchReconcileCommand.self, BenchDispatchCommand.self]
     )
 }
-
-/// Thrown by a command that a later change fills in.
-struct NotImplemented: Error, CustomStringConvertible {
-    var command: String
-    var description: String { "kiln \(command) is not implemented yet" }
-}
