@@ -74,7 +74,7 @@ let package = Package(
         .testTarget(name: "SpecTests", dependencies: ["Spec"]),
         .testTarget(name: "StatusesTests", dependencies: ["Statuses"]),
         .testTarget(name: "GitSourceTests", dependencies: ["GitSource", "KilnTestSupport"]),
-        .testTarget(name: "StoreTests", dependencies: ["Store", "KilnTestSupport"]),
+        .testTarget(name: "StoreTests", dependencies: ["Store", "Statuses", "KilnTestSupport"]),
         .testTarget(name: "PulpTests", dependencies: ["Pulp", "KilnTestSupport"]),
         .testTarget(name: "ReconcilerTests", dependencies: ["Reconciler", "KilnTestSupport"]),
         .testTarget(name: "ServerTests", dependencies: [

@@ -7,12 +7,12 @@ public struct BuildRepositoryRecord: Sendable, Equatable {
     public var buildID: Int64
     public var platformID: Int64
     public var arch: String
-    public var kind: BuildRepositoryKind
+    package var kind: BuildRepositoryKind
     public var name: String
     public var url: String
     public var pulpHref: String?
 
-    public init(buildID: Int64, platformID: Int64, arch: String, kind: BuildRepositoryKind, name: String, url: String, pulpHref: String?) {
+    package init(buildID: Int64, platformID: Int64, arch: String, kind: BuildRepositoryKind, name: String, url: String, pulpHref: String?) {
         self.buildID = buildID
         self.platformID = platformID
         self.arch = arch

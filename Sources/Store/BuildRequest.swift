@@ -16,9 +16,9 @@ public struct BuildRequest: Sendable, Equatable {
     public struct Ref: Sendable, Equatable {
         public var url: String
         public var gitRef: String?
-        public var refType: RefType
+        package var refType: RefType
         public var gitCommitHash: String?
-        public init(url: String, gitRef: String? = nil, refType: RefType = .gitBranch, gitCommitHash: String? = nil) {
+        package init(url: String, gitRef: String? = nil, refType: RefType = .gitBranch, gitCommitHash: String? = nil) {
             self.url = url
             self.gitRef = gitRef
             self.refType = refType

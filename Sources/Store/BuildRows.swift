@@ -2,68 +2,68 @@ import Foundation
 import Statuses
 
 /// A build as read for the API: its tasks (with platform, ref and artifacts), creator and links.
-public struct BuildRow: Sendable, Equatable {
-    public var id: Int64
-    public var createdAt: Date
-    public var finishedAt: Date?
-    public var released: Bool
-    public var signed: Bool
+package struct BuildRow: Sendable, Equatable {
+    package var id: Int64
+    package var createdAt: Date
+    package var finishedAt: Date?
+    package var released: Bool
+    package var signed: Bool
     /// The creator; nil only if the user row vanished.
-    public var user: BuildUserRow?
+    package var user: BuildUserRow?
     /// Ids of the builds this one links, ascending.
-    public var linkedBuilds: [Int64]
+    package var linkedBuilds: [Int64]
     /// Ordered by platform id, task index, task id.
-    public var tasks: [BuildTaskRow]
+    package var tasks: [BuildTaskRow]
 }
 
 /// The creator of a build.
-public struct BuildUserRow: Sendable, Equatable {
-    public var id: Int64
-    public var username: String
-    public var email: String
+package struct BuildUserRow: Sendable, Equatable {
+    package var id: Int64
+    package var username: String
+    package var email: String
 }
 
 /// One build task as read for the API.
-public struct BuildTaskRow: Sendable, Equatable {
-    public var id: Int64
+package struct BuildTaskRow: Sendable, Equatable {
+    package var id: Int64
     /// The lease timestamp (last claim or ping).
-    public var ts: Date?
-    public var status: BuildTaskStatus
-    public var index: Int
-    public var arch: String
-    public var attempts: Int
-    public var error: String?
-    public var node: String?
-    public var startedAt: Date?
-    public var finishedAt: Date?
-    public var platform: BuildTaskPlatformRow
-    public var ref: BuildTaskRefRow
+    package var ts: Date?
+    package var status: BuildTaskStatus
+    package var index: Int
+    package var arch: String
+    package var attempts: Int
+    package var error: String?
+    package var node: String?
+    package var startedAt: Date?
+    package var finishedAt: Date?
+    package var platform: BuildTaskPlatformRow
+    package var ref: BuildTaskRefRow
     /// Ordered by id.
-    public var artifacts: [BuildArtifactRow]
+    package var artifacts: [BuildArtifactRow]
 }
 
 /// The platform a task builds for.
-public struct BuildTaskPlatformRow: Sendable, Equatable {
-    public var id: Int64
-    public var type: String
-    public var name: String
-    public var archList: [String]
+package struct BuildTaskPlatformRow: Sendable, Equatable {
+    package var id: Int64
+    package var type: String
+    package var name: String
+    package var archList: [String]
 }
 
 /// The source a task builds (`build_task_refs`).
-public struct BuildTaskRefRow: Sendable, Equatable {
-    public var url: String
-    public var gitRef: String?
-    public var refType: RefType
-    public var gitCommitHash: String?
+package struct BuildTaskRefRow: Sendable, Equatable {
+    package var url: String
+    package var gitRef: String?
+    package var refType: RefType
+    package var gitCommitHash: String?
 }
 
 /// An artifact recorded for a task.
-public struct BuildArtifactRow: Sendable, Equatable {
-    public var id: Int64
-    public var name: String
-    public var type: ArtifactType
-    public var href: String
-    public var arch: String?
-    public var sha256: String?
+package struct BuildArtifactRow: Sendable, Equatable {
+    package var id: Int64
+    package var name: String
+    package var type: ArtifactType
+    package var href: String
+    package var arch: String?
+    package var sha256: String?
 }

@@ -5,12 +5,12 @@ import Statuses
 
 extension BuildStore {
     /// The build with its tasks, creator and links; nil when absent.
-    public func build(id: Int64) async throws -> BuildRow? {
+    package func build(id: Int64) async throws -> BuildRow? {
         try await builds(whereSQL: "b.id = $1", binds: [id]).first
     }
 
     /// A page (1-based) of builds, newest first, and the number of builds.
-    public func buildsPage(page: Int, pageSize: Int) async throws -> (total: Int, builds: [BuildRow]) {
+    package func buildsPage(page: Int, pageSize: Int) async throws -> (total: Int, builds: [BuildRow]) {
         var total: Int64 = 0
         for try await count in try await client.query("SELECT count(*) FROM builds", logger: logger).decode(Int64.self) {
             total = count

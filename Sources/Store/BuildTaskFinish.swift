@@ -18,7 +18,7 @@ public struct HeldTask: Sendable, Equatable {
 /// One artifact recorded for a task, after it is in the artifact store.
 public struct ArtifactRecord: Sendable, Equatable {
     public var name: String
-    public var type: ArtifactType
+    package var type: ArtifactType
     /// The artifact store's href of the content.
     public var href: String
     public var sha256: String?
@@ -27,7 +27,7 @@ public struct ArtifactRecord: Sendable, Equatable {
     /// RPM arch from the file name (`x86_64`, `noarch`, `src`); nil for logs.
     public var arch: String?
 
-    public init(name: String, type: ArtifactType, href: String, sha256: String?, path: String?, casHash: String?, arch: String?) {
+    package init(name: String, type: ArtifactType, href: String, sha256: String?, path: String?, casHash: String?, arch: String?) {
         self.name = name
         self.type = type
         self.href = href
@@ -42,12 +42,12 @@ public struct ArtifactRecord: Sendable, Equatable {
 public struct TaskFinish: Sendable, Equatable {
     public var taskID: Int64
     public var node: String
-    public var outcome: BuildTaskOutcome
+    package var outcome: BuildTaskOutcome
     public var gitCommitHash: String?
     public var almaCommitCasHash: String?
     public var isCasAuthenticated: Bool
 
-    public init(taskID: Int64, node: String, outcome: BuildTaskOutcome, gitCommitHash: String? = nil,
+    package init(taskID: Int64, node: String, outcome: BuildTaskOutcome, gitCommitHash: String? = nil,
                 almaCommitCasHash: String? = nil, isCasAuthenticated: Bool = false) {
         self.taskID = taskID
         self.node = node

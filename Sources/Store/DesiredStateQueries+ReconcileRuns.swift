@@ -4,7 +4,7 @@ import Statuses
 
 extension DesiredStateQueries {
     /// One page of reconcile runs, newest first, without their plans (`pageSize` kept in 1...1000).
-    public func reconcileRunsPage(page: Int, pageSize: Int = 20) async throws -> ReconcileRunsPage {
+    package func reconcileRunsPage(page: Int, pageSize: Int = 20) async throws -> ReconcileRunsPage {
         let size = max(1, min(pageSize, 1000))
         let page = max(1, page)
         let offset = Int64(page - 1) * Int64(size)
@@ -16,12 +16,12 @@ extension DesiredStateQueries {
     }
 
     /// One reconcile run with its plan, nil when absent.
-    public func reconcileRun(id: Int64) async throws -> ReconcileRunRecord? {
+    package func reconcileRun(id: Int64) async throws -> ReconcileRunRecord? {
         try await runs(withPlan: true, tail: "WHERE id = \(id)").first
     }
 
     /// The newest run still `running` started by `trigger`, if any (to answer a 202 with its id).
-    public func latestRunningRunID(trigger: String) async throws -> Int64? {
+    package func latestRunningRunID(trigger: String) async throws -> Int64? {
         let rows = try await client.query("""
             SELECT id FROM reconcile_runs WHERE result = \(ReconcileRunResult.running.rawValue) AND trigger = \(trigger)
             ORDER BY id DESC LIMIT 1

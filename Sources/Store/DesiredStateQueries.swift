@@ -22,7 +22,7 @@ public struct DesiredStateQueries: Sendable {
         """
 
     /// Every platform with its repositories, ordered by id.
-    public func platforms() async throws -> [PlatformRow] {
+    package func platforms() async throws -> [PlatformRow] {
         var platforms: [PlatformRow] = []
         for try await row in try await client.query("""
             SELECT p.id, p.name, p.type, p.distr_type, p.distr_version, p.test_dist_name, p.arch_list::text,
@@ -53,7 +53,7 @@ public struct DesiredStateQueries: Sendable {
     }
 
     /// Every distribution with its platforms (id, name, arch_list), ordered by id.
-    public func distributions() async throws -> [DistributionRow] {
+    package func distributions() async throws -> [DistributionRow] {
         var distributions: [DistributionRow] = []
         for try await (id, name, origin, sha) in try await client.query(
             "SELECT id, name, origin, commit_sha FROM distributions ORDER BY id", logger: logger
@@ -77,7 +77,7 @@ public struct DesiredStateQueries: Sendable {
     }
 
     /// Every repository (desired-state and build ones, as ALBS lists them), ordered by id.
-    public func repositories() async throws -> [RepositoryRow] {
+    package func repositories() async throws -> [RepositoryRow] {
         var repositories: [RepositoryRow] = []
         for try await row in try await client.query(PostgresQuery(unsafeSQL: """
             SELECT \(Self.repositoryColumns) FROM repositories r ORDER BY r.id
@@ -88,7 +88,7 @@ public struct DesiredStateQueries: Sendable {
     }
 
     /// One repository, nil when absent.
-    public func repository(id: Int64) async throws -> RepositoryRow? {
+    package func repository(id: Int64) async throws -> RepositoryRow? {
         var binds = PostgresBindings()
         binds.append(id)
         for try await row in try await client.query(PostgresQuery(unsafeSQL: """
@@ -100,7 +100,7 @@ public struct DesiredStateQueries: Sendable {
     }
 
     /// Every sign key, ordered by id.
-    public func signKeys() async throws -> [SignKeyRow] {
+    package func signKeys() async throws -> [SignKeyRow] {
         var keys: [SignKeyRow] = []
         for try await row in try await client.query("""
             SELECT id, name, description, keyid, fingerprint, public_url, inserted, origin, commit_sha
@@ -119,7 +119,7 @@ public struct DesiredStateQueries: Sendable {
     }
 
     /// The name and origin of platform `id`, nil when absent.
-    public func platform(id: Int64) async throws -> (name: String, origin: Origin)? {
+    package func platform(id: Int64) async throws -> (name: String, origin: Origin)? {
         let rows = try await client.query("SELECT name, origin FROM platforms WHERE id = \(id)", logger: logger)
         for try await (name, origin) in rows.decode((String, String).self) {
             return (name, try StoredValue.decode(Origin.self, origin, column: "platforms.origin"))
@@ -128,7 +128,7 @@ public struct DesiredStateQueries: Sendable {
     }
 
     /// The name and origin of sign key `id`, nil when absent.
-    public func signKey(id: Int64) async throws -> (name: String, origin: Origin)? {
+    package func signKey(id: Int64) async throws -> (name: String, origin: Origin)? {
         let rows = try await client.query("SELECT name, origin FROM sign_keys WHERE id = \(id)", logger: logger)
         for try await (name, origin) in rows.decode((String, String).self) {
             return (name, try StoredValue.decode(Origin.self, origin, column: "sign_keys.origin"))

@@ -3,87 +3,87 @@ import Statuses
 
 extension DesiredStateQueries {
     /// A repository as the API lists it.
-    public struct RepositoryRow: Sendable, Equatable {
-        public var id: Int64
-        public var name: String
-        public var arch: String
-        public var url: String
-        public var type: String
-        public var debug: Bool
-        public var production: Bool
-        public var pulpHref: String?
-        public var origin: Origin
+    package struct RepositoryRow: Sendable, Equatable {
+        package var id: Int64
+        package var name: String
+        package var arch: String
+        package var url: String
+        package var type: String
+        package var debug: Bool
+        package var production: Bool
+        package var pulpHref: String?
+        package var origin: Origin
         /// The commit that last wrote the row.
-        public var commitSHA: String?
+        package var commitSHA: String?
     }
 
     /// A platform with its repositories.
-    public struct PlatformRow: Sendable, Equatable {
-        public var id: Int64
-        public var name: String
-        public var type: String
-        public var distrType: String
-        public var distrVersion: String
-        public var testDistName: String
-        public var archList: [String]
+    package struct PlatformRow: Sendable, Equatable {
+        package var id: Int64
+        package var name: String
+        package var type: String
+        package var distrType: String
+        package var distrVersion: String
+        package var testDistName: String
+        package var archList: [String]
         /// `platforms.data` as JSON text (a free-form object).
-        public var dataJSON: String
+        package var dataJSON: String
         /// Ordered by id.
-        public var repositories: [RepositoryRow]
-        public var origin: Origin
-        public var commitSHA: String?
+        package var repositories: [RepositoryRow]
+        package var origin: Origin
+        package var commitSHA: String?
     }
 
     /// A platform as a distribution lists it.
-    public struct DistributionPlatformRow: Sendable, Equatable {
-        public var id: Int64
-        public var name: String
-        public var archList: [String]
+    package struct DistributionPlatformRow: Sendable, Equatable {
+        package var id: Int64
+        package var name: String
+        package var archList: [String]
     }
 
     /// A distribution with its platforms.
-    public struct DistributionRow: Sendable, Equatable {
-        public var id: Int64
-        public var name: String
+    package struct DistributionRow: Sendable, Equatable {
+        package var id: Int64
+        package var name: String
         /// Ordered by id.
-        public var platforms: [DistributionPlatformRow]
-        public var origin: Origin
-        public var commitSHA: String?
+        package var platforms: [DistributionPlatformRow]
+        package var origin: Origin
+        package var commitSHA: String?
     }
 
     /// A sign key.
-    public struct SignKeyRow: Sendable, Equatable {
-        public var id: Int64
-        public var name: String
-        public var description: String
-        public var keyid: String
-        public var fingerprint: String
-        public var publicURL: String
-        public var inserted: Date
-        public var origin: Origin
-        public var commitSHA: String?
+    package struct SignKeyRow: Sendable, Equatable {
+        package var id: Int64
+        package var name: String
+        package var description: String
+        package var keyid: String
+        package var fingerprint: String
+        package var publicURL: String
+        package var inserted: Date
+        package var origin: Origin
+        package var commitSHA: String?
     }
 
     /// One reconcile run (`reconcile_runs`).
-    public struct ReconcileRunRecord: Sendable, Equatable {
-        public var id: Int64
-        public var startedAt: Date
-        public var finishedAt: Date?
-        public var commitSHA: String?
+    package struct ReconcileRunRecord: Sendable, Equatable {
+        package var id: Int64
+        package var startedAt: Date
+        package var finishedAt: Date?
+        package var commitSHA: String?
         /// `timer`, `webhook`, `api` or `cli`.
-        public var trigger: String
-        public var result: ReconcileRunResult
-        public var errors: [String]
-        public var durationMS: Int?
+        package var trigger: String
+        package var result: ReconcileRunResult
+        package var errors: [String]
+        package var durationMS: Int?
         /// The plan as JSON text; nil until planned, and in listings (which leave plans out).
-        public var planJSON: String?
+        package var planJSON: String?
     }
 
     /// A page of reconcile runs, newest first.
-    public struct ReconcileRunsPage: Sendable, Equatable {
-        public var runs: [ReconcileRunRecord]
-        public var totalRuns: Int
-        public var page: Int
-        public var pageSize: Int
+    package struct ReconcileRunsPage: Sendable, Equatable {
+        package var runs: [ReconcileRunRecord]
+        package var totalRuns: Int
+        package var page: Int
+        package var pageSize: Int
     }
 }

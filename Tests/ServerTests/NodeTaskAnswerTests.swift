@@ -37,9 +37,9 @@ import Testing
             let first = try #require(try await claims.claimRaw(arch: "x86_64", node: "n1"))
             let baseTask = try NodeTaskAnswer.strictlyDecoded(from: Data(first.utf8))
             #expect(baseTask.buildID == Int(base))
-            #expect(baseTask.ref == .init(url: "https://git.example.org/rpms/base.git", gitRef: "v1", refType: .gitTag,
-                                          gitCommitHash: nil))
-            #expect(baseTask.createdBy == .init(name: "alice", email: "alice@example.org"))
+            #expect(baseTask.ref.url == "https://git.example.org/rpms/base.git")
+            #expect(baseTask.ref.gitRef == "v1" && baseTask.ref.refType == .gitTag && baseTask.ref.gitCommitHash == nil)
+            #expect(baseTask.createdBy.name == "alice" && baseTask.createdBy.email == "alice@example.org")
             #expect(baseTask.platform.archList == ["x86_64"])
             #expect(baseTask.platform.data["mock"] != nil)
             #expect(baseTask.builtSrpmURL == nil && baseTask.srpmHash == nil && baseTask.almaCommitCasHash == nil)

@@ -22,7 +22,7 @@ struct RouterHarness: BuildHarness {
     let http: any TestClientProtocol
 
     /// Runs `body` against the router of a fresh application.
-    static func with(settings: ServerSettings = ServerSettings(), _ body: (RouterHarness) async throws -> Void) async throws {
+    static func with(settings: ServerSettings = ServerSettings(), _ body: @escaping @Sendable (RouterHarness) async throws -> Void) async throws {
         var settings = settings
         settings.buildRepositoryPrefix = "kt\(UInt32.random(in: 0..<UInt32.max))"
         let root = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("kiln-router-store-\(UUID().uuidString)")

@@ -4,7 +4,7 @@ import Store
 
 /// Store refusals as HTTP answers: not found 404, conflict 409 (with ALBS's `"ok": false`),
 /// invalid 422, forbidden 403.
-extension BuildStoreError: JSONDetailError {
+extension BuildStoreError: HTTPResponseError, JSONDetailError {
     public var status: HTTPResponse.Status { apiError.status }
 
     public func response(from request: Request, context: some RequestContext) throws -> Response {
@@ -23,7 +23,7 @@ extension BuildStoreError: JSONDetailError {
 
 /// Artifact-store failures as HTTP answers: what the node sent is wrong (unknown artifact,
 /// checksum, name, package) 422; anything else is the store failing, 502 (logged).
-extension ArtifactStoreError: JSONDetailError {
+extension ArtifactStoreError: HTTPResponseError, JSONDetailError {
     public var status: HTTPResponse.Status {
         switch self {
         case .artifactNotFound, .checksumMismatch, .invalidName, .invalidPackage: .unprocessableContent
