@@ -2,12 +2,13 @@ import Foundation
 import Hummingbird
 
 /// How Kiln writes and reads its wire types: timestamps as PostgreSQL renders them in JSON
-/// (`2026-03-01T12:00:00.123456+00:00`, UTC, trailing zeros of the fraction dropped), slashes unescaped.
+/// (`2026-03-01T12:00:00.123456+00:00`, UTC, trailing zeros of the fraction dropped), slashes
+/// unescaped, keys sorted (the same value always gives the same bytes).
 package enum WireJSON {
     /// The encoder of every typed answer (`KilnRequestContext.responseEncoder`).
     package static func encoder() -> JSONEncoder {
         let encoder = JSONEncoder()
-        encoder.outputFormatting = [.withoutEscapingSlashes]
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         encoder.dateEncodingStrategy = .custom { date, encoder in
             var container = encoder.singleValueContainer()
             try container.encode(timestamp(date))
