@@ -121,7 +121,7 @@ extension BuildStore {
                 ), released AS (
                     UPDATE build_tasks d SET pending_deps = greatest(d.pending_deps - 1, 0)
                     FROM build_task_dependencies x
-                    WHERE x.depends_on_id = \(finish.taskID) AND d.id = x.task_id AND d.status = 0
+                    WHERE x.depends_on_id = \(finish.taskID) AND d.id = x.task_id AND d.status = \(BuildTaskStatus.idle.rawValue)
                     RETURNING d.id
                 ), tested AS (
                     INSERT INTO test_tasks (build_task_id, package_name, env_arch, status, revision)
