@@ -111,11 +111,11 @@ let package = Package(
         .testTarget(name: "StatusesTests", dependencies: ["Statuses"]),
         .testTarget(name: "SettingsTests", dependencies: ["Settings", "Store", "Artifacts", "Server"]),
         .testTarget(name: "GitSourceTests", dependencies: ["GitSource", "Processes", "KilnTestSupport"]),
-        .testTarget(name: "StoreTests", dependencies: ["Store", "EmbeddedPostgres", "Processes", "KilnTestSupport"]),
+        .testTarget(name: "StoreTests", dependencies: ["Store", "Statuses", "EmbeddedPostgres", "Processes", "KilnBench", "KilnTestSupport"]),
         .testTarget(name: "ArtifactsTests", dependencies: ["Artifacts", "KilnTestSupport"]),
         .testTarget(name: "ReconcilerTests", dependencies: ["Reconciler", "KilnTestSupport"]),
         .testTarget(name: "ServerTests", dependencies: [
-            "Server", "KilnTestSupport", "KilnBench",
+            "Server", "KilnTestSupport", "KilnBench", "Store", "Statuses", "Spec", "Artifacts",
             .product(name: "HummingbirdTesting", package: "hummingbird"),
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
         ]),

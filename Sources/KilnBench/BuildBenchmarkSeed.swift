@@ -1,6 +1,7 @@
 import CommandLineOptions
 import Logging
 import PostgresNIO
+import Statuses
 
 /// Bulk-creates idle, ready tasks for load tests and `kiln bench dispatch`: one build whose
 /// tasks are written by a single `generate_series` insert, arches assigned round-robin.
@@ -27,7 +28,7 @@ public struct BuildBenchmarkSeed: Sendable {
         var platformID: Int64 = 0
         for try await id in try await client.query("""
             INSERT INTO platforms (name, type, distr_type, distr_version, test_dist_name, arch_list, data, origin)
-            VALUES (\(platform), 'rpm', 'rhel', '9', 'almalinux', \(archJSON)::jsonb, '{"mock": {}}'::jsonb, 'api')
+            VALUES (\(platform), 'rpm', 'rhel', '9', 'almalinux', \(archJSON)::jsonb, '{"mock": {}}'::jsonb, \(Origin.api.rawValue))
             ON CONFLICT (name) DO UPDATE SET arch_list = EXCLUDED.arch_list RETURNING id
             """, logger: logger).decode(Int64.self) { platformID = id }
         var buildID: Int64 = 0
@@ -36,7 +37,7 @@ public struct BuildBenchmarkSeed: Sendable {
         ).decode(Int64.self) { buildID = id }
         var refID: Int64 = 0
         for try await id in try await client.query("""
-            INSERT INTO build_task_refs (url, git_ref, ref_type) VALUES ('https://git.example.org/rpms/bench.git', 'main', 1) RETURNING id
+            INSERT INTO build_task_refs (url, git_ref, ref_type) VALUES ('https://git.example.org/rpms/bench.git', 'main', \(RefType.gitBranch.rawValue)) RETURNING id
             """, logger: logger).decode(Int64.self) { refID = id }
         try await client.query("""
             INSERT INTO build_tasks (build_id, platform_id, ref_id, arch, index, package_name)

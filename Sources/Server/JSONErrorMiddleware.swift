@@ -1,13 +1,9 @@
-import Foundation
 import Hummingbird
-import Logging
-import PostgresNIO
-import Artifacts
-import Store
 
-/// Turns every error thrown below it into a JSON `{"detail": "..."}` answer with the right status:
-/// `APIError` and Hummingbird's `HTTPError` keep their status, a `DecodingError` is 422,
-/// anything else is a 500 whose cause is logged, not shown.
+/// Gives the errors that carry no Kiln answer of their own a JSON `{"detail": "..."}` body:
+/// Hummingbird's `HTTPError` (unknown route 404, wrong method, body too large 413) keeps its
+/// status, a `DecodingError` is 422, any other non-HTTP error is a 500 whose cause is logged,
+/// not shown. `APIError` and the domain errors (`JSONDetailError`s) pass through and answer themselves.
 public struct JSONErrorMiddleware<Context: RequestContext>: RouterMiddleware {
     public init() {}
 
@@ -16,45 +12,22 @@ public struct JSONErrorMiddleware<Context: RequestContext>: RouterMiddleware {
     ) async throws -> Response {
         do {
             return try await next(request, context)
-        } catch let error as APIError {
-            return Self.response(error.status, error.detail, extra: error.extra)
+        } catch let error as any JSONDetailError {
+            throw error
         } catch let error as HTTPError {
-            let detail = error.body ?? error.status.reasonPhrase
-            return Self.response(error.status, detail)
-        } catch let error as BuildStoreError {
-            switch error {
-            case .notFound(let detail): return Self.response(.notFound, detail)
-            case .conflict(let detail): return Self.response(.conflict, detail, extra: ["ok": false])
-            case .invalid(let detail): return Self.response(.unprocessableContent, detail)
-            case .forbidden(let detail): return Self.response(.forbidden, detail)
-            }
-        } catch let error as ArtifactStoreError {
-            switch error {
-            case .artifactNotFound, .checksumMismatch, .invalidName, .invalidPackage:
-                return Self.response(.unprocessableContent, error.description)
-            default:
-                context.logger.error("artifact store: \(error)")
-                return Self.response(.badGateway, error.description)
-            }
-        } catch let error as DecodingError {
-            return Self.response(.unprocessableContent, RequestBody.describe(error))
+            throw APIError(error.status, error.body ?? error.status.reasonPhrase)
         } catch let error as any HTTPResponseError {
-            return Self.response(error.status, error.status.reasonPhrase)
+            throw APIError(error.status, error.status.reasonPhrase)
+        } catch let error as DecodingError {
+            throw APIError(.unprocessableContent, RequestBody.describe(error))
         } catch {
             context.logger.error("request failed: \(String(reflecting: error))")
-            return Self.response(.internalServerError, "Internal server error")
+            throw APIError(.internalServerError, "Internal server error")
         }
     }
-
-    /// A JSON error answer.
-    static func response(_ status: HTTPResponse.Status, _ detail: String, extra: [String: Bool] = [:]) -> Response {
-        var object: [String: Any] = ["detail": detail]
-        for (key, value) in extra { object[key] = value }
-        let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data("{}".utf8)
-        return Response(
-            status: status,
-            headers: [.contentType: "application/json; charset=utf-8"],
-            body: .init(byteBuffer: ByteBuffer(bytes: data))
-        )
-    }
 }
+
+/// An `HTTPResponseError` whose answer already is Kiln's JSON `{"detail": ...}`.
+protocol JSONDetailError: HTTPResponseError {}
+
+extension APIError: JSONDetailError {}

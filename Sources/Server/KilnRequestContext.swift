@@ -1,3 +1,4 @@
+import Foundation
 import Hummingbird
 
 /// The request context of every Kiln route: Hummingbird's core storage plus the caller's identity.
@@ -14,6 +15,9 @@ public struct KilnRequestContext: RequestContext {
         self.coreContext = .init(source: source)
         self.identity = nil
     }
+
+    /// Typed answers are written with `WireJSON`'s encoder (PostgreSQL-style timestamps).
+    public var responseEncoder: JSONEncoder { WireJSON.encoder() }
 
     /// The caller's identity when it holds one of `scopes` (an admin token passes every check).
     /// Throws 401 without a token and 403 with a token of another scope.

@@ -2,6 +2,7 @@ import Logging
 import PostgresNIO
 import Artifacts
 import Reconciler
+import Store
 
 /// Everything the HTTP server needs, built once by `kiln serve` (or a test) and passed to
 /// `KilnServer.makeApplication`. Route files read what they need from it.
@@ -18,6 +19,9 @@ public struct ServerDependencies: Sendable {
     public var desiredStateSource: DesiredStateSource?
     /// The reconcile loop behind `POST /api/v1/reconcile` and the push webhooks (nil: 503 there).
     public var reconcileLoop: ReconcileLoop? = nil
+    /// The time task leases are stamped with and the stale-task sweep compares against
+    /// (tests pass a clock they move by hand).
+    public var leaseClock: any LeaseClock = SystemLeaseClock()
     /// Push-webhook secret and branch (`KILN_WEBHOOK_SECRET`).
     public var webhooks: WebhookSettings = WebhookSettings()
 

@@ -1,18 +1,18 @@
 import Logging
 import PostgresNIO
+import Statuses
 
 /// A per-build artifact-store repository (`build_repositories`).
 public struct BuildRepositoryRecord: Sendable, Equatable {
     public var buildID: Int64
     public var platformID: Int64
     public var arch: String
-    /// `rpm`, `debug`, `src` or `log`.
-    public var kind: String
+    package var kind: BuildRepositoryKind
     public var name: String
     public var url: String
     public var pulpHref: String?
 
-    public init(buildID: Int64, platformID: Int64, arch: String, kind: String, name: String, url: String, pulpHref: String?) {
+    package init(buildID: Int64, platformID: Int64, arch: String, kind: BuildRepositoryKind, name: String, url: String, pulpHref: String?) {
         self.buildID = buildID
         self.platformID = platformID
         self.arch = arch
@@ -37,7 +37,7 @@ public struct BuildRepositoryStore: Sendable {
     public func record(_ r: BuildRepositoryRecord) async throws {
         try await client.query("""
             INSERT INTO build_repositories (build_id, platform_id, arch, kind, name, url, pulp_href)
-            VALUES (\(r.buildID), \(r.platformID), \(r.arch), \(r.kind), \(r.name), \(r.url), \(r.pulpHref))
+            VALUES (\(r.buildID), \(r.platformID), \(r.arch), \(r.kind.rawValue), \(r.name), \(r.url), \(r.pulpHref))
             ON CONFLICT (build_id, platform_id, arch, kind) DO UPDATE SET url = EXCLUDED.url, pulp_href = EXCLUDED.pulp_href
             """, logger: logger)
     }
@@ -49,7 +49,8 @@ public struct BuildRepositoryStore: Sendable {
             WHERE build_id = \(buildID) ORDER BY id
             """, logger: logger)
         var result: [BuildRepositoryRecord] = []
-        for try await (b, p, arch, kind, name, url, href) in rows.decode((Int64, Int64, String, String, String, String, String?).self) {
+        for try await (b, p, arch, rawKind, name, url, href) in rows.decode((Int64, Int64, String, String, String, String, String?).self) {
+            let kind = try StoredValue.decode(BuildRepositoryKind.self, rawKind, column: "build_repositories.kind")
             result.append(BuildRepositoryRecord(buildID: b, platformID: p, arch: arch, kind: kind, name: name, url: url, pulpHref: href))
         }
         return result

@@ -1,3 +1,5 @@
+import Statuses
+
 /// A build to create: platforms × arches × refs become build tasks.
 public struct BuildRequest: Sendable, Equatable {
     /// One platform and the arches to build for it (each must be in the platform's arch_list).
@@ -14,10 +16,9 @@ public struct BuildRequest: Sendable, Equatable {
     public struct Ref: Sendable, Equatable {
         public var url: String
         public var gitRef: String?
-        /// 1 git branch, 2 git tag, 3 srpm url, 4 git ref.
-        public var refType: Int
+        package var refType: RefType
         public var gitCommitHash: String?
-        public init(url: String, gitRef: String? = nil, refType: Int = 1, gitCommitHash: String? = nil) {
+        package init(url: String, gitRef: String? = nil, refType: RefType = .gitBranch, gitCommitHash: String? = nil) {
             self.url = url
             self.gitRef = gitRef
             self.refType = refType

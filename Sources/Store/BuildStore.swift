@@ -1,7 +1,8 @@
 import Logging
 import PostgresNIO
+import Statuses
 
-/// Builds in PostgreSQL: create (tasks + dependencies), read as ALBS JSON, restart failed
+/// Builds in PostgreSQL: create (tasks + dependencies), read as typed rows, restart failed
 /// tasks, delete. Task claims live in `TaskClaims`, results in `BuildStore+Finish`.
 ///
 ///     let store = BuildStore(client: client)
@@ -18,15 +19,9 @@ public struct BuildStore: Sendable {
     /// Creates the build, one task per platform × arch × ref, and the dependencies that keep
     /// order: a task of index i waits for every task of index i-1 of its platform, and tasks of
     /// index 0 wait for the unfinished tasks of linked builds on the same platform.
+    /// The request's shape (non-empty lists, no repeats) is the caller's to check; this refuses
+    /// (`invalid`) unknown platforms, arches and linked builds.
     public func create(_ request: BuildRequest) async throws -> Int64 {
-        guard !request.platforms.isEmpty else { throw BuildStoreError.invalid("platforms: at least one platform is required") }
-        guard !request.refs.isEmpty else { throw BuildStoreError.invalid("tasks: at least one task is required") }
-        for ref in request.refs where ref.url.isEmpty {
-            throw BuildStoreError.invalid("tasks: url must not be empty")
-        }
-        for ref in request.refs where !(1...4).contains(ref.refType) {
-            throw BuildStoreError.invalid("tasks: ref_type must be 1, 2, 3 or 4, got \(ref.refType)")
-        }
         let logger = self.logger
         return try await buildTransaction(client, logger: logger) { connection in
             // Platforms and their arch lists.
@@ -42,21 +37,13 @@ public struct BuildStore: Sendable {
                 guard let (id, arches) = known[platform.name] else {
                     throw BuildStoreError.invalid("Unknown platform: \(platform.name)")
                 }
-                guard !platform.archList.isEmpty else {
-                    throw BuildStoreError.invalid("platforms: arch_list of \(platform.name) is empty")
-                }
                 for arch in platform.archList where !arches.contains(arch) {
                     throw BuildStoreError.invalid(
-                        "Unknown arch \(arch) for platform \(platform.name) (arch_list: \(arches.joined(separator: ", ")))")
-                }
-                if Set(platform.archList).count != platform.archList.count {
-                    throw BuildStoreError.invalid("platforms: arch_list of \(platform.name) repeats an arch")
+                        "Unknown arch \(arch) for platform \(platform.name) (its arches: \(arches.joined(separator: ", ")))")
                 }
                 platformIDs.append(id)
             }
-            if Set(platformIDs).count != platformIDs.count {
-                throw BuildStoreError.invalid("platforms: a platform is listed twice")
-            }
+            let unfinished = BuildTaskStatus.unfinished.map(\.rawValue)
             // Linked builds must exist; lock their unfinished tasks so none finishes unseen.
             let linked = Array(Set(request.linkedBuilds)).sorted()
             if !linked.isEmpty {
@@ -68,7 +55,7 @@ public struct BuildStore: Sendable {
                     throw BuildStoreError.invalid("Unknown linked build: \(missing)")
                 }
                 try await connection.query(
-                    "SELECT id FROM build_tasks WHERE build_id = ANY(\(linked)) AND status IN (0, 1) FOR SHARE",
+                    "SELECT id FROM build_tasks WHERE build_id = ANY(\(linked)) AND status = ANY(\(unfinished)) FOR SHARE",
                     logger: logger)
             }
             var buildID: Int64 = 0
@@ -85,7 +72,7 @@ public struct BuildStore: Sendable {
             for ref in request.refs {
                 for try await id in try await connection.query("""
                     INSERT INTO build_task_refs (url, git_ref, ref_type, git_commit_hash)
-                    VALUES (\(ref.url), \(ref.gitRef), \(Int16(ref.refType)), \(ref.gitCommitHash)) RETURNING id
+                    VALUES (\(ref.url), \(ref.gitRef), \(ref.refType.rawValue), \(ref.gitCommitHash)) RETURNING id
                     """, logger: logger).decode(Int64.self) { refIDs.append(id) }
             }
             // Tasks: platform-major, then index, then arch in the request's order.
@@ -120,38 +107,13 @@ public struct BuildStore: Sendable {
                 try await connection.query("""
                     INSERT INTO build_task_dependencies (task_id, depends_on_id)
                     SELECT t.id, d.id FROM build_tasks t
-                    JOIN build_tasks d ON d.build_id = ANY(\(linked)) AND d.platform_id = t.platform_id AND d.status IN (0, 1)
+                    JOIN build_tasks d ON d.build_id = ANY(\(linked)) AND d.platform_id = t.platform_id AND d.status = ANY(\(unfinished))
                     WHERE t.build_id = \(buildID) AND t.index = 0
                     """, logger: logger)
             }
             try await recountPendingDependencies(buildID: buildID, connection: connection, logger: logger)
             return buildID
         }
-    }
-
-    /// The build as ALBS JSON (tasks with platform, ref, artifacts; user; linked builds), nil when absent.
-    public func buildJSON(id: Int64) async throws -> String? {
-        let rows = try await client.query(
-            PostgresQuery(unsafeSQL: "SELECT \(Self.buildJSONExpression) FROM builds b WHERE b.id = $1",
-                          binds: Self.binds(id)), logger: logger)
-        for try await json in rows.decode(String.self) { return json }
-        return nil
-    }
-
-    /// A page (1-based) of builds, newest first, as a JSON array, and the number of builds.
-    public func buildsPage(page: Int, pageSize: Int) async throws -> (total: Int, json: String) {
-        let offset = max(0, page - 1) * pageSize
-        let sql = """
-            SELECT (SELECT count(*) FROM builds),
-                   coalesce((SELECT json_agg(x.j ORDER BY x.id DESC) FROM
-                       (SELECT b.id, \(Self.buildJSONExpression)::json AS j FROM builds b ORDER BY b.id DESC LIMIT $1 OFFSET $2) x), '[]'::json)::text
-            """
-        var binds = PostgresBindings()
-        binds.append(Int64(pageSize))
-        binds.append(Int64(offset))
-        let rows = try await client.query(PostgresQuery(unsafeSQL: sql, binds: binds), logger: logger)
-        for try await (total, json) in rows.decode((Int64, String).self) { return (Int(total), json) }
-        return (0, "[]")
     }
 
     /// Puts the build's failed tasks back to idle (attempts, error and artifacts cleared) and
@@ -168,9 +130,9 @@ public struct BuildStore: Sendable {
             guard exists else { throw BuildStoreError.notFound("Build \(buildID) not found") }
             var restarted: [Int64] = []
             for try await id in try await connection.query("""
-                UPDATE build_tasks SET status = 0, attempts = 0, error = NULL, node = NULL, ts = NULL,
-                       started_at = NULL, finished_at = NULL
-                WHERE build_id = \(buildID) AND status = 3 RETURNING id
+                UPDATE build_tasks SET status = \(BuildTaskStatus.idle.rawValue), attempts = 0, error = NULL, node = NULL,
+                       ts = NULL, started_at = NULL, finished_at = NULL
+                WHERE build_id = \(buildID) AND status = \(BuildTaskStatus.failed.rawValue) RETURNING id
                 """, logger: logger).decode(Int64.self) { restarted.append(id) }
             guard !restarted.isEmpty else { return [] }
             try await connection.query("DELETE FROM artifacts WHERE build_task_id = ANY(\(restarted))", logger: logger)
@@ -202,7 +164,7 @@ public struct BuildStore: Sendable {
             if signed { throw BuildStoreError.conflict("Build \(buildID) is signed and cannot be deleted") }
             let checks: [(String, String)] = [
                 ("SELECT count(*) FROM release_builds WHERE build_id = $1", "is part of a release"),
-                ("SELECT count(*) FROM sign_tasks WHERE build_id = $1 AND status = 3", "has completed sign tasks"),
+                ("SELECT count(*) FROM sign_tasks WHERE build_id = $1 AND status = \(SignTaskStatus.completed.sql)", "has completed sign tasks"),
                 ("SELECT count(*) FROM artifacts a JOIN build_tasks t ON t.id = a.build_task_id WHERE t.build_id = $1 AND a.signed", "has signed artifacts"),
                 ("SELECT count(*) FROM build_links WHERE linked_build_id = $1", "is linked by another build"),
             ]
@@ -235,28 +197,6 @@ public struct BuildStore: Sendable {
         binds.append(id)
         return binds
     }
-
-    /// A JSON expression for the build row `b` in the ALBS shape.
-    static let buildJSONExpression = """
-        json_build_object(
-          'id', b.id, 'created_at', b.created_at, 'finished_at', b.finished_at,
-          'released', b.released, 'signed', b.signed,
-          'user', (SELECT json_build_object('id', u.id, 'username', u.username, 'email', u.email) FROM users u WHERE u.id = b.created_by),
-          'linked_builds', coalesce((SELECT json_agg(l.linked_build_id ORDER BY l.linked_build_id) FROM build_links l WHERE l.build_id = b.id), '[]'::json),
-          'tasks', coalesce((SELECT json_agg(json_build_object(
-              'id', t.id, 'ts', t.ts, 'status', t.status, 'index', t.index, 'arch', t.arch,
-              'attempts', t.attempts, 'error', t.error, 'node', t.node,
-              'started_at', t.started_at, 'finished_at', t.finished_at,
-              'platform', json_build_object('id', p.id, 'type', p.type, 'name', p.name, 'arch_list', p.arch_list),
-              'ref', json_build_object('url', r.url, 'git_ref', r.git_ref, 'ref_type', r.ref_type, 'git_commit_hash', r.git_commit_hash),
-              'artifacts', coalesce((SELECT json_agg(json_build_object('id', a.id, 'name', a.name, 'type', a.type, 'href', a.href,
-                                     'arch', a.arch, 'sha256', a.sha256) ORDER BY a.id)
-                                     FROM artifacts a WHERE a.build_task_id = t.id), '[]'::json)
-            ) ORDER BY p.id, t.index, t.id)
-            FROM build_tasks t JOIN platforms p ON p.id = t.platform_id JOIN build_task_refs r ON r.id = t.ref_id
-            WHERE t.build_id = b.id), '[]'::json)
-        )::text
-        """
 }
 
 /// Sets `pending_deps` of every idle task of the build to the number of its unfinished dependencies.
@@ -264,8 +204,8 @@ func recountPendingDependencies(buildID: Int64, connection: PostgresConnection, 
     try await connection.query("""
         UPDATE build_tasks t SET pending_deps = (
             SELECT count(*) FROM build_task_dependencies d JOIN build_tasks x ON x.id = d.depends_on_id
-            WHERE d.task_id = t.id AND x.status IN (0, 1))
-        WHERE t.build_id = \(buildID) AND t.status = 0
+            WHERE d.task_id = t.id AND x.status = ANY(\(BuildTaskStatus.unfinished.map(\.rawValue))))
+        WHERE t.build_id = \(buildID) AND t.status = \(BuildTaskStatus.idle.rawValue)
         """, logger: logger)
 }
 

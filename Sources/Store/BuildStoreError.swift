@@ -1,12 +1,12 @@
-/// Why a build or task operation was refused; the HTTP layer maps these to 404 / 409 / 422.
+/// Why a build or task operation was refused, in domain terms (the HTTP layer picks the status).
 public enum BuildStoreError: Error, Sendable, Equatable, CustomStringConvertible {
-    /// The object does not exist (404).
+    /// The object does not exist.
     case notFound(String)
-    /// The operation conflicts with the object's state (409).
+    /// The operation conflicts with the object's state (running, released, held by another node).
     case conflict(String)
-    /// The input names something unknown or is inconsistent (422).
+    /// The input names something unknown or is inconsistent.
     case invalid(String)
-    /// The caller may not do this to the object (403).
+    /// The caller may not do this to the object.
     case forbidden(String)
 
     public var description: String {

@@ -1,19 +1,6 @@
 import Logging
 import PostgresNIO
-
-/// The result a node reports for a task (`build_done`).
-public enum TaskOutcome: String, Sendable, Codable, CaseIterable {
-    case done, failed, excluded
-
-    /// The `build_tasks.status` it leads to: 2 completed, 3 failed, 4 excluded.
-    public var status: Int16 {
-        switch self {
-        case .done: return 2
-        case .failed: return 3
-        case .excluded: return 4
-        }
-    }
-}
+import Statuses
 
 /// A started task as its holder sees it while its result is recorded.
 public struct HeldTask: Sendable, Equatable {
@@ -31,8 +18,7 @@ public struct HeldTask: Sendable, Equatable {
 /// One artifact recorded for a task, after it is in the artifact store.
 public struct ArtifactRecord: Sendable, Equatable {
     public var name: String
-    /// `rpm` or `build_log`.
-    public var type: String
+    package var type: ArtifactType
     /// The artifact store's href of the content.
     public var href: String
     public var sha256: String?
@@ -41,7 +27,7 @@ public struct ArtifactRecord: Sendable, Equatable {
     /// RPM arch from the file name (`x86_64`, `noarch`, `src`); nil for logs.
     public var arch: String?
 
-    public init(name: String, type: String, href: String, sha256: String?, path: String?, casHash: String?, arch: String?) {
+    package init(name: String, type: ArtifactType, href: String, sha256: String?, path: String?, casHash: String?, arch: String?) {
         self.name = name
         self.type = type
         self.href = href
@@ -56,12 +42,12 @@ public struct ArtifactRecord: Sendable, Equatable {
 public struct TaskFinish: Sendable, Equatable {
     public var taskID: Int64
     public var node: String
-    public var outcome: TaskOutcome
+    package var outcome: BuildTaskOutcome
     public var gitCommitHash: String?
     public var almaCommitCasHash: String?
     public var isCasAuthenticated: Bool
 
-    public init(taskID: Int64, node: String, outcome: TaskOutcome, gitCommitHash: String? = nil,
+    package init(taskID: Int64, node: String, outcome: BuildTaskOutcome, gitCommitHash: String? = nil,
                 almaCommitCasHash: String? = nil, isCasAuthenticated: Bool = false) {
         self.taskID = taskID
         self.node = node
@@ -95,9 +81,9 @@ extension BuildStore {
             guard let (buildID, platformID, platformName, status, node, arch, index, package, archJSON) = found else {
                 throw BuildStoreError.notFound("Task \(finish.taskID) not found")
             }
-            switch status {
-            case 0: throw BuildStoreError.conflict("Task \(finish.taskID) is not started")
-            case 1: break
+            switch BuildTaskStatus(rawValue: status) {
+            case .idle: throw BuildStoreError.conflict("Task \(finish.taskID) is not started")
+            case .started: break
             default: throw BuildStoreError.conflict("Task \(finish.taskID) is already finished")
             }
             guard node == finish.node else {
@@ -114,7 +100,7 @@ extension BuildStore {
             // the test task, and the build's finished_at when this was its last unfinished task.
             try await connection.query("""
                 WITH task AS (
-                    UPDATE build_tasks SET status = \(finish.outcome.status), finished_at = now(), ts = NULL,
+                    UPDATE build_tasks SET status = \(finish.outcome.status.rawValue), finished_at = now(), ts = NULL,
                            alma_commit_cas_hash = coalesce(\(finish.almaCommitCasHash), alma_commit_cas_hash),
                            is_cas_authenticated = \(finish.isCasAuthenticated)
                     WHERE id = \(finish.taskID) RETURNING ref_id
@@ -126,7 +112,7 @@ extension BuildStore {
                     SELECT \(finish.taskID), u.name, u.type, u.href, NULLIF(u.sha256, ''), NULLIF(u.path, ''),
                            NULLIF(u.cas_hash, ''), NULLIF(u.arch, '')
                     FROM unnest(
-                        \(artifacts.map(\.name))::text[], \(artifacts.map(\.type))::text[], \(artifacts.map(\.href))::text[],
+                        \(artifacts.map(\.name))::text[], \(artifacts.map(\.type.rawValue))::text[], \(artifacts.map(\.href))::text[],
                         \(artifacts.map { $0.sha256 ?? "" })::text[], \(artifacts.map { $0.path ?? "" })::text[],
                         \(artifacts.map { $0.casHash ?? "" })::text[], \(artifacts.map { $0.arch ?? "" })::text[])
                         WITH ORDINALITY AS u(name, type, href, sha256, path, cas_hash, arch, ord)
@@ -135,17 +121,17 @@ extension BuildStore {
                 ), released AS (
                     UPDATE build_tasks d SET pending_deps = greatest(d.pending_deps - 1, 0)
                     FROM build_task_dependencies x
-                    WHERE x.depends_on_id = \(finish.taskID) AND d.id = x.task_id AND d.status = 0
+                    WHERE x.depends_on_id = \(finish.taskID) AND d.id = x.task_id AND d.status = \(BuildTaskStatus.idle.rawValue)
                     RETURNING d.id
                 ), tested AS (
                     INSERT INTO test_tasks (build_task_id, package_name, env_arch, status, revision)
-                    SELECT \(finish.taskID), \(package), \(arch), 1,
+                    SELECT \(finish.taskID), \(package), \(arch), \(TestTaskStatus.created.rawValue),
                            coalesce((SELECT max(revision) FROM test_tasks WHERE build_task_id = \(finish.taskID)), 0) + 1
                     WHERE \(finish.outcome == .done)
                     RETURNING id
                 )
                 UPDATE builds SET finished_at = now() WHERE id = \(buildID)
-                AND NOT EXISTS (SELECT 1 FROM build_tasks WHERE build_id = \(buildID) AND status IN (0, 1) AND id <> \(finish.taskID))
+                AND NOT EXISTS (SELECT 1 FROM build_tasks WHERE build_id = \(buildID) AND status = ANY(\(BuildTaskStatus.unfinished.map(\.rawValue))) AND id <> \(finish.taskID))
                 """, logger: logger)
         }
     }

@@ -1,49 +1,50 @@
+import Foundation
 import PostgresNIO
+import Statuses
 
 extension DesiredStateQueries {
-    /// The JSON object of one `reconcile_runs` row `x` (SQL fragment); the plan only when `withPlan`.
-    static func runObject(withPlan: Bool) -> String {
-        """
-        json_build_object('id', x.id, 'started_at', x.started_at, 'finished_at', x.finished_at,
-          'commit_sha', x.commit_sha, 'trigger', x.trigger, 'result', x.result, 'errors', x.errors,
-          'duration_ms', x.duration_ms\(withPlan ? ", 'plan', x.plan" : ""))
-        """
-    }
-
-    /// One page of reconcile runs, newest first, without their plans:
-    /// `{"runs": [...], "total_runs": N, "current_page": page, "page_size": size}`.
-    public func reconcileRunsPageJSON(page: Int, pageSize: Int = 20) async throws -> String {
+    /// One page of reconcile runs, newest first, without their plans (`pageSize` kept in 1...1000).
+    package func reconcileRunsPage(page: Int, pageSize: Int = 20) async throws -> ReconcileRunsPage {
         let size = max(1, min(pageSize, 1000))
         let page = max(1, page)
         let offset = Int64(page - 1) * Int64(size)
-        let limit = Int64(size)
-        let rows = try await client.query("""
-            SELECT json_build_object(
-              'runs', coalesce((SELECT json_agg(\(unescaped: Self.runObject(withPlan: false)) ORDER BY x.id DESC)
-                                FROM (SELECT * FROM reconcile_runs ORDER BY id DESC
-                                      LIMIT \(limit) OFFSET \(offset)) x), '[]'::json),
-              'total_runs', (SELECT count(*) FROM reconcile_runs),
-              'current_page', \(Int64(page))::bigint, 'page_size', \(limit)::bigint)::text
-            """, logger: logger)
-        for try await text in rows.decode(String.self) { return text }
-        return #"{"runs":[],"total_runs":0}"#
+        var total: Int64 = 0
+        for try await count in try await client.query("SELECT count(*) FROM reconcile_runs", logger: logger)
+            .decode(Int64.self) { total = count }
+        let runs = try await runs(withPlan: false, tail: "ORDER BY id DESC LIMIT \(size) OFFSET \(offset)")
+        return ReconcileRunsPage(runs: runs, totalRuns: Int(total), page: page, pageSize: size)
     }
 
-    /// One reconcile run with its plan as a JSON object, nil when absent.
-    public func reconcileRunJSON(id: Int64) async throws -> String? {
-        let rows = try await client.query("""
-            SELECT \(unescaped: Self.runObject(withPlan: true))::text FROM reconcile_runs x WHERE x.id = \(id)
-            """, logger: logger)
-        for try await text in rows.decode(String.self) { return text }
-        return nil
+    /// One reconcile run with its plan, nil when absent.
+    package func reconcileRun(id: Int64) async throws -> ReconcileRunRecord? {
+        try await runs(withPlan: true, tail: "WHERE id = \(id)").first
     }
 
     /// The newest run still `running` started by `trigger`, if any (to answer a 202 with its id).
-    public func latestRunningRunID(trigger: String) async throws -> Int64? {
+    package func latestRunningRunID(trigger: String) async throws -> Int64? {
         let rows = try await client.query("""
-            SELECT id FROM reconcile_runs WHERE result = 'running' AND trigger = \(trigger) ORDER BY id DESC LIMIT 1
+            SELECT id FROM reconcile_runs WHERE result = \(ReconcileRunResult.running.rawValue) AND trigger = \(trigger)
+            ORDER BY id DESC LIMIT 1
             """, logger: logger)
         for try await id in rows.decode(Int64.self) { return id }
         return nil
+    }
+
+    /// Runs selected by `tail` (integers only, no user text).
+    private func runs(withPlan: Bool, tail: String) async throws -> [ReconcileRunRecord] {
+        var runs: [ReconcileRunRecord] = []
+        for try await (id, started, finished, sha, trigger, result, errors, duration, plan) in try await client.query(
+            PostgresQuery(unsafeSQL: """
+                SELECT id, started_at, finished_at, commit_sha, trigger, result, errors::text, duration_ms,
+                       \(withPlan ? "plan::text" : "NULL::text")
+                FROM reconcile_runs \(tail)
+                """), logger: logger
+        ).decode((Int64, Date, Date?, String?, String, String, String, Int32?, String?).self) {
+            runs.append(ReconcileRunRecord(
+                id: id, startedAt: started, finishedAt: finished, commitSHA: sha, trigger: trigger,
+                result: try StoredValue.decode(ReconcileRunResult.self, result, column: "reconcile_runs.result"),
+                errors: decodeStringArray(errors), durationMS: duration.map(Int.init), planJSON: plan))
+        }
+        return runs
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import PostgresNIO
+import Statuses
 
 /// The reconcile audit trail (`reconcile_runs`) and the lock that keeps one reconciler
 /// running at a time across processes.
@@ -65,37 +66,10 @@ public struct ReconcileRunStore: Sendable {
         let errorsJSON = String(decoding: try JSONEncoder().encode([reason]), as: UTF8.self)
         let rows = try await client.query("""
             INSERT INTO reconcile_runs (trigger, commit_sha, result, errors, finished_at, duration_ms)
-            VALUES (\(trigger), \(commitSHA), 'skipped', \(errorsJSON)::jsonb, now(), 0) RETURNING id
+            VALUES (\(trigger), \(commitSHA), \(ReconcileRunResult.skipped.rawValue), \(errorsJSON)::jsonb, now(), 0) RETURNING id
             """, logger: logger)
         for try await id in rows.decode(Int64.self) { return id }
         throw ReconcileRunStoreError.noRowReturned
-    }
-
-    /// The latest runs, newest first.
-    public func list(limit: Int = 50) async throws -> [ReconcileRunRow] {
-        try await select("ORDER BY id DESC LIMIT \(max(1, min(limit, 1000)))", bind: nil)
-    }
-
-    /// One run, nil when absent.
-    public func run(id: Int64) async throws -> ReconcileRunRow? {
-        try await select("WHERE id = $1", bind: id).first
-    }
-
-    private func select(_ tail: String, bind: Int64?) async throws -> [ReconcileRunRow] {
-        var query = PostgresQuery(unsafeSQL: """
-            SELECT id, started_at, finished_at, commit_sha, trigger, plan::text, result, errors::text, duration_ms
-            FROM reconcile_runs \(tail)
-            """)
-        if let bind { query.binds.append(bind) }
-        var out: [ReconcileRunRow] = []
-        for try await (id, started, finished, sha, trigger, plan, result, errors, duration)
-            in try await client.query(query, logger: logger)
-            .decode((Int64, Date, Date?, String?, String, String?, String, String, Int32?).self) {
-            out.append(ReconcileRunRow(id: id, startedAt: started, finishedAt: finished, commitSHA: sha,
-                                       trigger: trigger, planJSON: plan, result: result, errorsJSON: errors,
-                                       durationMS: duration.map(Int.init)))
-        }
-        return out
     }
 }
 

@@ -1,17 +1,21 @@
+import Foundation
 import PostgresNIO
 
-/// A claim statement bound as `$1 = arch, $2 = node`, decoding one column.
-protocol ArchNodeClaim: PostgresPreparedStatement where Row: PostgresDecodable {
+/// A claim statement bound as `$1 = arch, $2 = node, $3 = now` (the lease clock's time),
+/// decoding the `get_task` answer as JSON text.
+protocol ArchNodeClaim: PostgresPreparedStatement where Row == String {
     var arch: String { get }
     var node: String { get }
+    var now: Date { get }
 }
 
 extension ArchNodeClaim {
-    /// `$1 = arch, $2 = node`.
+    /// `$1 = arch, $2 = node, $3 = now`.
     var archNodeBindings: PostgresBindings {
         var bindings = PostgresBindings()
         bindings.append(arch)
         bindings.append(node)
+        bindings.append(now)
         return bindings
     }
 
@@ -22,21 +26,24 @@ extension ArchNodeClaim {
 
 /// The claim statements as named prepared statements: parsed and planned once per connection,
 /// not on every `get_task` (planning the answer query cost more than running it).
+/// `TaskClaims.claim` and the benchmark's `TaskClaims.claimRaw` run this same statement.
 struct ClaimTaskStatement: ArchNodeClaim {
     static let name = "kiln_claim_task"
     static let sql = TaskClaims.claimSQL
     typealias Row = String
     var arch: String
     var node: String
+    var now: Date
 }
 
-/// `ClaimTaskStatement` leaving the tasks of `excluded` packages for other nodes.
+/// `ClaimTaskStatement` leaving the tasks of `excluded` packages (`$4`) for other nodes.
 struct ClaimTaskExcludingStatement: ArchNodeClaim {
     static let name = "kiln_claim_task_excluding"
     static let sql = TaskClaims.claimExcludingSQL
     typealias Row = String
     var arch: String
     var node: String
+    var now: Date
     var excluded: [String]
 
     func makeBindings() throws -> PostgresBindings {
@@ -44,18 +51,4 @@ struct ClaimTaskExcludingStatement: ArchNodeClaim {
         bindings.append(excluded)
         return bindings
     }
-}
-
-/// The bare claim (no answer built): the benchmark's SQL reference.
-struct ClaimRawStatement: ArchNodeClaim {
-    static let name = "kiln_claim_raw"
-    static let sql = """
-        UPDATE build_tasks SET status = 1, ts = now(), node = $2, attempts = attempts + 1, started_at = now()
-        WHERE id = (SELECT id FROM build_tasks WHERE status = 0 AND pending_deps = 0 AND arch = $1
-                    ORDER BY id + 0 LIMIT 1 FOR UPDATE SKIP LOCKED)
-        RETURNING id
-        """
-    typealias Row = Int64
-    var arch: String
-    var node: String
 }

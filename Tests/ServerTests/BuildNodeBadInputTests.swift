@@ -1,47 +1,48 @@
 import Foundation
 import Server
-import XCTest
+import Testing
 
 /// Auth and every bad input of the build-node protocol: 4xx with `detail`, nothing changed.
-final class BuildNodeBadInputTests: XCTestCase {
-    func testAuthentication() async throws {
-        try await ServerHarness.with { h in
+/// The router runs in-process (no socket): these are HTTP-contract checks.
+@Suite struct BuildNodeBadInputTests {
+    @Test func authentication() async throws {
+        try await RouterHarness.with { h in
             let user = try await h.userToken("alice")
             let node = try await h.nodeToken("n1")
             let admin = try await h.userToken("root", admin: true)
             let body = ["supported_arches": ["x86_64"]]
             let none = try await h.call(.POST, "/api/v1/build_node/get_task", json: body)
-            XCTAssertEqual(none.status, 401)
-            XCTAssertNotNil(none.detail)
+            #expect(none.status == 401)
+            #expect(none.detail != nil)
             let garbage = try await h.call(.POST, "/api/v1/build_node/get_task", token: "abc.def.ghi", json: body)
-            XCTAssertEqual(garbage.status, 401)
-            XCTAssertNotNil(garbage.detail)
+            #expect(garbage.status == 401)
+            #expect(garbage.detail != nil)
             let other = try await TokenAuthority(secret: Array("another-secret-another-secret-0123456789".utf8))
             let forged = try await other.issue(KilnClaims(sub: "n1", scope: .node))
             let wrongKey = try await h.call(.POST, "/api/v1/build_node/get_task", token: forged, json: body)
-            XCTAssertEqual(wrongKey.status, 401)
+            #expect(wrongKey.status == 401)
             let expired = try await h.tokens.issue(KilnClaims(sub: "n1", scope: .node, expires: Date(timeIntervalSinceNow: -60)))
             let late = try await h.call(.POST, "/api/v1/build_node/get_task", token: expired, json: body)
-            XCTAssertEqual(late.status, 401)
+            #expect(late.status == 401)
             let asUser = try await h.call(.POST, "/api/v1/build_node/get_task", token: user, json: body)
-            XCTAssertEqual(asUser.status, 403)
-            XCTAssertTrue(asUser.detail?.contains("node") ?? false)
+            #expect(asUser.status == 403)
+            #expect(asUser.detail?.contains("node") ?? false)
             let asNode = try await h.call(.GET, "/api/v1/builds/", token: node)
-            XCTAssertEqual(asNode.status, 403)
-            XCTAssertNotNil(asNode.detail)
+            #expect(asNode.status == 403)
+            #expect(asNode.detail != nil)
             let noToken = try await h.call(.GET, "/api/v1/builds/")
-            XCTAssertEqual(noToken.status, 401)
+            #expect(noToken.status == 401)
             let asAdmin = try await h.call(.GET, "/api/v1/builds/", token: admin)
-            XCTAssertEqual(asAdmin.status, 200)
+            #expect(asAdmin.status == 200)
             let ok = try await h.call(.POST, "/api/v1/build_node/get_task", token: node, json: body)
-            XCTAssertEqual(ok.status, 200)
-            XCTAssertEqual(ok.text, "null")
+            #expect(ok.status == 200)
+            #expect(ok.text == "null")
         }
     }
 
-    func testBadNodeInputChangesNothing() async throws {
+    @Test func badNodeInputChangesNothing() async throws {
         let packages = try TestPackages.get()
-        try await ServerHarness.with { h in
+        try await RouterHarness.with { h in
             try await Fixtures.platform(h.client, name: "P", arches: ["x86_64"])
             let user = try await h.userToken("alice")
             let created = try await h.call(.POST, "/api/v1/builds/", token: user, json: [
@@ -54,113 +55,114 @@ final class BuildNodeBadInputTests: XCTestCase {
 
             // get_task / ping shapes.
             let malformed = try await h.call(.POST, "/api/v1/build_node/get_task", token: token, raw: "{\"supported_arches\": [")
-            XCTAssertEqual(malformed.status, 400)
-            XCTAssertNotNil(malformed.detail)
+            #expect(malformed.status == 400)
+            #expect(malformed.detail != nil)
             let missing = try await h.call(.POST, "/api/v1/build_node/get_task", token: token, json: ["arches": ["x86_64"]])
-            XCTAssertEqual(missing.status, 422)
-            XCTAssertTrue(missing.detail?.contains("supported_arches") ?? false, missing.text)
+            #expect(missing.status == 422)
+            #expect(missing.detail?.contains("supported_arches") ?? false, "\(missing.text)")
             let wrongType = try await h.call(.POST, "/api/v1/build_node/get_task", token: token, json: ["supported_arches": "x86_64"])
-            XCTAssertEqual(wrongType.status, 422)
+            #expect(wrongType.status == 422)
             let empty = try await h.call(.POST, "/api/v1/build_node/get_task", token: token, json: ["supported_arches": []])
-            XCTAssertEqual(empty.status, 422)
+            #expect(empty.status == 422)
             let badPing = try await h.call(.POST, "/api/v1/build_node/ping", token: token, json: ["active_tasks": ["x"]])
-            XCTAssertEqual(badPing.status, 422)
+            #expect(badPing.status == 422)
             let started = try await h.count("SELECT count(*) FROM build_tasks WHERE status <> 0")
-            XCTAssertEqual(started, 0, "no bad request claimed anything")
+            #expect(started == 0, "no bad request claimed anything")
 
             // build_done before the task is started, on an unknown task, with a bad status.
             let notStarted = try await holder.buildDone(taskID)
-            XCTAssertEqual(notStarted.status, 409)
+            #expect(notStarted.status == 409)
             let unknown = try await holder.buildDone(987_654)
-            XCTAssertEqual(unknown.status, 404)
-            XCTAssertNotNil(unknown.detail)
+            #expect(unknown.status == 404)
+            #expect(unknown.detail != nil)
             let claimed = try await holder.getTask()
-            XCTAssertEqual(claimed?.id, taskID)
+            #expect(claimed?.id == taskID)
             let badStatus = try await h.call(.POST, "/api/v1/build_node/build_done", token: token,
                                              json: ["task_id": taskID, "status": "finished", "artifacts": []])
-            XCTAssertEqual(badStatus.status, 422)
-            XCTAssertTrue(badStatus.detail?.contains("status") ?? false, badStatus.text)
+            #expect(badStatus.status == 422)
+            #expect(badStatus.detail?.contains("status") ?? false, "\(badStatus.text)")
             let badType = try await h.call(.POST, "/api/v1/build_node/build_done", token: token, json: [
                 "task_id": taskID, "status": "done",
                 "artifacts": [["name": "x.rpm", "type": "iso", "href": "/h", "sha256": String(repeating: "a", count: 64)]]])
-            XCTAssertEqual(badType.status, 422)
+            #expect(badType.status == 422)
             let badName = try await h.call(.POST, "/api/v1/build_node/build_done", token: token, json: [
                 "task_id": taskID, "status": "done",
                 "artifacts": [["name": "README", "type": "rpm", "href": "/h", "sha256": String(repeating: "a", count: 64)]]])
-            XCTAssertEqual(badName.status, 422)
+            #expect(badName.status == 422)
             let unknownHref = try await h.call(.POST, "/api/v1/build_node/build_done", token: token, json: [
                 "task_id": taskID, "status": "done",
                 "artifacts": [["name": "hello-1.0-1.x86_64.rpm", "type": "rpm", "href": "/local/artifacts/\(String(repeating: "b", count: 64))/",
                                "sha256": String(repeating: "b", count: 64)]]])
-            XCTAssertEqual(unknownHref.status, 422, unknownHref.text)
+            #expect(unknownHref.status == 422, "\(unknownHref.text)")
             let malformedDone = try await h.call(.POST, "/api/v1/build_node/build_done", token: token, raw: "[1,")
-            XCTAssertEqual(malformedDone.status, 400)
+            #expect(malformedDone.status == 400)
             let notHeld = try await intruder.buildDone(taskID, rpms: [packages.rpm("hello", arch: "x86_64")])
-            XCTAssertEqual(notHeld.status, 409)
-            XCTAssertEqual(notHeld.object["ok"] as? Bool, false)
+            #expect(notHeld.status == 409)
+            #expect((notHeld.object["ok"] as? Bool) == false)
             var status = try await h.count("SELECT status FROM build_tasks WHERE id = \(taskID)")
-            XCTAssertEqual(status, 1)
+            #expect(status == 1)
             var artifacts = try await h.count("SELECT count(*) FROM artifacts")
-            XCTAssertEqual(artifacts, 0)
+            #expect(artifacts == 0)
             let tests = try await h.count("SELECT count(*) FROM test_tasks")
-            XCTAssertEqual(tests, 0)
+            #expect(tests == 0)
 
             // The real result, then a repeat: 409, nothing doubled.
             let done = try await holder.buildDone(taskID, rpms: [packages.rpm("hello", arch: "x86_64")], log: "ok")
-            XCTAssertEqual(done.status, 200, done.text)
+            #expect(done.status == 200, "\(done.text)")
             status = try await h.count("SELECT status FROM build_tasks WHERE id = \(taskID)")
-            XCTAssertEqual(status, 2)
+            #expect(status == 2)
             artifacts = try await h.count("SELECT count(*) FROM artifacts")
-            XCTAssertEqual(artifacts, 2)
+            #expect(artifacts == 2)
             let repeated = try await holder.buildDone(taskID, rpms: [packages.rpm("hello", arch: "x86_64")], log: "ok")
-            XCTAssertEqual(repeated.status, 409)
-            XCTAssertTrue(repeated.detail?.contains("already finished") ?? false, repeated.text)
+            #expect(repeated.status == 409)
+            #expect(repeated.detail?.contains("already finished") ?? false, "\(repeated.text)")
             artifacts = try await h.count("SELECT count(*) FROM artifacts")
-            XCTAssertEqual(artifacts, 2)
+            #expect(artifacts == 2)
             let testTasks = try await h.count("SELECT count(*) FROM test_tasks")
-            XCTAssertEqual(testTasks, 1)
+            #expect(testTasks == 1)
         }
     }
 
     /// Error answers the routes do not throw themselves (too large a body, a wrong method, an
     /// unknown build) are JSON with a `detail` too.
-    func testOtherErrorPathsAnswerJSONDetail() async throws {
-        try await ServerHarness.with { h in
+    @Test func otherErrorPathsAnswerJSONDetail() async throws {
+        try await RouterHarness.with { h in
             let node = try await h.nodeToken("n1")
             let user = try await h.userToken("alice")
             let huge = "[" + String(repeating: " ", count: RequestBody.maxSize) + "]"
             let tooLarge = try await h.call(.POST, "/api/v1/build_node/ping", token: node, raw: huge)
-            XCTAssertEqual(tooLarge.status, 413, tooLarge.text)
-            XCTAssertNotNil(tooLarge.detail, tooLarge.text)
+            #expect(tooLarge.status == 413, "\(tooLarge.text)")
+            #expect(tooLarge.detail != nil, "\(tooLarge.text)")
             let wrongMethod = try await h.call(.GET, "/api/v1/build_node/get_task", token: node)
-            XCTAssertTrue((400..<500).contains(wrongMethod.status), "\(wrongMethod.status)")
-            XCTAssertNotNil(wrongMethod.detail, wrongMethod.text)
+            #expect((400..<500).contains(wrongMethod.status), "\(wrongMethod.status)")
+            #expect(wrongMethod.detail != nil, "\(wrongMethod.text)")
             let badHeader = try await h.call(.POST, "/api/v1/build_node/ping", json: ["active_tasks": []],
                                              headers: ["Authorization": "Basic abc"])
-            XCTAssertEqual(badHeader.status, 401)
-            XCTAssertEqual(badHeader.detail, "Authorization header must be: Bearer <token>")
+            #expect(badHeader.status == 401)
+            #expect(badHeader.detail == ("Authorization header must be: Bearer <token>"))
             let restartMissing = try await h.call(.PATCH, "/api/v1/builds/31337/restart-failed", token: user)
-            XCTAssertEqual(restartMissing.status, 404)
-            XCTAssertEqual(restartMissing.detail, "Build 31337 not found")
+            #expect(restartMissing.status == 404)
+            #expect(restartMissing.detail == ("Build 31337 not found"))
             let deleteBadID = try await h.call(.DELETE, "/api/v1/builds/-4/remove", token: user)
-            XCTAssertEqual(deleteBadID.status, 422)
-            XCTAssertEqual(deleteBadID.detail, "build_id must be a positive integer")
+            #expect(deleteBadID.status == 422)
+            #expect(deleteBadID.detail == ("build_id must be a positive integer"))
         }
     }
 
-    func testJWTSecretRules() throws {
-        XCTAssertThrowsError(try JWTSecret.load(configured: Array("short".utf8), home: "/nonexistent")) { error in
-            XCTAssertTrue("\(error)".contains("at least 32 bytes"), "\(error)")
+    @Test func jwtSecretRules() throws {
+        let error = #expect(throws: (any Error).self) {
+            try JWTSecret.load(configured: Array("short".utf8), home: "/nonexistent")
         }
+        #expect("\(String(describing: error))".contains("at least 32 bytes"))
         let env = try JWTSecret.load(configured: Array(String(repeating: "k", count: 32).utf8), home: "/nonexistent")
-        XCTAssertEqual(env.count, 32)
+        #expect(env.count == 32)
         let home = NSTemporaryDirectory() + "kiln-jwt-\(UUID().uuidString)"
         defer { try? FileManager.default.removeItem(atPath: home) }
         let first = try JWTSecret.load(home: home)
         let second = try JWTSecret.load(home: home)
-        XCTAssertEqual(first, second)
-        XCTAssertGreaterThanOrEqual(first.count, 32)
+        #expect(first == second)
+        #expect(first.count >= 32)
         let attributes = try FileManager.default.attributesOfItem(atPath: home + "/jwt-secret")
-        XCTAssertEqual((attributes[.posixPermissions] as? NSNumber)?.intValue, 0o600)
+        #expect(((attributes[.posixPermissions] as? NSNumber)?.intValue) == 0o600)
     }
 }

@@ -11,7 +11,7 @@ final class ConcurrentClaimTests: XCTestCase {
             // 40 builds of 50 tasks (finishes of one build are serialised on its row).
             let seed = BuildBenchmarkSeed(client: h.client)
             for _ in 0..<40 { _ = try await seed.seedIdleTasks(count: 50, arches: ["x86_64", "aarch64", "i686"]) }
-            var nodes: [SimulatedNode] = []
+            var nodes: [SimulatedNode<ServerHarness>] = []
             for i in 0..<16 {
                 let arches = i % 2 == 0 ? ["x86_64", "i686"] : (i % 3 == 0 ? ["aarch64"] : ["aarch64", "x86_64", "i686"])
                 nodes.append(try await SimulatedNode(h, name: "node-\(i)", arches: arches))

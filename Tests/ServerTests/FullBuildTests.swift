@@ -47,16 +47,16 @@ final class FullBuildTests: XCTestCase {
                     guard let task = try await node.getTask() else { continue }
                     progressed = true
                     XCTAssertTrue(seen.insert(task.id).inserted, "task \(task.id) handed out twice")
-                    XCTAssertEqual(task.build_id, buildID)
+                    XCTAssertEqual(task.buildID, buildID)
                     XCTAssertTrue(node.arches.contains(task.arch))
-                    XCTAssertEqual(task.created_by.name, "alice")
-                    XCTAssertEqual(task.created_by.email, "alice@example.org")
+                    XCTAssertEqual(task.createdBy.name, "alice")
+                    XCTAssertEqual(task.createdBy.email, "alice@example.org")
                     XCTAssertNotNil(task.platform.data["mock"])
                     // Repositories: the task's arch only, no log repository; build's own first.
                     XCTAssertTrue(task.repositories.allSatisfy { $0.url.contains(task.arch) || $0.name.contains(task.arch) },
                                   "\(task.repositories)")
                     XCTAssertFalse(task.repositories.contains { $0.name.hasSuffix("-logs") })
-                    XCTAssertEqual(task.repositories.filter { $0.name.hasSuffix("-BaseOS-debug") }.map(\.mock_enabled), [false])
+                    XCTAssertEqual(task.repositories.filter { $0.name.hasSuffix("-BaseOS-debug") }.map(\.mockEnabled), [false])
                     let project = task.ref.url.contains("hello") ? "hello" : "world"
                     let index = project == "hello" ? 0 : 1
                     if index == 1 {
@@ -66,11 +66,11 @@ final class FullBuildTests: XCTestCase {
                             AND platform_id = (SELECT platform_id FROM build_tasks WHERE id = \(task.id)) AND status <> 2
                             """)
                         XCTAssertEqual(unfinished, 0, "index 1 handed out before index 0 finished")
-                        XCTAssertEqual(task.ref.ref_type, 2)
+                        XCTAssertEqual(task.ref.refType, .gitTag)
                         let own = try XCTUnwrap(task.repositories.first, "no repositories")
                         XCTAssertTrue(own.name.hasPrefix(h.settings.buildRepositoryPrefix + "-\(buildID)-\(task.platform.name)-\(task.arch)-rpm"),
                                       "build's own repository first: \(task.repositories.map(\.name))")
-                        XCTAssertTrue(own.mock_enabled)
+                        XCTAssertTrue(own.mockEnabled)
                     }
                     var rpms = [packages.rpm(project, arch: task.arch)]
                     if task.arch == "x86_64" {

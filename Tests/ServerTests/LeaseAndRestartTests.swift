@@ -8,8 +8,10 @@ final class LeaseAndRestartTests: XCTestCase {
         try await h.count("SELECT status FROM build_tasks WHERE id = \(task)")
     }
 
+    /// Leases on the harness's manual clock: the test moves time past the node timeout instead
+    /// of sleeping, so nothing depends on wall-clock margins.
     func testHeartbeatTimeoutRequeuesThenFails() async throws {
-        let settings = ServerSettings(nodeTimeout: .milliseconds(600), maxTaskAttempts: 2)
+        let settings = ServerSettings(nodeTimeout: .seconds(90), maxTaskAttempts: 2)
         try await ServerHarness.with(settings: settings) { h in
             try await Fixtures.platform(h.client, name: "P", arches: ["x86_64"])
             let user = try await h.userToken("alice")
@@ -22,10 +24,11 @@ final class LeaseAndRestartTests: XCTestCase {
             XCTAssertEqual(claimed?.id, first)
             let nothing = try await alive.getTask()
             XCTAssertNil(nothing, "index 1 must wait for index 0, and index 0 is leased")
-            // Within the lease: the sweep leaves it alone.
+            // Within the lease (even at its last second): the sweep leaves it alone.
+            h.clock.advance(by: 89)
             let early = try await h.sweeper.sweep()
             XCTAssertEqual(early.requeued, [])
-            try await Task.sleep(for: .milliseconds(900))
+            h.clock.advance(by: 2)
             let swept = try await h.sweeper.sweep()
             XCTAssertEqual(swept.requeued, [Int64(first)])
             let reclaimed = try await alive.getTask()
@@ -41,16 +44,16 @@ final class LeaseAndRestartTests: XCTestCase {
             let artifacts = try await h.count("SELECT count(*) FROM artifacts")
             XCTAssertEqual(artifacts, 0)
 
-            // Pings keep the lease alive past the timeout.
+            // Pings keep the lease alive past the timeout: 4 × 60 s, each within 90 s of a ping.
             for _ in 0..<4 {
                 let pong = try await alive.ping([first])
                 XCTAssertEqual(pong.status, 200, pong.text)
-                try await Task.sleep(for: .milliseconds(250))
+                h.clock.advance(by: 60)
                 let sweep = try await h.sweeper.sweep()
                 XCTAssertEqual(sweep.requeued + sweep.failed, [])
             }
             // A ping from a node that does not hold the task does not extend it.
-            try await Task.sleep(for: .milliseconds(700))
+            h.clock.advance(by: 31)
             _ = try await dead.ping([first])
             let final = try await h.sweeper.sweep()
             XCTAssertEqual(final.failed, [Int64(first)], "second attempt used up: failed")
@@ -64,7 +67,8 @@ final class LeaseAndRestartTests: XCTestCase {
             let unfinished = try await h.count("SELECT count(*) FROM builds WHERE finished_at IS NULL")
             XCTAssertEqual(unfinished, 1)
             // The last task failing in a sweep finishes the build.
-            try await h.client.query("UPDATE build_tasks SET attempts = 2, ts = now() - interval '10 seconds' WHERE id = \(Int64(second))")
+            let old = h.clock.now().addingTimeInterval(-100)
+            try await h.client.query("UPDATE build_tasks SET attempts = 2, ts = \(old) WHERE id = \(Int64(second))")
             let last = try await h.sweeper.sweep()
             XCTAssertEqual(last.failed, [Int64(second)])
             let finishedBuilds = try await h.count("SELECT count(*) FROM builds WHERE finished_at IS NOT NULL")
@@ -121,7 +125,7 @@ final class LeaseAndRestartTests: XCTestCase {
             let picky = try await SimulatedNode(h, name: "picky", arches: ["i686", "x86_64"], excluded: ["kernel"])
             let first = try await picky.getTask()
             XCTAssertEqual(first?.arch, "i686", "the node's first arch is tried first")
-            XCTAssertEqual(first?.build_id, bash.id)
+            XCTAssertEqual(first?.buildID, bash.id)
             let second = try await picky.getTask()
             XCTAssertEqual(second?.id, bash.tasks[0], "kernel is skipped, bash x86_64 is next")
             let third = try await picky.getTask()
@@ -148,7 +152,7 @@ final class LeaseAndRestartTests: XCTestCase {
             XCTAssertEqual(done.status, 200, done.text)
             let task = try await node.getTask()
             XCTAssertEqual(task?.id, child.tasks[0])
-            XCTAssertEqual(task?.linked_builds, [base.id])
+            XCTAssertEqual(task?.linkedBuilds, [base.id])
             let names = task?.repositories.map(\.name) ?? []
             XCTAssertEqual(names.first, "\(h.settings.buildRepositoryPrefix)-\(base.id)-P-x86_64-rpm", "\(names)")
             XCTAssertEqual(task?.repositories.first?.priority, 8)

@@ -24,33 +24,34 @@ struct HarnessError: Error, CustomStringConvertible {
     var description: String
 }
 
-/// A harness with a live server on a loopback port and its database: HTTP calls and SQL counts.
-protocol LiveServer: Sendable {
+/// Something that answers Kiln HTTP requests (a live server, or the router in-process) over a
+/// database: HTTP calls and SQL counts.
+protocol HTTPCaller: Sendable {
     var client: PostgresClient { get }
-    var port: Int { get }
+
+    /// Sends one request: `headers` already hold the token and content type.
+    func send(_ method: HTTPMethod, _ path: String, headers: [(String, String)], body: ByteBuffer?) async throws -> HTTPAnswer
 }
 
-extension LiveServer {
+extension HTTPCaller {
     typealias Answer = HTTPAnswer
 
     /// Sends a request with an optional bearer token, extra headers and a JSON or raw body.
     func call(_ method: HTTPMethod, _ path: String, token: String? = nil, json: Any? = nil, raw: String? = nil,
               headers: [String: String] = [:]) async throws -> HTTPAnswer {
-        var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)\(path)")
-        request.method = method
-        if let token { request.headers.add(name: "Authorization", value: "Bearer \(token)") }
-        for (name, value) in headers { request.headers.add(name: name, value: value) }
+        var all: [(String, String)] = []
+        if let token { all.append(("Authorization", "Bearer \(token)")) }
+        for (name, value) in headers { all.append((name, value)) }
+        var body: ByteBuffer?
         if let json {
             let data = try JSONSerialization.data(withJSONObject: json, options: [.fragmentsAllowed])
-            request.headers.add(name: "Content-Type", value: "application/json")
-            request.body = .bytes(ByteBuffer(bytes: data))
+            all.append(("Content-Type", "application/json"))
+            body = ByteBuffer(bytes: data)
         } else if let raw {
-            request.headers.add(name: "Content-Type", value: "application/json")
-            request.body = .bytes(ByteBuffer(string: raw))
+            all.append(("Content-Type", "application/json"))
+            body = ByteBuffer(string: raw)
         }
-        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(60))
-        let buffer = try await response.body.collect(upTo: 64 * 1024 * 1024)
-        return HTTPAnswer(status: Int(response.status.code), body: Data(buffer: buffer))
+        return try await send(method, path, headers: all, body: body)
     }
 
     /// Runs a query returning one integer (0 when it returns no row).
@@ -59,6 +60,23 @@ extension LiveServer {
             return Int(value)
         }
         return 0
+    }
+}
+
+/// A harness with a live server on a loopback port and its database.
+protocol LiveServer: HTTPCaller {
+    var port: Int { get }
+}
+
+extension LiveServer {
+    func send(_ method: HTTPMethod, _ path: String, headers: [(String, String)], body: ByteBuffer?) async throws -> HTTPAnswer {
+        var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)\(path)")
+        request.method = method
+        for (name, value) in headers { request.headers.add(name: name, value: value) }
+        if let body { request.body = .bytes(body) }
+        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(60))
+        let buffer = try await response.body.collect(upTo: 64 * 1024 * 1024)
+        return HTTPAnswer(status: Int(response.status.code), body: Data(buffer: buffer))
     }
 }
 

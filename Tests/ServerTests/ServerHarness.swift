@@ -13,13 +13,15 @@ import Store
 import XCTest
 
 /// A running Kiln server on a free loopback port, over a fresh migrated database.
-struct ServerHarness: LiveServer {
+struct ServerHarness: LiveServer, BuildHarness {
     let client: PostgresClient
     let port: Int
     let tokens: TokenAuthority
     let store: any ArtifactStore
     let settings: ServerSettings
     let sweeper: StaleTaskSweeper
+    /// The lease clock the server and sweeper use: moved by hand in tests.
+    let clock: ManualLeaseClock
 
     static let secret = Array("kiln-test-secret-0123456789-abcdefghij".utf8)
 
@@ -41,13 +43,15 @@ struct ServerHarness: LiveServer {
         let store = try makeStore(pulp: pulp)
         let tokens = try await TokenAuthority(secret: secret)
         let finalSettings = settings
+        let clock = ManualLeaseClock()
         try await TestDatabase.with { client, _ in
-            let dependencies = ServerDependencies(
+            var dependencies = ServerDependencies(
                 database: client, artifactStore: store, tokens: tokens, settings: finalSettings, logger: logger)
+            dependencies.leaseClock = clock
             try await runLiveServer(dependencies, logger: logger) { port in
                 try await body(ServerHarness(
                     client: client, port: port, tokens: tokens, store: store, settings: finalSettings,
-                    sweeper: StaleTaskSweeper(dependencies)))
+                    sweeper: StaleTaskSweeper(dependencies), clock: clock))
             }
         }
         if !pulp, let local = store as? LocalArtifactStore {
@@ -71,33 +75,5 @@ struct ServerHarness: LiveServer {
         }
         let root = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("kiln-server-store-\(UUID().uuidString)")
         return LocalArtifactStore(root: root)
-    }
-
-    // MARK: Tokens and rows
-
-    func nodeToken(_ name: String) async throws -> String {
-        try await tokens.issue(KilnClaims(sub: name, scope: .node))
-    }
-
-    /// Creates the user row and returns a user token for it.
-    func userToken(_ name: String, admin: Bool = false) async throws -> String {
-        let user = try await UserStore(client: client).upsert(username: name, email: "\(name)@example.org", isSuperuser: admin)
-        return try await tokens.issue(KilnClaims(sub: name, scope: admin ? .admin : .user, uid: user.id))
-    }
-
-    // MARK: Builds
-
-    /// Creates a build of `projects` (refs `main`) on one platform through the API, asserting a 200;
-    /// returns the build id and its task ids in index order.
-    func createBuild(token: String, platform: String = "P", arches: [String] = ["x86_64"],
-                     projects: [String] = ["hello"], linked: [Int] = []) async throws -> (id: Int, tasks: [Int]) {
-        let answer = try await call(.POST, "/api/v1/builds/", token: token, json: [
-            "platforms": [["name": platform, "arch_list": arches]],
-            "tasks": projects.map { ["url": "https://git.example.org/rpms/\($0).git", "git_ref": "main"] },
-            "linked_builds": linked,
-        ])
-        XCTAssertEqual(answer.status, 200, answer.text)
-        let tasks = (answer.object["tasks"] as? [[String: Any]] ?? []).compactMap { $0["id"] as? Int }
-        return (answer.object["id"] as? Int ?? 0, tasks)
     }
 }

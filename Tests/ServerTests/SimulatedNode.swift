@@ -1,16 +1,16 @@
 import Foundation
 import Artifacts
-import XCTest
+import Server
 
 /// A build node speaking the ALBS protocol over HTTP, as albs-node does.
-struct SimulatedNode: Sendable {
-    let harness: ServerHarness
+struct SimulatedNode<Harness: BuildHarness>: Sendable {
+    let harness: Harness
     let name: String
     let token: String
     let arches: [String]
     var excluded: [String]? = nil
 
-    init(_ harness: ServerHarness, name: String, arches: [String], excluded: [String]? = nil) async throws {
+    init(_ harness: Harness, name: String, arches: [String], excluded: [String]? = nil) async throws {
         self.harness = harness
         self.name = name
         self.arches = arches
@@ -18,26 +18,25 @@ struct SimulatedNode: Sendable {
         self.token = try await harness.nodeToken(name)
     }
 
-    /// `get_task`: the decoded task, or nil for a `null` answer.
-    func getTask(file: StaticString = #filePath, line: UInt = #line) async throws -> NodeTask? {
+    /// `get_task`: the decoded task, or nil for a `null` answer. Throws unless the answer is a 200
+    /// holding exactly the keys of `NodeTaskAnswer` (null ones too).
+    func getTask() async throws -> NodeTaskAnswer? {
         var body: [String: Any] = ["supported_arches": arches]
         if let excluded { body["excluded_packages"] = excluded }
         let answer = try await harness.call(.POST, "/api/v1/build_node/get_task", token: token, json: body)
-        XCTAssertEqual(answer.status, 200, answer.text, file: file, line: line)
-        if answer.text == "null" { return nil }
-        let object = answer.object
-        for key in NodeTask.requiredKeys {
-            XCTAssertTrue(object.keys.contains(key), "get_task answer lacks \(key): \(answer.text)", file: file, line: line)
+        guard answer.status == 200 else {
+            throw HarnessError(description: "get_task answered \(answer.status): \(answer.text)")
         }
-        return try JSONDecoder().decode(NodeTask.self, from: answer.body)
+        if answer.text == "null" { return nil }
+        return try NodeTaskAnswer.strictlyDecoded(from: answer.body)
     }
 
-    func ping(_ ids: [Int]) async throws -> ServerHarness.Answer {
+    func ping(_ ids: [Int]) async throws -> HTTPAnswer {
         try await harness.call(.POST, "/api/v1/build_node/ping", token: token, json: ["active_tasks": ids])
     }
 
     /// Uploads `files` to the artifact store (as the node does before `build_done`) and reports them.
-    func buildDone(_ taskID: Int, status: String = "done", rpms: [URL] = [], log: String? = nil) async throws -> ServerHarness.Answer {
+    func buildDone(_ taskID: Int, status: String = "done", rpms: [URL] = [], log: String? = nil) async throws -> HTTPAnswer {
         var artifacts: [[String: Any]] = []
         for file in rpms {
             let uploaded = try await harness.store.uploadArtifact(file: file)

@@ -8,11 +8,11 @@ import Store
 /// - `POST build_done` records the result; 409 `{"ok": false, "detail": ...}` when the node does
 ///   not hold the task or it is already finished.
 func addBuildNodeRoutes(to node: RouterGroup<KilnRequestContext>, workflow: BuildWorkflow) {
-    node.post("ping") { request, context -> Response in
+    node.post("ping") { request, context -> OKAnswer in
         let identity = try context.requireScope(.node)
         let body = try await RequestBody.decode(PingRequest.self, from: request)
         try await workflow.claims.ping(taskIDs: body.activeTasks, node: identity.subject)
-        return JSONResponse.ok()
+        return OKAnswer()
     }
 
     node.post("get_task") { request, context -> Response in
@@ -26,12 +26,13 @@ func addBuildNodeRoutes(to node: RouterGroup<KilnRequestContext>, workflow: Buil
         }
         var arches: [String] = []
         for arch in body.supportedArches where !arches.contains(arch) { arches.append(arch) }
+        // The answer (`NodeTaskAnswer`) is rendered by the claim statement itself: the hot path.
         let answer = try await workflow.claims.claim(
             arches: arches, node: identity.subject, excludedPackages: body.excludedPackages ?? [])
         return JSONResponse.raw(answer ?? "null")
     }
 
-    node.post("build_done") { request, context -> Response in
+    node.post("build_done") { request, context -> OKAnswer in
         let identity = try context.requireScope(.node)
         let body = try await RequestBody.decode(BuildDoneRequest.self, from: request)
         let artifacts = body.artifacts ?? []
@@ -44,6 +45,6 @@ func addBuildNodeRoutes(to node: RouterGroup<KilnRequestContext>, workflow: Buil
         try await workflow.builds.finish(finish) { held in
             try await importer.importArtifacts(artifacts, task: held)
         }
-        return JSONResponse.ok()
+        return OKAnswer()
     }
 }

@@ -6,17 +6,14 @@ import Store
 /// failed tasks, `DELETE /{build_id}/remove` deletes (the creator or an admin only, 403 otherwise; 409 once
 /// released or signed).
 func addBuildRoutes(to builds: RouterGroup<KilnRequestContext>, workflow: BuildWorkflow) {
-    builds.post("/") { request, context -> Response in
+    builds.post("/") { request, context -> BuildAnswer in
         let identity = try context.requireScope(.user)
         guard let userID = identity.userID, try await workflow.users.user(id: userID) != nil else {
             throw APIError(.unauthorized, "The token's user does not exist")
         }
         let body = try await RequestBody.decode(CreateBuildRequest.self, from: request)
-        let id = try await workflow.builds.create(body.buildRequest(createdBy: userID))
-        guard let json = try await workflow.builds.buildJSON(id: id) else {
-            throw APIError(.notFound, "Build \(id) not found")
-        }
-        return JSONResponse.raw(json)
+        let id = try await workflow.builds.create(try body.buildRequest(createdBy: userID))
+        return try await build(id, workflow)
     }
 
     builds.get("/") { request, context -> Response in
@@ -25,31 +22,24 @@ func addBuildRoutes(to builds: RouterGroup<KilnRequestContext>, workflow: BuildW
             guard let page = Int(String(raw)), page >= 1 else {
                 throw APIError(.unprocessableContent, "pageNumber must be a positive integer")
             }
-            let size = workflow.settings.buildsPageSize
-            let (total, json) = try await workflow.builds.buildsPage(page: page, pageSize: size)
-            return JSONResponse.raw(#"{"builds":\#(json),"total_builds":\#(total),"current_page":\#(page)}"#)
+            let (total, rows) = try await workflow.builds.buildsPage(page: page, pageSize: workflow.settings.buildsPageSize)
+            return try BuildsPageAnswer(builds: rows.map(BuildAnswer.init), totalBuilds: total, currentPage: page)
+                .response(from: request, context: context)
         }
-        let (_, json) = try await workflow.builds.buildsPage(page: 1, pageSize: 100_000)
-        return JSONResponse.raw(json)
+        let (_, rows) = try await workflow.builds.buildsPage(page: 1, pageSize: 100_000)
+        return try rows.map(BuildAnswer.init).response(from: request, context: context)
     }
 
-    builds.get(":build_id") { _, context -> Response in
+    builds.get(":build_id") { _, context -> BuildAnswer in
         try context.requireScope(.user)
-        let id = try buildID(context)
-        guard let json = try await workflow.builds.buildJSON(id: id) else {
-            throw APIError(.notFound, "Build \(id) not found")
-        }
-        return JSONResponse.raw(json)
+        return try await build(try buildID(context), workflow)
     }
 
-    builds.patch(":build_id/restart-failed") { _, context -> Response in
+    builds.patch(":build_id/restart-failed") { _, context -> BuildAnswer in
         try context.requireScope(.user)
         let id = try buildID(context)
         try await workflow.builds.restartFailed(buildID: id)
-        guard let json = try await workflow.builds.buildJSON(id: id) else {
-            throw APIError(.notFound, "Build \(id) not found")
-        }
-        return JSONResponse.raw(json)
+        return try await build(id, workflow)
     }
 
     builds.delete(":build_id/remove") { _, context -> Response in
@@ -74,6 +64,14 @@ func addBuildRoutes(to builds: RouterGroup<KilnRequestContext>, workflow: BuildW
         }
         return Response(status: .noContent)
     }
+}
+
+/// The build as its answer, 404 when absent.
+private func build(_ id: Int64, _ workflow: BuildWorkflow) async throws -> BuildAnswer {
+    guard let row = try await workflow.builds.build(id: id) else {
+        throw APIError(.notFound, "Build \(id) not found")
+    }
+    return BuildAnswer(row)
 }
 
 /// The `build_id` path parameter as an integer (422 otherwise).

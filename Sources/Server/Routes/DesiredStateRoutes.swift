@@ -32,18 +32,11 @@ struct GitManaged: Sendable {
     }
 }
 
-/// A JSON body PostgreSQL (or `jsonObject`) rendered.
-func desiredStateJSON(_ text: String, status: HTTPResponse.Status = .ok) -> Response {
-    var buffer = ByteBuffer()
-    buffer.writeString(text)
-    return Response(status: status, headers: [.contentType: "application/json"], body: .init(byteBuffer: buffer))
-}
-
-/// A small JSON object as a response (sorted keys).
+/// A small JSON object as a response (sorted keys); the webhook answers.
 func desiredStateJSON(object: [String: Any], status: HTTPResponse.Status = .ok) -> Response {
     let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes]))
         ?? Data("{}".utf8)
-    return desiredStateJSON(String(decoding: data, as: UTF8.self), status: status)
+    return JSONResponse.raw(String(decoding: data, as: UTF8.self), status: status)
 }
 
 /// The integer path parameter `name`: 422 with a detail when it is not an integer.

@@ -7,8 +7,8 @@ import Store
 /// `PATCH /{id}/add-repositories`, `PATCH /{id}/remove-repositories`) need a user token,
 /// validate their body (422) and answer 409 naming the git file to edit, changing nothing.
 func addPlatformRoutes(to platforms: RouterGroup<KilnRequestContext>, queries: DesiredStateQueries, git: GitManaged) {
-    platforms.get("/") { _, _ -> Response in
-        desiredStateJSON(try await queries.platformsJSON())
+    platforms.get("/") { _, _ -> [PlatformAnswer] in
+        try await queries.platforms().map(PlatformAnswer.init)
     }
 
     platforms.post("/") { request, context -> Response in
@@ -34,39 +34,4 @@ func addPlatformRoutes(to platforms: RouterGroup<KilnRequestContext>, queries: D
             throw git.conflict(kind: "platforms", folder: "platforms", name: platform.name)
         }
     }
-}
-
-/// `POST /api/v1/platforms/` body (ALBS `PlatformCreate`).
-struct PlatformCreateBody: Decodable {
-    enum PlatformType: String, Decodable { case rpm, deb }
-    var name: String
-    var type: PlatformType
-    var distr_type: String
-    var distr_version: String
-    var test_dist_name: String
-    var arch_list: [String]
-    var repos: [RepositoryBody]?
-    var data: [String: JSONValue]?
-}
-
-/// `PUT /api/v1/platforms/` body (ALBS `PlatformModify`): only `name` is required.
-struct PlatformModifyBody: Decodable {
-    var name: String
-    var type: PlatformCreateBody.PlatformType?
-    var distr_type: String?
-    var distr_version: String?
-    var test_dist_name: String?
-    var arch_list: [String]?
-    var repos: [RepositoryBody]?
-    var data: [String: JSONValue]?
-}
-
-/// A repository inside a platform write body.
-struct RepositoryBody: Decodable {
-    var name: String
-    var arch: String
-    var url: String
-    var type: String
-    var debug: Bool?
-    var production: Bool?
 }

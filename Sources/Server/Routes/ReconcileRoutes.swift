@@ -12,7 +12,7 @@ let reconcileQuickWait: Duration = .seconds(2)
 /// (20 a page, without plans); `GET /runs/{id}` reads one with its plan.
 func addReconcileRoutes(to reconcile: RouterGroup<KilnRequestContext>, queries: DesiredStateQueries,
                         loop: ReconcileLoop?) {
-    reconcile.post("/") { _, context -> Response in
+    reconcile.post("/") { request, context -> Response in
         try context.requireScope(.admin)
         guard let loop else {
             throw APIError(.serviceUnavailable, "No desired-state repository is configured: start kiln serve with --repo")
@@ -30,21 +30,20 @@ func addReconcileRoutes(to reconcile: RouterGroup<KilnRequestContext>, queries: 
                     throw APIError(.unprocessableContent,
                                    "The desired state could not be read: \(done.error ?? "unknown error")")
                 }
-                if let json = try await queries.reconcileRunJSON(id: result.runID) {
-                    return desiredStateJSON(json)
+                guard let run = try await queries.reconcileRun(id: result.runID) else {
+                    throw APIError(.notFound, "Reconcile run \(result.runID) not found")
                 }
-                return desiredStateJSON(object: ["id": result.runID, "result": result.result.rawValue])
+                return try ReconcileRunAnswer(run).response(from: request, context: context)
             }
             try await Task.sleep(for: .milliseconds(20))
         }
         let runID = try await queries.latestRunningRunID(trigger: "api")
-        return desiredStateJSON(object: [
-            "status": "running", "run_id": runID.map { $0 as Any } ?? NSNull(),
-            "detail": "The reconcile is still running: see GET /api/v1/reconcile/runs",
-        ], status: .accepted)
+        let running = ReconcileRunningAnswer(
+            status: "running", runID: runID, detail: "The reconcile is still running: see GET /api/v1/reconcile/runs")
+        return try WireAnswer(.accepted, running).response(from: request, context: context)
     }
 
-    reconcile.get("runs") { request, context -> Response in
+    reconcile.get("runs") { request, context -> ReconcileRunsPageAnswer in
         try context.requireScope(.user)
         var page = 1
         if let raw = request.uri.queryParameters["page"] {
@@ -53,16 +52,16 @@ func addReconcileRoutes(to reconcile: RouterGroup<KilnRequestContext>, queries: 
             }
             page = value
         }
-        return desiredStateJSON(try await queries.reconcileRunsPageJSON(page: page))
+        return ReconcileRunsPageAnswer(try await queries.reconcileRunsPage(page: page))
     }
 
-    reconcile.get("runs/:run_id") { _, context -> Response in
+    reconcile.get("runs/:run_id") { _, context -> ReconcileRunAnswer in
         try context.requireScope(.user)
         let id = try integerParameter(context, "run_id")
-        guard let json = try await queries.reconcileRunJSON(id: id) else {
+        guard let run = try await queries.reconcileRun(id: id) else {
             throw APIError(.notFound, "Reconcile run \(id) not found")
         }
-        return desiredStateJSON(json)
+        return try ReconcileRunAnswer(run)
     }
 }
 

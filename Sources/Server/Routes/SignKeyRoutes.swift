@@ -4,9 +4,9 @@ import Store
 /// `/api/v1/sign-keys` (user token, as in ALBS): `GET /` lists sign keys; `POST /new/` and
 /// `PUT /{sign_key_id}/` validate their body and answer 409 naming the git file, changing nothing.
 func addSignKeyRoutes(to signKeys: RouterGroup<KilnRequestContext>, queries: DesiredStateQueries, git: GitManaged) {
-    signKeys.get("/") { _, context -> Response in
+    signKeys.get("/") { _, context -> [SignKeyAnswer] in
         try context.requireScope(.user)
-        return desiredStateJSON(try await queries.signKeysJSON())
+        return try await queries.signKeys().map(SignKeyAnswer.init)
     }
 
     signKeys.post("new") { request, context -> Response in
@@ -24,22 +24,4 @@ func addSignKeyRoutes(to signKeys: RouterGroup<KilnRequestContext>, queries: Des
         }
         throw git.conflict(kind: "sign keys", folder: "sign-keys", name: key.name)
     }
-}
-
-/// `POST /api/v1/sign-keys/new/` body (ALBS `SignKeyCreate`).
-struct SignKeyCreateBody: Decodable {
-    var name: String
-    var description: String
-    var keyid: String
-    var fingerprint: String
-    var public_url: String
-}
-
-/// `PUT /api/v1/sign-keys/{id}/` body (ALBS `SignKeyUpdate`): every field optional.
-struct SignKeyUpdateBody: Decodable {
-    var name: String?
-    var description: String?
-    var keyid: String?
-    var fingerprint: String?
-    var public_url: String?
 }

@@ -1,5 +1,6 @@
 import Logging
 import Artifacts
+import Statuses
 import Store
 
 /// Puts what a node reported for a task into the artifact store: RPMs into the build's
@@ -14,9 +15,9 @@ struct BuildArtifactImporter: Sendable {
     let prefix: String
 
     /// The store name of a build repository.
-    static func repositoryName(prefix: String, buildID: Int64, platform: String, arch: String, kind: String) -> String {
+    static func repositoryName(prefix: String, buildID: Int64, platform: String, arch: String, kind: BuildRepositoryKind) -> String {
         let safe = platform.map { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" || $0 == "." ? $0 : "_" }
-        return "\(prefix)-\(buildID)-\(String(safe))-\(arch)-\(kind)"
+        return "\(prefix)-\(buildID)-\(String(safe))-\(arch)-\(kind.rawValue)"
     }
 
     /// The arch of an RPM file name (`bash-5.1-1.el9.x86_64.rpm` -> `x86_64`, `.src.rpm` -> `src`).
@@ -51,19 +52,19 @@ struct BuildArtifactImporter: Sendable {
     func importArtifacts(_ artifacts: [BuildDoneArtifact], task: HeldTask) async throws -> [ArtifactRecord] {
         guard !artifacts.isEmpty else { return [] }
         // Group by target repository kind, keeping the order given.
-        var groups: [(kind: String, items: [BuildDoneArtifact])] = []
-        func add(_ kind: String, _ artifact: BuildDoneArtifact) {
+        var groups: [(kind: BuildRepositoryKind, items: [BuildDoneArtifact])] = []
+        func add(_ kind: BuildRepositoryKind, _ artifact: BuildDoneArtifact) {
             if let i = groups.firstIndex(where: { $0.kind == kind }) { groups[i].items.append(artifact) }
             else { groups.append((kind, [artifact])) }
         }
         for artifact in artifacts {
             switch artifact.type {
-            case .buildLog: add("log", artifact)
+            case .buildLog: add(.log, artifact)
             case .rpm:
                 let arch = Self.rpmArch(fileName: artifact.name)
-                if arch == "src" { add("src", artifact) }
-                else if Self.isDebug(fileName: artifact.name) { add("debug", artifact) }
-                else { add("rpm", artifact) }
+                if arch == "src" { add(.src, artifact) }
+                else if Self.isDebug(fileName: artifact.name) { add(.debug, artifact) }
+                else { add(.rpm, artifact) }
             }
         }
         var records: [ArtifactRecord] = []
@@ -71,20 +72,20 @@ struct BuildArtifactImporter: Sendable {
             let repository = try await ensure(task: task, arch: task.arch, kind: group.kind)
             let items = group.items.map { artifact in
                 ImportItem(artifactHref: artifact.href, sha256: artifact.sha256 ?? "",
-                           fileName: group.kind == "log" ? "task-\(task.id)-\(artifact.name)" : artifact.name)
+                           fileName: group.kind == .log ? "task-\(task.id)-\(artifact.name)" : artifact.name)
             }
             let imported = try await store.importPackages(items, into: repository.name)
             for (artifact, content) in zip(group.items, imported) {
                 records.append(ArtifactRecord(
-                    name: artifact.name, type: artifact.type.rawValue, href: content.href,
+                    name: artifact.name, type: artifact.type, href: content.href,
                     sha256: artifact.sha256?.lowercased(), path: artifact.path, casHash: artifact.casHash,
                     arch: artifact.type == .rpm ? (content.arch ?? Self.rpmArch(fileName: artifact.name)) : nil))
             }
-            if group.kind == "rpm" {
+            if group.kind == .rpm {
                 let noarch = zip(group.items, imported).filter { Self.rpmArch(fileName: $0.0.name) == "noarch" }.map(\.1.href)
                 if !noarch.isEmpty {
                     for arch in task.platformArches where arch != task.arch {
-                        let other = try await ensure(task: task, arch: arch, kind: "rpm")
+                        let other = try await ensure(task: task, arch: arch, kind: .rpm)
                         try await store.modifyContent(of: other.name, add: noarch, remove: [])
                     }
                 }
@@ -93,11 +94,11 @@ struct BuildArtifactImporter: Sendable {
         return records
     }
 
-    private func ensure(task: HeldTask, arch: String, kind: String) async throws -> StoreRepository {
+    private func ensure(task: HeldTask, arch: String, kind: BuildRepositoryKind) async throws -> StoreRepository {
         let name = Self.repositoryName(prefix: prefix, buildID: task.buildID, platform: task.platformName, arch: arch, kind: kind)
         let spec = StoreRepositorySpec(
-            name: name, kind: kind == "log" ? .file : .rpm,
-            labels: ["kiln-build": String(task.buildID), "kiln-kind": kind, "kiln-arch": arch])
+            name: name, kind: kind == .log ? .file : .rpm,
+            labels: ["kiln-build": String(task.buildID), "kiln-kind": kind.rawValue, "kiln-arch": arch])
         let repository = try await locks.ensure(spec, in: store)
         try await repositories.record(BuildRepositoryRecord(
             buildID: task.buildID, platformID: task.platformID, arch: arch, kind: kind, name: name,

@@ -16,7 +16,7 @@ struct BuildWorkflow: Sendable {
     init(_ dependencies: ServerDependencies) {
         let client = dependencies.database
         self.builds = BuildStore(client: client, logger: dependencies.logger)
-        self.claims = TaskClaims(client: client, logger: dependencies.logger)
+        self.claims = TaskClaims(client: client, logger: dependencies.logger, clock: dependencies.leaseClock)
         self.users = UserStore(client: client)
         let locks = RepositoryLocks()
         self.locks = locks

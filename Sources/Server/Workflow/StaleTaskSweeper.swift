@@ -4,7 +4,7 @@ import ServiceLifecycle
 import Store
 
 /// A service that, every `settings.sweepInterval`, puts started tasks whose node stopped
-/// pinging for `settings.nodeTimeout` back to idle (or fails them after `maxTaskAttempts` claims).
+/// pinging for `settings.nodeTimeout` (measured on `dependencies.leaseClock`) back to idle (or fails them after `maxTaskAttempts` claims).
 ///
 ///     let group = ServiceGroup(services: [app, StaleTaskSweeper(dependencies)], ...)
 public struct StaleTaskSweeper: Service {
@@ -13,7 +13,8 @@ public struct StaleTaskSweeper: Service {
     let logger: Logger
 
     public init(_ dependencies: ServerDependencies) {
-        self.claims = TaskClaims(client: dependencies.database, logger: dependencies.logger)
+        self.claims = TaskClaims(client: dependencies.database, logger: dependencies.logger,
+                                 clock: dependencies.leaseClock)
         self.settings = dependencies.settings
         self.logger = dependencies.logger
     }

@@ -1,7 +1,7 @@
-import Store
+import Statuses
 
 /// `POST /build_node/get_task` body (flat, as the ALBS node sends it).
-struct GetTaskRequest: Decodable, Sendable {
+struct GetTaskRequest: Codable, Sendable {
     var supportedArches: [String]
     var excludedPackages: [String]?
 
@@ -12,7 +12,7 @@ struct GetTaskRequest: Decodable, Sendable {
 }
 
 /// `POST /build_node/ping` body.
-struct PingRequest: Decodable, Sendable {
+struct PingRequest: Codable, Sendable {
     var activeTasks: [Int64]
 
     enum CodingKeys: String, CodingKey {
@@ -21,13 +21,9 @@ struct PingRequest: Decodable, Sendable {
 }
 
 /// One artifact of `build_done`: the node uploaded it already; no arch (it follows from the file name).
-struct BuildDoneArtifact: Decodable, Sendable {
-    enum Kind: String, Decodable, Sendable {
-        case rpm
-        case buildLog = "build_log"
-    }
+struct BuildDoneArtifact: Codable, Sendable {
     var name: String
-    var type: Kind
+    var type: ArtifactType
     var href: String
     var sha256: String?
     var path: String?
@@ -40,9 +36,9 @@ struct BuildDoneArtifact: Decodable, Sendable {
 }
 
 /// `POST /build_node/build_done` body; unknown fields (e.g. `stats`) are ignored.
-struct BuildDoneRequest: Decodable, Sendable {
+struct BuildDoneRequest: Codable, Sendable {
     var taskID: Int64
-    var status: TaskOutcome
+    var status: BuildTaskOutcome
     var artifacts: [BuildDoneArtifact]?
     var isCasAuthenticated: Bool?
     var gitCommitHash: String?
