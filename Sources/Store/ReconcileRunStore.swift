@@ -51,12 +51,12 @@ public struct ReconcileRunStore: Sendable {
     }
 
     /// Records how a run ended.
-    public func finish(id: Int64, commitSHA: String?, planJSON: String?, result: String, errors: [String],
-                       durationMS: Int) async throws {
+    package func finish(id: Int64, commitSHA: String?, planJSON: String?, result: ReconcileRunResult, errors: [String],
+                        durationMS: Int) async throws {
         let errorsJSON = String(decoding: try JSONEncoder().encode(errors), as: UTF8.self)
         try await client.query("""
             UPDATE reconcile_runs SET finished_at = now(), commit_sha = coalesce(\(commitSHA), commit_sha),
-              plan = \(planJSON)::jsonb, result = \(result), errors = \(errorsJSON)::jsonb,
+              plan = \(planJSON)::jsonb, result = \(result.rawValue), errors = \(errorsJSON)::jsonb,
               duration_ms = \(durationMS) WHERE id = \(id)
             """, logger: logger)
     }

@@ -93,7 +93,7 @@ public struct PostgresStateDatabase: StateDatabase {
     package func finishRun(id: Int64, commitSHA: String?, plan: Plan?, result: ReconcileRunResult, errors: [String],
                           durationMS: Int) async throws {
         let json = try plan.map { String(decoding: try $0.jsonData(pretty: false), as: UTF8.self) }
-        try await runs.finish(id: id, commitSHA: commitSHA, planJSON: json, result: result.rawValue, errors: errors,
+        try await runs.finish(id: id, commitSHA: commitSHA, planJSON: json, result: result, errors: errors,
                               durationMS: durationMS)
     }
 

@@ -32,13 +32,6 @@ struct GitManaged: Sendable {
     }
 }
 
-/// A small JSON object as a response (sorted keys); the webhook answers.
-func desiredStateJSON(object: [String: Any], status: HTTPResponse.Status = .ok) -> Response {
-    let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes]))
-        ?? Data("{}".utf8)
-    return JSONResponse.raw(String(decoding: data, as: UTF8.self), status: status)
-}
-
 /// The integer path parameter `name`: 422 with a detail when it is not an integer.
 func integerParameter(_ context: KilnRequestContext, _ name: String) throws -> Int64 {
     let raw = context.parameters.get(name) ?? ""

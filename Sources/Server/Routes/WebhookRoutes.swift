@@ -9,11 +9,13 @@ import Reconciler
 /// loop and answers 202 at once; other pushes and events answer 202 `ignored`.
 func addWebhookRoutes(to webhooks: RouterGroup<KilnRequestContext>, settings: WebhookSettings, loop: ReconcileLoop?) {
     let handler = WebhookHandler(settings: settings, loop: loop)
-    webhooks.post("github") { request, _ -> Response in
-        try await handler.handle(request, forge: .github)
+    webhooks.post("github") { request, context -> Response in
+        let (status, answer) = try await handler.handle(request, forge: .github)
+        return try WireAnswer(status, answer).response(from: request, context: context)
     }
-    webhooks.post("gitea") { request, _ -> Response in
-        try await handler.handle(request, forge: .gitea)
+    webhooks.post("gitea") { request, context -> Response in
+        let (status, answer) = try await handler.handle(request, forge: .gitea)
+        return try WireAnswer(status, answer).response(from: request, context: context)
     }
 }
 
@@ -29,7 +31,8 @@ struct WebhookHandler: Sendable {
     let settings: WebhookSettings
     let loop: ReconcileLoop?
 
-    func handle(_ request: Request, forge: Forge) async throws -> Response {
+    /// Checks and acts on one delivery; the status and answer to send.
+    func handle(_ request: Request, forge: Forge) async throws -> (HTTPResponse.Status, WebhookAnswer) {
         guard let secret = settings.secret else {
             throw APIError(.serviceUnavailable, "Webhooks are disabled: set KILN_WEBHOOK_SECRET")
         }
@@ -52,29 +55,24 @@ struct WebhookHandler: Sendable {
         }
         let event = eventName(request, forge: forge)
         if event == "ping" {
-            return desiredStateJSON(object: ["ok": true, "detail": "pong"])
+            return (.ok, WebhookAnswer(ok: true, detail: "pong"))
         }
         if let event, event != "push" {
-            return desiredStateJSON(object: ["status": "ignored", "detail": "Event '\(event)' is not a push"],
-                                    status: .accepted)
+            return (.accepted, WebhookAnswer(status: .ignored, detail: "Event '\(event)' is not a push"))
         }
-        guard let payload = (try? JSONSerialization.jsonObject(with: Data(body))) as? [String: Any],
-              let ref = payload["ref"] as? String
-        else {
+        guard let payload = try? JSONDecoder().decode(PushPayload.self, from: Data(body)) else {
             throw APIError(.unprocessableContent, "A push payload must be a JSON object with a string 'ref'")
         }
         guard let loop else {
             throw APIError(.serviceUnavailable, "No desired-state repository is configured: start kiln serve with --repo")
         }
-        if let branch = followedBranch(loop), ref != "refs/heads/\(branch)" {
-            return desiredStateJSON(object: ["status": "ignored", "detail": "Push to \(ref); Kiln follows refs/heads/\(branch)"],
-                                    status: .accepted)
+        if let branch = followedBranch(loop), payload.ref != "refs/heads/\(branch)" {
+            return (.accepted, WebhookAnswer(status: .ignored,
+                                             detail: "Push to \(payload.ref); Kiln follows refs/heads/\(branch)"))
         }
         loop.trigger(reason: "webhook")
-        var answer: [String: Any] = ["status": "accepted", "ref": ref,
-                                     "detail": "Reconcile triggered: see GET /api/v1/reconcile/runs"]
-        if let after = payload["after"] as? String { answer["after"] = after }
-        return desiredStateJSON(object: answer, status: .accepted)
+        return (.accepted, WebhookAnswer(status: .accepted, detail: "Reconcile triggered: see GET /api/v1/reconcile/runs",
+                                         ref: payload.ref, after: payload.after))
     }
 
     /// The event header (`X-GitHub-Event`; for Gitea `X-Gitea-Event`, then `X-Gogs-Event`, then GitHub's).
