@@ -7,7 +7,7 @@ import Foundation
 ///
 /// Users: the Reconciler (desired repositories -> store repositories) and the build
 /// workflow (per-build repositories, importing what nodes uploaded, noarch copies, logs).
-public protocol ArtifactStore: Sendable {
+package protocol ArtifactStore: Sendable {
     /// Short description for logs and plans, e.g. `pulp http://127.0.0.1:24817` or `local /x`.
     var storeDescription: String { get }
 
@@ -52,18 +52,18 @@ public protocol ArtifactStore: Sendable {
 
 extension ArtifactStore {
     /// Default: `ensureRepository` per spec, `maxConcurrent` in flight; the first error is thrown.
-    public func ensureRepositories(_ specs: [StoreRepositorySpec], maxConcurrent: Int = 8) async throws -> [StoreRepository] {
+    package func ensureRepositories(_ specs: [StoreRepositorySpec], maxConcurrent: Int = 8) async throws -> [StoreRepository] {
         try await boundedMap(specs, maxConcurrent: maxConcurrent) { try await self.ensureRepository($0) }
     }
 
     /// Deletes many repositories with at most `maxConcurrent` in flight.
-    public func deleteRepositories(named names: [String], maxConcurrent: Int = 8) async throws {
+    package func deleteRepositories(named names: [String], maxConcurrent: Int = 8) async throws {
         _ = try await boundedMap(names, maxConcurrent: maxConcurrent) { try await self.deleteRepository(named: $0) }
     }
 }
 
 /// Runs `body` over `items` with at most `maxConcurrent` calls in flight, keeping order.
-public func boundedMap<T: Sendable, R: Sendable>(
+package func boundedMap<T: Sendable, R: Sendable>(
     _ items: [T], maxConcurrent: Int, _ body: @escaping @Sendable (T) async throws -> R
 ) async throws -> [R] {
     let width = max(1, maxConcurrent)
@@ -88,7 +88,7 @@ public func boundedMap<T: Sendable, R: Sendable>(
 }
 
 /// Errors both stores raise for bad input (Pulp transport/HTTP errors are `PulpError`).
-public enum ArtifactStoreError: Error, Sendable, Equatable, CustomStringConvertible {
+package enum ArtifactStoreError: Error, Sendable, Equatable, CustomStringConvertible {
     case repositoryNotFound(String)
     case artifactNotFound(String)
     case checksumMismatch(href: String, expected: String, actual: String)
@@ -96,7 +96,7 @@ public enum ArtifactStoreError: Error, Sendable, Equatable, CustomStringConverti
     case invalidPackage(String)
     case kindMismatch(repository: String, existing: StoreRepositoryKind, wanted: StoreRepositoryKind)
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .repositoryNotFound(let n): return "artifact store: repository '\(n)' not found"
         case .artifactNotFound(let h): return "artifact store: artifact '\(h)' not found"

@@ -13,27 +13,27 @@ import NIOPosix
 /// on a dedicated thread (``ioLoop``) rather than on Swift's cooperative pool: the async API
 /// and the actor's one-call-at-a-time manifest updates stay as they are, and a large upload
 /// never holds up a cooperative thread.
-public actor LocalArtifactStore: ArtifactStore {
-    public let root: URL
-    public nonisolated let storeDescription: String
+package actor LocalArtifactStore: ArtifactStore {
+    package let root: URL
+    package nonisolated let storeDescription: String
 
     /// The thread every local store's isolated code runs on: an event loop of its own, used for
     /// blocking file work only (it lives as long as the process).
     static let ioLoop: any EventLoop = MultiThreadedEventLoopGroup(numberOfThreads: 1).next()
 
-    public nonisolated var unownedExecutor: UnownedSerialExecutor {
+    package nonisolated var unownedExecutor: UnownedSerialExecutor {
         Self.ioLoop.executor.asUnownedSerialExecutor()
     }
     static let manifestName = "kiln-repository.json"
     static let artifactPrefix = "/local/artifacts/"
     static let contentPrefix = "/local/content/"
 
-    public init(root: URL) {
+    package init(root: URL) {
         self.root = root.standardizedFileURL
         self.storeDescription = "local \(root.standardizedFileURL.path)"
     }
 
-    public func shutdown() async throws {}
+    package func shutdown() async throws {}
 
     /// Whether the calling code runs on ``ioLoop``'s thread (for tests).
     func isOnIOThread() -> Bool {
@@ -87,7 +87,7 @@ public actor LocalArtifactStore: ArtifactStore {
 
     // MARK: repositories
 
-    public func listManagedRepositories() async throws -> [StoreRepository] {
+    package func listManagedRepositories() async throws -> [StoreRepository] {
         guard fm.fileExists(atPath: root.path) else { return [] }
         return try fm.contentsOfDirectory(atPath: root.path).sorted().compactMap { name in
             guard !name.hasPrefix("."), let m = try readManifest(name),
@@ -97,12 +97,12 @@ public actor LocalArtifactStore: ArtifactStore {
         }
     }
 
-    public func repository(named name: String) async throws -> StoreRepository? {
+    package func repository(named name: String) async throws -> StoreRepository? {
         try Self.validate(name)
         return try readManifest(name).map(describe)
     }
 
-    public func ensureRepository(_ spec: StoreRepositorySpec) async throws -> StoreRepository {
+    package func ensureRepository(_ spec: StoreRepositorySpec) async throws -> StoreRepository {
         try Self.validate(spec.name)
         if var m = try readManifest(spec.name) {
             guard m.spec.kind == spec.kind else {
@@ -119,13 +119,13 @@ public actor LocalArtifactStore: ArtifactStore {
         return describe(m)
     }
 
-    public func ensureRepositories(_ specs: [StoreRepositorySpec], maxConcurrent: Int = 8) async throws -> [StoreRepository] {
+    package func ensureRepositories(_ specs: [StoreRepositorySpec], maxConcurrent: Int = 8) async throws -> [StoreRepository] {
         var out: [StoreRepository] = []
         for spec in specs { out.append(try await ensureRepository(spec)) }
         return out
     }
 
-    public func deleteRepository(named name: String) async throws {
+    package func deleteRepository(named name: String) async throws {
         try Self.validate(name)
         let dir = repoDir(name)
         if fm.fileExists(atPath: dir.path) { try fm.removeItem(at: dir) }
@@ -133,7 +133,7 @@ public actor LocalArtifactStore: ArtifactStore {
 
     // MARK: artifacts and content
 
-    public func uploadArtifact(file: URL) async throws -> UploadedArtifact {
+    package func uploadArtifact(file: URL) async throws -> UploadedArtifact {
         let (sha, size): (String, Int)
         do { (sha, size) = try SHA256Hex.digest(file: file) } catch {
             throw ArtifactStoreError.artifactNotFound(file.path)
@@ -157,7 +157,7 @@ public actor LocalArtifactStore: ArtifactStore {
         return (url, sha)
     }
 
-    public func importPackages(_ items: [ImportItem], into repository: String) async throws -> [ImportedPackage] {
+    package func importPackages(_ items: [ImportItem], into repository: String) async throws -> [ImportedPackage] {
         try Self.validate(repository)
         guard var m = try readManifest(repository) else { throw ArtifactStoreError.repositoryNotFound(repository) }
         // Verify every item first: nothing is added when one is bad.
@@ -226,7 +226,7 @@ public actor LocalArtifactStore: ArtifactStore {
         try writeManifest(m)
     }
 
-    public func modifyContent(of repository: String, add: [String], remove: [String]) async throws {
+    package func modifyContent(of repository: String, add: [String], remove: [String]) async throws {
         try Self.validate(repository)
         guard var m = try readManifest(repository) else { throw ArtifactStoreError.repositoryNotFound(repository) }
         var units: [StoreContent] = []
@@ -240,7 +240,7 @@ public actor LocalArtifactStore: ArtifactStore {
         try apply(&m, add: units, remove: remove)
     }
 
-    public func listContent(of repository: String) async throws -> [StoreContent] {
+    package func listContent(of repository: String) async throws -> [StoreContent] {
         try Self.validate(repository)
         guard let m = try readManifest(repository) else { throw ArtifactStoreError.repositoryNotFound(repository) }
         return m.content

@@ -11,33 +11,33 @@ import NIOHTTP1
 /// it (same name, `repository` set, so every new version is published and served) and,
 /// when the spec has an upstream URL, a remote of the same name. All carry `pulpLabels`
 /// from the spec, `managed-by: kiln` included.
-public final class PulpArtifactStore: ArtifactStore {
-    public let client: PulpClient
+package final class PulpArtifactStore: ArtifactStore {
+    package let client: PulpClient
     /// `http://host:port/pulp/content/`, learnt from the first distribution seen.
     let contentOrigin = NIOLockedValueBox<String?>(nil)
-    public var storeDescription: String { "pulp \(client.baseURL)" }
+    package var storeDescription: String { "pulp \(client.baseURL)" }
     static let labelSelector = "\(StoreRepositorySpec.managedLabelKey)=\(StoreRepositorySpec.managedLabelValue)"
 
-    public init(client: PulpClient) {
+    package init(client: PulpClient) {
         self.client = client
     }
 
-    public convenience init(url: String, username: String, password: String, logger: Logger = Logger(label: "kiln.pulp")) {
+    package convenience init(url: String, username: String, password: String, logger: Logger = Logger(label: "kiln.pulp")) {
         self.init(client: PulpClient(baseURL: url, username: username, password: password, logger: logger))
     }
 
-    public func shutdown() async throws {
+    package func shutdown() async throws {
         try await client.shutdown()
     }
 
     // MARK: reading
 
-    public func listManagedRepositories() async throws -> [StoreRepository] {
+    package func listManagedRepositories() async throws -> [StoreRepository] {
         let query = [("pulp_label_select", Self.labelSelector)]
         return try await withThrowingTaskGroup(of: [StoreRepository].self) { group in
             for kind in StoreRepositoryKind.allCases {
                 group.addTask {
-                    // Only the fields Kiln reads: Pulp's single API worker serialises every object, so
+                    // Only the fields Kiln reads: Pulp's single API worker serializes every object, so
                     // smaller pages list 10,000 objects noticeably faster.
                     async let repos = self.client.listAll(
                         PulpRepositoryObject.self, kind.repositories,
@@ -62,7 +62,7 @@ public final class PulpArtifactStore: ArtifactStore {
         }
     }
 
-    public func repository(named name: String) async throws -> StoreRepository? {
+    package func repository(named name: String) async throws -> StoreRepository? {
         for kind in StoreRepositoryKind.allCases {
             if let s = try await snapshot(name: name, kind: kind), let repo = s.repo {
                 return Self.assemble(kind: kind, repo: repo, distribution: s.distribution, remote: s.remote)
@@ -108,7 +108,7 @@ public final class PulpArtifactStore: ArtifactStore {
 
     // MARK: repositories
 
-    public func ensureRepository(_ spec: StoreRepositorySpec) async throws -> StoreRepository {
+    package func ensureRepository(_ spec: StoreRepositorySpec) async throws -> StoreRepository {
         let existing = try await snapshot(name: spec.name, kind: spec.kind) ?? Snapshot()
         do {
             return try await converge(spec, existing)
@@ -124,8 +124,8 @@ public final class PulpArtifactStore: ArtifactStore {
 
     /// Ensures many repositories: one bulk read of Kiln's objects, then only the writes that
     /// differ, `maxConcurrent` in flight. A name Kiln does not manage yet is created directly;
-    /// if Pulp refuses (an unlabelled object of that name exists) it is looked up and adopted.
-    public func ensureRepositories(_ specs: [StoreRepositorySpec], maxConcurrent: Int = 8) async throws -> [StoreRepository] {
+    /// if Pulp refuses (an unlabeled object of that name exists) it is looked up and adopted.
+    package func ensureRepositories(_ specs: [StoreRepositorySpec], maxConcurrent: Int = 8) async throws -> [StoreRepository] {
         let managed = Dictionary(try await listManagedRepositories().map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
         return try await boundedMap(specs, maxConcurrent: maxConcurrent) { spec in
             if let have = managed[spec.name], have.kind == spec.kind {
@@ -216,7 +216,7 @@ public final class PulpArtifactStore: ArtifactStore {
         return Self.assemble(kind: kind, repo: repo, distribution: dist, remote: remote)
     }
 
-    public func deleteRepository(named name: String) async throws {
+    package func deleteRepository(named name: String) async throws {
         for kind in StoreRepositoryKind.allCases {
             guard let s = try await snapshot(name: name, kind: kind) else { continue }
             if let d = s.distribution { try await deleteIgnoringAbsent(d.pulpHref) }
@@ -237,7 +237,7 @@ public final class PulpArtifactStore: ArtifactStore {
 
     // MARK: content
 
-    public func uploadArtifact(file: URL) async throws -> UploadedArtifact {
+    package func uploadArtifact(file: URL) async throws -> UploadedArtifact {
         let data: Data
         do { data = try Data(contentsOf: file, options: .mappedIfSafe) } catch {
             throw ArtifactStoreError.artifactNotFound(file.path)
@@ -267,7 +267,7 @@ public final class PulpArtifactStore: ArtifactStore {
         return found.first.map { UploadedArtifact(href: $0.pulpHref, sha256: $0.sha256 ?? sha256, size: $0.size ?? 0) }
     }
 
-    public func importPackages(_ items: [ImportItem], into repository: String) async throws -> [ImportedPackage] {
+    package func importPackages(_ items: [ImportItem], into repository: String) async throws -> [ImportedPackage] {
         let (kind, repo) = try await requireRepo(repository)
         // Verify every artifact before anything is created.
         try await boundedMap(items, maxConcurrent: 8) { item in
@@ -315,7 +315,7 @@ public final class PulpArtifactStore: ArtifactStore {
         StoreContent(href: f.pulpHref, fileName: f.relativePath, sha256: f.sha256 ?? f.digest ?? "")
     }
 
-    public func modifyContent(of repository: String, add: [String], remove: [String]) async throws {
+    package func modifyContent(of repository: String, add: [String], remove: [String]) async throws {
         let (_, repo) = try await requireRepo(repository)
         try await modify(repo.pulpHref, add: add, remove: remove)
     }
@@ -325,7 +325,7 @@ public final class PulpArtifactStore: ArtifactStore {
         try await client.write(.POST, repoHref + "modify/", body: ModifyBody(addContentUnits: add, removeContentUnits: remove))
     }
 
-    public func listContent(of repository: String) async throws -> [StoreContent] {
+    package func listContent(of repository: String) async throws -> [StoreContent] {
         let (kind, repo) = try await requireRepo(repository)
         guard let version = repo.latestVersionHref else { return [] }
         let q = [("repository_version", version)]

@@ -6,19 +6,19 @@ import NIOHTTP1
 
 /// A thin JSON client for Pulp's REST API: one shared keep-alive `HTTPClient`, basic auth,
 /// timeouts, task polling and paged listing. `PulpArtifactStore` builds on it.
-public final class PulpClient: Sendable {
+package final class PulpClient: Sendable {
     /// Root URL without trailing slash, e.g. `http://127.0.0.1:24817`.
-    public let baseURL: String
+    package let baseURL: String
     let authorization: String
     let http: HTTPClient
     let requestTimeout: TimeAmount
     /// How long a task may run before `waitForTask` gives up.
-    public let taskTimeout: Duration
+    package let taskTimeout: Duration
     let logger: Logger
 
     /// - Parameter baseURL: Pulp's API origin; a trailing `/` or `/pulp/api/v3` is accepted.
     /// - Parameter connectTimeout: how long a refused/unreachable Pulp is retried before failing.
-    public init(
+    package init(
         baseURL: String, username: String, password: String,
         requestTimeout: Duration = .seconds(60), taskTimeout: Duration = .seconds(600),
         connectTimeout: Duration = .seconds(3),
@@ -41,20 +41,20 @@ public final class PulpClient: Sendable {
     }
 
     /// Closes the connection pool.
-    public func shutdown() async throws {
+    package func shutdown() async throws {
         try await http.shutdown()
     }
 
     /// A response whose status was 2xx.
-    public struct Response: Sendable {
-        public var status: Int
-        public var body: ByteBuffer
-        public var data: Data { Data(body.readableBytesView) }
-        public var text: String { String(buffer: body) }
+    package struct Response: Sendable {
+        package var status: Int
+        package var body: ByteBuffer
+        package var data: Data { Data(body.readableBytesView) }
+        package var text: String { String(buffer: body) }
     }
 
     /// Full URL for an href (`/pulp/api/v3/...`), a path, or an absolute URL (as `next` links are).
-    public func url(_ hrefOrURL: String, query: [(String, String)] = []) -> String {
+    package func url(_ hrefOrURL: String, query: [(String, String)] = []) -> String {
         var s = hrefOrURL.hasPrefix("http://") || hrefOrURL.hasPrefix("https://") ? hrefOrURL : baseURL + hrefOrURL
         if !query.isEmpty {
             var c = URLComponents()
@@ -74,7 +74,7 @@ public final class PulpClient: Sendable {
 
     /// Sends a request; non-2xx answers throw `PulpError` with status, URL and body.
     @discardableResult
-    public func send(
+    package func send(
         _ method: HTTPMethod, _ href: String, query: [(String, String)] = [], json: Data? = nil,
         body: ByteBuffer? = nil, contentType: String? = nil, timeout: TimeAmount? = nil,
         allow: Set<Int> = []
@@ -109,7 +109,7 @@ public final class PulpClient: Sendable {
     }
 
     /// Sends a JSON request and decodes the answer.
-    public func json<T: Decodable>(
+    package func json<T: Decodable>(
         _ type: T.Type, _ method: HTTPMethod, _ href: String, query: [(String, String)] = [],
         body: (any Encodable)? = nil
     ) async throws -> T {
@@ -130,7 +130,7 @@ public final class PulpClient: Sendable {
     /// Sends a write; when Pulp answers 202 with a task, waits for it and returns its
     /// `createdResources`; a synchronous answer returns `[pulpHref]` of the object (if any).
     @discardableResult
-    public func write(_ method: HTTPMethod, _ href: String, body: (any Encodable)? = nil) async throws -> [String] {
+    package func write(_ method: HTTPMethod, _ href: String, body: (any Encodable)? = nil) async throws -> [String] {
         let data = try body.map { try Self.encoder.encode($0) }
         let response = try await send(method, href, json: data)
         return try await settle(response, method: method, href: href)
@@ -145,7 +145,7 @@ public final class PulpClient: Sendable {
 
     /// Polls `tasks/{id}/` until it is completed (returns `createdResources`), failed or
     /// canceled (throws `PulpError.taskFailed` with Pulp's message) or `taskTimeout` passes.
-    public func waitForTask(_ taskHref: String) async throws -> [String] {
+    package func waitForTask(_ taskHref: String) async throws -> [String] {
         let clock = ContinuousClock()
         let deadline = clock.now + taskTimeout
         var delay = Duration.milliseconds(20)
@@ -168,7 +168,7 @@ public final class PulpClient: Sendable {
     }
 
     /// Every object of a list endpoint, following `next` (pages of `pageSize`).
-    public func listAll<T: Decodable & Sendable>(
+    package func listAll<T: Decodable & Sendable>(
         _ type: T.Type, _ href: String, query: [(String, String)] = [], pageSize: Int = 1000
     ) async throws -> [T] {
         var results: [T] = []
@@ -190,10 +190,10 @@ public final class PulpClient: Sendable {
 }
 
 /// One page of a Pulp list endpoint.
-public struct PulpPage<T: Decodable & Sendable>: Decodable, Sendable {
-    public var count: Int
-    public var next: String?
-    public var results: [T]
+package struct PulpPage<T: Decodable & Sendable>: Decodable, Sendable {
+    package var count: Int
+    package var next: String?
+    package var results: [T]
 }
 
 struct HrefOrTask: Decodable {

@@ -1,19 +1,19 @@
 import Foundation
 
 /// A failed call to Pulp: transport error, unexpected HTTP status, failed task or timeout.
-public struct PulpError: Error, Sendable, CustomStringConvertible {
-    public enum Kind: String, Sendable {
+package struct PulpError: Error, Sendable, CustomStringConvertible {
+    package enum Kind: String, Sendable {
         case transport, http, taskFailed, timeout, decoding
     }
-    public var kind: Kind
+    package var kind: Kind
     /// HTTP status, when Pulp answered.
-    public var status: Int?
-    public var method: String
-    public var url: String
+    package var status: Int?
+    package var method: String
+    package var url: String
     /// Pulp's response body or the task's error description (truncated).
-    public var body: String
+    package var body: String
 
-    public init(kind: Kind, status: Int? = nil, method: String, url: String, body: String) {
+    package init(kind: Kind, status: Int? = nil, method: String, url: String, body: String) {
         self.kind = kind
         self.status = status
         self.method = method
@@ -21,7 +21,7 @@ public struct PulpError: Error, Sendable, CustomStringConvertible {
         self.body = String(body.prefix(2000))
     }
 
-    public var description: String {
+    package var description: String {
         switch kind {
         case .http: return "pulp: \(method) \(url) -> HTTP \(status ?? 0): \(body)"
         case .transport: return "pulp: \(method) \(url) failed: \(body)"

@@ -1,16 +1,16 @@
 import Foundation
 
 /// The identity fields of an RPM file, read from its header (lead, signature, main header).
-public struct RPMHeader: Sendable, Hashable {
-    public var name: String
-    public var epoch: String
-    public var version: String
-    public var release: String
+package struct RPMHeader: Sendable, Hashable {
+    package var name: String
+    package var epoch: String
+    package var version: String
+    package var release: String
     /// `src` for source packages, as Pulp and createrepo report them.
-    public var arch: String
+    package var arch: String
 
     /// Parses the header of an RPM file's bytes; throws `ArtifactStoreError.invalidPackage`.
-    public init(data: Data) throws {
+    package init(data: Data) throws {
         let bytes = [UInt8](data.prefix(4 * 1024 * 1024))
         guard bytes.count > 96, bytes[0] == 0xED, bytes[1] == 0xAB, bytes[2] == 0xEE, bytes[3] == 0xDB else {
             throw ArtifactStoreError.invalidPackage("not an RPM file (bad lead)")

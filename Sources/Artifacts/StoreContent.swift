@@ -1,14 +1,14 @@
 import Foundation
 
 /// An artifact (a file's bytes) held by the store, not yet content of any repository.
-public struct UploadedArtifact: Sendable, Hashable, Codable {
+package struct UploadedArtifact: Sendable, Hashable, Codable {
     /// Pulp artifact href (`/pulp/api/v3/artifacts/<uuid>/`) or the local store's href.
-    public var href: String
+    package var href: String
     /// Lowercase hex sha256 of the bytes.
-    public var sha256: String
-    public var size: Int
+    package var sha256: String
+    package var size: Int
 
-    public init(href: String, sha256: String, size: Int) {
+    package init(href: String, sha256: String, size: Int) {
         self.href = href
         self.sha256 = sha256
         self.size = size
@@ -16,15 +16,15 @@ public struct UploadedArtifact: Sendable, Hashable, Codable {
 }
 
 /// One already uploaded artifact to turn into repository content.
-public struct ImportItem: Sendable, Hashable, Codable {
+package struct ImportItem: Sendable, Hashable, Codable {
     /// The artifact href, as a build node reports it.
-    public var artifactHref: String
+    package var artifactHref: String
     /// The sha256 the uploader claims; the import is refused when the store's differs.
-    public var sha256: String
+    package var sha256: String
     /// File name inside the repository (`bash-5.1-1.el9.x86_64.rpm`, `mock.log`).
-    public var fileName: String
+    package var fileName: String
 
-    public init(artifactHref: String, sha256: String, fileName: String) {
+    package init(artifactHref: String, sha256: String, fileName: String) {
         self.artifactHref = artifactHref
         self.sha256 = sha256
         self.fileName = fileName
@@ -32,22 +32,22 @@ public struct ImportItem: Sendable, Hashable, Codable {
 }
 
 /// One content unit of a repository: an RPM package (with NEVRA) or a file.
-public struct StoreContent: Sendable, Hashable, Codable {
+package struct StoreContent: Sendable, Hashable, Codable {
     /// Pulp content href (`/pulp/api/v3/content/rpm/packages/<uuid>/`) or the local content href.
     /// Pass it to `ArtifactStore.modifyContent` to add the same unit to another repository.
-    public var href: String
+    package var href: String
     /// File name (RPM `locationHref` basename, or a file's relative path).
-    public var fileName: String
-    public var sha256: String
+    package var fileName: String
+    package var sha256: String
     /// RPM header fields; nil for plain files.
-    public var name: String?
-    public var epoch: String?
-    public var version: String?
-    public var release: String?
+    package var name: String?
+    package var epoch: String?
+    package var version: String?
+    package var release: String?
     /// RPM arch (`x86_64`, `noarch`, `src` for source packages); nil for plain files.
-    public var arch: String?
+    package var arch: String?
 
-    public init(
+    package init(
         href: String, fileName: String, sha256: String, name: String? = nil, epoch: String? = nil,
         version: String? = nil, release: String? = nil, arch: String? = nil
     ) {
@@ -62,7 +62,7 @@ public struct StoreContent: Sendable, Hashable, Codable {
     }
 
     /// `name-[epoch:]version-release.arch`, nil for plain files.
-    public var nevra: String? {
+    package var nevra: String? {
         guard let name, let version, let release, let arch else { return nil }
         let e = epoch.map { $0.isEmpty || $0 == "0" ? "" : "\($0):" } ?? ""
         return "\(name)-\(e)\(version)-\(release).\(arch)"
@@ -70,4 +70,4 @@ public struct StoreContent: Sendable, Hashable, Codable {
 }
 
 /// What `importPackages` returns: the content created (or found) for each item.
-public typealias ImportedPackage = StoreContent
+package typealias ImportedPackage = StoreContent

@@ -1,7 +1,7 @@
 import Foundation
 
 /// The two kinds of repository Kiln keeps in an artifact store.
-public enum StoreRepositoryKind: String, Sendable, Hashable, Codable, CaseIterable {
+package enum StoreRepositoryKind: String, Sendable, Hashable, Codable, CaseIterable {
     /// RPM packages (Pulp `rpm/rpm`): platform repositories and per-build repositories.
     case rpm
     /// Plain files (Pulp `file/file`): build logs.
@@ -10,23 +10,23 @@ public enum StoreRepositoryKind: String, Sendable, Hashable, Codable, CaseIterab
 
 /// What Kiln wants to exist in the artifact store: a repository, the distribution that
 /// serves it and, when `remoteURL` is set, the remote it is synced from.
-public struct StoreRepositorySpec: Sendable, Hashable, Codable {
+package struct StoreRepositorySpec: Sendable, Hashable, Codable {
     /// The label every object Kiln manages carries.
-    public static let managedLabelKey = "managed-by"
+    package static let managedLabelKey = "managed-by"
     /// The value of `managedLabelKey` on Kiln's objects.
-    public static let managedLabelValue = "kiln"
+    package static let managedLabelValue = "kiln"
 
     /// Unique name, e.g. `AlmaLinux-9-BaseOS-x86_64` or `build-42-x86_64-rpm`.
-    public var name: String
-    public var kind: StoreRepositoryKind
+    package var name: String
+    package var kind: StoreRepositoryKind
     /// Upstream URL to sync from (a Pulp remote); nil means none.
-    public var remoteURL: String?
+    package var remoteURL: String?
     /// Distribution base path: where the repository is served (relative, no leading slash).
-    public var basePath: String
+    package var basePath: String
     /// Labels; always includes `managed-by: kiln` (added by the initializer).
-    public var labels: [String: String]
+    package var labels: [String: String]
 
-    public init(
+    package init(
         name: String, kind: StoreRepositoryKind = .rpm, remoteURL: String? = nil,
         basePath: String? = nil, labels: [String: String] = [:]
     ) {
@@ -41,27 +41,27 @@ public struct StoreRepositorySpec: Sendable, Hashable, Codable {
 }
 
 /// What exists in the artifact store for one managed repository.
-public struct StoreRepository: Sendable, Hashable, Codable {
-    public var name: String
-    public var kind: StoreRepositoryKind
+package struct StoreRepository: Sendable, Hashable, Codable {
+    package var name: String
+    package var kind: StoreRepositoryKind
     /// The remote's URL, nil when the repository has no remote.
-    public var remoteURL: String?
+    package var remoteURL: String?
     /// The distribution's base path; nil when the distribution is missing (drift).
-    public var basePath: String?
+    package var basePath: String?
     /// The repository's labels as stored.
-    public var labels: [String: String]
+    package var labels: [String: String]
     /// Pulp `pulpHref` of the repository, or the local folder path.
-    public var href: String
+    package var href: String
     /// Pulp href of the distribution (nil when missing); the local store uses the folder path.
-    public var distributionHref: String?
+    package var distributionHref: String?
     /// Pulp href of the remote, nil when there is none.
-    public var remoteHref: String?
+    package var remoteHref: String?
     /// Where the repository is served (Pulp content URL or a `file://` URL); nil without distribution.
-    public var url: String?
+    package var url: String?
     /// The latest repository version (Pulp href or local revision number as text).
-    public var latestVersionHref: String?
+    package var latestVersionHref: String?
 
-    public init(
+    package init(
         name: String, kind: StoreRepositoryKind, remoteURL: String?, basePath: String?,
         labels: [String: String], href: String, distributionHref: String?, remoteHref: String?,
         url: String?, latestVersionHref: String? = nil
@@ -79,12 +79,12 @@ public struct StoreRepository: Sendable, Hashable, Codable {
     }
 
     /// The spec this repository currently satisfies (basePath falls back to the name).
-    public var spec: StoreRepositorySpec {
+    package var spec: StoreRepositorySpec {
         StoreRepositorySpec(name: name, kind: kind, remoteURL: remoteURL, basePath: basePath ?? "", labels: labels)
     }
 
     /// True when the repository, its distribution and remote match `spec` exactly.
-    public func matches(_ spec: StoreRepositorySpec) -> Bool {
+    package func matches(_ spec: StoreRepositorySpec) -> Bool {
         name == spec.name && kind == spec.kind && remoteURL == spec.remoteURL
             && basePath == spec.basePath && labels == spec.labels && distributionHref != nil
     }

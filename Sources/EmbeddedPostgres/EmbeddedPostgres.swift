@@ -18,23 +18,23 @@ import Darwin
 /// Layout: `<directory>/data` (the cluster) and `<directory>/server.log`. When the process runs as
 /// root, `initdb`/`pg_ctl` run as the `postgres` user through `runuser`, the folder is chowned to it
 /// and every parent folder is checked to be enterable by it.
-public actor EmbeddedPostgres {
+package actor EmbeddedPostgres {
     /// How the cluster is created and started.
-    public struct Options: Sendable {
+    package struct Options: Sendable {
         /// fsync and full-page writes on (the default). Off is only for throwaway test clusters.
-        public var durable: Bool
+        package var durable: Bool
         /// The superuser `initdb` creates (trust authentication on loopback).
-        public var username: String
+        package var username: String
         /// The database created when missing.
-        public var database: String
+        package var database: String
         /// Folder with initdb/pg_ctl; nil searches /usr/lib/postgresql/*/bin (newest first).
-        public var binDirectory: String?
+        package var binDirectory: String?
         /// The user that runs PostgreSQL when we are root.
-        public var systemUser: String
+        package var systemUser: String
         /// Seconds `pg_ctl -w` waits for startup.
-        public var startTimeout: Int
+        package var startTimeout: Int
 
-        public init(durable: Bool = true, username: String = "kiln", database: String = "kiln",
+        package init(durable: Bool = true, username: String = "kiln", database: String = "kiln",
                     binDirectory: String? = nil, systemUser: String = "postgres", startTimeout: Int = 60) {
             self.durable = durable
             self.username = username
@@ -46,18 +46,18 @@ public actor EmbeddedPostgres {
     }
 
     /// The absolute folder holding the cluster.
-    public nonisolated let directory: String
-    public nonisolated let options: Options
+    package nonisolated let directory: String
+    package nonisolated let options: Options
     private let logger: Logger
     private var current: DatabaseConfig?
     private var startedHere = false
 
     /// The cluster's data folder (`<directory>/data`).
-    public nonisolated var dataDirectory: String { directory + "/data" }
+    package nonisolated var dataDirectory: String { directory + "/data" }
     /// The server's log file.
-    public nonisolated var logFile: String { directory + "/server.log" }
+    package nonisolated var logFile: String { directory + "/server.log" }
 
-    public init(directory: String, options: Options = Options(),
+    package init(directory: String, options: Options = Options(),
                 logger: Logger = Logger(label: "kiln.postgres")) {
         self.directory = URL(fileURLWithPath: directory).standardizedFileURL.path
         self.options = options
@@ -65,13 +65,13 @@ public actor EmbeddedPostgres {
     }
 
     /// The folder for `KILN_HOME` (`<home>/postgres`).
-    public static func directory(home: String) -> String {
+    package static func directory(home: String) -> String {
         URL(fileURLWithPath: home).appendingPathComponent("postgres").standardizedFileURL.path
     }
 
     /// Creates the cluster if needed, starts it (or reuses one already running from this folder),
     /// waits until it accepts connections and makes sure the database exists.
-    public func start() async throws -> DatabaseConfig {
+    package func start() async throws -> DatabaseConfig {
         if let current { return current }
         let bin = try Self.binDirectory(options.binDirectory)
         let identity = try Self.identity(options)
@@ -102,7 +102,7 @@ public actor EmbeddedPostgres {
 
     /// Stops the server with `pg_ctl -m fast stop` if this instance started it (a cluster reused from
     /// another process is left running unless `force` is set).
-    public func stop(force: Bool = false) async throws {
+    package func stop(force: Bool = false) async throws {
         defer { current = nil; startedHere = false }
         guard startedHere || force else { return }
         let bin = try Self.binDirectory(options.binDirectory)
@@ -115,7 +115,7 @@ public actor EmbeddedPostgres {
     }
 
     /// Stops the server in `dataDirectory` synchronously, for an `atexit` hook. Errors are ignored.
-    public nonisolated static func stopSynchronously(dataDirectory: String, options: Options = Options()) {
+    package nonisolated static func stopSynchronously(dataDirectory: String, options: Options = Options()) {
         guard let bin = try? binDirectory(options.binDirectory),
               let identity = try? identity(options),
               FileManager.default.fileExists(atPath: dataDirectory + "/postmaster.pid") else { return }

@@ -1,5 +1,5 @@
 /// Why the embedded PostgreSQL cluster could not be prepared, started or stopped.
-public enum EmbeddedPostgresError: Error, CustomStringConvertible, Sendable {
+package enum EmbeddedPostgresError: Error, CustomStringConvertible, Sendable {
     /// No `initdb`/`pg_ctl` under /usr/lib/postgresql/*/bin (or the configured folder).
     case binariesNotFound(searched: [String])
     /// We run as root and the `postgres` user does not exist.
@@ -15,7 +15,7 @@ public enum EmbeddedPostgresError: Error, CustomStringConvertible, Sendable {
     /// A file-system operation failed.
     case fileSystem(String)
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .binariesNotFound(let searched):
             return "PostgreSQL binaries (initdb, pg_ctl) not found in \(searched.joined(separator: ", ")); install postgresql or pass a database URL"

@@ -7,7 +7,7 @@ extension KilnDatabase {
     ///
     /// `config` nil starts the embedded cluster under `<home>/postgres` (stopped again when `body`
     /// returns or throws, unless it was already running). `migrate` applies pending migrations first.
-    public static func withClient<T: Sendable>(
+    package static func withClient<T: Sendable>(
         config: DatabaseConfig?, home: String, logger: Logger, migrate: Bool,
         _ body: (PostgresClient) async throws -> T
     ) async throws -> T {

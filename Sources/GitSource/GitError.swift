@@ -4,9 +4,9 @@ import CGit2
 ///
 ///     do { _ = try repo.resolve("v9") }
 ///     catch let error as GitError where error.kind == .unknownRef { print(error) }
-public struct GitError: Error, CustomStringConvertible, Sendable, Hashable {
+package struct GitError: Error, CustomStringConvertible, Sendable, Hashable {
     /// What went wrong, for callers that react differently (an empty repository, an unknown ref).
-    public enum Kind: Sendable, Hashable {
+    package enum Kind: Sendable, Hashable {
         /// The path does not exist or holds no git repository.
         case notARepository
         /// HEAD is unborn: nothing was committed yet.
@@ -19,19 +19,19 @@ public struct GitError: Error, CustomStringConvertible, Sendable, Hashable {
         case other
     }
 
-    public var kind: Kind
+    package var kind: Kind
     /// A message for people: what was asked and libgit2's own words.
-    public var message: String
+    package var message: String
     /// libgit2's return code (`GIT_ENOTFOUND` is -3), 0 when the error did not come from libgit2.
-    public var code: Int32
+    package var code: Int32
 
-    public init(_ kind: Kind, _ message: String, code: Int32 = 0) {
+    package init(_ kind: Kind, _ message: String, code: Int32 = 0) {
         self.kind = kind
         self.message = message
         self.code = code
     }
 
-    public var description: String { message }
+    package var description: String { message }
 
     /// The last libgit2 error on this thread, prefixed with what Kiln was doing.
     static func libgit2(_ code: Int32, _ context: String, kind: Kind = .other) -> GitError {

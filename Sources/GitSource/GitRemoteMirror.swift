@@ -8,25 +8,25 @@ import Foundation
 ///     let files = try await mirror.repository().files(at: sha)
 ///
 /// Fetches run on NIO's blocking thread pool (the network wait never holds a cooperative
-/// thread). Fetches within one process are serialised (a lock around `git_remote_fetch`),
+/// thread). Fetches within one process are serialized (a lock around `git_remote_fetch`),
 /// because two fetches into the same bare repository would race on its ref locks. Across
 /// processes the reconcile loop's advisory lock keeps them apart.
-public struct GitRemoteMirror: Sendable, Hashable {
+package struct GitRemoteMirror: Sendable, Hashable {
     /// What to fetch from: a URL (`https://`, `ssh://`, `file://`) or a local path.
-    public let remote: String
+    package let remote: String
     /// Where the bare cache repository lives; created on the first fetch.
-    public let cachePath: String
+    package let cachePath: String
 
     /// The remote's name inside the cache repository.
-    public static let remoteName = "origin"
+    package static let remoteName = "origin"
 
-    public init(remote: String, cachePath: String) {
-        self.remote = Self.normaliseRemote(remote)
+    package init(remote: String, cachePath: String) {
+        self.remote = Self.normalizeRemote(remote)
         self.cachePath = URL(fileURLWithPath: cachePath).standardizedFileURL.path
     }
 
     /// Fetches `branch` from the remote into `refs/remotes/origin/<branch>` and returns its SHA.
-    public func fetch(branch: String = "main") async throws -> String {
+    package func fetch(branch: String = "main") async throws -> String {
         try await LibGit2.offPool { [self] in try blockingFetch(branch: branch) }
     }
 
@@ -65,13 +65,13 @@ public struct GitRemoteMirror: Sendable, Hashable {
     }
 
     /// The cache as a `GitRepository`, to read files at a fetched SHA. Fails before the first fetch.
-    public func repository() throws -> GitRepository {
+    package func repository() throws -> GitRepository {
         try GitRepository(path: cachePath)
     }
 
     /// Opens the bare cache, creating it (and its parent folders) on first use.
     private func withCacheRepository<T>(_ body: (OpaquePointer) throws -> T) throws -> T {
-        LibGit2.ensureInitialised()
+        LibGit2.ensureInitialized()
         var repo: OpaquePointer?
         var code = git_repository_open_bare(&repo, cachePath)
         if code == GIT_ENOTFOUND.rawValue {
@@ -103,12 +103,12 @@ public struct GitRemoteMirror: Sendable, Hashable {
     }
 
     /// URLs and scp-style `user@host:path` stay as given; a local path becomes absolute.
-    static func normaliseRemote(_ remote: String) -> String {
+    static func normalizeRemote(_ remote: String) -> String {
         if remote.contains("://") { return remote }
         if let colon = remote.firstIndex(of: ":"), !remote[..<colon].contains("/") { return remote }
         return URL(fileURLWithPath: remote).standardizedFileURL.path
     }
 }
 
-/// Serialises fetches inside this process (see `GitRemoteMirror`).
+/// Serializes fetches inside this process (see `GitRemoteMirror`).
 private let mirrorLock = NSLock()

@@ -4,13 +4,13 @@ extension GitRepository {
     /// Files that differ between two commits below `prefix` (tree-to-tree diff, no rename
     /// detection: a rename is a delete plus an add). `from: nil` diffs against the empty tree, so
     /// every file is `.added`. Paths are relative to `prefix`; sorted by path.
-    public func changes(from old: String?, to new: String, under prefix: String? = nil) async throws -> [GitChange] {
+    package func changes(from old: String?, to new: String, under prefix: String? = nil) async throws -> [GitChange] {
         try await LibGit2.offPool { [self] in try blockingChanges(from: old, to: new, under: prefix) }
     }
 
     /// `changes(from:to:under:)` on the calling thread.
     func blockingChanges(from old: String?, to new: String, under prefix: String?) throws -> [GitChange] {
-        let prefix = Self.normalise(prefix: prefix)
+        let prefix = Self.normalize(prefix: prefix)
         return try LibGit2.withRepository(at: path) { repo in
             let oldTree = try old.flatMap { try Self.tree(repo, $0, under: prefix, allowMissing: true) }
             defer { if let oldTree { git_tree_free(oldTree) } }
@@ -41,7 +41,7 @@ extension GitRepository {
     }
 
     /// The paths of `changes(from:to:under:)`, sorted: what the reconciler re-reads incrementally.
-    public func changedPaths(from old: String?, to new: String, under prefix: String? = nil) async throws -> [String] {
+    package func changedPaths(from old: String?, to new: String, under prefix: String? = nil) async throws -> [String] {
         try await changes(from: old, to: new, under: prefix).map(\.path)
     }
 }

@@ -6,18 +6,18 @@ extension GitRepository {
     /// the work tree), sorted by path. Paths are relative to `prefix` (`--path examples` yields
     /// `platforms/almalinux-9.yml`). Symlinks and submodules are skipped. `commit` may be any
     /// ref that `resolve` accepts.
-    public func files(at commit: String, under prefix: String? = nil) async throws -> [SpecFile] {
+    package func files(at commit: String, under prefix: String? = nil) async throws -> [SpecFile] {
         try await LibGit2.offPool { [self] in try blockingFiles(at: commit, under: prefix) }
     }
 
     /// One file of `commit` at `path` (relative to the repository root), or nil if absent.
-    public func file(at commit: String, path filePath: String) async throws -> SpecFile? {
+    package func file(at commit: String, path filePath: String) async throws -> SpecFile? {
         try await LibGit2.offPool { [self] in try blockingFile(at: commit, path: filePath) }
     }
 
     /// `files(at:under:)` on the calling thread.
     func blockingFiles(at commit: String, under prefix: String?) throws -> [SpecFile] {
-        let prefix = Self.normalise(prefix: prefix)
+        let prefix = Self.normalize(prefix: prefix)
         return try LibGit2.withRepository(at: path) { repo in
             guard let tree = try Self.tree(repo, commit, under: prefix) else { return [] }
             defer { git_tree_free(tree) }
@@ -30,7 +30,7 @@ extension GitRepository {
 
     /// `file(at:path:)` on the calling thread.
     func blockingFile(at commit: String, path filePath: String) throws -> SpecFile? {
-        let filePath = Self.normalise(prefix: filePath)
+        let filePath = Self.normalize(prefix: filePath)
         return try LibGit2.withRepository(at: path) { repo in
             guard let tree = try Self.tree(repo, commit, under: "") else { return nil }
             defer { git_tree_free(tree) }

@@ -11,13 +11,13 @@ import Foundation
 /// handle must not be used from two threads at once, so not sharing one keeps the type plainly
 /// `Sendable`. Opening costs well under a millisecond, far below reading a tree. The reads are
 /// `async` and run on NIO's blocking thread pool, never on the cooperative pool.
-public struct GitRepository: Sendable, Hashable {
+package struct GitRepository: Sendable, Hashable {
     /// The repository's folder (its work tree, or the bare repository itself).
-    public let path: String
+    package let path: String
 
     /// Opens the repository at `path`; throws `GitError` (`.notARepository`) if there is none.
     /// (Opening only checks the folder and reads its config: it stays synchronous.)
-    public init(path: String) throws {
+    package init(path: String) throws {
         let absolute = URL(fileURLWithPath: path).standardizedFileURL.path
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: absolute, isDirectory: &isDirectory), isDirectory.boolValue else {
@@ -31,7 +31,7 @@ public struct GitRepository: Sendable, Hashable {
     /// tags are peeled), a remote-tracking ref (`origin/main`), or a full or short SHA.
     /// Throws `.noCommits` for a repository without commits and `.unknownRef` for a name that
     /// does not resolve to a commit.
-    public func resolve(_ ref: String = "HEAD") async throws -> String {
+    package func resolve(_ ref: String = "HEAD") async throws -> String {
         try await LibGit2.offPool { [self] in try blockingResolve(ref) }
     }
 
@@ -114,7 +114,7 @@ public struct GitRepository: Sendable, Hashable {
     }
 
     /// `examples/`, `./examples`, `/examples/` -> `examples`; `.` and `""` -> `""` (the root).
-    static func normalise(prefix: String?) -> String {
+    static func normalize(prefix: String?) -> String {
         guard let prefix else { return "" }
         let parts = prefix.split(separator: "/").filter { $0 != "." && !$0.isEmpty }
         return parts.joined(separator: "/")

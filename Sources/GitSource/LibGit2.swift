@@ -3,9 +3,9 @@ import NIOPosix
 
 /// Process-wide libgit2 set-up and small helpers shared by the GitSource types.
 enum LibGit2 {
-    /// `git_libgit2_init` runs exactly once: Swift initialises a global `let` lazily and atomically
-    /// (swift_once), so concurrent first calls are safe. libgit2 stays initialised until exit.
-    private static let initialised: Int32 = git_libgit2_init()
+    /// `git_libgit2_init` runs exactly once: Swift initializes a global `let` lazily and atomically
+    /// (swift_once), so concurrent first calls are safe. libgit2 stays initialized until exit.
+    private static let initialized: Int32 = git_libgit2_init()
 
     /// Runs blocking libgit2 (or file) work on NIO's blocking thread pool, off Swift's cooperative
     /// pool, so a slow read or a network fetch never holds up other tasks. Every public async
@@ -15,8 +15,8 @@ enum LibGit2 {
     }
 
     /// Call before any other libgit2 function.
-    static func ensureInitialised() {
-        _ = initialised
+    static func ensureInitialized() {
+        _ = initialized
     }
 
     /// libgit2's message for the last failure on this thread (libgit2 keeps errors per thread).
@@ -43,7 +43,7 @@ enum LibGit2 {
 
     /// Opens the repository at `path` (work tree or bare, no search in parent folders), runs `body`, frees it.
     static func withRepository<T>(at path: String, _ body: (OpaquePointer) throws -> T) throws -> T {
-        ensureInitialised()
+        ensureInitialized()
         var repo: OpaquePointer?
         let code = git_repository_open_ext(&repo, path, GIT_REPOSITORY_OPEN_NO_SEARCH.rawValue, nil)
         guard code >= 0, let repo else {

@@ -4,16 +4,16 @@ import Spec
 /// A desired-state folder read straight from disk (`kiln validate --dir`), for when there is no commit.
 ///
 ///     let files = try await SpecDirectory(path: "examples").files()
-public struct SpecDirectory: Sendable, Hashable {
-    public let path: String
+package struct SpecDirectory: Sendable, Hashable {
+    package let path: String
 
-    public init(path: String) {
+    package init(path: String) {
         self.path = URL(fileURLWithPath: path).standardizedFileURL.path
     }
 
     /// Every regular file below the folder, paths relative to it, sorted; `.git` and other
     /// hidden folders are skipped, symlinks are not followed. Reads on NIO's blocking thread pool.
-    public func files() async throws -> [SpecFile] {
+    package func files() async throws -> [SpecFile] {
         try await LibGit2.offPool { [self] in try blockingFiles() }
     }
 

@@ -5,18 +5,18 @@ import Statuses
 
 /// Bulk-creates idle, ready tasks for load tests and `kiln bench dispatch`: one build whose
 /// tasks are written by a single `generate_series` insert, arches assigned round-robin.
-public struct BuildBenchmarkSeed: Sendable {
+package struct BuildBenchmarkSeed: Sendable {
     let client: PostgresClient
     let logger: Logger
 
-    public init(client: PostgresClient, logger: Logger = Logger(label: "kiln.store.seed")) {
+    package init(client: PostgresClient, logger: Logger = Logger(label: "kiln.store.seed")) {
         self.client = client
         self.logger = logger
     }
 
     /// Ensures a user `username` and a platform `platform` with `arches`, then creates one build
     /// with `count` idle tasks (no dependencies). Returns the build id.
-    public func seedIdleTasks(count: Int, arches: [String], platform: String = "bench-platform",
+    package func seedIdleTasks(count: Int, arches: [String], platform: String = "bench-platform",
                               username: String = "bench") async throws -> Int64 {
         precondition(!arches.isEmpty, "at least one arch")
         let archJSON = "[" + arches.map { "\"\($0)\"" }.joined(separator: ",") + "]"

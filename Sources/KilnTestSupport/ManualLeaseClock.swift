@@ -6,21 +6,21 @@ import Store
 ///
 ///     let clock = ManualLeaseClock()
 ///     clock.advance(by: 91)   // every lease taken before is now 91 s old
-public final class ManualLeaseClock: LeaseClock, @unchecked Sendable {
+package final class ManualLeaseClock: LeaseClock, @unchecked Sendable {
     private let lock = NSLock()
     private var current: Date
 
     /// Starts at `start` (default: the wall-clock time, so rows written with PostgreSQL's `now()` compare sensibly).
-    public init(start: Date = Date()) {
+    package init(start: Date = Date()) {
         self.current = start
     }
 
-    public func now() -> Date {
+    package func now() -> Date {
         lock.withLock { current }
     }
 
     /// Moves the clock forward by `seconds`.
-    public func advance(by seconds: TimeInterval) {
+    package func advance(by seconds: TimeInterval) {
         lock.withLock { current += seconds }
     }
 }

@@ -2,9 +2,9 @@ import Foundation
 import Processes
 
 /// Builds real RPMs for tests with `rpmbuild` (Debian package `rpm`) under a `_topdir`.
-public enum RPMBuild {
+package enum RPMBuild {
     /// Writes `spec` to `<top>/SPECS/<name>.spec` and returns that file.
-    public static func writeSpec(_ spec: String, name: String, top: URL) throws -> URL {
+    package static func writeSpec(_ spec: String, name: String, top: URL) throws -> URL {
         let specs = top.appendingPathComponent("SPECS")
         try FileManager.default.createDirectory(at: specs, withIntermediateDirectories: true)
         let file = specs.appendingPathComponent("\(name).spec")
@@ -14,7 +14,7 @@ public enum RPMBuild {
 
     /// Runs `rpmbuild --define "_topdir <top>" --nodeps <arguments> <specFile>`; the results land in
     /// `<top>/RPMS/<arch>/` and `<top>/SRPMS/`. Throws with the end of rpmbuild's output when it fails.
-    public static func run(specFile: URL, top: URL, arguments: [String]) throws {
+    package static func run(specFile: URL, top: URL, arguments: [String]) throws {
         let result = try ProcessRunner.runSync(
             "/usr/bin/env", ["rpmbuild", "--define", "_topdir \(top.path)", "--nodeps"] + arguments + [specFile.path])
         guard result.succeeded else {
@@ -25,6 +25,6 @@ public enum RPMBuild {
 }
 
 /// `rpmbuild` exited non-zero.
-public struct RPMBuildError: Error, CustomStringConvertible {
-    public var description: String
+package struct RPMBuildError: Error, CustomStringConvertible {
+    package var description: String
 }

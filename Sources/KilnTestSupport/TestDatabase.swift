@@ -18,26 +18,26 @@ import Darwin
 /// The server is `KILN_TEST_DATABASE_URL` when set (its user must be allowed to create databases),
 /// otherwise one throwaway cluster per test process under `/tmp/kiln-test-pg-<pid>` (fsync off),
 /// started on first use and stopped by an `atexit` hook. Safe to call from parallel tests.
-public enum TestDatabase {
+package enum TestDatabase {
     /// The environment variable naming an existing server to create test databases on.
-    public static let urlEnvironmentVariable = "KILN_TEST_DATABASE_URL"
+    package static let urlEnvironmentVariable = "KILN_TEST_DATABASE_URL"
 
     /// Runs `body` with a client and URL for a new database holding the full, migrated schema.
-    public static func with<T: Sendable>(
+    package static func with<T: Sendable>(
         _ body: (PostgresClient, String) async throws -> T
     ) async throws -> T {
         try await withDatabase(migrated: true, body)
     }
 
     /// Runs `body` with a client and URL for a new, completely empty database (no migrations).
-    public static func withUnmigrated<T: Sendable>(
+    package static func withUnmigrated<T: Sendable>(
         _ body: (PostgresClient, String) async throws -> T
     ) async throws -> T {
         try await withDatabase(migrated: false, body)
     }
 
     /// The server test databases are made on (its maintenance database).
-    public static func server() async throws -> DatabaseConfig {
+    package static func server() async throws -> DatabaseConfig {
         try await SharedServer.shared.config()
     }
 

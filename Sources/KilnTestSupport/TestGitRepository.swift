@@ -9,12 +9,12 @@ import Processes
 ///     defer { repo.delete() }
 ///
 /// Commits use a fixed author and never sign, whatever the machine's git configuration says.
-public struct TestGitRepository: Sendable {
+package struct TestGitRepository: Sendable {
     /// The repository's work tree (absolute).
-    public let path: String
+    package let path: String
 
     /// Creates an empty repository (no commits) on `branch` in a fresh temporary folder.
-    public static func make(branch: String = "main", bare: Bool = false) throws -> TestGitRepository {
+    package static func make(branch: String = "main", bare: Bool = false) throws -> TestGitRepository {
         let folder = FileManager.default.temporaryDirectory
             .appendingPathComponent("kiln-git-\(UUID().uuidString)", isDirectory: true)
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
@@ -23,25 +23,25 @@ public struct TestGitRepository: Sendable {
         return repo
     }
 
-    /// Wraps an existing folder (it is not created or initialised).
-    public init(path: String) {
+    /// Wraps an existing folder (it is not created or initialized).
+    package init(path: String) {
         self.path = path
     }
 
     /// Writes `contents` to `relativePath`, creating parent folders.
-    public func write(_ relativePath: String, _ contents: String) throws {
+    package func write(_ relativePath: String, _ contents: String) throws {
         let url = URL(fileURLWithPath: path).appendingPathComponent(relativePath)
         try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
         try Data(contents.utf8).write(to: url)
     }
 
     /// Removes a file or folder of the work tree.
-    public func remove(_ relativePath: String) throws {
+    package func remove(_ relativePath: String) throws {
         try FileManager.default.removeItem(atPath: URL(fileURLWithPath: path).appendingPathComponent(relativePath).path)
     }
 
     /// Copies the contents of `folder` into the work tree (below `subdirectory` when given).
-    public func copy(contentsOf folder: String, to subdirectory: String? = nil) throws {
+    package func copy(contentsOf folder: String, to subdirectory: String? = nil) throws {
         var target = URL(fileURLWithPath: path)
         if let subdirectory { target.appendPathComponent(subdirectory) }
         try FileManager.default.createDirectory(at: target, withIntermediateDirectories: true)
@@ -55,19 +55,19 @@ public struct TestGitRepository: Sendable {
 
     /// Stages everything (`git add -A`) and commits; returns the new commit's SHA.
     @discardableResult
-    public func commit(_ message: String = "change") throws -> String {
+    package func commit(_ message: String = "change") throws -> String {
         try git(["add", "-A"])
         try git(["commit", "--quiet", "--allow-empty", "-m", message])
         return try head()
     }
 
     /// The SHA of HEAD.
-    public func head() throws -> String {
+    package func head() throws -> String {
         try git(["rev-parse", "HEAD"]).trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
     /// Tags HEAD (or `target`); annotated when `message` is given.
-    public func tag(_ name: String, message: String? = nil, at target: String = "HEAD") throws {
+    package func tag(_ name: String, message: String? = nil, at target: String = "HEAD") throws {
         if let message {
             try git(["tag", "-a", name, "-m", message, target])
         } else {
@@ -76,29 +76,29 @@ public struct TestGitRepository: Sendable {
     }
 
     /// Creates branch `name` at HEAD (or `target`) without switching to it.
-    public func branch(_ name: String, at target: String = "HEAD") throws {
+    package func branch(_ name: String, at target: String = "HEAD") throws {
         try git(["branch", name, target])
     }
 
     /// Switches the work tree to `ref`.
-    public func checkout(_ ref: String) throws {
+    package func checkout(_ ref: String) throws {
         try git(["checkout", "--quiet", ref])
     }
 
     /// Deletes the whole folder; call from `defer` or `tearDown`.
-    public func delete() {
+    package func delete() {
         try? FileManager.default.removeItem(atPath: path)
     }
 
     /// Runs `git -C path args...` and returns its standard output; throws with stderr on failure.
     @discardableResult
-    public func git(_ arguments: [String]) throws -> String {
+    package func git(_ arguments: [String]) throws -> String {
         try Self.run(["-C", path] + arguments)
     }
 
     /// Runs `git args...` with a fixed identity and no signing; returns standard output.
     @discardableResult
-    public static func run(_ arguments: [String]) throws -> String {
+    package static func run(_ arguments: [String]) throws -> String {
         var environment = ProcessInfo.processInfo.environment
         environment["GIT_CONFIG_NOSYSTEM"] = "1"
         environment["GIT_TERMINAL_PROMPT"] = "0"
@@ -116,9 +116,9 @@ public struct TestGitRepository: Sendable {
 }
 
 /// A `git` command that exited non-zero.
-public struct TestGitError: Error, CustomStringConvertible {
-    public var arguments: [String]
-    public var status: Int32
-    public var stderr: String
-    public var description: String { "git \(arguments.joined(separator: " ")) exited \(status): \(stderr)" }
+package struct TestGitError: Error, CustomStringConvertible {
+    package var arguments: [String]
+    package var status: Int32
+    package var stderr: String
+    package var description: String { "git \(arguments.joined(separator: " ")) exited \(status): \(stderr)" }
 }

@@ -4,21 +4,21 @@ import Hummingbird
 /// build-node protocol add ALBS's `"ok": false`).
 ///
 ///     throw APIError(.notFound, "Build 7 not found")
-public struct APIError: HTTPResponseError, Sendable, CustomStringConvertible {
-    public var status: HTTPResponse.Status
-    public var detail: String
+package struct APIError: HTTPResponseError, Sendable, CustomStringConvertible {
+    package var status: HTTPResponse.Status
+    package var detail: String
     /// The `ok` key of the answer, when set.
-    public var ok: Bool?
+    package var ok: Bool?
 
-    public init(_ status: HTTPResponse.Status, _ detail: String, ok: Bool? = nil) {
+    package init(_ status: HTTPResponse.Status, _ detail: String, ok: Bool? = nil) {
         self.status = status
         self.detail = detail
         self.ok = ok
     }
 
-    public var description: String { "\(status.code) \(detail)" }
+    package var description: String { "\(status.code) \(detail)" }
 
-    public func response(from request: Request, context: some RequestContext) throws -> Response {
+    package func response(from request: Request, context: some RequestContext) throws -> Response {
         var response = try WireJSON.encoder().encode(ErrorAnswer(detail: detail, ok: ok), from: request, context: context)
         response.status = status
         return response

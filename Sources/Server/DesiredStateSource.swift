@@ -1,14 +1,14 @@
 /// The git repository `kiln serve` reconciles from (`--repo PATH|URL --path SUBDIR --ref REF`).
 /// Consumed by the reconcile loop and the reconcile/webhook routes.
-public struct DesiredStateSource: Sendable, Equatable {
+package struct DesiredStateSource: Sendable, Equatable {
     /// A local path or a remote URL of the desired-state repository.
-    public var repository: String
+    package var repository: String
     /// The folder inside the repository that holds `platforms/`, `releases/`, ... ("" for the root).
-    public var path: String
+    package var path: String
     /// The branch, tag or SHA to follow (nil: HEAD).
-    public var ref: String?
+    package var ref: String?
 
-    public init(repository: String, path: String = "", ref: String? = nil) {
+    package init(repository: String, path: String = "", ref: String? = nil) {
         self.repository = repository
         self.path = path
         self.ref = ref

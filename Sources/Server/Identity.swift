@@ -1,19 +1,19 @@
 /// What a bearer token allows: a packager (`user`), a build node (`node`), or an administrator.
-public enum AuthScope: String, Codable, Sendable, CaseIterable {
+package enum AuthScope: String, Codable, Sendable, CaseIterable {
     case user
     case node
     case admin
 }
 
 /// The authenticated caller of a request, taken from a verified JWT.
-public struct Identity: Sendable, Equatable {
+package struct Identity: Sendable, Equatable {
     /// The token subject: a user name or a node name.
-    public var subject: String
-    public var scope: AuthScope
+    package var subject: String
+    package var scope: AuthScope
     /// The `users.id` row for user and admin tokens.
-    public var userID: Int64?
+    package var userID: Int64?
 
-    public init(subject: String, scope: AuthScope, userID: Int64? = nil) {
+    package init(subject: String, scope: AuthScope, userID: Int64? = nil) {
         self.subject = subject
         self.scope = scope
         self.userID = userID

@@ -4,10 +4,10 @@ import Hummingbird
 /// Hummingbird's `HTTPError` (unknown route 404, wrong method, body too large 413) keeps its
 /// status, a `DecodingError` is 422, any other non-HTTP error is a 500 whose cause is logged,
 /// not shown. `APIError` and the domain errors (`JSONDetailError`s) pass through and answer themselves.
-public struct JSONErrorMiddleware<Context: RequestContext>: RouterMiddleware {
-    public init() {}
+package struct JSONErrorMiddleware<Context: RequestContext>: RouterMiddleware {
+    package init() {}
 
-    public func handle(
+    package func handle(
         _ request: Request, context: Context, next: (Request, Context) async throws -> Response
     ) async throws -> Response {
         do {

@@ -6,23 +6,23 @@ import Hummingbird
 ///     router.get("/x") { request, context in
 ///         let who = try context.requireScope(.user)
 ///     }
-public struct KilnRequestContext: RequestContext {
-    public var coreContext: CoreRequestContextStorage
+package struct KilnRequestContext: RequestContext {
+    package var coreContext: CoreRequestContextStorage
     /// Set by `AuthMiddleware` when the request carried a valid bearer token.
-    public var identity: Identity?
+    package var identity: Identity?
 
-    public init(source: ApplicationRequestContextSource) {
+    package init(source: ApplicationRequestContextSource) {
         self.coreContext = .init(source: source)
         self.identity = nil
     }
 
     /// Typed answers are written with `WireJSON`'s encoder (PostgreSQL-style timestamps).
-    public var responseEncoder: JSONEncoder { WireJSON.encoder() }
+    package var responseEncoder: JSONEncoder { WireJSON.encoder() }
 
     /// The caller's identity when it holds one of `scopes` (an admin token passes every check).
     /// Throws 401 without a token and 403 with a token of another scope.
     @discardableResult
-    public func requireScope(_ scopes: AuthScope...) throws -> Identity {
+    package func requireScope(_ scopes: AuthScope...) throws -> Identity {
         guard let identity else {
             throw APIError(.unauthorized, "Not authenticated: send Authorization: Bearer <token>")
         }

@@ -8,9 +8,9 @@ import ServiceLifecycle
 ///
 ///     let app = KilnServer.makeApplication(dependencies, host: "127.0.0.1", port: 8080)
 ///     try await app.runService()
-public enum KilnServer {
+package enum KilnServer {
     /// The router with every Kiln route registered.
-    public static func makeRouter(_ dependencies: ServerDependencies) -> Router<KilnRequestContext> {
+    package static func makeRouter(_ dependencies: ServerDependencies) -> Router<KilnRequestContext> {
         let router = Router(context: KilnRequestContext.self)
         router.add(middleware: JSONErrorMiddleware<KilnRequestContext>())
         router.add(middleware: AuthMiddleware(authority: dependencies.tokens))
@@ -26,7 +26,7 @@ public enum KilnServer {
 
     /// The application serving `makeRouter(dependencies)` on `host:port` (port 0: any free port,
     /// reported through `onServerRunning`). `services` run beside the server in its ServiceGroup.
-    public static func makeApplication(
+    package static func makeApplication(
         _ dependencies: ServerDependencies,
         host: String = "127.0.0.1",
         port: Int = 8080,

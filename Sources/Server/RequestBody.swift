@@ -3,12 +3,12 @@ import Hummingbird
 
 /// Decoding of JSON request bodies with FastAPI-like answers: malformed JSON is 400,
 /// a body of the wrong shape is 422, both with a `detail` naming the field.
-public enum RequestBody {
+package enum RequestBody {
     /// Largest JSON body accepted.
-    public static let maxSize = 8 * 1024 * 1024
+    package static let maxSize = 8 * 1024 * 1024
 
     /// Decodes the request body as `T`.
-    public static func decode<T: Decodable>(_ type: T.Type, from request: Request) async throws -> T {
+    package static func decode<T: Decodable>(_ type: T.Type, from request: Request) async throws -> T {
         let buffer = try await request.body.collect(upTo: maxSize)
         let data = Data(buffer: buffer)
         if data.isEmpty { throw APIError(.unprocessableContent, "Request body is required") }

@@ -6,26 +6,26 @@ import Store
 
 /// Everything the HTTP server needs, built once by `kiln serve` (or a test) and passed to
 /// `KilnServer.makeApplication`. Route files read what they need from it.
-public struct ServerDependencies: Sendable {
+package struct ServerDependencies: Sendable {
     /// The PostgreSQL pool; its `run()` must already be running in a task group.
-    public var database: PostgresClient
+    package var database: PostgresClient
     /// Where build artifacts live: Pulp or the local filesystem store.
-    public var artifactStore: any ArtifactStore
+    package var artifactStore: any ArtifactStore
     /// Signs and verifies bearer tokens.
-    public var tokens: TokenAuthority
-    public var settings: ServerSettings
-    public var logger: Logger
+    package var tokens: TokenAuthority
+    package var settings: ServerSettings
+    package var logger: Logger
     /// Where the reconcile loop reads desired state from (nil: no loop, `kiln serve` without `--repo`).
-    public var desiredStateSource: DesiredStateSource?
+    package var desiredStateSource: DesiredStateSource?
     /// The reconcile loop behind `POST /api/v1/reconcile` and the push webhooks (nil: 503 there).
-    public var reconcileLoop: ReconcileLoop? = nil
+    package var reconcileLoop: ReconcileLoop? = nil
     /// The time task leases are stamped with and the stale-task sweep compares against
     /// (tests pass a clock they move by hand).
-    public var leaseClock: any LeaseClock = SystemLeaseClock()
+    package var leaseClock: any LeaseClock = SystemLeaseClock()
     /// Push-webhook secret and branch (`KILN_WEBHOOK_SECRET`).
-    public var webhooks: WebhookSettings = WebhookSettings()
+    package var webhooks: WebhookSettings = WebhookSettings()
 
-    public init(
+    package init(
         database: PostgresClient,
         artifactStore: any ArtifactStore,
         tokens: TokenAuthority,

@@ -1,26 +1,26 @@
 /// Tunables of the HTTP server and the build workflow. `kiln serve` fills them in from
 /// `KilnSettings` (module `Settings`); this module never reads the environment.
-public struct ServerSettings: Sendable, Equatable {
+package struct ServerSettings: Sendable, Equatable {
     /// A started task whose node has not pinged for this long goes back to idle (`KILN_NODE_TIMEOUT`).
-    public var nodeTimeout: Duration
+    package var nodeTimeout: Duration
     /// Claims a task may use before it fails for good (`KILN_MAX_TASK_ATTEMPTS`).
-    public var maxTaskAttempts: Int
+    package var maxTaskAttempts: Int
     /// How often the stale-task sweeper runs.
-    public var sweepInterval: Duration
+    package var sweepInterval: Duration
     /// Default page size of `GET /api/v1/builds/`.
-    public var buildsPageSize: Int
+    package var buildsPageSize: Int
     /// Prefix of per-build artifact-store repository names (`<prefix>-<build>-<platform>-<arch>-<kind>`);
     /// distinct Kiln installations sharing one Pulp need distinct prefixes (`KILN_BUILD_REPOSITORY_PREFIX`).
-    public var buildRepositoryPrefix: String
+    package var buildRepositoryPrefix: String
 
     /// The default of `nodeTimeout`.
-    public static let defaultNodeTimeout: Duration = .seconds(90)
+    package static let defaultNodeTimeout: Duration = .seconds(90)
     /// The default of `maxTaskAttempts`.
-    public static let defaultMaxTaskAttempts = 3
+    package static let defaultMaxTaskAttempts = 3
     /// The default of `buildRepositoryPrefix`.
-    public static let defaultBuildRepositoryPrefix = "kiln-build"
+    package static let defaultBuildRepositoryPrefix = "kiln-build"
 
-    public init(
+    package init(
         nodeTimeout: Duration = ServerSettings.defaultNodeTimeout,
         maxTaskAttempts: Int = ServerSettings.defaultMaxTaskAttempts,
         sweepInterval: Duration? = nil,

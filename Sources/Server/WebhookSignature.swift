@@ -5,9 +5,9 @@ import Foundation
 /// compared in constant time (swift-crypto's `isValidAuthenticationCode`).
 ///
 ///     WebhookSignature.isValid(header: "sha256=5d7...", prefix: "sha256=", body: body, secret: secret)
-public enum WebhookSignature {
+package enum WebhookSignature {
     /// True when `header` is `prefix` + the lowercase or uppercase hex HMAC-SHA256 of `body`.
-    public static func isValid(header: String?, prefix: String, body: [UInt8], secret: [UInt8]) -> Bool {
+    package static func isValid(header: String?, prefix: String, body: [UInt8], secret: [UInt8]) -> Bool {
         guard let header = header?.trimmingCharacters(in: .whitespaces), header.hasPrefix(prefix),
               let mac = bytes(hex: header.dropFirst(prefix.count)), mac.count == SHA256.byteCount
         else { return false }
@@ -15,7 +15,7 @@ public enum WebhookSignature {
     }
 
     /// The hex HMAC-SHA256 of `body` (what a forge sends), for tests and tools.
-    public static func hex(body: [UInt8], secret: [UInt8]) -> String {
+    package static func hex(body: [UInt8], secret: [UInt8]) -> String {
         let mac = HMAC<SHA256>.authenticationCode(for: body, using: SymmetricKey(data: secret))
         return mac.map { String(format: "%02x", $0) }.joined()
     }

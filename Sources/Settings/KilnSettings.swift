@@ -12,44 +12,44 @@ import Store
 /// unset or empty variable takes its default, any other value must parse or the whole read
 /// fails with a ``SettingsError`` naming the variable and the value. README.md's settings table
 /// lists the same names and defaults (a test compares them).
-public struct KilnSettings: Sendable, Equatable {
+package struct KilnSettings: Sendable, Equatable {
     /// Kiln's home folder when neither `--home` nor `KILN_HOME` says otherwise.
-    public static let defaultHome = "./.kiln"
+    package static let defaultHome = "./.kiln"
 
     /// Where the embedded PostgreSQL, the local artifact store and the JWT secret live (`KILN_HOME`).
-    public var home: String
+    package var home: String
     /// An external PostgreSQL (`KILN_DATABASE_URL`); nil: the embedded cluster under `<home>/postgres`.
-    public var database: DatabaseConfig?
+    package var database: DatabaseConfig?
     /// A Pulp 3 server's API URL (`KILN_PULP_URL`); nil: the local store under `<home>/artifacts`.
-    public var pulpURL: String?
+    package var pulpURL: String?
     /// Pulp's user (`KILN_PULP_USER`).
-    public var pulpUser: String
+    package var pulpUser: String
     /// Pulp's password (`KILN_PULP_PASSWORD`).
-    public var pulpPassword: String
+    package var pulpPassword: String
     /// The HS256 token secret (`KILN_JWT_SECRET`); nil: generated once into `<home>/jwt-secret`.
-    public var jwtSecret: [UInt8]?
+    package var jwtSecret: [UInt8]?
     /// A started task whose node has not pinged for this long goes back to the queue (`KILN_NODE_TIMEOUT`).
-    public var nodeTimeout: Duration
+    package var nodeTimeout: Duration
     /// Claims a build task may use before it fails for good (`KILN_MAX_TASK_ATTEMPTS`).
-    public var maxTaskAttempts: Int
+    package var maxTaskAttempts: Int
     /// Prefix of per-build artifact-store repositories (`KILN_BUILD_REPOSITORY_PREFIX`).
-    public var buildRepositoryPrefix: String
+    package var buildRepositoryPrefix: String
     /// Time between reconcile runs (`KILN_RECONCILE_INTERVAL`).
-    public var reconcileInterval: Duration
+    package var reconcileInterval: Duration
     /// The push webhooks' HMAC-SHA256 secret (`KILN_WEBHOOK_SECRET`); nil: webhooks answer 503.
-    public var webhookSecret: [UInt8]?
+    package var webhookSecret: [UInt8]?
     /// The local Pulp install's virtualenv, for `kiln bench reconcile --pulp-seed` (`PULP_VENV`).
-    public var pulpVirtualenv: String
+    package var pulpVirtualenv: String
     /// The local Pulp install's settings file, for `kiln bench reconcile --pulp-seed` (`PULP_SETTINGS`).
-    public var pulpSettingsFile: String
+    package var pulpSettingsFile: String
 
     /// Every setting at its default.
-    public static let defaults: KilnSettings = {
+    package static let defaults: KilnSettings = {
         do { return try KilnSettings(environment: [:]) } catch { preconditionFailure("defaults must parse: \(error)") }
     }()
 
     /// Reads and validates every setting from `environment`; throws the first invalid one.
-    public init(environment: [String: String]) throws(SettingsError) {
+    package init(environment: [String: String]) throws(SettingsError) {
         home = try Variables.home.read(from: environment)
         database = try Variables.databaseURL.read(from: environment)
         pulpURL = try Variables.pulpURL.read(from: environment)
@@ -66,26 +66,26 @@ public struct KilnSettings: Sendable, Equatable {
     }
 
     /// Every variable, in README order: name, documented default, example value.
-    public static let variables: [any SettingDescription] = [
+    package static let variables: [any SettingDescription] = [
         Variables.home, Variables.databaseURL, Variables.pulpURL, Variables.pulpUser, Variables.pulpPassword,
         Variables.jwtSecret, Variables.nodeTimeout, Variables.maxTaskAttempts, Variables.buildRepositoryPrefix,
         Variables.reconcileInterval, Variables.webhookSecret, Variables.pulpVirtualenv, Variables.pulpSettingsFile,
     ]
 
     /// The HTTP server's and build workflow's tunables.
-    public var server: ServerSettings {
+    package var server: ServerSettings {
         ServerSettings(nodeTimeout: nodeTimeout, maxTaskAttempts: maxTaskAttempts,
                        buildRepositoryPrefix: buildRepositoryPrefix)
     }
 
     /// The push webhooks' settings (the branch is the reconcile loop's).
-    public var webhooks: WebhookSettings {
+    package var webhooks: WebhookSettings {
         WebhookSettings(secret: webhookSecret)
     }
 
     /// The artifact store: Pulp when `KILN_PULP_URL` is set, else the local store under `home`
     /// (the effective home: `--home` overrides `KILN_HOME`).
-    public func artifactStore(home: String) -> ArtifactStoreConfig {
+    package func artifactStore(home: String) -> ArtifactStoreConfig {
         if let pulpURL {
             return .pulp(url: pulpURL, username: pulpUser, password: pulpPassword)
         }

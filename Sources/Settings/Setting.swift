@@ -2,17 +2,17 @@
 ///
 /// An unset or empty variable takes `defaultValue`; any other value goes through `parse`, and a
 /// value `parse` refuses is a ``SettingsError`` naming the variable and the value.
-public struct Setting<Value: Sendable>: Sendable {
+package struct Setting<Value: Sendable>: Sendable {
     /// The variable's name (`KILN_NODE_TIMEOUT`).
-    public let name: String
+    package let name: String
     /// The value when the variable is unset or empty.
-    public let defaultValue: Value
+    package let defaultValue: Value
     /// The default as README.md's settings table spells it (Markdown).
-    public let defaultDescription: String
+    package let defaultDescription: String
     /// A valid value different from the default (tests read every variable with it).
-    public let example: String
+    package let example: String
     /// Whether the value must never be printed (passwords, secrets).
-    public let isSecret: Bool
+    package let isSecret: Bool
     /// How the value appears in an error message (secrets are never shown).
     let display: @Sendable (String) -> String
     /// The value's parser; throws ``InvalidValue`` with the reason.
@@ -31,7 +31,7 @@ public struct Setting<Value: Sendable>: Sendable {
     }
 
     /// The value of this setting in `environment`.
-    public func read(from environment: [String: String]) throws(SettingsError) -> Value {
+    package func read(from environment: [String: String]) throws(SettingsError) -> Value {
         guard let raw = environment[name], !raw.isEmpty else { return defaultValue }
         do {
             return try parse(raw)
@@ -44,7 +44,7 @@ public struct Setting<Value: Sendable>: Sendable {
 }
 
 /// What every ``Setting`` tells about itself, whatever its value type (for the README table).
-public protocol SettingDescription: Sendable {
+package protocol SettingDescription: Sendable {
     var name: String { get }
     var defaultDescription: String { get }
     var example: String { get }
@@ -54,7 +54,7 @@ public protocol SettingDescription: Sendable {
 }
 
 extension Setting: SettingDescription {
-    public func accepts(_ value: String) -> Bool {
+    package func accepts(_ value: String) -> Bool {
         (try? parse(value)) != nil
     }
 }

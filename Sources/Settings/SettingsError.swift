@@ -1,15 +1,15 @@
 /// A setting whose value cannot be used. `kiln` prints it as one line and exits.
 ///
 ///     KILN_RECONCILE_INTERVAL='nope' is invalid: expected seconds (60) or a duration with a unit (250ms, 30s, 5m, 1h)
-public struct SettingsError: Error, Sendable, Equatable, CustomStringConvertible {
+package struct SettingsError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The variable's name.
-    public var variable: String
+    package var variable: String
     /// The value as given (a database URL with its password masked); nil for secrets, which are never printed.
-    public var value: String?
+    package var value: String?
     /// Why the value is refused.
-    public var reason: String
+    package var reason: String
 
-    public var description: String {
+    package var description: String {
         if let value {
             return "\(variable)='\(value)' is invalid: \(reason)"
         }

@@ -4,18 +4,18 @@
 /// Architecture.buildArches(for: "rpm")        // x86_64, aarch64, ppc64le, s390x, i686
 /// Architecture.isKnown("noarch", type: "rpm") // true
 /// ```
-public enum Architecture {
+package enum Architecture {
     /// Architectures an rpm platform builds for (allowed in `arch_list`).
-    public static let rpmBuild = ["x86_64", "aarch64", "ppc64le", "s390x", "i686"]
+    package static let rpmBuild = ["x86_64", "aarch64", "ppc64le", "s390x", "i686"]
     /// Architectures a deb platform builds for (allowed in `arch_list`).
-    public static let debBuild = ["amd64", "arm64"]
+    package static let debBuild = ["amd64", "arm64"]
     /// Source packages (both types): allowed as a repository arch, never in `arch_list`.
-    public static let source = "src"
+    package static let source = "src"
     /// Architecture-independent packages: `noarch` (rpm), `all` (deb).
-    public static func independent(for type: String) -> String { type == "deb" ? "all" : "noarch" }
+    package static func independent(for type: String) -> String { type == "deb" ? "all" : "noarch" }
 
     /// Build architectures of a package type; unknown types get rpm's and deb's together.
-    public static func buildArches(for type: String) -> [String] {
+    package static func buildArches(for type: String) -> [String] {
         switch type {
         case "rpm": rpmBuild
         case "deb": debBuild
@@ -25,7 +25,7 @@ public enum Architecture {
 
     /// Every architecture a package or a standalone repository of this type may have:
     /// the build arches plus the independent one and `src`.
-    public static func allArches(for type: String) -> [String] {
+    package static func allArches(for type: String) -> [String] {
         switch type {
         case "rpm", "deb": buildArches(for: type) + [independent(for: type), source]
         default: rpmBuild + debBuild + ["noarch", "all", source]
@@ -33,7 +33,7 @@ public enum Architecture {
     }
 
     /// Whether `arch` is known for packages of `type`.
-    public static func isKnown(_ arch: String, type: String) -> Bool {
+    package static func isKnown(_ arch: String, type: String) -> Bool {
         switch type {
         case "rpm": rpmAll.contains(arch)
         case "deb": debAll.contains(arch)

@@ -1,12 +1,12 @@
 /// Everything a desired-state repository declares, validated.
-public struct DesiredState: Sendable, Hashable, Codable {
-    public var platforms: [Platform]
-    public var distributions: [Distribution]
-    public var repositories: [Repository]
-    public var signKeys: [SignKey]
-    public var releases: [ReleasePlan]
+package struct DesiredState: Sendable, Hashable, Codable {
+    package var platforms: [Platform]
+    package var distributions: [Distribution]
+    package var repositories: [Repository]
+    package var signKeys: [SignKey]
+    package var releases: [ReleasePlan]
 
-    public init(platforms: [Platform] = [], distributions: [Distribution] = [],
+    package init(platforms: [Platform] = [], distributions: [Distribution] = [],
                 repositories: [Repository] = [], signKeys: [SignKey] = [],
                 releases: [ReleasePlan] = []) {
         self.platforms = platforms; self.distributions = distributions
@@ -15,12 +15,12 @@ public struct DesiredState: Sendable, Hashable, Codable {
 }
 
 /// One file of a desired-state repository, as read from git or a folder.
-public struct SpecFile: Sendable, Hashable {
+package struct SpecFile: Sendable, Hashable {
     /// Path relative to the repository root, `/`-separated (`platforms/almalinux-9.yml`).
-    public var path: String
-    public var contents: [UInt8]
+    package var path: String
+    package var contents: [UInt8]
 
-    public init(path: String, contents: [UInt8]) {
+    package init(path: String, contents: [UInt8]) {
         self.path = path
         self.contents = contents
     }

@@ -5,20 +5,20 @@
 /// print(d)   // platforms/a.yml:3:7: unknown key 'foo'
 /// ```
 /// Encodes flat for `--format json`: `{"file", "line", "column", "message"}`.
-public struct Diagnostic: Sendable, Hashable, Codable, CustomStringConvertible, Error, Comparable {
-    public var location: SourceLocation
-    public var message: String
+package struct Diagnostic: Sendable, Hashable, Codable, CustomStringConvertible, Error, Comparable {
+    package var location: SourceLocation
+    package var message: String
 
-    public init(_ location: SourceLocation, _ message: String) {
+    package init(_ location: SourceLocation, _ message: String) {
         self.location = location
         self.message = message
     }
 
     /// `path:line:column: message`
-    public var description: String { "\(location): \(message)" }
+    package var description: String { "\(location): \(message)" }
 
     /// Orders by file, line, column, then message.
-    public static func < (lhs: Diagnostic, rhs: Diagnostic) -> Bool {
+    package static func < (lhs: Diagnostic, rhs: Diagnostic) -> Bool {
         let l = lhs.location, r = rhs.location
         if l.file != r.file { return l.file < r.file }
         if l.line != r.line { return l.line < r.line }
@@ -28,7 +28,7 @@ public struct Diagnostic: Sendable, Hashable, Codable, CustomStringConvertible, 
 
     private enum CodingKeys: String, CodingKey { case file, line, column, message }
 
-    public init(from decoder: Decoder) throws {
+    package init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         location = SourceLocation(file: try c.decode(String.self, forKey: .file),
                                   line: try c.decode(Int.self, forKey: .line),
@@ -36,7 +36,7 @@ public struct Diagnostic: Sendable, Hashable, Codable, CustomStringConvertible, 
         message = try c.decode(String.self, forKey: .message)
     }
 
-    public func encode(to encoder: Encoder) throws {
+    package func encode(to encoder: Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(location.file, forKey: .file)
         try c.encode(location.line, forKey: .line)

@@ -1,20 +1,20 @@
 /// A build platform (`platforms/*.yml`), e.g. AlmaLinux-9: what it builds for and against.
 /// Also the record the reconciler plans and writes as a `platforms` row with its linked repositories.
-public struct Platform: Sendable, Hashable, Codable {
-    public var name: String
+package struct Platform: Sendable, Hashable, Codable {
+    package var name: String
     /// `rpm` or `deb`.
-    public var type: String
-    public var distrType: String
-    public var distrVersion: String
-    public var testDistName: String
-    public var archList: [String]
+    package var type: String
+    package var distrType: String
+    package var distrVersion: String
+    package var testDistName: String
+    package var archList: [String]
     /// The build configuration handed to nodes (mock options, definitions, ...).
-    public var data: [String: JSONValue]
-    public var repos: [Repository]
+    package var data: [String: JSONValue]
+    package var repos: [Repository]
     /// Where the platform is declared; nil for one read back from the database.
-    public var location: SourceLocation?
+    package var location: SourceLocation?
 
-    public init(name: String, type: String, distrType: String, distrVersion: String,
+    package init(name: String, type: String, distrType: String, distrVersion: String,
                 testDistName: String, archList: [String], data: [String: JSONValue],
                 repos: [Repository], location: SourceLocation? = nil) {
         self.name = name; self.type = type; self.distrType = distrType

@@ -1,19 +1,19 @@
 /// A release declared as a file (`releases/*.yml`): which builds go to which platform's
 /// production repositories.
-public struct ReleasePlan: Sendable, Hashable, Codable {
-    public var name: String
+package struct ReleasePlan: Sendable, Hashable, Codable {
+    package var name: String
     /// Target platform name.
-    public var platform: String
+    package var platform: String
     /// Platform whose production repositories decide where a package name ships.
-    public var referencePlatform: String?
+    package var referencePlatform: String?
     /// Build ids to release.
-    public var builds: [Int]
+    package var builds: [Int]
     /// Explicit placements; packages not listed follow the reference platform.
-    public var packages: [ReleasePackage]
+    package var packages: [ReleasePackage]
     /// Where it is declared; nil for one read back from the database.
-    public var location: SourceLocation?
+    package var location: SourceLocation?
 
-    public init(name: String, platform: String, referencePlatform: String?, builds: [Int],
+    package init(name: String, platform: String, referencePlatform: String?, builds: [Int],
                 packages: [ReleasePackage], location: SourceLocation? = nil) {
         self.name = name; self.platform = platform; self.referencePlatform = referencePlatform
         self.builds = builds; self.packages = packages; self.location = location
@@ -26,17 +26,17 @@ public struct ReleasePlan: Sendable, Hashable, Codable {
 }
 
 /// One package placement in a release plan.
-public struct ReleasePackage: Sendable, Hashable, Codable {
+package struct ReleasePackage: Sendable, Hashable, Codable {
     /// Package name (e.g. `bash`).
-    public var name: String
+    package var name: String
     /// Architecture (`x86_64`, `noarch`, `src`, ...).
-    public var arch: String
+    package var arch: String
     /// Production repository names of the target platform.
-    public var repositories: [String]
+    package var repositories: [String]
     /// Where it is declared; nil for one read back from the database.
-    public var location: SourceLocation?
+    package var location: SourceLocation?
 
-    public init(name: String, arch: String, repositories: [String], location: SourceLocation? = nil) {
+    package init(name: String, arch: String, repositories: [String], location: SourceLocation? = nil) {
         self.name = name; self.arch = arch; self.repositories = repositories; self.location = location
     }
 }

@@ -3,19 +3,19 @@
 ///
 ///     RepositoryKey(name: "almalinux-9-baseos", arch: "x86_64", debug: true).description
 ///     // almalinux-9-baseos/x86_64/debug
-public struct RepositoryKey: Sendable, Hashable, Codable, Comparable, CustomStringConvertible {
-    public var name: String
-    public var arch: String
-    public var debug: Bool
+package struct RepositoryKey: Sendable, Hashable, Codable, Comparable, CustomStringConvertible {
+    package var name: String
+    package var arch: String
+    package var debug: Bool
 
-    public init(name: String, arch: String, debug: Bool) {
+    package init(name: String, arch: String, debug: Bool) {
         self.name = name; self.arch = arch; self.debug = debug
     }
 
     /// `almalinux-9-baseos/x86_64`, `almalinux-9-baseos/x86_64/debug`.
-    public var description: String { debug ? "\(name)/\(arch)/debug" : "\(name)/\(arch)" }
+    package var description: String { debug ? "\(name)/\(arch)/debug" : "\(name)/\(arch)" }
 
-    public static func < (lhs: RepositoryKey, rhs: RepositoryKey) -> Bool {
+    package static func < (lhs: RepositoryKey, rhs: RepositoryKey) -> Bool {
         (lhs.name, lhs.arch, lhs.debug ? 1 : 0) < (rhs.name, rhs.arch, rhs.debug ? 1 : 0)
     }
 }

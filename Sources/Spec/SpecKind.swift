@@ -4,7 +4,7 @@
 /// SpecKind(path: "platforms/almalinux-9.yml")   // .platform
 /// SpecKind(path: "README.md")                   // nil
 /// ```
-public enum SpecKind: String, Sendable, Hashable, Codable, CaseIterable {
+package enum SpecKind: String, Sendable, Hashable, Codable, CaseIterable {
     case platform
     case distribution
     case repository
@@ -12,7 +12,7 @@ public enum SpecKind: String, Sendable, Hashable, Codable, CaseIterable {
     case release
 
     /// The top-level folder holding this kind's files.
-    public var folder: String {
+    package var folder: String {
         switch self {
         case .platform: "platforms"
         case .distribution: "distributions"
@@ -23,7 +23,7 @@ public enum SpecKind: String, Sendable, Hashable, Codable, CaseIterable {
     }
 
     /// Human name used in messages (`sign key`).
-    public var displayName: String {
+    package var displayName: String {
         switch self {
         case .signKey: "sign key"
         default: rawValue
@@ -32,7 +32,7 @@ public enum SpecKind: String, Sendable, Hashable, Codable, CaseIterable {
 
     /// The kind a file path belongs to: a `*.yml`/`*.yaml` file anywhere under one of the
     /// kind folders. `nil` for every other file (README.md, files at the root, ...).
-    public init?(path: String) {
+    package init?(path: String) {
         guard path.hasSuffix(".yml") || path.hasSuffix(".yaml"),
               let slash = path.firstIndex(of: "/") else { return nil }
         let folder = path[..<slash]

@@ -9,10 +9,10 @@ import Foundation
 /// Only `*.yml`/`*.yaml` files under `platforms/`, `distributions/`, `repositories/`,
 /// `sign-keys/` and `releases/` are read (one object per file); other files are ignored.
 /// Every problem is reported, each at its exact `file:line:column`. Pure: no I/O.
-public enum SpecLoader {
+package enum SpecLoader {
     /// Parses and validates `files`. Linear in the input size; files are parsed
     /// concurrently, then merged in path order, so the result does not depend on timing.
-    public static func load(_ files: [SpecFile]) -> SpecResult {
+    package static func load(_ files: [SpecFile]) -> SpecResult {
         let specFiles = files.compactMap { file in SpecKind(path: file.path).map { (file, $0) } }
             .sorted { $0.0.path < $1.0.path }
         let outcomes = readAll(specFiles)
@@ -30,7 +30,7 @@ public enum SpecLoader {
     }
 
     /// Whether `path` (relative to the desired-state root) is a file `load` reads.
-    public static func isSpecPath(_ path: String) -> Bool { SpecKind(path: path) != nil }
+    package static func isSpecPath(_ path: String) -> Bool { SpecKind(path: path) != nil }
 
     /// Reads each file independently, on all cores; outcome `i` belongs to file `i`.
     private static func readAll(_ files: [(SpecFile, SpecKind)]) -> [FileOutcome] {

@@ -6,48 +6,48 @@
 /// ```
 /// `state` is only trustworthy when `diagnostics` is empty: objects missing required fields
 /// are left out of it.
-public struct SpecResult: Sendable, Hashable, Codable {
+package struct SpecResult: Sendable, Hashable, Codable {
     /// Objects sorted by name.
-    public var state: DesiredState
+    package var state: DesiredState
     /// Sorted by file, line, column.
-    public var diagnostics: [Diagnostic]
+    package var diagnostics: [Diagnostic]
     /// Objects per kind in `state`.
-    public var counts: SpecCounts
+    package var counts: SpecCounts
     /// Desired-state files read (YAML files under the kind folders).
-    public var fileCount: Int
+    package var fileCount: Int
 
-    public init(state: DesiredState, diagnostics: [Diagnostic], counts: SpecCounts, fileCount: Int) {
+    package init(state: DesiredState, diagnostics: [Diagnostic], counts: SpecCounts, fileCount: Int) {
         self.state = state; self.diagnostics = diagnostics
         self.counts = counts; self.fileCount = fileCount
     }
 
     /// `true` when there is no diagnostic.
-    public var isValid: Bool { diagnostics.isEmpty }
+    package var isValid: Bool { diagnostics.isEmpty }
 }
 
 /// Objects per kind. JSON keys: `platforms`, `distributions`, `repositories`, `sign_keys`, `releases`.
-public struct SpecCounts: Sendable, Hashable, Codable {
-    public var platforms: Int
-    public var distributions: Int
-    public var repositories: Int
-    public var signKeys: Int
-    public var releases: Int
+package struct SpecCounts: Sendable, Hashable, Codable {
+    package var platforms: Int
+    package var distributions: Int
+    package var repositories: Int
+    package var signKeys: Int
+    package var releases: Int
 
-    public init(platforms: Int = 0, distributions: Int = 0, repositories: Int = 0,
+    package init(platforms: Int = 0, distributions: Int = 0, repositories: Int = 0,
                 signKeys: Int = 0, releases: Int = 0) {
         self.platforms = platforms; self.distributions = distributions
         self.repositories = repositories; self.signKeys = signKeys; self.releases = releases
     }
 
     /// Counts of a desired state.
-    public init(_ state: DesiredState) {
+    package init(_ state: DesiredState) {
         self.init(platforms: state.platforms.count, distributions: state.distributions.count,
                   repositories: state.repositories.count, signKeys: state.signKeys.count,
                   releases: state.releases.count)
     }
 
     /// The count for one kind.
-    public subscript(kind: SpecKind) -> Int {
+    package subscript(kind: SpecKind) -> Int {
         switch kind {
         case .platform: platforms
         case .distribution: distributions
@@ -58,10 +58,10 @@ public struct SpecCounts: Sendable, Hashable, Codable {
     }
 
     /// All objects.
-    public var total: Int { platforms + distributions + repositories + signKeys + releases }
+    package var total: Int { platforms + distributions + repositories + signKeys + releases }
 
     /// `(folder name, count)` in a fixed order, for printing: `platforms: 2`, `sign-keys: 2`, ...
-    public var entries: [(kind: SpecKind, count: Int)] {
+    package var entries: [(kind: SpecKind, count: Int)] {
         SpecKind.allCases.map { ($0, self[$0]) }
     }
 

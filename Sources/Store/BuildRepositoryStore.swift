@@ -3,14 +3,14 @@ import PostgresNIO
 import Statuses
 
 /// A per-build artifact-store repository (`build_repositories`).
-public struct BuildRepositoryRecord: Sendable, Equatable {
-    public var buildID: Int64
-    public var platformID: Int64
-    public var arch: String
+package struct BuildRepositoryRecord: Sendable, Equatable {
+    package var buildID: Int64
+    package var platformID: Int64
+    package var arch: String
     package var kind: BuildRepositoryKind
-    public var name: String
-    public var url: String
-    public var pulpHref: String?
+    package var name: String
+    package var url: String
+    package var pulpHref: String?
 
     package init(buildID: Int64, platformID: Int64, arch: String, kind: BuildRepositoryKind, name: String, url: String, pulpHref: String?) {
         self.buildID = buildID
@@ -24,17 +24,17 @@ public struct BuildRepositoryRecord: Sendable, Equatable {
 }
 
 /// Rows of `build_repositories`.
-public struct BuildRepositoryStore: Sendable {
+package struct BuildRepositoryStore: Sendable {
     let client: PostgresClient
     let logger: Logger
 
-    public init(client: PostgresClient, logger: Logger = Logger(label: "kiln.store.build-repositories")) {
+    package init(client: PostgresClient, logger: Logger = Logger(label: "kiln.store.build-repositories")) {
         self.client = client
         self.logger = logger
     }
 
     /// Records the repository (idempotent: an existing row keeps its id, url and href are updated).
-    public func record(_ r: BuildRepositoryRecord) async throws {
+    package func record(_ r: BuildRepositoryRecord) async throws {
         try await client.query("""
             INSERT INTO build_repositories (build_id, platform_id, arch, kind, name, url, pulp_href)
             VALUES (\(r.buildID), \(r.platformID), \(r.arch), \(r.kind.rawValue), \(r.name), \(r.url), \(r.pulpHref))
@@ -43,7 +43,7 @@ public struct BuildRepositoryStore: Sendable {
     }
 
     /// The build's repositories, by id.
-    public func repositories(buildID: Int64) async throws -> [BuildRepositoryRecord] {
+    package func repositories(buildID: Int64) async throws -> [BuildRepositoryRecord] {
         let rows = try await client.query("""
             SELECT build_id, platform_id, arch, kind, name, url, pulp_href FROM build_repositories
             WHERE build_id = \(buildID) ORDER BY id

@@ -7,11 +7,11 @@ import Statuses
 ///
 ///     let store = BuildStore(client: client)
 ///     let id = try await store.create(request)
-public struct BuildStore: Sendable {
+package struct BuildStore: Sendable {
     let client: PostgresClient
     let logger: Logger
 
-    public init(client: PostgresClient, logger: Logger = Logger(label: "kiln.store.builds")) {
+    package init(client: PostgresClient, logger: Logger = Logger(label: "kiln.store.builds")) {
         self.client = client
         self.logger = logger
     }
@@ -21,7 +21,7 @@ public struct BuildStore: Sendable {
     /// index 0 wait for the unfinished tasks of linked builds on the same platform.
     /// The request's shape (non-empty lists, no repeats) is the caller's to check; this refuses
     /// (`invalid`) unknown platforms, arches and linked builds.
-    public func create(_ request: BuildRequest) async throws -> Int64 {
+    package func create(_ request: BuildRequest) async throws -> Int64 {
         let logger = self.logger
         return try await buildTransaction(client, logger: logger) { connection in
             // Platforms and their arch lists.
@@ -120,7 +120,7 @@ public struct BuildStore: Sendable {
     /// recomputes every idle task's pending dependencies, so a restarted task again waits for
     /// restarted tasks of earlier indexes. Returns the restarted task ids.
     @discardableResult
-    public func restartFailed(buildID: Int64) async throws -> [Int64] {
+    package func restartFailed(buildID: Int64) async throws -> [Int64] {
         let logger = self.logger
         return try await buildTransaction(client, logger: logger) { connection in
             var exists = false
@@ -147,7 +147,7 @@ public struct BuildStore: Sendable {
     /// later build links it. With `requestedBy` set, only that user's own build may go (forbidden
     /// otherwise); nil (an admin) may delete any. Returns the names of its artifact-store
     /// repositories to delete.
-    public func delete(buildID: Int64, requestedBy userID: Int64? = nil) async throws -> [String] {
+    package func delete(buildID: Int64, requestedBy userID: Int64? = nil) async throws -> [String] {
         let logger = self.logger
         return try await buildTransaction(client, logger: logger) { connection in
             var state: (Bool, Bool, Int64)?

@@ -1,5 +1,5 @@
 /// Why a build or task operation was refused, in domain terms (the HTTP layer picks the status).
-public enum BuildStoreError: Error, Sendable, Equatable, CustomStringConvertible {
+package enum BuildStoreError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The object does not exist.
     case notFound(String)
     /// The operation conflicts with the object's state (running, released, held by another node).
@@ -9,7 +9,7 @@ public enum BuildStoreError: Error, Sendable, Equatable, CustomStringConvertible
     /// The caller may not do this to the object.
     case forbidden(String)
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .notFound(let m), .conflict(let m), .invalid(let m), .forbidden(let m): return m
         }

@@ -3,29 +3,29 @@ import PostgresNIO
 import Statuses
 
 /// A started task as its holder sees it while its result is recorded.
-public struct HeldTask: Sendable, Equatable {
-    public var id: Int64
-    public var buildID: Int64
-    public var platformID: Int64
-    public var platformName: String
+package struct HeldTask: Sendable, Equatable {
+    package var id: Int64
+    package var buildID: Int64
+    package var platformID: Int64
+    package var platformName: String
     /// The platform's arch_list (noarch packages go to every one of them).
-    public var platformArches: [String]
-    public var arch: String
-    public var index: Int
-    public var packageName: String
+    package var platformArches: [String]
+    package var arch: String
+    package var index: Int
+    package var packageName: String
 }
 
 /// One artifact recorded for a task, after it is in the artifact store.
-public struct ArtifactRecord: Sendable, Equatable {
-    public var name: String
+package struct ArtifactRecord: Sendable, Equatable {
+    package var name: String
     package var type: ArtifactType
     /// The artifact store's href of the content.
-    public var href: String
-    public var sha256: String?
-    public var path: String?
-    public var casHash: String?
+    package var href: String
+    package var sha256: String?
+    package var path: String?
+    package var casHash: String?
     /// RPM arch from the file name (`x86_64`, `noarch`, `src`); nil for logs.
-    public var arch: String?
+    package var arch: String?
 
     package init(name: String, type: ArtifactType, href: String, sha256: String?, path: String?, casHash: String?, arch: String?) {
         self.name = name
@@ -39,13 +39,13 @@ public struct ArtifactRecord: Sendable, Equatable {
 }
 
 /// What a node reports besides artifacts.
-public struct TaskFinish: Sendable, Equatable {
-    public var taskID: Int64
-    public var node: String
+package struct TaskFinish: Sendable, Equatable {
+    package var taskID: Int64
+    package var node: String
     package var outcome: BuildTaskOutcome
-    public var gitCommitHash: String?
-    public var almaCommitCasHash: String?
-    public var isCasAuthenticated: Bool
+    package var gitCommitHash: String?
+    package var almaCommitCasHash: String?
+    package var isCasAuthenticated: Bool
 
     package init(taskID: Int64, node: String, outcome: BuildTaskOutcome, gitCommitHash: String? = nil,
                 almaCommitCasHash: String? = nil, isCasAuthenticated: Bool = false) {
@@ -64,7 +64,7 @@ extension BuildStore {
     /// (conflict) changes nothing; otherwise `importArtifacts` runs (it puts the files in the
     /// artifact store) and its records, the status, the released dependents and — for a
     /// completed task — its test task are written in one transaction.
-    public func finish(
+    package func finish(
         _ finish: TaskFinish,
         importArtifacts: @Sendable (HeldTask) async throws -> [ArtifactRecord]
     ) async throws {
@@ -93,7 +93,7 @@ extension BuildStore {
                                 platformArches: decodeStringArray(archJSON), arch: arch, index: Int(index), packageName: package)
             let artifacts = try await importArtifacts(held)
 
-            // Finishes of one build are serialised on the build row (taken after the import, so
+            // Finishes of one build are serialized on the build row (taken after the import, so
             // imports run in parallel): the "was this the last task?" check then sees the others.
             try await connection.query("SELECT id FROM builds WHERE id = \(buildID) FOR UPDATE", logger: logger)
             // Everything else in one statement: status, ref hash, artifacts, released dependents,

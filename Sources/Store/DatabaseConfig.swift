@@ -5,9 +5,9 @@ import PostgresNIO
 ///
 ///     let config = try DatabaseConfig(url: "postgres://kiln:secret@db:5432/kiln?sslmode=disable")
 ///     let client = PostgresClient(configuration: config.clientConfiguration, backgroundLogger: logger)
-public struct DatabaseConfig: Sendable, Hashable {
+package struct DatabaseConfig: Sendable, Hashable {
     /// Whether to use TLS (the URL's `sslmode`).
-    public enum TLSMode: String, Sendable, Hashable, CaseIterable {
+    package enum TLSMode: String, Sendable, Hashable, CaseIterable {
         /// Plain TCP (the default, also when `sslmode` is absent).
         case disable
         /// TLS if the server offers it.
@@ -16,14 +16,14 @@ public struct DatabaseConfig: Sendable, Hashable {
         case require
     }
 
-    public var host: String
-    public var port: Int
-    public var username: String
-    public var password: String?
-    public var database: String
-    public var tls: TLSMode
+    package var host: String
+    package var port: Int
+    package var username: String
+    package var password: String?
+    package var database: String
+    package var tls: TLSMode
 
-    public init(host: String, port: Int = 5432, username: String, password: String? = nil,
+    package init(host: String, port: Int = 5432, username: String, password: String? = nil,
                 database: String, tls: TLSMode = .disable) {
         self.host = host
         self.port = port
@@ -34,14 +34,14 @@ public struct DatabaseConfig: Sendable, Hashable {
     }
 
     /// The same configuration pointing at another database on the same server.
-    public func with(database: String) -> DatabaseConfig {
+    package func with(database: String) -> DatabaseConfig {
         var copy = self
         copy.database = database
         return copy
     }
 
     /// `postgres://user[:password]@host:port/database?sslmode=...`, percent-encoded.
-    public var url: String {
+    package var url: String {
         var components = URLComponents()
         components.scheme = "postgres"
         components.user = username
@@ -54,7 +54,7 @@ public struct DatabaseConfig: Sendable, Hashable {
     }
 
     /// The URL with the password replaced by `***`, for logs.
-    public var redactedURL: String {
+    package var redactedURL: String {
         guard password != nil else { return url }
         var copy = self
         copy.password = "***"
@@ -62,7 +62,7 @@ public struct DatabaseConfig: Sendable, Hashable {
     }
 
     /// A `PostgresClient` configuration (pooled connections).
-    public var clientConfiguration: PostgresClient.Configuration {
+    package var clientConfiguration: PostgresClient.Configuration {
         let clientTLS: PostgresClient.Configuration.TLS
         switch tls {
         case .disable: clientTLS = .disable
@@ -90,7 +90,7 @@ extension DatabaseConfig {
     /// Parses `postgres://user:pass@host:port/db?sslmode=disable` (scheme `postgres` or `postgresql`).
     ///
     /// Port defaults to 5432, the database to the user name. Only `sslmode` is accepted as a parameter.
-    public init(url string: String) throws {
+    package init(url string: String) throws {
         func fail(_ reason: String) -> DatabaseConfigError {
             DatabaseConfigError(url: DatabaseConfigError.redact(string), reason: reason)
         }
@@ -130,13 +130,13 @@ extension DatabaseConfig {
 }
 
 /// A database URL that cannot be used; the password is never included in the message.
-public struct DatabaseConfigError: Error, CustomStringConvertible, Sendable, Equatable {
-    public var url: String
-    public var reason: String
-    public var description: String { "invalid database URL \(url): \(reason)" }
+package struct DatabaseConfigError: Error, CustomStringConvertible, Sendable, Equatable {
+    package var url: String
+    package var reason: String
+    package var description: String { "invalid database URL \(url): \(reason)" }
 
     /// `url` with its password (if any) replaced by `***`, for messages and logs.
-    public static func redact(_ url: String) -> String {
+    package static func redact(_ url: String) -> String {
         guard var components = URLComponents(string: url), components.password != nil else { return url }
         components.password = "***"
         return components.string ?? "(unprintable)"

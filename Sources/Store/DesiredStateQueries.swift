@@ -7,11 +7,11 @@ import Statuses
 /// the ALBS fields plus `origin` and `commitSHA` (the commit that last wrote the row).
 ///
 ///     let platforms = try await DesiredStateQueries(client: client).platforms()
-public struct DesiredStateQueries: Sendable {
-    public let client: PostgresClient
-    public let logger: Logger
+package struct DesiredStateQueries: Sendable {
+    package let client: PostgresClient
+    package let logger: Logger
 
-    public init(client: PostgresClient, logger: Logger = Logger(label: "kiln.store.desired-state-queries")) {
+    package init(client: PostgresClient, logger: Logger = Logger(label: "kiln.store.desired-state-queries")) {
         self.client = client
         self.logger = logger
     }

@@ -5,58 +5,58 @@ import Statuses
 /// (`Spec.Platform`, `Spec.Repository`, ...) with what only the database knows (who wrote
 /// it, what refers to it). Read by `DesiredStateStore.read`; the Reconciler turns it into its
 /// actual state.
-public struct DesiredStateRows: Sendable, Hashable {
+package struct DesiredStateRows: Sendable, Hashable {
     /// A record and who last wrote it (repositories, distributions).
-    public struct Row<Record: Sendable & Hashable>: Sendable, Hashable {
-        public var record: Record
+    package struct Row<Record: Sendable & Hashable>: Sendable, Hashable {
+        package var record: Record
         package var origin: Origin
 
         package init(record: Record, origin: Origin) { self.record = record; self.origin = origin }
     }
 
     /// A platform (with its linked repositories) and what uses it.
-    public struct PlatformRow: Sendable, Hashable {
-        public var platform: Platform
+    package struct PlatformRow: Sendable, Hashable {
+        package var platform: Platform
         package var origin: Origin
         /// Build tasks on this platform.
-        public var buildTaskCount: Int
+        package var buildTaskCount: Int
         /// Releases made through the API that target or reference it.
-        public var apiReleaseCount: Int
+        package var apiReleaseCount: Int
     }
 
     /// A sign key and the sign tasks using it.
-    public struct SignKeyRow: Sendable, Hashable {
-        public var signKey: SignKey
+    package struct SignKeyRow: Sendable, Hashable {
+        package var signKey: SignKey
         package var origin: Origin
-        public var signTaskCount: Int
+        package var signTaskCount: Int
     }
 
     /// A named release (its plan decoded from the `plan` column) and its status.
-    public struct ReleaseRow: Sendable, Hashable {
-        public var release: ReleasePlan
+    package struct ReleaseRow: Sendable, Hashable {
+        package var release: ReleasePlan
         package var origin: Origin
         package var status: ReleaseStatus
     }
 
     /// An artifact-store repository that belongs to a build.
-    public struct BuildRepository: Sendable, Hashable {
-        public var name: String, buildID: Int
+    package struct BuildRepository: Sendable, Hashable {
+        package var name: String, buildID: Int
     }
 
-    public var repositories: [Row<Repository>] = []
-    public var platforms: [PlatformRow] = []
-    public var distributions: [Row<Distribution>] = []
-    public var signKeys: [SignKeyRow] = []
-    public var releases: [ReleaseRow] = []
-    public var buildRepositories: [BuildRepository] = []
+    package var repositories: [Row<Repository>] = []
+    package var platforms: [PlatformRow] = []
+    package var distributions: [Row<Distribution>] = []
+    package var signKeys: [SignKeyRow] = []
+    package var releases: [ReleaseRow] = []
+    package var buildRepositories: [BuildRepository] = []
 
-    public init() {}
+    package init() {}
 }
 
 /// One write of an apply, executed by `DesiredStateStore.apply` inside one transaction.
 /// Upserts write the record with `origin = 'git'` and `commit_sha`; deletes touch only
 /// `origin = 'git'` rows.
-public enum DesiredStateWrite: Sendable, Hashable {
+package enum DesiredStateWrite: Sendable, Hashable {
     case upsertSignKey(SignKey)
     case upsertRepository(Repository)
     /// The platform row and its links to `repos` (by key; the repository rows must exist).
@@ -73,10 +73,10 @@ public enum DesiredStateWrite: Sendable, Hashable {
 }
 
 /// A desired-state row holds a value Kiln does not know.
-public enum DesiredStateStoreError: Error, Sendable, Equatable, CustomStringConvertible {
+package enum DesiredStateStoreError: Error, Sendable, Equatable, CustomStringConvertible {
     case unexpectedValue(column: String, value: String)
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .unexpectedValue(let column, let value): "unexpected value '\(value)' in \(column)"
         }

@@ -10,17 +10,17 @@ import Statuses
 ///
 ///     let rows = try await DesiredStateStore(client: client).read()
 ///     try await DesiredStateStore(client: client).apply([.upsertPlatform(platform)], commitSHA: sha)
-public struct DesiredStateStore: Sendable {
-    public let client: PostgresClient
-    public let logger: Logger
+package struct DesiredStateStore: Sendable {
+    package let client: PostgresClient
+    package let logger: Logger
 
-    public init(client: PostgresClient, logger: Logger = Logger(label: "kiln.store.desired-state")) {
+    package init(client: PostgresClient, logger: Logger = Logger(label: "kiln.store.desired-state")) {
         self.client = client
         self.logger = logger
     }
 
     /// Every desired-state row (repositories of origin git/api, not build ones), with usage counts.
-    public func read() async throws -> DesiredStateRows {
+    package func read() async throws -> DesiredStateRows {
         var out = DesiredStateRows()
         let desiredOrigins = Origin.sqlList([.git, .api])
         let repos = try await client.query("""
@@ -119,7 +119,7 @@ public struct DesiredStateStore: Sendable {
     }
 
     /// Runs every write in order in ONE transaction: all of them or none.
-    public func apply(_ writes: [DesiredStateWrite], commitSHA: String) async throws {
+    package func apply(_ writes: [DesiredStateWrite], commitSHA: String) async throws {
         let logger = self.logger
         try await client.withTransaction(logger: logger) { conn in
             for write in writes {

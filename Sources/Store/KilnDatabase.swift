@@ -8,9 +8,9 @@ import PostgresNIO
 ///     try await KilnDatabase.withClient(config: config, logger: logger, migrate: true) {
 ///         client in try await client.query("SELECT 1")
 ///     }
-public enum KilnDatabase {
+package enum KilnDatabase {
     /// Runs `body` with a client for `config`: `client.run()` runs in a task group and is cancelled after.
-    public static func withClient<T: Sendable>(
+    package static func withClient<T: Sendable>(
         config: DatabaseConfig, logger: Logger, migrate: Bool,
         _ body: (PostgresClient) async throws -> T
     ) async throws -> T {

@@ -5,14 +5,14 @@ import Foundation
 /// value as a bind, never PostgreSQL's `now()`, so tests can move time without sleeping.
 ///
 ///     let claims = TaskClaims(client: client, clock: SystemLeaseClock())
-public protocol LeaseClock: Sendable {
+package protocol LeaseClock: Sendable {
     /// The current time.
     func now() -> Date
 }
 
 /// Wall-clock time: production's lease clock.
-public struct SystemLeaseClock: LeaseClock {
-    public init() {}
+package struct SystemLeaseClock: LeaseClock {
+    package init() {}
 
-    public func now() -> Date { Date() }
+    package func now() -> Date { Date() }
 }

@@ -4,22 +4,22 @@ import Foundation
 ///
 ///     let migrations = try Migration.bundled()   // sorted by version
 ///     migrations.last?.version                   // the newest version this binary knows
-public struct Migration: Sendable, Hashable {
+package struct Migration: Sendable, Hashable {
     /// The number before the first `_` (`0001_initial.sql` is 1).
-    public var version: Int
+    package var version: Int
     /// The rest of the file name without `.sql` (`initial`).
-    public var name: String
+    package var name: String
     /// The whole file text.
-    public var sql: String
+    package var sql: String
 
-    public init(version: Int, name: String, sql: String) {
+    package init(version: Int, name: String, sql: String) {
         self.version = version
         self.name = name
         self.sql = sql
     }
 
     /// The migrations shipped in this module's resource folder `Migrations`.
-    public static func bundled() throws -> [Migration] {
+    package static func bundled() throws -> [Migration] {
         guard let folder = Bundle.module.url(forResource: "Migrations", withExtension: nil) else {
             throw MigrationError.missingResources
         }
@@ -27,7 +27,7 @@ public struct Migration: Sendable, Hashable {
     }
 
     /// Every `NNNN_name.sql` in `folder`, sorted; two files with one version are an error.
-    public static func load(from folder: URL) throws -> [Migration] {
+    package static func load(from folder: URL) throws -> [Migration] {
         let names = try FileManager.default.contentsOfDirectory(atPath: folder.path)
         var migrations: [Migration] = []
         for file in names where file.hasSuffix(".sql") {

@@ -1,5 +1,5 @@
 /// Why migrating a database stopped; nothing of the failing migration is kept.
-public enum MigrationError: Error, CustomStringConvertible, Sendable, Equatable {
+package enum MigrationError: Error, CustomStringConvertible, Sendable, Equatable {
     /// The database has a version newer than any file this binary ships.
     case databaseNewer(databaseVersion: Int, knownVersion: Int)
     /// An applied migration's file changed since it was applied.
@@ -15,7 +15,7 @@ public enum MigrationError: Error, CustomStringConvertible, Sendable, Equatable 
     /// The resource folder is missing from the bundle.
     case missingResources
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .databaseNewer(let database, let known):
             return "database schema is at version \(database) but this kiln knows up to \(known); upgrade kiln"

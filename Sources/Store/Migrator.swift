@@ -11,30 +11,30 @@ import PostgresNIO
 /// being the SHA-256 of the file text (computed by PostgreSQL). Concurrent migrators serialize on a
 /// transaction-scoped advisory lock. A database newer than the newest file, an applied file whose text
 /// changed, or an applied version without a file are refused before anything runs.
-public struct Migrator: Sendable {
+package struct Migrator: Sendable {
     /// The advisory lock key every migrator takes ("kiln" in ASCII).
-    public static let lockKey: Int64 = 0x6B69_6C6E
+    package static let lockKey: Int64 = 0x6B69_6C6E
 
     /// The known migrations, sorted by version.
-    public let migrations: [Migration]
+    package let migrations: [Migration]
     private let logger: Logger
 
-    public init(migrations: [Migration], logger: Logger = Logger(label: "kiln.migrate")) {
+    package init(migrations: [Migration], logger: Logger = Logger(label: "kiln.migrate")) {
         self.migrations = migrations.sorted { $0.version < $1.version }
         self.logger = logger
     }
 
     /// A migrator over the SQL files bundled with this module.
-    public static func bundled(logger: Logger = Logger(label: "kiln.migrate")) throws -> Migrator {
+    package static func bundled(logger: Logger = Logger(label: "kiln.migrate")) throws -> Migrator {
         Migrator(migrations: try Migration.bundled(), logger: logger)
     }
 
     /// The newest version this binary knows (0 when there are no files).
-    public var latestVersion: Int { migrations.last?.version ?? 0 }
+    package var latestVersion: Int { migrations.last?.version ?? 0 }
 
     /// Brings the database to ``latestVersion``; returns what was applied and the final version.
     @discardableResult
-    public func migrate(_ client: PostgresClient) async throws -> MigrationReport {
+    package func migrate(_ client: PostgresClient) async throws -> MigrationReport {
         try await client.withConnection { connection in
             try await migrate(connection)
         }
@@ -42,7 +42,7 @@ public struct Migrator: Sendable {
 
     /// Same as ``migrate(_:)-(PostgresClient)`` on one connection.
     @discardableResult
-    public func migrate(_ connection: PostgresConnection) async throws -> MigrationReport {
+    package func migrate(_ connection: PostgresConnection) async throws -> MigrationReport {
         let checksums = try await transaction(on: connection, logger: logger) { try await bootstrapAndCheck($0) }
         var applied: [Migration] = []
         for migration in migrations {
@@ -65,7 +65,7 @@ public struct Migrator: Sendable {
     }
 
     /// The highest applied version (0 for an empty database).
-    public func currentVersion(_ client: PostgresClient) async throws -> Int {
+    package func currentVersion(_ client: PostgresClient) async throws -> Int {
         try await client.withConnection { connection in
             let rows = try await connection.query(
                 "SELECT to_regclass('schema_migrations') IS NOT NULL", logger: logger)
@@ -162,9 +162,9 @@ public struct Migrator: Sendable {
 }
 
 /// What ``Migrator/migrate(_:)-(PostgresClient)`` did.
-public struct MigrationReport: Sendable, Equatable {
+package struct MigrationReport: Sendable, Equatable {
     /// Migrations applied by this run, in order (empty when the schema was up to date).
-    public var applied: [Migration]
+    package var applied: [Migration]
     /// The schema version after the run.
-    public var version: Int
+    package var version: Int
 }

@@ -8,21 +8,21 @@ import Statuses
 ///
 ///     let ran = try await runs.withReconcileLock { /* plan + apply */ }
 ///     if ran == nil { print("skipped: another reconcile is running") }
-public struct ReconcileRunStore: Sendable {
+package struct ReconcileRunStore: Sendable {
     /// The `pg_try_advisory_lock` key of the reconciler ("KILN" + 1).
-    public static let lockKey: Int64 = 0x4B49_4C4E_0001
+    package static let lockKey: Int64 = 0x4B49_4C4E_0001
 
-    public let client: PostgresClient
-    public let logger: Logger
+    package let client: PostgresClient
+    package let logger: Logger
 
-    public init(client: PostgresClient, logger: Logger = Logger(label: "kiln.store.reconcile-runs")) {
+    package init(client: PostgresClient, logger: Logger = Logger(label: "kiln.store.reconcile-runs")) {
         self.client = client
         self.logger = logger
     }
 
     /// Runs `body` while holding the reconcile advisory lock on a dedicated connection; returns
     /// nil without running it when another session holds the lock.
-    public func withReconcileLock<T: Sendable>(_ body: () async throws -> T) async throws -> T? {
+    package func withReconcileLock<T: Sendable>(_ body: () async throws -> T) async throws -> T? {
         let logger = self.logger
         let key = Self.lockKey
         return try await client.withConnection { conn -> T? in
@@ -42,7 +42,7 @@ public struct ReconcileRunStore: Sendable {
     }
 
     /// Records the start of a run; returns its id.
-    public func start(trigger: String, commitSHA: String?) async throws -> Int64 {
+    package func start(trigger: String, commitSHA: String?) async throws -> Int64 {
         let rows = try await client.query("""
             INSERT INTO reconcile_runs (trigger, commit_sha) VALUES (\(trigger), \(commitSHA)) RETURNING id
             """, logger: logger)
@@ -62,7 +62,7 @@ public struct ReconcileRunStore: Sendable {
     }
 
     /// Records a run that did not happen (`skipped`) in one statement.
-    public func recordSkipped(trigger: String, commitSHA: String?, reason: String) async throws -> Int64 {
+    package func recordSkipped(trigger: String, commitSHA: String?, reason: String) async throws -> Int64 {
         let errorsJSON = String(decoding: try JSONEncoder().encode([reason]), as: UTF8.self)
         let rows = try await client.query("""
             INSERT INTO reconcile_runs (trigger, commit_sha, result, errors, finished_at, duration_ms)
@@ -74,6 +74,6 @@ public struct ReconcileRunStore: Sendable {
 }
 
 /// A statement that must return a row returned none.
-public enum ReconcileRunStoreError: Error, Sendable {
+package enum ReconcileRunStoreError: Error, Sendable {
     case noRowReturned
 }

@@ -6,8 +6,8 @@
 ///
 ///     SQLScript.statements("CREATE TABLE a (x int); -- done\nCREATE INDEX i ON a (x);")
 ///     // ["CREATE TABLE a (x int)", "-- done\nCREATE INDEX i ON a (x)"]
-public enum SQLScript {
-    public static func statements(_ sql: String) -> [String] {
+package enum SQLScript {
+    package static func statements(_ sql: String) -> [String] {
         let chars = Array(sql.unicodeScalars)
         var statements: [String] = []
         var current = String.UnicodeScalarView()

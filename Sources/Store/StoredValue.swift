@@ -12,9 +12,9 @@ enum StoredValue {
 }
 
 /// A status column held a value its enum has no case for (a newer schema, or a manual edit).
-public struct UnknownStoredValue: Error, Sendable, CustomStringConvertible {
-    public var column: String
-    public var value: String
+package struct UnknownStoredValue: Error, Sendable, CustomStringConvertible {
+    package var column: String
+    package var value: String
 
-    public var description: String { "\(column) holds unknown value \(value)" }
+    package var description: String { "\(column) holds unknown value \(value)" }
 }

@@ -9,12 +9,12 @@ import Statuses
 /// Lease times come from `clock` (bound as `now`), not from PostgreSQL's `now()`.
 ///
 ///     let json = try await TaskClaims(client: client).claim(arches: ["x86_64", "i686"], node: "n1")
-public struct TaskClaims: Sendable {
+package struct TaskClaims: Sendable {
     let client: PostgresClient
     let logger: Logger
     let clock: any LeaseClock
 
-    public init(client: PostgresClient, logger: Logger = Logger(label: "kiln.store.claims"),
+    package init(client: PostgresClient, logger: Logger = Logger(label: "kiln.store.claims"),
                 clock: any LeaseClock = SystemLeaseClock()) {
         self.client = client
         self.logger = logger
@@ -24,7 +24,7 @@ public struct TaskClaims: Sendable {
     /// Claims the next ready task of the first arch in `arches` that has one (lowest id first)
     /// for `node` and returns the `get_task` answer as JSON text, nil when there is none.
     /// Tasks whose package is in `excludedPackages` are left for other nodes.
-    public func claim(arches: [String], node: String, excludedPackages: [String] = []) async throws -> String? {
+    package func claim(arches: [String], node: String, excludedPackages: [String] = []) async throws -> String? {
         let now = clock.now()
         for arch in arches {
             if excludedPackages.isEmpty {
@@ -40,7 +40,7 @@ public struct TaskClaims: Sendable {
     /// One run of the claim statement `get_task` runs (`ClaimTaskStatement`) for one arch, without
     /// the HTTP layer: the `get_task` answer as JSON text, nil when no task is ready.
     /// `kiln bench dispatch` measures it as the SQL reference.
-    public func claimRaw(arch: String, node: String) async throws -> String? {
+    package func claimRaw(arch: String, node: String) async throws -> String? {
         try await claimRaw(arch: arch, node: node, now: clock.now())
     }
 
@@ -53,7 +53,7 @@ public struct TaskClaims: Sendable {
 
     /// Refreshes the lease (`ts`) of the listed tasks that `node` holds; returns how many.
     @discardableResult
-    public func ping(taskIDs: [Int64], node: String) async throws -> Int {
+    package func ping(taskIDs: [Int64], node: String) async throws -> Int {
         guard !taskIDs.isEmpty else { return 0 }
         let rows = try await client.query("""
             UPDATE build_tasks SET ts = \(clock.now())
@@ -65,16 +65,16 @@ public struct TaskClaims: Sendable {
     }
 
     /// What one sweep did.
-    public struct SweepResult: Sendable, Equatable {
+    package struct SweepResult: Sendable, Equatable {
         /// Tasks put back to idle.
-        public var requeued: [Int64]
+        package var requeued: [Int64]
         /// Tasks failed for having used all their attempts.
-        public var failed: [Int64]
+        package var failed: [Int64]
     }
 
     /// Started tasks whose lease is older than `timeout` go back to idle, or fail (with a
     /// message) once they were claimed `maxAttempts` times; a failed task releases its dependents.
-    public func sweepStale(timeout: Double, maxAttempts: Int) async throws -> SweepResult {
+    package func sweepStale(timeout: Double, maxAttempts: Int) async throws -> SweepResult {
         let now = clock.now()
         let attempts = Int32(maxAttempts)
         let idle = BuildTaskStatus.idle.rawValue, started = BuildTaskStatus.started.rawValue

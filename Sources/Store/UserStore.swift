@@ -2,23 +2,23 @@ import Logging
 import PostgresNIO
 
 /// A row of `users`.
-public struct UserRecord: Sendable, Equatable {
-    public var id: Int64
-    public var username: String
-    public var email: String
-    public var isSuperuser: Bool
+package struct UserRecord: Sendable, Equatable {
+    package var id: Int64
+    package var username: String
+    package var email: String
+    package var isSuperuser: Bool
 }
 
 /// Queries on `users`.
-public struct UserStore: Sendable {
+package struct UserStore: Sendable {
     let client: PostgresClient
 
-    public init(client: PostgresClient) {
+    package init(client: PostgresClient) {
         self.client = client
     }
 
     /// Creates the user, or updates its email and superuser flag when it exists.
-    public func upsert(username: String, email: String, isSuperuser: Bool) async throws -> UserRecord {
+    package func upsert(username: String, email: String, isSuperuser: Bool) async throws -> UserRecord {
         let rows = try await client.query("""
             INSERT INTO users (username, email, is_superuser) VALUES (\(username), \(email), \(isSuperuser))
             ON CONFLICT (username) DO UPDATE SET email = EXCLUDED.email, is_superuser = EXCLUDED.is_superuser
@@ -31,7 +31,7 @@ public struct UserStore: Sendable {
     }
 
     /// The user with `id`, nil when absent.
-    public func user(id: Int64) async throws -> UserRecord? {
+    package func user(id: Int64) async throws -> UserRecord? {
         let rows = try await client.query("SELECT id, username, email, is_superuser FROM users WHERE id = \(id)")
         for try await (id, name, mail, superuser) in rows.decode((Int64, String, String, Bool).self) {
             return UserRecord(id: id, username: name, email: mail, isSuperuser: superuser)

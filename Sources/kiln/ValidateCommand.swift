@@ -66,7 +66,7 @@ struct ValidateCommand: AsyncParsableCommand {
 
     /// The files and where they came from.
     private func read() async throws -> ValidationSource {
-        let prefix = normalised(path)
+        let prefix = normalized(path)
         if let repo {
             let repository = try GitRepository(path: repo)
             let commit = try await repository.resolve(ref)
@@ -76,7 +76,7 @@ struct ValidateCommand: AsyncParsableCommand {
         let root = dir ?? "."
         let folder = prefix.isEmpty ? root : root + "/" + prefix
         let files = try await SpecDirectory(path: folder).files()
-        let shown = normalised(folder)
+        let shown = normalized(folder)
         return ValidationSource(files: files, commit: nil,
                                 displayPrefix: folder.hasPrefix("/") ? "/" + shown : shown)
     }
@@ -97,7 +97,7 @@ struct ValidateCommand: AsyncParsableCommand {
     }
 
     /// `./a/b/` -> `a/b`; nil -> "".
-    private func normalised(_ path: String?) -> String {
+    private func normalized(_ path: String?) -> String {
         (path ?? "").split(separator: "/").filter { $0 != "." && !$0.isEmpty }.joined(separator: "/")
     }
 }

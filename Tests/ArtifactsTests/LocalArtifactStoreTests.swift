@@ -3,15 +3,15 @@ import Foundation
 import Testing
 import XCTest
 
-/// The shared behaviour suite against the local filesystem store.
+/// The shared behavior suite against the local filesystem store.
 final class LocalArtifactStoreTests: XCTestCase {
-    func testEnsureTwiceIsOneObject() async throws { try await StoreBehaviour.ensureTwiceIsOneObject(LocalHarness()) }
-    func testListFindsOnlyManaged() async throws { try await StoreBehaviour.listFindsOnlyManaged(LocalHarness()) }
-    func testUpdateApplies() async throws { try await StoreBehaviour.updateApplies(LocalHarness()) }
-    func testDeleteRemovesEverything() async throws { try await StoreBehaviour.deleteRemovesEverything(LocalHarness()) }
-    func testImportPackages() async throws { try await StoreBehaviour.importPackages(LocalHarness()) }
-    func testChecksumMismatchRefused() async throws { try await StoreBehaviour.checksumMismatchRefused(LocalHarness()) }
-    func testLogRepository() async throws { try await StoreBehaviour.logRepository(LocalHarness()) }
+    func testEnsureTwiceIsOneObject() async throws { try await StoreBehavior.ensureTwiceIsOneObject(LocalHarness()) }
+    func testListFindsOnlyManaged() async throws { try await StoreBehavior.listFindsOnlyManaged(LocalHarness()) }
+    func testUpdateApplies() async throws { try await StoreBehavior.updateApplies(LocalHarness()) }
+    func testDeleteRemovesEverything() async throws { try await StoreBehavior.deleteRemovesEverything(LocalHarness()) }
+    func testImportPackages() async throws { try await StoreBehavior.importPackages(LocalHarness()) }
+    func testChecksumMismatchRefused() async throws { try await StoreBehavior.checksumMismatchRefused(LocalHarness()) }
+    func testLogRepository() async throws { try await StoreBehavior.logRepository(LocalHarness()) }
 
     func testImportedFilesAreOnDisk() async throws {
         let h = LocalHarness()

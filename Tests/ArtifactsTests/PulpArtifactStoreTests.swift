@@ -3,21 +3,21 @@ import Foundation
 import Artifacts
 import XCTest
 
-/// The shared behaviour suite against the REAL Pulp that scripts/test.sh starts.
+/// The shared behavior suite against the REAL Pulp that scripts/test.sh starts.
 final class PulpArtifactStoreTests: XCTestCase {
-    func testEnsureTwiceIsOneObject() async throws { try await StoreBehaviour.ensureTwiceIsOneObject(PulpHarness.make()) }
-    func testListFindsOnlyManaged() async throws { try await StoreBehaviour.listFindsOnlyManaged(PulpHarness.make()) }
-    func testUpdateApplies() async throws { try await StoreBehaviour.updateApplies(PulpHarness.make()) }
-    func testDeleteRemovesEverything() async throws { try await StoreBehaviour.deleteRemovesEverything(PulpHarness.make()) }
-    func testImportPackages() async throws { try await StoreBehaviour.importPackages(PulpHarness.make()) }
-    func testChecksumMismatchRefused() async throws { try await StoreBehaviour.checksumMismatchRefused(PulpHarness.make()) }
-    func testLogRepository() async throws { try await StoreBehaviour.logRepository(PulpHarness.make()) }
+    func testEnsureTwiceIsOneObject() async throws { try await StoreBehavior.ensureTwiceIsOneObject(PulpHarness.make()) }
+    func testListFindsOnlyManaged() async throws { try await StoreBehavior.listFindsOnlyManaged(PulpHarness.make()) }
+    func testUpdateApplies() async throws { try await StoreBehavior.updateApplies(PulpHarness.make()) }
+    func testDeleteRemovesEverything() async throws { try await StoreBehavior.deleteRemovesEverything(PulpHarness.make()) }
+    func testImportPackages() async throws { try await StoreBehavior.importPackages(PulpHarness.make()) }
+    func testChecksumMismatchRefused() async throws { try await StoreBehavior.checksumMismatchRefused(PulpHarness.make()) }
+    func testLogRepository() async throws { try await StoreBehavior.logRepository(PulpHarness.make()) }
 
     /// What Pulp serves: empty repodata right after creation, the package after an import.
     func testDistributionServesRepodata() async throws {
         let h = try PulpHarness.make()
         let name = "\(h.prefix)-served"
-        try await StoreBehaviour.run(h, names: [name]) {
+        try await StoreBehavior.run(h, names: [name]) {
             let repo = try await h.store.ensureRepository(StoreRepositorySpec(name: name))
             let base = try XCTUnwrap(repo.url)
             XCTAssertTrue(base.hasSuffix("/\(name)/"), base)
@@ -36,7 +36,7 @@ final class PulpArtifactStoreTests: XCTestCase {
     /// A failed Pulp call carries status, URL and body.
     func testErrorsCarryStatusURLAndBody() async throws {
         let h = try PulpHarness.make()
-        try await StoreBehaviour.run(h, names: []) {
+        try await StoreBehavior.run(h, names: []) {
             do {
                 try await h.pulp.client.write(.POST, "/pulp/api/v3/repositories/rpm/rpm/", body: ["name": ""])
                 XCTFail("an empty name must be refused by Pulp")

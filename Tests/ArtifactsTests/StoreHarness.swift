@@ -2,7 +2,7 @@ import Foundation
 import Artifacts
 import XCTest
 
-/// One artifact store under test plus what the shared behaviour suite needs besides the protocol.
+/// One artifact store under test plus what the shared behavior suite needs besides the protocol.
 protocol StoreHarness: Sendable {
     var store: any ArtifactStore { get }
     /// A prefix unique to this test run, so parallel runs against one Pulp do not collide.

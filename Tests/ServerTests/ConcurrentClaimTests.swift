@@ -8,7 +8,7 @@ import XCTest
 final class ConcurrentClaimTests: XCTestCase {
     func testSixteenNodesDrainTwoThousandTasksExactlyOnce() async throws {
         try await ServerHarness.with { h in
-            // 40 builds of 50 tasks (finishes of one build are serialised on its row).
+            // 40 builds of 50 tasks (finishes of one build are serialized on its row).
             let seed = BuildBenchmarkSeed(client: h.client)
             for _ in 0..<40 { _ = try await seed.seedIdleTasks(count: 50, arches: ["x86_64", "aarch64", "i686"]) }
             var nodes: [SimulatedNode<ServerHarness>] = []

@@ -22,7 +22,7 @@ final class PlatformRulesTests: XCTestCase {
             distr_type: rhel
             distr_version: '9'
             arch_list: x86_64
-            colour: blue
+            color: blue
             repos:
               - name: r
                 arch: x86_64
@@ -36,7 +36,7 @@ final class PlatformRulesTests: XCTestCase {
         XCTAssertEqual(lines(result), [
             "platforms/p.yml:1:1: missing required key 'test_dist_name' in platform",
             "platforms/p.yml:5:12: 'arch_list' must be a list, found a string 'x86_64'",
-            "platforms/p.yml:6:1: unknown key 'colour' in platform; allowed keys: arch_list, data, "
+            "platforms/p.yml:6:1: unknown key 'color' in platform; allowed keys: arch_list, data, "
                 + "distr_type, distr_version, name, repos, test_dist_name, type",
             "platforms/p.yml:12:12: 'debug' must be true or false, found a string 'maybe'",
             "platforms/p.yml:13:5: missing required key 'url' in repo",

@@ -1,5 +1,5 @@
 /// Why an apply did not happen or did not finish.
-public enum ApplyError: Error, Sendable, Equatable, CustomStringConvertible {
+package enum ApplyError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The state moved since the saved plan was computed.
     case stalePlan(planned: String, current: String)
     /// The plan has store changes but no artifact store is configured.
@@ -7,7 +7,7 @@ public enum ApplyError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The database transaction failed and was rolled back.
     case database(String)
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .stalePlan(let planned, let current):
             return "stale plan: the database or artifact store changed since the plan was made "

@@ -9,21 +9,21 @@ import Store
 ///
 ///     let db = PostgresStateDatabase(client: client)
 ///     let actual = try await db.readActualState()
-public struct PostgresStateDatabase: StateDatabase {
-    public let rows: DesiredStateStore
-    public let runs: ReconcileRunStore
+package struct PostgresStateDatabase: StateDatabase {
+    package let rows: DesiredStateStore
+    package let runs: ReconcileRunStore
 
-    public init(client: PostgresClient, logger: Logger = Logger(label: "kiln.reconciler.db")) {
+    package init(client: PostgresClient, logger: Logger = Logger(label: "kiln.reconciler.db")) {
         rows = DesiredStateStore(client: client, logger: logger)
         runs = ReconcileRunStore(client: client, logger: logger)
     }
 
-    public func readActualState() async throws -> ActualState {
+    package func readActualState() async throws -> ActualState {
         Self.actualState(from: try await rows.read())
     }
 
     /// Wraps the Store's records in `Actual` with what uses them.
-    public static func actualState(from r: DesiredStateRows) -> ActualState {
+    package static func actualState(from r: DesiredStateRows) -> ActualState {
         var s = ActualState()
         s.repositories = r.repositories.map { Actual($0.record, origin: $0.origin) }
         s.platforms = r.platforms.map { p in
@@ -57,7 +57,7 @@ public struct PostgresStateDatabase: StateDatabase {
 
     /// The database write of one change: its desired record for a create or update, its
     /// actual record's identity for a delete; nil for store changes and kept objects.
-    public static func write(for c: Change) -> DesiredStateWrite? {
+    package static func write(for c: Change) -> DesiredStateWrite? {
         switch c.action {
         case .create, .update:
             switch c.desired {
@@ -82,11 +82,11 @@ public struct PostgresStateDatabase: StateDatabase {
         }
     }
 
-    public func withReconcileLock<T: Sendable>(_ body: () async throws -> T) async throws -> T? {
+    package func withReconcileLock<T: Sendable>(_ body: () async throws -> T) async throws -> T? {
         try await runs.withReconcileLock(body)
     }
 
-    public func startRun(trigger: String, commitSHA: String?) async throws -> Int64 {
+    package func startRun(trigger: String, commitSHA: String?) async throws -> Int64 {
         try await runs.start(trigger: trigger, commitSHA: commitSHA)
     }
 
@@ -97,7 +97,7 @@ public struct PostgresStateDatabase: StateDatabase {
                               durationMS: durationMS)
     }
 
-    public func recordSkipped(trigger: String, commitSHA: String?, reason: String) async throws -> Int64 {
+    package func recordSkipped(trigger: String, commitSHA: String?, reason: String) async throws -> Int64 {
         try await runs.recordSkipped(trigger: trigger, commitSHA: commitSHA, reason: reason)
     }
 }

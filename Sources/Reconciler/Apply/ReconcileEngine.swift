@@ -13,13 +13,13 @@ import Statuses
 /// change in one transaction, then store deletions after the commit. A failure before the
 /// commit leaves no database row written; the run is recorded as failed with the cause and
 /// the next apply converges.
-public struct ReconcileEngine: Sendable {
+package struct ReconcileEngine: Sendable {
     package let database: any StateDatabase
     /// nil: the store side is left out of plans.
-    public let store: (any ArtifactStore)?
-    public let logger: Logger
+    package let store: (any ArtifactStore)?
+    package let logger: Logger
     /// Store writes in flight at once.
-    public var maxConcurrentStoreWrites = 8
+    package var maxConcurrentStoreWrites = 8
 
     package init(database: any StateDatabase, store: (any ArtifactStore)?,
                 logger: Logger = Logger(label: "kiln.reconciler")) {
@@ -30,7 +30,7 @@ public struct ReconcileEngine: Sendable {
 
     /// The actual state: database rows plus (when a store is configured) Kiln's store repositories,
     /// read in bulk.
-    public func readActualState() async throws -> ActualState {
+    package func readActualState() async throws -> ActualState {
         var actual = try await database.readActualState()
         if let store {
             actual.storeRepositories = try await store.listManagedRepositories().map(StoreNaming.actualSpec)
@@ -39,12 +39,12 @@ public struct ReconcileEngine: Sendable {
     }
 
     /// A plan, with no side effects.
-    public func plan(desired: DesiredState, commitSHA: String) async throws -> Plan {
+    package func plan(desired: DesiredState, commitSHA: String) async throws -> Plan {
         Planner.plan(desired: desired, actual: try await readActualState(), commitSHA: commitSHA)
     }
 
     /// Plans and applies in one go under the reconcile lock (auto-approve).
-    public func reconcile(desired: DesiredState, commitSHA: String, trigger: String) async throws -> ReconcileResult {
+    package func reconcile(desired: DesiredState, commitSHA: String, trigger: String) async throws -> ReconcileResult {
         try await locked(trigger: trigger, commitSHA: commitSHA) { runID, clock in
             let plan: Plan
             do {
@@ -58,7 +58,7 @@ public struct ReconcileEngine: Sendable {
 
     /// Applies a saved plan exactly, after checking under the lock that the state it was
     /// computed from has not moved (else `.failed` with `ApplyError.stalePlan`, nothing changed).
-    public func apply(savedPlan plan: Plan, trigger: String) async throws -> ReconcileResult {
+    package func apply(savedPlan plan: Plan, trigger: String) async throws -> ReconcileResult {
         try await locked(trigger: trigger, commitSHA: plan.commitSHA) { runID, clock in
             let current: String
             do {
@@ -76,7 +76,7 @@ public struct ReconcileEngine: Sendable {
 
     /// Records a run that failed before planning (fetch error, invalid desired state).
     @discardableResult
-    public func recordFailure(trigger: String, commitSHA: String?, errors: [String]) async throws -> ReconcileResult {
+    package func recordFailure(trigger: String, commitSHA: String?, errors: [String]) async throws -> ReconcileResult {
         let runID = try await database.startRun(trigger: trigger, commitSHA: commitSHA)
         try await database.finishRun(id: runID, commitSHA: commitSHA, plan: nil, result: .failed, errors: errors,
                                      durationMS: 0)

@@ -1,20 +1,20 @@
 import Statuses
 
 /// What one reconcile or apply did.
-public struct ReconcileResult: Sendable, Hashable {
+package struct ReconcileResult: Sendable, Hashable {
     /// The `reconcile_runs` row.
-    public var runID: Int64
+    package var runID: Int64
     package var result: ReconcileRunResult
     /// The plan that was applied (or would have been); nil when skipped.
-    public var plan: Plan?
+    package var plan: Plan?
     /// Error messages, per object where possible.
-    public var errors: [String]
-    public var durationMS: Int
+    package var errors: [String]
+    package var durationMS: Int
 
     package init(runID: Int64, result: ReconcileRunResult, plan: Plan?, errors: [String], durationMS: Int) {
         self.runID = runID; self.result = result; self.plan = plan; self.errors = errors; self.durationMS = durationMS
     }
 
     /// True for `applied` and `no_changes`.
-    public var succeeded: Bool { result == .applied || result == .noChanges }
+    package var succeeded: Bool { result == .applied || result == .noChanges }
 }

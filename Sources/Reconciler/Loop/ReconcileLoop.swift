@@ -15,9 +15,9 @@ import ServiceLifecycle
 /// served. A trigger is satisfied by any run that starts after it was issued, so triggers that
 /// arrive while a run is going (a webhook, the timer) coalesce into one run afterwards, and the
 /// first of them names it: an explicit trigger is never replaced by a later timer tick.
-public actor ReconcileLoop: Service {
+package actor ReconcileLoop: Service {
     /// Where the desired state comes from.
-    public enum Source: Sendable {
+    package enum Source: Sendable {
         /// A remote (URL or path) mirrored into a local bare cache; one branch.
         case remote(GitRemoteMirror, branch: String)
         /// A local repository read at a ref.
@@ -30,18 +30,18 @@ public actor ReconcileLoop: Service {
         var issued: ContinuousClock.Instant
     }
 
-    public nonisolated let engine: ReconcileEngine
-    public nonisolated let source: Source
-    public nonisolated let subdirectory: String?
-    public nonisolated let interval: Duration
+    package nonisolated let engine: ReconcileEngine
+    package nonisolated let source: Source
+    package nonisolated let subdirectory: String?
+    package nonisolated let interval: Duration
     nonisolated let logger: Logger
     private var reader: DesiredStateReader?
     private let triggers: AsyncStream<Trigger>
     private let continuation: AsyncStream<Trigger>.Continuation
     /// The last run's result (nil before the first run).
-    public private(set) var lastResult: ReconcileResult?
+    package private(set) var lastResult: ReconcileResult?
     /// The last error that kept a run from starting (fetch, invalid desired state).
-    public private(set) var lastError: String?
+    package private(set) var lastError: String?
     /// When the latest run started: triggers issued before it are already served.
     private var lastRunStart: ContinuousClock.Instant?
     /// Whether a run holds the turn; other runs queue behind it in `waitingRuns`.
@@ -51,7 +51,7 @@ public actor ReconcileLoop: Service {
     private var firstRunDone = false
     private var firstRunWaiters: [CheckedContinuation<Void, Never>] = []
 
-    public init(engine: ReconcileEngine, source: Source, subdirectory: String? = nil, interval: Duration,
+    package init(engine: ReconcileEngine, source: Source, subdirectory: String? = nil, interval: Duration,
                 logger: Logger = Logger(label: "kiln.reconcile-loop")) {
         self.engine = engine
         self.source = source
@@ -63,13 +63,13 @@ public actor ReconcileLoop: Service {
     }
 
     /// Asks for a reconcile soon (webhook, API); returns at once. Triggers coalesce while a run is going.
-    public nonisolated func trigger(reason: String) {
+    package nonisolated func trigger(reason: String) {
         continuation.yield(Trigger(reason: reason, issued: .now))
     }
 
     /// Returns once the service's first run (the one `run()` starts with) has finished, or at
     /// once if it has; also returns when the service stops before that run.
-    public func waitForFirstRun() async {
+    package func waitForFirstRun() async {
         if firstRunDone { return }
         await withCheckedContinuation { firstRunWaiters.append($0) }
     }
@@ -77,7 +77,7 @@ public actor ReconcileLoop: Service {
     /// Fetches, reads and reconciles now, waiting for the result (nil when the desired state
     /// could not be read; see `lastError`). Waits for a run that is going to finish first.
     @discardableResult
-    public func reconcileNow(trigger: String) async -> ReconcileResult? {
+    package func reconcileNow(trigger: String) async -> ReconcileResult? {
         await waitForTurn()
         return await runHoldingTurn(trigger: trigger)
     }
@@ -159,7 +159,7 @@ public actor ReconcileLoop: Service {
 
     /// Runs until cancelled or a graceful shutdown: once at start, then on every interval and
     /// trigger. A trigger issued before the latest run started is skipped: that run served it.
-    public func run() async throws {
+    package func run() async throws {
         let continuation = self.continuation
         let interval = self.interval
         defer { finishFirstRun() }

@@ -10,17 +10,17 @@ import Statuses
 /// JSON (what `kiln plan --out` saves and `kiln apply FILE` reads): `action`, `kind`, `name`,
 /// `fields` (for display; recomputed on decode), `desired` and `actual` (the records),
 /// `reason`, `origin`.
-public struct Change: Sendable, Hashable {
-    public var action: ChangeAction
-    public let kind: ResourceKind
+package struct Change: Sendable, Hashable {
+    package var action: ChangeAction
+    package let kind: ResourceKind
     /// Display address: the object's name (`AlmaLinux-9`, `almalinux-9-baseos/x86_64/debug`).
-    public let name: String
+    package let name: String
     /// The object as declared (create, update, and a kept object git declares): what apply writes.
-    public let desired: Resource?
+    package let desired: Resource?
     /// The object as it exists (update, delete, keep): what apply deletes.
-    public let actual: Resource?
+    package let actual: Resource?
     /// Why an object is kept (for `keep`), or a note (`declared in git now: git takes it over`).
-    public var reason: String?
+    package var reason: String?
     /// Where the current object came from (nil when it does not exist yet, and for store objects).
     package var origin: Origin?
 
@@ -40,7 +40,7 @@ public struct Change: Sendable, Hashable {
     /// Field-by-field difference, sorted by field name: every field for a create or delete;
     /// for an update (or a kept object git would change) the fields that differ, plus
     /// `origin` when git takes over an API object.
-    public var fields: [FieldChange] {
+    package var fields: [FieldChange] {
         switch (action, desired?.fields, actual?.fields) {
         case (.create, let after?, _):
             return after.keys.sorted().map { FieldChange(field: $0, before: nil, after: after[$0]) }
@@ -64,7 +64,7 @@ extension Change: Codable {
         case action, kind, name, fields, desired, actual, reason, origin
     }
 
-    public init(from decoder: any Decoder) throws {
+    package init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         action = try c.decode(ChangeAction.self, forKey: .action)
         kind = try c.decode(ResourceKind.self, forKey: .kind)
@@ -85,7 +85,7 @@ extension Change: Codable {
         name = subject.name
     }
 
-    public func encode(to encoder: any Encoder) throws {
+    package func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(action, forKey: .action)
         try c.encode(kind, forKey: .kind)

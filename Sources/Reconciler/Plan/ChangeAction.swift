@@ -1,5 +1,5 @@
 /// What a plan does to one object.
-public enum ChangeAction: String, Sendable, Hashable, Codable {
+package enum ChangeAction: String, Sendable, Hashable, Codable {
     /// The object is new.
     case create
     /// The object exists and some fields differ.
@@ -10,7 +10,7 @@ public enum ChangeAction: String, Sendable, Hashable, Codable {
     case keep
 
     /// The terraform-style marker: `+`, `~`, `-`, or `#` for a kept object.
-    public var symbol: String {
+    package var symbol: String {
         switch self {
         case .create: "+"
         case .update: "~"

@@ -3,7 +3,7 @@ import Spec
 extension Plan {
     /// Terraform-style text: one block per changed object (`+ ~ - #`), field by field
     /// `before -> after`, and a closing `Plan: N to add, N to change, N to destroy.` line.
-    public func renderText() -> String {
+    package func renderText() -> String {
         var out = "Commit \(commitSHA)\n"
         if !hasChanges && changes.isEmpty {
             out += "\nNo changes. The actual state matches the desired state.\n"
@@ -55,7 +55,7 @@ extension Plan {
 
 extension JSONValue {
     /// Compact JSON text with sorted keys (`"x86_64"`, `["a","b"]`, `{"k":1}`).
-    public var compactText: String {
+    package var compactText: String {
         switch self {
         case .null: return "null"
         case .bool(let b): return b ? "true" : "false"
@@ -91,7 +91,7 @@ extension JSONValue {
     }
 
     /// Integral doubles become ints (JSONB and YAML disagree on `1` vs `1.0`); recursive.
-    public var normalized: JSONValue {
+    package var normalized: JSONValue {
         switch self {
         case .double(let d) where d.rounded() == d && abs(d) < 1e15: return .int(Int(d))
         case .array(let a): return .array(a.map(\.normalized))

@@ -6,35 +6,35 @@ import Spec
 ///
 ///     let plan = Planner.plan(desired: state, actual: actual, commitSHA: sha)
 ///     print(plan.renderText())
-public struct Plan: Sendable, Hashable, Codable {
+package struct Plan: Sendable, Hashable, Codable {
     /// The commit the desired state was read at.
-    public var commitSHA: String
+    package var commitSHA: String
     /// sha256 over the actual state the plan was computed from (see `ActualState.fingerprint`).
-    public var fingerprint: String
+    package var fingerprint: String
     /// Changes in apply order: creates and updates by kind, then deletions in reverse kind order.
-    public var changes: [Change]
+    package var changes: [Change]
 
     enum CodingKeys: String, CodingKey {
         case commitSHA = "commit_sha", fingerprint, changes
     }
 
-    public init(commitSHA: String, fingerprint: String, changes: [Change]) {
+    package init(commitSHA: String, fingerprint: String, changes: [Change]) {
         self.commitSHA = commitSHA
         self.fingerprint = fingerprint
         self.changes = Plan.ordered(changes)
     }
 
     /// Objects to create.
-    public var toAdd: Int { changes.count { $0.action == .create } }
+    package var toAdd: Int { changes.count { $0.action == .create } }
     /// Objects to update in place.
-    public var toChange: Int { changes.count { $0.action == .update } }
+    package var toChange: Int { changes.count { $0.action == .update } }
     /// Objects to delete.
-    public var toDestroy: Int { changes.count { $0.action == .delete } }
+    package var toDestroy: Int { changes.count { $0.action == .delete } }
     /// True when apply would change something (kept objects are not changes).
-    public var hasChanges: Bool { changes.contains { $0.action != .keep } }
+    package var hasChanges: Bool { changes.contains { $0.action != .keep } }
 
     /// Changes of one kind, in plan order.
-    public func changes(of kind: ResourceKind) -> [Change] { changes.filter { $0.kind == kind } }
+    package func changes(of kind: ResourceKind) -> [Change] { changes.filter { $0.kind == kind } }
 
     /// Creates and updates by kind order, then kept objects, then deletions in reverse kind order.
     static func ordered(_ changes: [Change]) -> [Change] {
@@ -51,7 +51,7 @@ public struct Plan: Sendable, Hashable, Codable {
 
 extension Plan {
     /// The plan as JSON with sorted keys (stable bytes: what `--format json` and `--out` write).
-    public func jsonData(pretty: Bool = true) throws -> Data {
+    package func jsonData(pretty: Bool = true) throws -> Data {
         let encoder = JSONEncoder()
         encoder.outputFormatting = pretty ? [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
                                           : [.sortedKeys, .withoutEscapingSlashes]
@@ -59,7 +59,7 @@ extension Plan {
     }
 
     /// Reads a plan written by `jsonData()`.
-    public static func decode(_ data: Data) throws -> Plan {
+    package static func decode(_ data: Data) throws -> Plan {
         try JSONDecoder().decode(Plan.self, from: data)
     }
 }

@@ -7,7 +7,7 @@ import Spec
 ///     let r = Resource.platform(platform)
 ///     r.kind     // .platform
 ///     r.fields   // ["distr_version": "9", "arch_list": ["x86_64"], ...]
-public enum Resource: Sendable, Hashable {
+package enum Resource: Sendable, Hashable {
     case signKey(SignKey)
     case repository(Repository)
     case storeRepository(StoreRepositorySpec)
@@ -15,7 +15,7 @@ public enum Resource: Sendable, Hashable {
     case distribution(Distribution)
     case release(ReleasePlan)
 
-    public var kind: ResourceKind {
+    package var kind: ResourceKind {
         switch self {
         case .signKey: .signKey
         case .repository: .repository
@@ -27,7 +27,7 @@ public enum Resource: Sendable, Hashable {
     }
 
     /// Display address: the object's name (`AlmaLinux-9`, `almalinux-9-baseos/x86_64/debug`).
-    public var name: String {
+    package var name: String {
         switch self {
         case .signKey(let k): k.name
         case .repository(let r): r.key.description
@@ -40,7 +40,7 @@ public enum Resource: Sendable, Hashable {
 
     /// The fields a plan compares and shows, as canonical JSON (sets sorted, integral
     /// numbers as integers): what `Change.fields` is derived from.
-    public var fields: [String: JSONValue] {
+    package var fields: [String: JSONValue] {
         switch self {
         case .signKey(let k):
             return ["description": .string(k.description), "keyid": .string(k.keyid),

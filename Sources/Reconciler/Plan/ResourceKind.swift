@@ -1,6 +1,6 @@
 /// The kinds of object a plan changes, in the order creates and updates are applied
 /// (deletions run in the reverse order, after everything else).
-public enum ResourceKind: String, Sendable, Hashable, Codable, CaseIterable, Comparable {
+package enum ResourceKind: String, Sendable, Hashable, Codable, CaseIterable, Comparable {
     case signKey = "sign_key"
     case repository
     case storeRepository = "store_repository"
@@ -9,7 +9,7 @@ public enum ResourceKind: String, Sendable, Hashable, Codable, CaseIterable, Com
     case release
 
     /// Position in apply order.
-    public var order: Int { Self.allCases.firstIndex(of: self) ?? 0 }
+    package var order: Int { Self.allCases.firstIndex(of: self) ?? 0 }
 
-    public static func < (lhs: ResourceKind, rhs: ResourceKind) -> Bool { lhs.order < rhs.order }
+    package static func < (lhs: ResourceKind, rhs: ResourceKind) -> Bool { lhs.order < rhs.order }
 }

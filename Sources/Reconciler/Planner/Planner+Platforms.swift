@@ -3,7 +3,7 @@ import Spec
 extension Planner {
     /// Platforms: fields and linked repositories. A platform used by build tasks, by a
     /// release, or by a distribution that stays is never deleted.
-    public static func reconcilePlatforms(desired: DesiredState, actual: ActualState,
+    package static func reconcilePlatforms(desired: DesiredState, actual: ActualState,
                                           distributionChanges: [Change], releaseChanges: [Change]) -> [Change] {
         let want = Dictionary(desired.platforms.map { ($0.name, $0.normalized) }, uniquingKeysWith: { a, _ in a })
         let have = Dictionary(actual.platforms.map { a -> (String, Actual<Platform>) in

@@ -4,7 +4,7 @@ extension Planner {
     /// Releases declared in git (`releases/*.yml`). Only a scheduled release is changed or
     /// deleted; one in progress or finished is history and kept (`Actual.frozen`). API
     /// releases not named in git are runtime objects and not part of the plan.
-    public static func reconcileReleases(desired: DesiredState, actual: ActualState) -> [Change] {
+    package static func reconcileReleases(desired: DesiredState, actual: ActualState) -> [Change] {
         let want = Dictionary(desired.releases.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
         let have = Dictionary(actual.releases.map { ($0.record.name, $0) }, uniquingKeysWith: { a, _ in a })
         return Set(want.keys).union(have.keys).sorted().compactMap { name -> Change? in

@@ -3,7 +3,7 @@ import Spec
 extension Planner {
     /// The desired repository rows: standalone `repositories/*.yml` and every platform's repos.
     /// The first declaration of a key wins (standalone files first, then platforms by name).
-    public static func desiredRepositories(_ desired: DesiredState) -> [RepositoryKey: Repository] {
+    package static func desiredRepositories(_ desired: DesiredState) -> [RepositoryKey: Repository] {
         var out: [RepositoryKey: Repository] = [:]
         for r in desired.repositories where out[r.key] == nil { out[r.key] = r }
         for p in desired.platforms.sorted(by: { $0.name < $1.name }) {
@@ -13,7 +13,7 @@ extension Planner {
     }
 
     /// Repository rows. One linked to a platform that is kept stays too.
-    public static func reconcileRepositories(desired: DesiredState, actual: ActualState,
+    package static func reconcileRepositories(desired: DesiredState, actual: ActualState,
                                              platformChanges: [Change]) -> [Change] {
         let want = desiredRepositories(desired)
         let have = Dictionary(actual.repositories.map { ($0.record.key, $0) }, uniquingKeysWith: { a, _ in a })

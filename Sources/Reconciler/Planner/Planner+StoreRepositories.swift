@@ -3,7 +3,7 @@ import Spec
 
 extension Planner {
     /// The desired store repositories: one per desired `rpm` repository row.
-    public static func desiredStoreRepositories(_ desired: DesiredState) -> [String: StoreRepositorySpec] {
+    package static func desiredStoreRepositories(_ desired: DesiredState) -> [String: StoreRepositorySpec] {
         var out: [String: StoreRepositorySpec] = [:]
         for repository in desiredRepositories(desired).values {
             if let spec = StoreNaming.spec(for: repository) { out[spec.name] = spec }
@@ -13,7 +13,7 @@ extension Planner {
 
     /// Store repositories (repository + distribution + remote), compared with what carries
     /// Kiln's desired-state label. One still used by a build or by a kept repository row stays.
-    public static func reconcileStoreRepositories(desired: DesiredState, actual: ActualState,
+    package static func reconcileStoreRepositories(desired: DesiredState, actual: ActualState,
                                                   repositoryChanges: [Change] = []) -> [Change] {
         let want = desiredStoreRepositories(desired)
         let have = Dictionary((actual.storeRepositories ?? []).filter(\.isDesiredState).map { ($0.name, $0) },

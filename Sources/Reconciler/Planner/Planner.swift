@@ -7,12 +7,12 @@ import Statuses
 ///
 ///     let plan = Planner.plan(desired: result.state, actual: actual, commitSHA: sha)
 ///     if plan.hasChanges { print(plan.renderText()) }
-public enum Planner {
+package enum Planner {
     /// Note on a kept object written through the HTTP API.
     static let apiOriginReason = "origin api: written through the HTTP API, not declared in git; not pruned"
 
     /// The full plan. `actual.storeRepositories == nil` leaves the store side out.
-    public static func plan(desired: DesiredState, actual: ActualState, commitSHA: String) -> Plan {
+    package static func plan(desired: DesiredState, actual: ActualState, commitSHA: String) -> Plan {
         var changes: [Change] = []
         changes += reconcileSignKeys(desired: desired, actual: actual)
         let distributions = reconcileDistributions(desired: desired, actual: actual)

@@ -2,20 +2,20 @@ import Artifacts
 import Spec
 
 /// How a repository row maps to an artifact-store repository.
-public enum StoreNaming {
+package enum StoreNaming {
     /// Label marking store repositories that come from desired state (build repositories,
     /// also `managed-by: kiln`, lack it and are never touched by the reconciler).
-    public static let sourceLabelKey = "kiln-source"
-    public static let sourceLabelValue = "desired-state"
+    package static let sourceLabelKey = "kiln-source"
+    package static let sourceLabelValue = "desired-state"
 
     /// `AlmaLinux-9-BaseOS-x86_64`, `AlmaLinux-9-BaseOS-x86_64-debug`.
-    public static func storeName(_ key: RepositoryKey) -> String {
+    package static func storeName(_ key: RepositoryKey) -> String {
         "\(key.name)-\(key.arch)" + (key.debug ? "-debug" : "")
     }
 
     /// The store repository for a desired repository (nil when its type is not `rpm`).
     /// Repositories that are not production ones are synced from their upstream `url` (a remote).
-    public static func spec(for repository: Repository) -> StoreRepositorySpec? {
+    package static func spec(for repository: Repository) -> StoreRepositorySpec? {
         guard repository.type == "rpm" else { return nil }
         let url = repository.url, key = repository.key
         let remote = !repository.production && (url.hasPrefix("http://") || url.hasPrefix("https://")) ? url : nil
@@ -26,7 +26,7 @@ public enum StoreNaming {
 
     /// What the store reports, as the spec the plan compares: the base path is empty when the
     /// distribution is missing, the labels are the stored ones.
-    public static func actualSpec(_ r: StoreRepository) -> StoreRepositorySpec {
+    package static func actualSpec(_ r: StoreRepository) -> StoreRepositorySpec {
         var spec = StoreRepositorySpec(name: r.name, kind: r.kind, remoteURL: r.remoteURL,
                                        basePath: r.distributionHref == nil ? "" : (r.basePath ?? ""))
         spec.labels = r.labels
@@ -36,5 +36,5 @@ public enum StoreNaming {
 
 extension StoreRepositorySpec {
     /// True when the repository comes from desired state (carries `kiln-source`).
-    public var isDesiredState: Bool { labels[StoreNaming.sourceLabelKey] == StoreNaming.sourceLabelValue }
+    package var isDesiredState: Bool { labels[StoreNaming.sourceLabelKey] == StoreNaming.sourceLabelValue }
 }

@@ -7,14 +7,14 @@ import Spec
 ///
 ///     let reader = DesiredStateReader(repository: try GitRepository(path: "/srv/state"))
 ///     let snapshot = try await reader.read(ref: "main")
-public actor DesiredStateReader {
-    public let repository: GitRepository
+package actor DesiredStateReader {
+    package let repository: GitRepository
     /// Folder of the repository holding the desired state (nil: the root).
-    public let subdirectory: String?
+    package let subdirectory: String?
     private var lastCommit: String?
     private var files: [String: SpecFile] = [:]
 
-    public init(repository: GitRepository, subdirectory: String? = nil) {
+    package init(repository: GitRepository, subdirectory: String? = nil) {
         self.repository = repository
         self.subdirectory = subdirectory
     }
@@ -23,7 +23,7 @@ public actor DesiredStateReader {
     /// `snapshot.result.diagnostics`, not thrown. The git reads suspend (they run off the
     /// cooperative pool), so the cache is updated from a copy at the end: reads that overlap
     /// each leave a consistent commit-and-files pair.
-    public func read(ref: String = "HEAD") async throws -> DesiredStateSnapshot {
+    package func read(ref: String = "HEAD") async throws -> DesiredStateSnapshot {
         let sha = try await repository.resolve(ref)
         let lastCommit = self.lastCommit
         var files = self.files
@@ -59,7 +59,7 @@ public actor DesiredStateReader {
     }
 
     /// The desired state at `ref`, throwing `InvalidDesiredState` when it has errors.
-    public func readValid(ref: String = "HEAD") async throws -> DesiredStateSnapshot {
+    package func readValid(ref: String = "HEAD") async throws -> DesiredStateSnapshot {
         let snapshot = try await read(ref: ref)
         guard snapshot.result.diagnostics.isEmpty else {
             throw InvalidDesiredState(commitSHA: snapshot.commitSHA, diagnostics: snapshot.result.diagnostics)

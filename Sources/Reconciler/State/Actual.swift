@@ -5,14 +5,14 @@ import Statuses
 /// `Spec.Platform`, `Spec.Repository`, ...) plus what only the actual side knows.
 ///
 ///     let busy = Actual(platform, origin: .git, usedBy: ["used by 3 build task(s)"])
-public struct Actual<Record: Sendable & Hashable & Codable>: Sendable, Hashable, Codable {
-    public var record: Record
+package struct Actual<Record: Sendable & Hashable & Codable>: Sendable, Hashable, Codable {
+    package var record: Record
     /// Who last wrote it: the reconciler from git, or the HTTP API.
     package var origin: Origin
     /// Why it may not be deleted (`used by 3 build task(s)`, `release "x" targets it`).
-    public var usedBy: [String]
+    package var usedBy: [String]
     /// Why it may be neither changed nor deleted (a release no longer scheduled); nil when it may.
-    public var frozen: String?
+    package var frozen: String?
 
     package init(_ record: Record, origin: Origin = .git, usedBy: [String] = [], frozen: String? = nil) {
         self.record = record; self.origin = origin; self.usedBy = usedBy; self.frozen = frozen

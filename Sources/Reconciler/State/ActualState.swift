@@ -7,18 +7,18 @@ import Spec
 /// store, plus what references them (builds, releases, sign tasks). Read by `StateDatabase`
 /// and `ArtifactStore`; compared by `Planner` with a `DesiredState`. Every object is the
 /// record type the desired state uses, wrapped in `Actual`.
-public struct ActualState: Sendable, Hashable, Codable {
-    public var repositories: [Actual<Repository>]
-    public var platforms: [Actual<Platform>]
-    public var distributions: [Actual<Distribution>]
-    public var signKeys: [Actual<SignKey>]
-    public var releases: [Actual<ReleasePlan>]
+package struct ActualState: Sendable, Hashable, Codable {
+    package var repositories: [Actual<Repository>]
+    package var platforms: [Actual<Platform>]
+    package var distributions: [Actual<Distribution>]
+    package var signKeys: [Actual<SignKey>]
+    package var releases: [Actual<ReleasePlan>]
     /// Store repositories carrying Kiln's label, as specs (nil: the store side was not read).
-    public var storeRepositories: [StoreRepositorySpec]?
+    package var storeRepositories: [StoreRepositorySpec]?
     /// Store repository names that belong to builds (never pruned), with the reason.
-    public var storeInUse: [String: String]
+    package var storeInUse: [String: String]
 
-    public init(repositories: [Actual<Repository>] = [], platforms: [Actual<Platform>] = [],
+    package init(repositories: [Actual<Repository>] = [], platforms: [Actual<Platform>] = [],
                 distributions: [Actual<Distribution>] = [], signKeys: [Actual<SignKey>] = [],
                 releases: [Actual<ReleasePlan>] = [], storeRepositories: [StoreRepositorySpec]? = nil,
                 storeInUse: [String: String] = [:]) {
@@ -28,7 +28,7 @@ public struct ActualState: Sendable, Hashable, Codable {
     }
 
     /// The same state with every list sorted, so equal states encode to equal bytes.
-    public var canonical: ActualState {
+    package var canonical: ActualState {
         var s = self
         s.repositories.sort { $0.record.key < $1.record.key }
         s.platforms = s.platforms.map {
@@ -43,7 +43,7 @@ public struct ActualState: Sendable, Hashable, Codable {
     }
 
     /// sha256 (hex) over the canonical JSON of this state: what a saved plan is checked against.
-    public var fingerprint: String {
+    package var fingerprint: String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         let data = (try? encoder.encode(canonical)) ?? Data()

@@ -2,15 +2,15 @@ import Hummingbird
 
 /// Reads `Authorization: Bearer <JWT>`: a valid token sets `context.identity`, an invalid one
 /// is answered 401 at once, no header leaves the identity empty for the route to decide.
-public struct AuthMiddleware: RouterMiddleware {
-    public typealias Context = KilnRequestContext
+package struct AuthMiddleware: RouterMiddleware {
+    package typealias Context = KilnRequestContext
     let authority: TokenAuthority
 
-    public init(authority: TokenAuthority) {
+    package init(authority: TokenAuthority) {
         self.authority = authority
     }
 
-    public func handle(
+    package func handle(
         _ request: Request, context: Context, next: (Request, Context) async throws -> Response
     ) async throws -> Response {
         guard let header = request.headers[.authorization] else {

@@ -2,17 +2,17 @@ import Foundation
 
 /// Where the HS256 signing secret comes from: the configured one (`KILN_JWT_SECRET`, checked
 /// at startup by `KilnSettings`) or a random secret generated once into `<home>/jwt-secret` (mode 600).
-public enum JWTSecret {
+package enum JWTSecret {
     /// The smallest secret accepted (jwt-kit asserts on shorter HMAC keys).
-    public static let minimumLength = 32
+    package static let minimumLength = 32
 
-    public struct Failure: Error, CustomStringConvertible {
-        public var description: String
+    package struct Failure: Error, CustomStringConvertible {
+        package var description: String
     }
 
     /// `configured` when given (it must be at least `minimumLength` bytes), else the secret in
     /// `home/jwt-secret`, created on first use.
-    public static func load(configured: [UInt8]? = nil, home: String) throws -> [UInt8] {
+    package static func load(configured: [UInt8]? = nil, home: String) throws -> [UInt8] {
         if let configured {
             guard configured.count >= minimumLength else {
                 throw Failure(description: "the JWT secret is \(configured.count) bytes long; it must be at least \(minimumLength) bytes")

@@ -6,18 +6,18 @@ import NIOConcurrencyHelpers
 ///
 ///     let authority = try await TokenAuthority(secret: JWTSecret.load(home: home))
 ///     let token = try await authority.issue(KilnClaims(sub: "node-1", scope: .node))
-public struct TokenAuthority: Sendable {
+package struct TokenAuthority: Sendable {
     let keys: JWTKeyCollection
     /// Tokens already verified (nodes send the same one on every call): token -> identity, expiry.
     let verified = NIOLockedValueBox([String: (Identity, Date?)]())
     static let cacheLimit = 10_000
 
-    public struct InvalidSecret: Error, CustomStringConvertible {
-        public var description: String
+    package struct InvalidSecret: Error, CustomStringConvertible {
+        package var description: String
     }
 
     /// A token authority for `secret` (at least 32 bytes).
-    public init(secret: [UInt8]) async throws {
+    package init(secret: [UInt8]) async throws {
         guard secret.count >= JWTSecret.minimumLength else {
             throw InvalidSecret(description: "the JWT secret must be at least \(JWTSecret.minimumLength) bytes, got \(secret.count)")
         }
@@ -27,12 +27,12 @@ public struct TokenAuthority: Sendable {
     }
 
     /// Signs `claims` into a compact JWT.
-    public func issue(_ claims: KilnClaims) async throws -> String {
+    package func issue(_ claims: KilnClaims) async throws -> String {
         try await keys.sign(claims)
     }
 
     /// Verifies `token` and returns the identity it carries, or nil when it is invalid or expired.
-    public func identity(for token: String) async -> Identity? {
+    package func identity(for token: String) async -> Identity? {
         if let (identity, expires) = verified.withLockedValue({ $0[token] }) {
             if let expires, expires <= Date() { return nil }
             return identity

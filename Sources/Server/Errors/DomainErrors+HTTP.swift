@@ -5,9 +5,9 @@ import Store
 /// Store refusals as HTTP answers: not found 404, conflict 409 (with ALBS's `"ok": false`),
 /// invalid 422, forbidden 403.
 extension BuildStoreError: HTTPResponseError, JSONDetailError {
-    public var status: HTTPResponse.Status { apiError.status }
+    package var status: HTTPResponse.Status { apiError.status }
 
-    public func response(from request: Request, context: some RequestContext) throws -> Response {
+    package func response(from request: Request, context: some RequestContext) throws -> Response {
         try apiError.response(from: request, context: context)
     }
 
@@ -24,14 +24,14 @@ extension BuildStoreError: HTTPResponseError, JSONDetailError {
 /// Artifact-store failures as HTTP answers: what the node sent is wrong (unknown artifact,
 /// checksum, name, package) 422; anything else is the store failing, 502 (logged).
 extension ArtifactStoreError: HTTPResponseError, JSONDetailError {
-    public var status: HTTPResponse.Status {
+    package var status: HTTPResponse.Status {
         switch self {
         case .artifactNotFound, .checksumMismatch, .invalidName, .invalidPackage: .unprocessableContent
         default: .badGateway
         }
     }
 
-    public func response(from request: Request, context: some RequestContext) throws -> Response {
+    package func response(from request: Request, context: some RequestContext) throws -> Response {
         if status == .badGateway { context.logger.error("artifact store: \(self)") }
         return try APIError(status, description).response(from: request, context: context)
     }

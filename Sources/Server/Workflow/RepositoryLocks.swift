@@ -1,6 +1,6 @@
 import Artifacts
 
-/// Serialises the creation of one artifact-store repository across concurrent `build_done`
+/// Serializes the creation of one artifact-store repository across concurrent `build_done`
 /// calls and remembers repositories already ensured, so each is looked up once per process.
 actor RepositoryLocks {
     private var known: [String: StoreRepository] = [:]

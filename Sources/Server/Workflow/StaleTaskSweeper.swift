@@ -7,12 +7,12 @@ import Store
 /// pinging for `settings.nodeTimeout` (measured on `dependencies.leaseClock`) back to idle (or fails them after `maxTaskAttempts` claims).
 ///
 ///     let group = ServiceGroup(services: [app, StaleTaskSweeper(dependencies)], ...)
-public struct StaleTaskSweeper: Service {
+package struct StaleTaskSweeper: Service {
     let claims: TaskClaims
     let settings: ServerSettings
     let logger: Logger
 
-    public init(_ dependencies: ServerDependencies) {
+    package init(_ dependencies: ServerDependencies) {
         self.claims = TaskClaims(client: dependencies.database, logger: dependencies.logger,
                                  clock: dependencies.leaseClock)
         self.settings = dependencies.settings
@@ -21,7 +21,7 @@ public struct StaleTaskSweeper: Service {
 
     /// One sweep.
     @discardableResult
-    public func sweep() async throws -> TaskClaims.SweepResult {
+    package func sweep() async throws -> TaskClaims.SweepResult {
         let result = try await claims.sweepStale(timeout: settings.nodeTimeout.seconds, maxAttempts: settings.maxTaskAttempts)
         if !result.requeued.isEmpty || !result.failed.isEmpty {
             logger.info("stale tasks: requeued \(result.requeued), failed \(result.failed)")
@@ -29,7 +29,7 @@ public struct StaleTaskSweeper: Service {
         return result
     }
 
-    public func run() async throws {
+    package func run() async throws {
         while !Task.isCancelled && !Task.isShuttingDownGracefully {
             do {
                 try await sweep()

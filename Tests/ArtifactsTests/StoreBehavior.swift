@@ -2,8 +2,8 @@ import Foundation
 import Artifacts
 import XCTest
 
-/// The behaviour both stores must have, written once and run for each (see the test classes).
-enum StoreBehaviour {
+/// The behavior both stores must have, written once and run for each (see the test classes).
+enum StoreBehavior {
     /// Runs `body` with the harness and deletes the named repositories afterwards.
     static func run(_ h: StoreHarness, names: [String], _ body: () async throws -> Void) async throws {
         do {
@@ -49,7 +49,7 @@ enum StoreBehaviour {
             let listed = try await h.store.listManagedRepositories()
             let names = Set(listed.map(\.name))
             XCTAssertTrue(names.isSuperset(of: managed), "missing managed repositories in \(names.sorted())")
-            XCTAssertFalse(names.contains(unmanaged), "an unlabelled repository was listed")
+            XCTAssertFalse(names.contains(unmanaged), "an unlabeled repository was listed")
             for r in listed { XCTAssertEqual(r.labels["managed-by"], "kiln", "\(r.name) listed without the label") }
         }
     }
