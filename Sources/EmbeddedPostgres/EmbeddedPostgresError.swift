@@ -1,3 +1,5 @@
+import Foundation
+
 /// Why the embedded PostgreSQL cluster could not be prepared, started or stopped.
 package enum EmbeddedPostgresError: Error, CustomStringConvertible, Sendable {
     /// No `initdb`/`pg_ctl` under /usr/lib/postgresql/*/bin (or the configured folder).

@@ -1,15 +1,16 @@
-import CommandLineOptions
 import ArgumentParser
+import Artifacts
 import AsyncHTTPClient
+import CommandLineOptions
 import Foundation
 import Hummingbird
 import Logging
 import NIOCore
+import NIOHTTP1
 import PostgresNIO
-import Artifacts
 import Server
-import Settings
 import ServiceLifecycle
+import Settings
 import Store
 
 /// `kiln bench dispatch`: `get_task` claims/s and p50/p99 latency over HTTP for 1, 8 and 32

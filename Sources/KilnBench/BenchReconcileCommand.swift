@@ -1,14 +1,15 @@
-import CommandLineOptions
 import ArgumentParser
+import Artifacts
+import CommandLineOptions
 import Foundation
 import GitSource
 import Logging
 import NIOHTTP1
 import PostgresNIO
-import Artifacts
 import Reconciler
 import Settings
 import Spec
+import Statuses
 import Store
 
 /// `kiln bench reconcile`: no-op plan of 1,000 platforms x 10 repositories against a populated

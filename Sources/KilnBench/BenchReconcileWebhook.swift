@@ -1,15 +1,18 @@
-import CommandLineOptions
+import Artifacts
 import AsyncHTTPClient
+import CommandLineOptions
 import Foundation
 import GitSource
 import Hummingbird
 import Logging
 import NIOCore
+import NIOHTTP1
 import PostgresNIO
-import Artifacts
 import Reconciler
 import Server
 import ServiceLifecycle
+import Spec
+import Statuses
 import Store
 
 /// The webhook part of `kiln bench reconcile`: the real `KilnServer` with the reconcile loop

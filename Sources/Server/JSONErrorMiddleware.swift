@@ -1,4 +1,5 @@
 import Hummingbird
+import Logging
 
 /// Gives the errors that carry no Kiln answer of their own a JSON `{"detail": "..."}` body:
 /// Hummingbird's `HTTPError` (unknown route 404, wrong method, body too large 413) keeps its

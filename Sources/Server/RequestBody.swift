@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import NIOFoundationEssentialsCompat
 
 /// Decoding of JSON request bodies with FastAPI-like answers: malformed JSON is 400,
 /// a body of the wrong shape is 422, both with a `detail` naming the field.

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Splits a multi-statement SQL file into single statements.
 ///
 /// PostgresNIO 1.33 sends every query with the extended protocol, which accepts one statement at

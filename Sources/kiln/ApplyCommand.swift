@@ -4,6 +4,8 @@ import Foundation
 import Logging
 import Reconciler
 import Settings
+import Spec
+import Statuses
 
 /// `kiln apply`: apply a saved plan exactly, or plan and apply a commit in one go.
 ///

@@ -1,5 +1,6 @@
 import ArgumentParser
 import CommandLineOptions
+import Foundation
 import Logging
 import Settings
 import Store

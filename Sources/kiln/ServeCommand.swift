@@ -1,13 +1,14 @@
 import ArgumentParser
+import Artifacts
 import CommandLineOptions
 import Foundation
 import Hummingbird
 import Logging
-import Artifacts
 import Server
 import ServiceLifecycle
 import Settings
 import Store
+import UnixSignals
 
 /// `kiln serve`: the HTTP API, the stale-task sweeper and (with `--repo`) the reconcile loop,
 /// in one ServiceGroup that shuts down gracefully on SIGINT/SIGTERM (stopping the embedded

@@ -1,5 +1,6 @@
-import Foundation
 @testable import Artifacts
+import Foundation
+import NIOCore
 import Testing
 import XCTest
 

@@ -1,6 +1,8 @@
+import Artifacts
 import AsyncHTTPClient
 import Foundation
-import Artifacts
+import NIOCore
+import NIOHTTP1
 import XCTest
 
 /// The shared behavior suite against the REAL Pulp that scripts/test.sh starts.

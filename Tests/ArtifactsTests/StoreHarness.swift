@@ -1,5 +1,6 @@
-import Foundation
 import Artifacts
+import Foundation
+import NIOHTTP1
 import XCTest
 
 /// One artifact store under test plus what the shared behavior suite needs besides the protocol.

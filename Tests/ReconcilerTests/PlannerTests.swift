@@ -1,8 +1,9 @@
-import Foundation
 import Artifacts
+import Foundation
 import Reconciler
 import Spec
 import Statuses
+import Store
 import Testing
 
 @Suite struct PlannerTests {

@@ -1,11 +1,12 @@
+import Artifacts
 import Foundation
 import GitSource
 import KilnTestSupport
 import Logging
 import PostgresNIO
-import Artifacts
 import Reconciler
 import Spec
+import Statuses
 import Store
 import XCTest
 

@@ -1,9 +1,10 @@
+import Artifacts
 import Foundation
 import KilnTestSupport
 import PostgresNIO
-import Artifacts
 import Reconciler
 import Spec
+import Statuses
 import Store
 import XCTest
 

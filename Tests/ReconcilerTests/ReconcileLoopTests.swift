@@ -4,6 +4,7 @@ import KilnTestSupport
 import Logging
 import PostgresNIO
 import Reconciler
+import Statuses
 import Testing
 
 @Suite struct ReconcileLoopTests {

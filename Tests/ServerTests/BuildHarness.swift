@@ -1,6 +1,7 @@
+import Artifacts
 import Foundation
 import KilnTestSupport
-import Artifacts
+import NIOHTTP1
 import Server
 import Store
 

@@ -1,3 +1,4 @@
+import Artifacts
 import AsyncHTTPClient
 import Foundation
 import GitSource
@@ -7,10 +8,10 @@ import Logging
 import NIOCore
 import NIOHTTP1
 import PostgresNIO
-import Artifacts
 import Reconciler
 import Server
 import ServiceLifecycle
+import Statuses
 import Store
 import XCTest
 

@@ -1,6 +1,8 @@
-import Foundation
 import Artifacts
+import Foundation
+import NIOHTTP1
 import Server
+import Statuses
 import XCTest
 
 /// A full build of 2 platforms × 2 arches × 2 refs driven by simulated nodes to completion.

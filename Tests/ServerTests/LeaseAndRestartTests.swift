@@ -1,5 +1,9 @@
 import Foundation
+import KilnTestSupport
+import NIOHTTP1
+import PostgresNIO
 import Server
+import Store
 import XCTest
 
 /// Leases (ping / stale sweep), restart-failed, excluded packages and linked builds.

@@ -1,5 +1,7 @@
 import Foundation
 import KilnTestSupport
+import NIOHTTP1
+import PostgresNIO
 import Reconciler
 import Server
 import Store

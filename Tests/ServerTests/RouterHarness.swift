@@ -1,3 +1,4 @@
+import Artifacts
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -5,9 +6,9 @@ import HummingbirdTesting
 import KilnTestSupport
 import Logging
 import NIOCore
+import NIOFoundationEssentialsCompat
 import NIOHTTP1
 import PostgresNIO
-import Artifacts
 import Server
 import Store
 

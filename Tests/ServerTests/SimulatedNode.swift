@@ -1,5 +1,6 @@
-import Foundation
 import Artifacts
+import Foundation
+import NIOHTTP1
 import Server
 
 /// A build node speaking the ALBS protocol over HTTP, as albs-node does.

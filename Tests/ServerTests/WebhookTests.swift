@@ -1,5 +1,6 @@
 import Foundation
 import KilnTestSupport
+import NIOHTTP1
 import Server
 import XCTest
 

@@ -2,6 +2,8 @@ import Foundation
 import GitSource
 import Logging
 import ServiceLifecycle
+import Spec
+import Statuses
 
 /// Reconciles on an interval and on demand (webhook, API): fetches the configured git
 /// remote, re-reads only the files that changed since the last commit, plans and applies.

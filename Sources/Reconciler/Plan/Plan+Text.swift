@@ -1,4 +1,5 @@
 import Spec
+import Statuses
 
 extension Plan {
     /// Terraform-style text: one block per changed object (`+ ~ - #`), field by field

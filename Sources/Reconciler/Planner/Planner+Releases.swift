@@ -1,4 +1,5 @@
 import Spec
+import Statuses
 
 extension Planner {
     /// Releases declared in git (`releases/*.yml`). Only a scheduled release is changed or

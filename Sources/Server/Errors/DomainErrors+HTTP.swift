@@ -1,5 +1,6 @@
-import Hummingbird
 import Artifacts
+import Hummingbird
+import Logging
 import Store
 
 /// Store refusals as HTTP answers: not found 404, conflict 409 (with ALBS's `"ok": false`),

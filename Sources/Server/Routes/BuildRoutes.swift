@@ -1,4 +1,6 @@
+import Artifacts
 import Hummingbird
+import Logging
 import Store
 
 /// `/api/v1/builds` (user token): `POST /` creates a build, `GET /` lists them (paginated with

@@ -1,5 +1,6 @@
-import Logging
 import Artifacts
+import HTTPTypes
+import Logging
 import Statuses
 import Store
 
