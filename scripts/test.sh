@@ -44,6 +44,9 @@ else
   echo "[test] Pulp at $KILN_TEST_PULP_URL" >&2
 fi
 
-# --- build and test ---------------------------------------------------------------------
+# --- format, build and test -------------------------------------------------------------
+# .swift-format is the style; a file that does not follow it fails the run (fix: swift format
+# --in-place --recursive Sources Tests Package.swift).
+swift format lint --strict --recursive --parallel Sources Tests Package.swift
 swift build --build-tests
 swift test --skip-build

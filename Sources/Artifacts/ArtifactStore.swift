@@ -52,7 +52,9 @@ package protocol ArtifactStore: Sendable {
 
 extension ArtifactStore {
     /// Default: `ensureRepository` per spec, `maxConcurrent` in flight; the first error is thrown.
-    package func ensureRepositories(_ specs: [StoreRepositorySpec], maxConcurrent: Int = 8) async throws -> [StoreRepository] {
+    package func ensureRepositories(
+        _ specs: [StoreRepositorySpec], maxConcurrent: Int = 8
+    ) async throws -> [StoreRepository] {
         try await boundedMap(specs, maxConcurrent: maxConcurrent) { try await self.ensureRepository($0) }
     }
 
@@ -71,14 +73,16 @@ package func boundedMap<T: Sendable, R: Sendable>(
         var results = [R?](repeating: nil, count: items.count)
         var next = 0
         while next < min(width, items.count) {
-            let i = next, item = items[i]
+            let i = next
+            let item = items[i]
             group.addTask { (i, try await body(item)) }
             next += 1
         }
         while let (i, r) = try await group.next() {
             results[i] = r
             if next < items.count {
-                let j = next, item = items[j]
+                let j = next
+                let item = items[j]
                 group.addTask { (j, try await body(item)) }
                 next += 1
             }

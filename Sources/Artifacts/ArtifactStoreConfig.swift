@@ -9,7 +9,8 @@ package enum ArtifactStoreConfig: Sendable, Equatable {
 
     /// The local store under `home`: `<home>/artifacts`.
     package static func local(home: String) -> ArtifactStoreConfig {
-        .local(root: URL(fileURLWithPath: home, isDirectory: true).appendingPathComponent("artifacts", isDirectory: true))
+        .local(
+            root: URL(fileURLWithPath: home, isDirectory: true).appendingPathComponent("artifacts", isDirectory: true))
     }
 
     /// Builds the store; call `shutdown()` on it when done.

@@ -91,7 +91,7 @@ package actor LocalArtifactStore: ArtifactStore {
         guard fm.fileExists(atPath: root.path) else { return [] }
         return try fm.contentsOfDirectory(atPath: root.path).sorted().compactMap { name in
             guard !name.hasPrefix("."), let m = try readManifest(name),
-                  m.spec.labels[StoreRepositorySpec.managedLabelKey] == StoreRepositorySpec.managedLabelValue
+                m.spec.labels[StoreRepositorySpec.managedLabelKey] == StoreRepositorySpec.managedLabelValue
             else { return nil }
             return describe(m)
         }
@@ -119,7 +119,9 @@ package actor LocalArtifactStore: ArtifactStore {
         return describe(m)
     }
 
-    package func ensureRepositories(_ specs: [StoreRepositorySpec], maxConcurrent: Int = 8) async throws -> [StoreRepository] {
+    package func ensureRepositories(
+        _ specs: [StoreRepositorySpec], maxConcurrent: Int = 8
+    ) async throws -> [StoreRepository] {
         var out: [StoreRepository] = []
         for spec in specs { out.append(try await ensureRepository(spec)) }
         return out
@@ -164,9 +166,10 @@ package actor LocalArtifactStore: ArtifactStore {
         var prepared: [(URL, StoreContent)] = []
         for item in items {
             let (blob, recorded) = try blob(forArtifact: item.artifactHref)
-            let actual = try SHA256Hex.digest(file: blob).sha256   // re-hash: the bytes are the truth
+            let actual = try SHA256Hex.digest(file: blob).sha256  // re-hash: the bytes are the truth
             guard actual == recorded, actual == item.sha256.lowercased() else {
-                throw ArtifactStoreError.checksumMismatch(href: item.artifactHref, expected: item.sha256, actual: actual)
+                throw ArtifactStoreError.checksumMismatch(
+                    href: item.artifactHref, expected: item.sha256, actual: actual)
             }
             guard !item.fileName.isEmpty, !item.fileName.contains("/"), !item.fileName.hasPrefix(".") else {
                 throw ArtifactStoreError.invalidName(item.fileName)
@@ -175,13 +178,15 @@ package actor LocalArtifactStore: ArtifactStore {
             switch m.spec.kind {
             case .rpm:
                 let h = try RPMHeader(data: try Data(contentsOf: blob, options: .mappedIfSafe))
-                content = StoreContent(href: Self.contentPrefix + "rpm/\(actual)/", fileName: item.fileName, sha256: actual,
-                                       name: h.name, epoch: h.epoch, version: h.version, release: h.release, arch: h.arch)
+                content = StoreContent(
+                    href: Self.contentPrefix + "rpm/\(actual)/", fileName: item.fileName, sha256: actual,
+                    name: h.name, epoch: h.epoch, version: h.version, release: h.release, arch: h.arch)
             case .file:
                 let id = SHA256Hex.digest(Data("\(actual)/\(item.fileName)".utf8))
-                content = StoreContent(href: Self.contentPrefix + "file/\(id)/", fileName: item.fileName, sha256: actual)
+                content = StoreContent(
+                    href: Self.contentPrefix + "file/\(id)/", fileName: item.fileName, sha256: actual)
             }
-            if let known = try contentRecord(content.href) { content = known.content }   // first import names it
+            if let known = try contentRecord(content.href) { content = known.content }  // first import names it
             prepared.append((blob, content))
         }
         try fm.createDirectory(at: contentDir, withIntermediateDirectories: true)

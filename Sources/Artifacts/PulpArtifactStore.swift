@@ -22,7 +22,9 @@ package final class PulpArtifactStore: ArtifactStore {
         self.client = client
     }
 
-    package convenience init(url: String, username: String, password: String, logger: Logger = Logger(label: "kiln.pulp")) {
+    package convenience init(
+        url: String, username: String, password: String, logger: Logger = Logger(label: "kiln.pulp")
+    ) {
         self.init(client: PulpClient(baseURL: url, username: username, password: password, logger: logger))
     }
 
@@ -48,11 +50,14 @@ package final class PulpArtifactStore: ArtifactStore {
                     async let remotes = self.client.listAll(
                         PulpRemoteObject.self, kind.remotes,
                         query: query + [("fields", PulpRemoteObject.listedFields)])
-                    let distByName = Dictionary((try await dists).map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
-                    let remoteByHref = Dictionary((try await remotes).map { ($0.pulpHref, $0) }, uniquingKeysWith: { a, _ in a })
+                    let distByName = Dictionary(
+                        (try await dists).map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
+                    let remoteByHref = Dictionary(
+                        (try await remotes).map { ($0.pulpHref, $0) }, uniquingKeysWith: { a, _ in a })
                     return try await repos.map { repo in
-                        Self.assemble(kind: kind, repo: repo, distribution: distByName[repo.name],
-                                      remote: repo.remote.flatMap { remoteByHref[$0] })
+                        Self.assemble(
+                            kind: kind, repo: repo, distribution: distByName[repo.name],
+                            remote: repo.remote.flatMap { remoteByHref[$0] })
                     }
                 }
             }
@@ -99,7 +104,9 @@ package final class PulpArtifactStore: ArtifactStore {
 
     func requireRepo(_ name: String) async throws -> (StoreRepositoryKind, PulpRepositoryObject) {
         for kind in StoreRepositoryKind.allCases {
-            if let repo = try await client.listAll(PulpRepositoryObject.self, kind.repositories, query: [("name", name)], pageSize: 1).first {
+            if let repo = try await client.listAll(
+                PulpRepositoryObject.self, kind.repositories, query: [("name", name)], pageSize: 1
+            ).first {
                 return (kind, repo)
             }
         }
@@ -115,7 +122,9 @@ package final class PulpArtifactStore: ArtifactStore {
         } catch let error as PulpError where existing.repo == nil && error.status == 400 {
             // A repository of the other kind with this name cannot be replaced silently.
             let other: StoreRepositoryKind = spec.kind == .rpm ? .file : .rpm
-            if try await client.listAll(PulpRepositoryObject.self, other.repositories, query: [("name", spec.name)], pageSize: 1).first != nil {
+            if try await client.listAll(
+                PulpRepositoryObject.self, other.repositories, query: [("name", spec.name)], pageSize: 1
+            ).first != nil {
                 throw ArtifactStoreError.kindMismatch(repository: spec.name, existing: other, wanted: spec.kind)
             }
             throw error
@@ -125,8 +134,11 @@ package final class PulpArtifactStore: ArtifactStore {
     /// Ensures many repositories: one bulk read of Kiln's objects, then only the writes that
     /// differ, `maxConcurrent` in flight. A name Kiln does not manage yet is created directly;
     /// if Pulp refuses (an unlabeled object of that name exists) it is looked up and adopted.
-    package func ensureRepositories(_ specs: [StoreRepositorySpec], maxConcurrent: Int = 8) async throws -> [StoreRepository] {
-        let managed = Dictionary(try await listManagedRepositories().map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
+    package func ensureRepositories(
+        _ specs: [StoreRepositorySpec], maxConcurrent: Int = 8
+    ) async throws -> [StoreRepository] {
+        let managed = Dictionary(
+            try await listManagedRepositories().map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
         return try await boundedMap(specs, maxConcurrent: maxConcurrent) { spec in
             if let have = managed[spec.name], have.kind == spec.kind {
                 if have.matches(spec) { return have }
@@ -147,12 +159,14 @@ package final class PulpArtifactStore: ArtifactStore {
         if let want = spec.remoteURL {
             if let have = remote {
                 if have.url != want || (have.pulpLabels ?? [:]) != spec.labels {
-                    try await client.write(.PATCH, have.pulpHref, body: RemoteBody(name: spec.name, url: want, pulpLabels: spec.labels))
+                    try await client.write(
+                        .PATCH, have.pulpHref, body: RemoteBody(name: spec.name, url: want, pulpLabels: spec.labels))
                     remote?.url = want
                     remote?.pulpLabels = spec.labels
                 }
             } else {
-                let href = try await client.write(.POST, kind.remotes, body: RemoteBody(name: spec.name, url: want, pulpLabels: spec.labels))
+                let href = try await client.write(
+                    .POST, kind.remotes, body: RemoteBody(name: spec.name, url: want, pulpLabels: spec.labels))
                 guard let h = href.first else { throw decodingError(kind.remotes, "no href for new remote") }
                 remote = PulpRemoteObject(pulpHref: h, name: spec.name, url: want, pulpLabels: spec.labels)
             }
@@ -164,14 +178,22 @@ package final class PulpArtifactStore: ArtifactStore {
         var created = false
         if let have = repo {
             if (have.pulpLabels ?? [:]) != spec.labels || have.remote != wantRemoteHref {
-                try await client.write(.PATCH, have.pulpHref, body: RepositoryBody(name: spec.name, pulpLabels: spec.labels, remote: wantRemoteHref, autopublish: true))
+                try await client.write(
+                    .PATCH, have.pulpHref,
+                    body: RepositoryBody(
+                        name: spec.name, pulpLabels: spec.labels, remote: wantRemoteHref, autopublish: true))
                 repo?.pulpLabels = spec.labels
                 repo?.remote = wantRemoteHref
             }
         } else {
-            let href = try await client.write(.POST, kind.repositories, body: RepositoryBody(name: spec.name, pulpLabels: spec.labels, remote: wantRemoteHref, autopublish: true))
+            let href = try await client.write(
+                .POST, kind.repositories,
+                body: RepositoryBody(
+                    name: spec.name, pulpLabels: spec.labels, remote: wantRemoteHref, autopublish: true))
             guard let h = href.first else { throw decodingError(kind.repositories, "no href for new repository") }
-            repo = PulpRepositoryObject(pulpHref: h, name: spec.name, pulpLabels: spec.labels, latestVersionHref: h + "versions/0/", remote: wantRemoteHref)
+            repo = PulpRepositoryObject(
+                pulpHref: h, name: spec.name, pulpLabels: spec.labels, latestVersionHref: h + "versions/0/",
+                remote: wantRemoteHref)
             created = true
         }
         guard let repo else { throw decodingError(kind.repositories, "repository vanished") }
@@ -189,18 +211,24 @@ package final class PulpArtifactStore: ArtifactStore {
 
         // 5. distribution
         var dist = existing.distribution
-        let distBody = DistributionBody(name: spec.name, basePath: spec.basePath, repository: repo.pulpHref, pulpLabels: spec.labels)
+        let distBody = DistributionBody(
+            name: spec.name, basePath: spec.basePath, repository: repo.pulpHref, pulpLabels: spec.labels)
         if let have = dist {
-            if have.basePath != spec.basePath || have.repository != repo.pulpHref || (have.pulpLabels ?? [:]) != spec.labels {
+            if have.basePath != spec.basePath || have.repository != repo.pulpHref
+                || (have.pulpLabels ?? [:]) != spec.labels
+            {
                 try await client.write(.PATCH, have.pulpHref, body: distBody)
                 dist = try await client.json(PulpDistributionObject.self, .GET, have.pulpHref)
             }
         } else {
             let href = try await client.write(.POST, kind.distributions, body: distBody)
-            guard let h = href.first(where: { $0.contains("/distributions/") }) else { throw decodingError(kind.distributions, "no href for new distribution") }
-            dist = PulpDistributionObject(pulpHref: h, name: spec.name, basePath: spec.basePath,
-                                          baseURL: nil,
-                                          repository: repo.pulpHref, pulpLabels: spec.labels)
+            guard let h = href.first(where: { $0.contains("/distributions/") }) else {
+                throw decodingError(kind.distributions, "no href for new distribution")
+            }
+            dist = PulpDistributionObject(
+                pulpHref: h, name: spec.name, basePath: spec.basePath,
+                baseURL: nil,
+                repository: repo.pulpHref, pulpLabels: spec.labels)
         }
         if dist?.baseURL == nil, let d = dist {
             if let origin = contentOrigin.withLockedValue({ $0 }) {
@@ -247,23 +275,29 @@ package final class PulpArtifactStore: ArtifactStore {
         let boundary = "kiln-\(UUID().uuidString)"
         var body = ByteBuffer()
         body.writeString("--\(boundary)\r\nContent-Disposition: form-data; name=\"sha256\"\r\n\r\n\(sha)\r\n")
-        body.writeString("--\(boundary)\r\nContent-Disposition: form-data; name=\"file\"; filename=\"\(file.lastPathComponent.replacingOccurrences(of: "\"", with: "_"))\"\r\nContent-Type: application/octet-stream\r\n\r\n")
+        body.writeString(
+            "--\(boundary)\r\nContent-Disposition: form-data; name=\"file\"; filename=\"\(file.lastPathComponent.replacingOccurrences(of: "\"", with: "_"))\"\r\nContent-Type: application/octet-stream\r\n\r\n"
+        )
         body.writeBytes(data)
         body.writeString("\r\n--\(boundary)--\r\n")
-        let response = try await client.send(.POST, "/pulp/api/v3/artifacts/", body: body,
-                                             contentType: "multipart/form-data; boundary=\(boundary)",
-                                             timeout: .minutes(10), allow: [400])
+        let response = try await client.send(
+            .POST, "/pulp/api/v3/artifacts/", body: body,
+            contentType: "multipart/form-data; boundary=\(boundary)",
+            timeout: .minutes(10), allow: [400])
         if response.status == 400 {
             // Uploaded concurrently by someone else: "Artifact with sha256 checksum ... already exists."
             if let have = try await artifact(sha256: sha) { return have }
-            throw PulpError(kind: .http, status: 400, method: "POST", url: client.url("/pulp/api/v3/artifacts/"), body: response.text)
+            throw PulpError(
+                kind: .http, status: 400, method: "POST", url: client.url("/pulp/api/v3/artifacts/"),
+                body: response.text)
         }
         let a = try client.decode(PulpArtifactObject.self, response, method: .POST, href: "/pulp/api/v3/artifacts/")
         return UploadedArtifact(href: a.pulpHref, sha256: a.sha256 ?? sha, size: a.size ?? data.count)
     }
 
     func artifact(sha256: String) async throws -> UploadedArtifact? {
-        let found = try await client.listAll(PulpArtifactObject.self, "/pulp/api/v3/artifacts/", query: [("sha256", sha256)], pageSize: 1)
+        let found = try await client.listAll(
+            PulpArtifactObject.self, "/pulp/api/v3/artifacts/", query: [("sha256", sha256)], pageSize: 1)
         return found.first.map { UploadedArtifact(href: $0.pulpHref, sha256: $0.sha256 ?? sha256, size: $0.size ?? 0) }
     }
 
@@ -276,7 +310,8 @@ package final class PulpArtifactStore: ArtifactStore {
             let a = try self.client.decode(PulpArtifactObject.self, response, method: .GET, href: item.artifactHref)
             let actual = (a.sha256 ?? "").lowercased()
             guard actual == item.sha256.lowercased() else {
-                throw ArtifactStoreError.checksumMismatch(href: item.artifactHref, expected: item.sha256, actual: actual)
+                throw ArtifactStoreError.checksumMismatch(
+                    href: item.artifactHref, expected: item.sha256, actual: actual)
             }
         }
         let contents = try await boundedMap(items, maxConcurrent: 4) { item in
@@ -287,7 +322,8 @@ package final class PulpArtifactStore: ArtifactStore {
     }
 
     func createContent(_ item: ImportItem, kind: StoreRepositoryKind) async throws -> StoreContent {
-        let created = try await client.write(.POST, kind.content, body: ContentBody(artifact: item.artifactHref, relativePath: item.fileName))
+        let created = try await client.write(
+            .POST, kind.content, body: ContentBody(artifact: item.artifactHref, relativePath: item.fileName))
         guard let href = created.first(where: { $0.contains("/content/") }) else {
             throw decodingError(kind.content, "no content href for \(item.fileName)")
         }
@@ -306,9 +342,10 @@ package final class PulpArtifactStore: ArtifactStore {
     }
 
     static func content(_ p: PulpPackageObject) -> StoreContent {
-        StoreContent(href: p.pulpHref, fileName: (p.locationHref as NSString).lastPathComponent,
-                     sha256: p.sha256 ?? p.pkgId ?? "", name: p.name, epoch: p.epoch, version: p.version,
-                     release: p.release, arch: p.arch)
+        StoreContent(
+            href: p.pulpHref, fileName: (p.locationHref as NSString).lastPathComponent,
+            sha256: p.sha256 ?? p.pkgId ?? "", name: p.name, epoch: p.epoch, version: p.version,
+            release: p.release, arch: p.arch)
     }
 
     static func content(_ f: PulpFileObject) -> StoreContent {
@@ -322,7 +359,8 @@ package final class PulpArtifactStore: ArtifactStore {
 
     func modify(_ repoHref: String, add: [String], remove: [String]) async throws {
         guard !add.isEmpty || !remove.isEmpty else { return }
-        try await client.write(.POST, repoHref + "modify/", body: ModifyBody(addContentUnits: add, removeContentUnits: remove))
+        try await client.write(
+            .POST, repoHref + "modify/", body: ModifyBody(addContentUnits: add, removeContentUnits: remove))
     }
 
     package func listContent(of repository: String) async throws -> [StoreContent] {
@@ -332,7 +370,8 @@ package final class PulpArtifactStore: ArtifactStore {
         switch kind {
         case .rpm:
             let fields = "pulp_href,name,epoch,version,release,arch,sha256,pkgId,location_href"
-            return try await client.listAll(PulpPackageObject.self, kind.content, query: q + [("fields", fields)]).map(Self.content)
+            return try await client.listAll(PulpPackageObject.self, kind.content, query: q + [("fields", fields)]).map(
+                Self.content)
         case .file:
             return try await client.listAll(PulpFileObject.self, kind.content, query: q).map(Self.content)
         }
@@ -346,7 +385,8 @@ struct RemoteBody: Encodable {
     var url: String
     var pulpLabels: [String: String]
     enum CodingKeys: String, CodingKey {
-        case name, url, pulpLabels = "pulp_labels"
+        case name, url
+        case pulpLabels = "pulp_labels"
     }
 }
 
@@ -359,10 +399,14 @@ struct RepositoryBody: Encodable {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(name, forKey: .name)
         try c.encode(pulpLabels, forKey: .pulpLabels)
-        try c.encode(remote, forKey: .remote)   // explicit null detaches a remote
+        try c.encode(remote, forKey: .remote)  // explicit null detaches a remote
         try c.encode(autopublish, forKey: .autopublish)
     }
-    enum CodingKeys: String, CodingKey { case name, pulpLabels = "pulp_labels", remote, autopublish }
+    enum CodingKeys: String, CodingKey {
+        case name
+        case pulpLabels = "pulp_labels"
+        case remote, autopublish
+    }
 }
 
 struct DistributionBody: Encodable {
@@ -371,7 +415,10 @@ struct DistributionBody: Encodable {
     var repository: String
     var pulpLabels: [String: String]
     enum CodingKeys: String, CodingKey {
-        case name, basePath = "base_path", repository, pulpLabels = "pulp_labels"
+        case name
+        case basePath = "base_path"
+        case repository
+        case pulpLabels = "pulp_labels"
     }
 }
 
@@ -383,7 +430,8 @@ struct ContentBody: Encodable {
     var artifact: String
     var relativePath: String
     enum CodingKeys: String, CodingKey {
-        case artifact, relativePath = "relative_path"
+        case artifact
+        case relativePath = "relative_path"
     }
 }
 
@@ -391,6 +439,7 @@ struct ModifyBody: Encodable {
     var addContentUnits: [String]
     var removeContentUnits: [String]
     enum CodingKeys: String, CodingKey {
-        case addContentUnits = "add_content_units", removeContentUnits = "remove_content_units"
+        case addContentUnits = "add_content_units"
+        case removeContentUnits = "remove_content_units"
     }
 }

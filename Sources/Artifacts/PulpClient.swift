@@ -30,7 +30,9 @@ package final class PulpClient: Sendable {
         self.baseURL = base
         self.authorization = "Basic " + Data("\(username):\(password)".utf8).base64EncodedString()
         var config = HTTPClient.Configuration(
-            timeout: .init(connect: .milliseconds(Int64(connectTimeout / .milliseconds(1))), read: .seconds(Int64(requestTimeout.components.seconds))),
+            timeout: .init(
+                connect: .milliseconds(Int64(connectTimeout / .milliseconds(1))),
+                read: .seconds(Int64(requestTimeout.components.seconds))),
             connectionPool: .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: maxConnections)
         )
         config.httpVersion = .http1Only
@@ -64,7 +66,8 @@ package final class PulpClient: Sendable {
                 .replacingOccurrences(of: "+", with: "%2B")
             let encoded = q.split(separator: "&").map { pair -> String in
                 guard let eq = pair.firstIndex(of: "=") else { return String(pair) }
-                let key = pair[..<eq], value = pair[pair.index(after: eq)...]
+                let key = pair[..<eq]
+                let value = pair[pair.index(after: eq)...]
                 return key + "=" + value.replacingOccurrences(of: "=", with: "%3D")
             }.joined(separator: "&")
             s += (s.contains("?") ? "&" : "?") + encoded
@@ -103,7 +106,8 @@ package final class PulpClient: Sendable {
         }
         let status = Int(response.status.code)
         guard (200..<300).contains(status) || allow.contains(status) else {
-            throw PulpError(kind: .http, status: status, method: method.rawValue, url: target, body: String(buffer: buffer))
+            throw PulpError(
+                kind: .http, status: status, method: method.rawValue, url: target, body: String(buffer: buffer))
         }
         return Response(status: status, body: buffer)
     }
@@ -122,8 +126,9 @@ package final class PulpClient: Sendable {
         do {
             return try Self.decoder.decode(type, from: response.data)
         } catch {
-            throw PulpError(kind: .decoding, status: response.status, method: method.rawValue, url: url(href),
-                            body: "\(error): \(response.text.prefix(500))")
+            throw PulpError(
+                kind: .decoding, status: response.status, method: method.rawValue, url: url(href),
+                body: "\(error): \(response.text.prefix(500))")
         }
     }
 
@@ -156,10 +161,14 @@ package final class PulpClient: Sendable {
                 return task.createdResources ?? []
             case "failed", "canceled", "canceling":
                 let message = task.error?.description ?? task.state
-                throw PulpError(kind: .taskFailed, method: "GET", url: url(taskHref), body: "\(task.name ?? "task") \(task.state): \(message)")
+                throw PulpError(
+                    kind: .taskFailed, method: "GET", url: url(taskHref),
+                    body: "\(task.name ?? "task") \(task.state): \(message)")
             default:
                 if clock.now > deadline {
-                    throw PulpError(kind: .timeout, method: "GET", url: url(taskHref), body: "task still \(task.state) after \(taskTimeout)")
+                    throw PulpError(
+                        kind: .timeout, method: "GET", url: url(taskHref),
+                        body: "task still \(task.state) after \(taskTimeout)")
                 }
                 try await Task.sleep(for: delay)
                 delay = min(delay * 3 / 2, .milliseconds(250))
@@ -200,7 +209,8 @@ struct HrefOrTask: Decodable {
     var task: String?
     var pulpHref: String?
     enum CodingKeys: String, CodingKey {
-        case task, pulpHref = "pulp_href"
+        case task
+        case pulpHref = "pulp_href"
     }
 }
 
@@ -214,6 +224,7 @@ struct PulpTask: Decodable {
     var error: TaskError?
     var createdResources: [String]?
     enum CodingKeys: String, CodingKey {
-        case state, name, error, createdResources = "created_resources"
+        case state, name, error
+        case createdResources = "created_resources"
     }
 }

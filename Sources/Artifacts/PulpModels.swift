@@ -12,7 +12,11 @@ struct PulpRepositoryObject: Decodable, Sendable {
     static let listedFields = "pulp_href,name,pulp_labels,latest_version_href,remote"
 
     enum CodingKeys: String, CodingKey {
-        case pulpHref = "pulp_href", name, pulpLabels = "pulp_labels", latestVersionHref = "latest_version_href", remote
+        case pulpHref = "pulp_href"
+        case name
+        case pulpLabels = "pulp_labels"
+        case latestVersionHref = "latest_version_href"
+        case remote
     }
 }
 
@@ -28,7 +32,11 @@ struct PulpDistributionObject: Decodable, Sendable {
     static let listedFields = "pulp_href,name,base_path,base_url,repository,pulp_labels"
 
     enum CodingKeys: String, CodingKey {
-        case pulpHref = "pulp_href", name, basePath = "base_path", baseURL = "base_url", repository
+        case pulpHref = "pulp_href"
+        case name
+        case basePath = "base_path"
+        case baseURL = "base_url"
+        case repository
         case pulpLabels = "pulp_labels"
     }
 }
@@ -43,7 +51,9 @@ struct PulpRemoteObject: Decodable, Sendable {
     static let listedFields = "pulp_href,name,url,pulp_labels"
 
     enum CodingKeys: String, CodingKey {
-        case pulpHref = "pulp_href", name, url, pulpLabels = "pulp_labels"
+        case pulpHref = "pulp_href"
+        case name, url
+        case pulpLabels = "pulp_labels"
     }
 }
 
@@ -52,7 +62,8 @@ struct PulpArtifactObject: Decodable, Sendable {
     var sha256: String?
     var size: Int?
     enum CodingKeys: String, CodingKey {
-        case pulpHref = "pulp_href", sha256, size
+        case pulpHref = "pulp_href"
+        case sha256, size
     }
 }
 
@@ -67,7 +78,9 @@ struct PulpPackageObject: Decodable, Sendable {
     var pkgId: String?
     var locationHref: String
     enum CodingKeys: String, CodingKey {
-        case pulpHref = "pulp_href", name, epoch, version, release, arch, sha256, pkgId, locationHref = "location_href"
+        case pulpHref = "pulp_href"
+        case name, epoch, version, release, arch, sha256, pkgId
+        case locationHref = "location_href"
     }
 }
 
@@ -77,7 +90,9 @@ struct PulpFileObject: Decodable, Sendable {
     var sha256: String?
     var digest: String?
     enum CodingKeys: String, CodingKey {
-        case pulpHref = "pulp_href", relativePath = "relative_path", sha256, digest
+        case pulpHref = "pulp_href"
+        case relativePath = "relative_path"
+        case sha256, digest
     }
 }
 
@@ -92,8 +107,12 @@ extension StoreRepositoryKind {
 
     /// The kind of a Pulp repository href, nil for other plugins.
     init?(repositoryHref href: String) {
-        if href.contains("/repositories/rpm/rpm/") { self = .rpm }
-        else if href.contains("/repositories/file/file/") { self = .file }
-        else { return nil }
+        if href.contains("/repositories/rpm/rpm/") {
+            self = .rpm
+        } else if href.contains("/repositories/file/file/") {
+            self = .file
+        } else {
+            return nil
+        }
     }
 }

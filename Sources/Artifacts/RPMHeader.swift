@@ -25,7 +25,7 @@ package struct RPMHeader: Sendable, Hashable {
         self.version = version
         self.release = release
         self.epoch = tags.int32(1003).map(String.init) ?? "0"
-        let isSource = tags.entries[1044] == nil   // SOURCERPM is absent only in source packages
+        let isSource = tags.entries[1044] == nil  // SOURCERPM is absent only in source packages
         self.arch = isSource ? "src" : (tags.string(1022) ?? "noarch")
     }
 
@@ -46,7 +46,8 @@ package struct RPMHeader: Sendable, Hashable {
         }
     }
 
-    static func be32<C: RandomAccessCollection>(_ b: C, _ i: C.Index) -> UInt32 where C.Element == UInt8, C.Index == Int {
+    static func be32<C: RandomAccessCollection>(_ b: C, _ i: C.Index) -> UInt32
+    where C.Element == UInt8, C.Index == Int {
         UInt32(b[i]) << 24 | UInt32(b[i + 1]) << 16 | UInt32(b[i + 2]) << 8 | UInt32(b[i + 3])
     }
 
@@ -55,8 +56,11 @@ package struct RPMHeader: Sendable, Hashable {
         guard start + 16 <= b.count, b[start] == 0x8E, b[start + 1] == 0xAD, b[start + 2] == 0xE8 else {
             throw ArtifactStoreError.invalidPackage("bad RPM header magic at offset \(start)")
         }
-        let count = Int(be32(b, start + 8)), size = Int(be32(b, start + 12))
-        let indexStart = start + 16, storeStart = indexStart + 16 * count, end = storeStart + size
+        let count = Int(be32(b, start + 8))
+        let size = Int(be32(b, start + 12))
+        let indexStart = start + 16
+        let storeStart = indexStart + 16 * count
+        let end = storeStart + size
         guard count < 100_000, end <= b.count else {
             throw ArtifactStoreError.invalidPackage("truncated RPM header")
         }

@@ -1,6 +1,6 @@
 import ArgumentParser
-import Logging
 import EmbeddedPostgres
+import Logging
 import PostgresNIO
 import Settings
 import Store
@@ -13,11 +13,15 @@ import Store
 package struct DatabaseOptions: ParsableArguments {
     package init() {}
 
-    @Option(name: .customLong("database-url"),
-            help: "PostgreSQL URL (postgres://user:pass@host:port/db?sslmode=disable). Default: $KILN_DATABASE_URL, else an embedded cluster under the home folder.")
+    @Option(
+        name: .customLong("database-url"),
+        help:
+            "PostgreSQL URL (postgres://user:pass@host:port/db?sslmode=disable). Default: $KILN_DATABASE_URL, else an embedded cluster under the home folder."
+    )
     package var databaseURL: String?
 
-    @Option(name: .customLong("home"), help: "Kiln's home folder. Default: $KILN_HOME, else \(KilnSettings.defaultHome).")
+    @Option(
+        name: .customLong("home"), help: "Kiln's home folder. Default: $KILN_HOME, else \(KilnSettings.defaultHome).")
     package var home: String?
 
     package func validate() throws {
@@ -39,9 +43,12 @@ package struct DatabaseOptions: ParsableArguments {
     }
 
     /// Opens the database for `body` (see ``KilnDatabase/withClient(config:home:logger:migrate:_:)``).
-    package func withClient<T: Sendable>(settings: KilnSettings, logger: Logger, migrate: Bool,
-                                 _ body: (PostgresClient) async throws -> T) async throws -> T {
-        try await KilnDatabase.withClient(config: try database(settings), home: home(settings), logger: logger,
-                                          migrate: migrate, body)
+    package func withClient<T: Sendable>(
+        settings: KilnSettings, logger: Logger, migrate: Bool,
+        _ body: (PostgresClient) async throws -> T
+    ) async throws -> T {
+        try await KilnDatabase.withClient(
+            config: try database(settings), home: home(settings), logger: logger,
+            migrate: migrate, body)
     }
 }

@@ -3,10 +3,11 @@ import Logging
 import PostgresNIO
 import Processes
 import Store
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// A private PostgreSQL cluster kept in one folder, listening on a free loopback port.
@@ -34,8 +35,10 @@ package actor EmbeddedPostgres {
         /// Seconds `pg_ctl -w` waits for startup.
         package var startTimeout: Int
 
-        package init(durable: Bool = true, username: String = "kiln", database: String = "kiln",
-                    binDirectory: String? = nil, systemUser: String = "postgres", startTimeout: Int = 60) {
+        package init(
+            durable: Bool = true, username: String = "kiln", database: String = "kiln",
+            binDirectory: String? = nil, systemUser: String = "postgres", startTimeout: Int = 60
+        ) {
             self.durable = durable
             self.username = username
             self.database = database
@@ -57,8 +60,10 @@ package actor EmbeddedPostgres {
     /// The server's log file.
     package nonisolated var logFile: String { directory + "/server.log" }
 
-    package init(directory: String, options: Options = Options(),
-                logger: Logger = Logger(label: "kiln.postgres")) {
+    package init(
+        directory: String, options: Options = Options(),
+        logger: Logger = Logger(label: "kiln.postgres")
+    ) {
         self.directory = URL(fileURLWithPath: directory).standardizedFileURL.path
         self.options = options
         self.logger = logger
@@ -80,14 +85,17 @@ package actor EmbeddedPostgres {
 
         var config: DatabaseConfig?
         if let port = runningPort() {
-            let candidate = DatabaseConfig(host: "127.0.0.1", port: port, username: options.username,
-                                           database: options.database)
+            let candidate = DatabaseConfig(
+                host: "127.0.0.1", port: port, username: options.username,
+                database: options.database)
             if await Self.canConnect(candidate, logger: logger) {
                 logger.info("reusing running PostgreSQL", metadata: ["port": "\(port)", "data": "\(dataDirectory)"])
                 config = candidate
             } else {
-                logger.warning("PostgreSQL from an earlier run does not answer; restarting", metadata: ["port": "\(port)"])
-                _ = try? await ProcessRunner.run(bin + "/pg_ctl", ["-D", dataDirectory, "-m", "immediate", "-w", "stop"], as: identity)
+                logger.warning(
+                    "PostgreSQL from an earlier run does not answer; restarting", metadata: ["port": "\(port)"])
+                _ = try? await ProcessRunner.run(
+                    bin + "/pg_ctl", ["-D", dataDirectory, "-m", "immediate", "-w", "stop"], as: identity)
             }
         }
         if config == nil {
@@ -103,22 +111,28 @@ package actor EmbeddedPostgres {
     /// Stops the server with `pg_ctl -m fast stop` if this instance started it (a cluster reused from
     /// another process is left running unless `force` is set).
     package func stop(force: Bool = false) async throws {
-        defer { current = nil; startedHere = false }
+        defer {
+            current = nil
+            startedHere = false
+        }
         guard startedHere || force else { return }
         let bin = try Self.binDirectory(options.binDirectory)
         let identity = try Self.identity(options)
         guard FileManager.default.fileExists(atPath: dataDirectory + "/postmaster.pid") else { return }
-        let result = try await ProcessRunner.run(bin + "/pg_ctl", ["-D", dataDirectory, "-m", "fast", "-w", "stop"], as: identity)
+        let result = try await ProcessRunner.run(
+            bin + "/pg_ctl", ["-D", dataDirectory, "-m", "fast", "-w", "stop"], as: identity)
         if !result.succeeded, runningPort() != nil {
-            throw EmbeddedPostgresError.processFailed(command: "pg_ctl stop", status: result.status, output: result.output)
+            throw EmbeddedPostgresError.processFailed(
+                command: "pg_ctl stop", status: result.status, output: result.output)
         }
     }
 
     /// Stops the server in `dataDirectory` synchronously, for an `atexit` hook. Errors are ignored.
     package nonisolated static func stopSynchronously(dataDirectory: String, options: Options = Options()) {
         guard let bin = try? binDirectory(options.binDirectory),
-              let identity = try? identity(options),
-              FileManager.default.fileExists(atPath: dataDirectory + "/postmaster.pid") else { return }
+            let identity = try? identity(options),
+            FileManager.default.fileExists(atPath: dataDirectory + "/postmaster.pid")
+        else { return }
         _ = try? ProcessRunner.runSync(bin + "/pg_ctl", ["-D", dataDirectory, "-m", "fast", "-w", "stop"], as: identity)
     }
 
@@ -137,7 +151,8 @@ package actor EmbeddedPostgres {
         }
         for path in [directory, dataDirectory, logFile] where fm.fileExists(atPath: path) {
             guard chown(path, identity.uid, identity.gid) == 0 else {
-                throw EmbeddedPostgresError.fileSystem("cannot chown \(path) to \(identity.name): \(String(cString: strerror(errno)))")
+                throw EmbeddedPostgresError.fileSystem(
+                    "cannot chown \(path) to \(identity.name): \(String(cString: strerror(errno)))")
             }
         }
         guard chmod(directory, 0o700) == 0 else {
@@ -152,11 +167,14 @@ package actor EmbeddedPostgres {
             throw EmbeddedPostgresError.notACluster(path: dataDirectory)
         }
         logger.info("initializing PostgreSQL cluster", metadata: ["data": "\(dataDirectory)"])
-        var arguments = ["-D", dataDirectory, "-A", "trust", "-U", options.username,
-                         "-E", "UTF8", "--locale=C", "--no-instructions"]
+        var arguments = [
+            "-D", dataDirectory, "-A", "trust", "-U", options.username,
+            "-E", "UTF8", "--locale=C", "--no-instructions"
+        ]
         if !options.durable { arguments.append("--no-sync") }
-        let result = try await ProcessRunner.run(bin + "/initdb", arguments, environment: Self.environment(),
-                                                 as: identity)
+        let result = try await ProcessRunner.run(
+            bin + "/initdb", arguments, environment: Self.environment(),
+            as: identity)
         guard result.succeeded else {
             throw EmbeddedPostgresError.processFailed(command: "initdb", status: result.status, output: result.output)
         }
@@ -170,14 +188,18 @@ package actor EmbeddedPostgres {
             if !options.durable {
                 serverOptions += " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
             }
-            let arguments = ["-D", dataDirectory, "-l", logFile, "-w", "-t", "\(options.startTimeout)",
-                             "-o", serverOptions, "start"]
-            let result = try await ProcessRunner.run(bin + "/pg_ctl", arguments, environment: Self.environment(),
-                                                     as: identity)
+            let arguments = [
+                "-D", dataDirectory, "-l", logFile, "-w", "-t", "\(options.startTimeout)",
+                "-o", serverOptions, "start"
+            ]
+            let result = try await ProcessRunner.run(
+                bin + "/pg_ctl", arguments, environment: Self.environment(),
+                as: identity)
             if result.succeeded {
                 logger.info("started PostgreSQL", metadata: ["port": "\(port)", "data": "\(dataDirectory)"])
-                return DatabaseConfig(host: "127.0.0.1", port: port, username: options.username,
-                                      database: options.database)
+                return DatabaseConfig(
+                    host: "127.0.0.1", port: port, username: options.username,
+                    database: options.database)
             }
             lastFailure = result.output + "\n" + logTail()
             // Another process may have taken the port between our probe and the bind: retry.
@@ -210,7 +232,8 @@ package actor EmbeddedPostgres {
         }
         let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
         guard lines.count >= 4, let pid = pid_t(lines[0].trimmingCharacters(in: .whitespaces)),
-              let port = Int(lines[3].trimmingCharacters(in: .whitespaces)), pid > 0 else { return nil }
+            let port = Int(lines[3].trimmingCharacters(in: .whitespaces)), pid > 0
+        else { return nil }
         guard kill(pid, 0) == 0 || errno == EPERM else { return nil }
         return port
     }
@@ -232,8 +255,9 @@ package actor EmbeddedPostgres {
         for try await _ in rows { exists = true }
         guard !exists else { return }
         do {
-            try await connection.query(PostgresQuery(unsafeSQL: "CREATE DATABASE \(quoteIdentifier(name))"),
-                                       logger: logger)
+            try await connection.query(
+                PostgresQuery(unsafeSQL: "CREATE DATABASE \(quoteIdentifier(name))"),
+                logger: logger)
         } catch let error as PSQLError where error.serverInfo?[.sqlState] == "42P04" {
             // Created concurrently by someone else: fine.
         }
@@ -280,11 +304,14 @@ package actor EmbeddedPostgres {
             let versions = (try? fm.contentsOfDirectory(atPath: root)) ?? []
             candidates = versions.sorted { (Int($0) ?? 0) > (Int($1) ?? 0) }.map { "\(root)/\($0)/bin" }
         }
-        for folder in candidates where fm.isExecutableFile(atPath: folder + "/initdb")
-            && fm.isExecutableFile(atPath: folder + "/pg_ctl") {
+        for folder in candidates
+        where fm.isExecutableFile(atPath: folder + "/initdb")
+            && fm.isExecutableFile(atPath: folder + "/pg_ctl")
+        {
             return folder
         }
-        throw EmbeddedPostgresError.binariesNotFound(searched: candidates.isEmpty ? ["/usr/lib/postgresql/*/bin"] : candidates)
+        throw EmbeddedPostgresError.binariesNotFound(
+            searched: candidates.isEmpty ? ["/usr/lib/postgresql/*/bin"] : candidates)
     }
 
     /// A TCP port on 127.0.0.1 that nothing listens on right now.
@@ -302,7 +329,9 @@ package actor EmbeddedPostgres {
                 bind(fd, raw, length) == 0 && getsockname(fd, raw, &length) == 0
             }
         }
-        guard bound else { throw EmbeddedPostgresError.fileSystem("bind(127.0.0.1:0): \(String(cString: strerror(errno)))") }
+        guard bound else {
+            throw EmbeddedPostgresError.fileSystem("bind(127.0.0.1:0): \(String(cString: strerror(errno)))")
+        }
         return Int(UInt16(bigEndian: address.sin_port))
     }
 }

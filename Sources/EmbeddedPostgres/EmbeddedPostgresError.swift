@@ -20,11 +20,13 @@ package enum EmbeddedPostgresError: Error, CustomStringConvertible, Sendable {
     package var description: String {
         switch self {
         case .binariesNotFound(let searched):
-            return "PostgreSQL binaries (initdb, pg_ctl) not found in \(searched.joined(separator: ", ")); install postgresql or pass a database URL"
+            return
+                "PostgreSQL binaries (initdb, pg_ctl) not found in \(searched.joined(separator: ", ")); install postgresql or pass a database URL"
         case .noUnprivilegedUser(let user):
             return "running as root, PostgreSQL refuses root, and user '\(user)' does not exist"
         case .parentNotEnterable(let path, let user):
-            return "user '\(user)' cannot enter \(path) (needs the x permission); place the cluster elsewhere (e.g. KILN_HOME under /tmp or /var/lib) or chmod o+x \(path)"
+            return
+                "user '\(user)' cannot enter \(path) (needs the x permission); place the cluster elsewhere (e.g. KILN_HOME under /tmp or /var/lib) or chmod o+x \(path)"
         case .notACluster(let path):
             return "\(path) exists and is not empty but holds no PostgreSQL cluster (no PG_VERSION)"
         case .processFailed(let command, let status, let output):

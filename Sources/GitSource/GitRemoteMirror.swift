@@ -43,7 +43,8 @@ package struct GitRemoteMirror: Sendable, Hashable {
             defer { git_remote_free(remote) }
 
             var options = git_fetch_options()
-            try LibGit2.check(git_fetch_options_init(&options, UInt32(GIT_FETCH_OPTIONS_VERSION)), "cannot set up a fetch")
+            try LibGit2.check(
+                git_fetch_options_init(&options, UInt32(GIT_FETCH_OPTIONS_VERSION)), "cannot set up a fetch")
             options.download_tags = GIT_REMOTE_DOWNLOAD_TAGS_NONE
             let refspec = "+refs/heads/\(branch):\(localRef)"
             let code: Int32 = refspec.withCString { cRefspec in
@@ -91,10 +92,13 @@ package struct GitRemoteMirror: Sendable, Hashable {
         if code == GIT_ENOTFOUND.rawValue {
             code = git_remote_create(&remote, repo, Self.remoteName, self.remote)
         } else if code >= 0, let existing = remote,
-                  git_remote_url(existing).map({ String(cString: $0) }) != self.remote {
+            git_remote_url(existing).map({ String(cString: $0) }) != self.remote
+        {
             git_remote_free(existing)
             remote = nil
-            try LibGit2.check(git_remote_set_url(repo, Self.remoteName, self.remote), "cannot re-point the git cache at '\(self.remote)'")
+            try LibGit2.check(
+                git_remote_set_url(repo, Self.remoteName, self.remote),
+                "cannot re-point the git cache at '\(self.remote)'")
             code = git_remote_lookup(&remote, repo, Self.remoteName)
         }
         try LibGit2.check(code, "cannot set up remote '\(self.remote)'")

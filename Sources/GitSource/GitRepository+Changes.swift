@@ -18,8 +18,9 @@ extension GitRepository {
             defer { if let newTree { git_tree_free(newTree) } }
 
             var diff: OpaquePointer?
-            try LibGit2.check(git_diff_tree_to_tree(&diff, repo, oldTree, newTree, nil),
-                              "cannot diff '\(old ?? "(empty)")'..'\(new)'")
+            try LibGit2.check(
+                git_diff_tree_to_tree(&diff, repo, oldTree, newTree, nil),
+                "cannot diff '\(old ?? "(empty)")'..'\(new)'")
             guard let diff else { return [] }
             defer { git_diff_free(diff) }
 

@@ -47,7 +47,9 @@ extension GitRepository {
     }
 
     /// Depth-first walk of `tree`, appending regular files with paths below `base`.
-    private static func collect(_ repo: OpaquePointer, _ tree: OpaquePointer, base: String, into files: inout [SpecFile]) throws {
+    private static func collect(
+        _ repo: OpaquePointer, _ tree: OpaquePointer, base: String, into files: inout [SpecFile]
+    ) throws {
         let count = git_tree_entrycount(tree)
         for index in 0..<count {
             guard let entry = git_tree_entry_byindex(tree, index) else { continue }
@@ -56,18 +58,22 @@ extension GitRepository {
             let mode = git_tree_entry_filemode(entry)
             if mode == GIT_FILEMODE_TREE {
                 var subtree: OpaquePointer?
-                try LibGit2.check(git_tree_lookup(&subtree, repo, git_tree_entry_id(entry)), "cannot read folder '\(entryPath)'")
+                try LibGit2.check(
+                    git_tree_lookup(&subtree, repo, git_tree_entry_id(entry)), "cannot read folder '\(entryPath)'")
                 guard let subtree else { continue }
                 defer { git_tree_free(subtree) }
                 try collect(repo, subtree, base: entryPath, into: &files)
             } else if mode == GIT_FILEMODE_BLOB || mode == GIT_FILEMODE_BLOB_EXECUTABLE {
-                files.append(SpecFile(path: entryPath, contents: try blobBytes(repo, git_tree_entry_id(entry), entryPath)))
+                files.append(
+                    SpecFile(path: entryPath, contents: try blobBytes(repo, git_tree_entry_id(entry), entryPath)))
             }
         }
     }
 
     /// The raw bytes of a blob (no filters, no line-ending conversion).
-    private static func blobBytes(_ repo: OpaquePointer, _ oid: UnsafePointer<git_oid>!, _ path: String) throws -> [UInt8] {
+    private static func blobBytes(
+        _ repo: OpaquePointer, _ oid: UnsafePointer<git_oid>!, _ path: String
+    ) throws -> [UInt8] {
         var blob: OpaquePointer?
         try LibGit2.check(git_blob_lookup(&blob, repo, oid), "cannot read file '\(path)'")
         guard let blob else { return [] }

@@ -45,7 +45,8 @@ package struct GitRepository: Sendable, Hashable {
     }
 
     /// Looks `ref` up as a commit and hands it to `body`; frees it afterwards.
-    static func resolveCommit<T>(_ repo: OpaquePointer, _ ref: String, _ body: (OpaquePointer) throws -> T) throws -> T {
+    static func resolveCommit<T>(_ repo: OpaquePointer, _ ref: String, _ body: (OpaquePointer) throws -> T) throws -> T
+    {
         let spec = ref.trimmingCharacters(in: .whitespaces)
         if git_repository_head_unborn(repo) == 1 {
             if !hasReferences(repo) {
@@ -89,7 +90,9 @@ package struct GitRepository: Sendable, Hashable {
 
     /// The tree of `ref`'s commit at `prefix` (the whole tree when `prefix` is empty), or nil
     /// when `allowMissing` and the prefix is absent. The caller frees the tree.
-    static func tree(_ repo: OpaquePointer, _ ref: String, under prefix: String, allowMissing: Bool = false) throws -> OpaquePointer? {
+    static func tree(
+        _ repo: OpaquePointer, _ ref: String, under prefix: String, allowMissing: Bool = false
+    ) throws -> OpaquePointer? {
         try resolveCommit(repo, ref) { commit in
             var root: OpaquePointer?
             try LibGit2.check(git_commit_tree(&root, commit), "cannot read the tree of '\(ref)'")
@@ -108,7 +111,8 @@ package struct GitRepository: Sendable, Hashable {
                 throw GitError(.pathNotFound, "path '\(prefix)' at '\(ref)' is not a folder")
             }
             var subtree: OpaquePointer?
-            try LibGit2.check(git_tree_lookup(&subtree, repo, git_tree_entry_id(entry)), "cannot read '\(prefix)' at '\(ref)'")
+            try LibGit2.check(
+                git_tree_lookup(&subtree, repo, git_tree_entry_id(entry)), "cannot read '\(prefix)' at '\(ref)'")
             return subtree
         }
     }

@@ -24,10 +24,12 @@ package struct SpecDirectory: Sendable, Hashable {
             throw GitError(.pathNotFound, "'\(path)' is not a folder")
         }
         let root = URL(fileURLWithPath: path, isDirectory: true)
-        guard let enumerator = FileManager.default.enumerator(
-            at: root, includingPropertiesForKeys: [.isRegularFileKey, .isDirectoryKey],
-            options: [.skipsHiddenFiles]
-        ) else {
+        guard
+            let enumerator = FileManager.default.enumerator(
+                at: root, includingPropertiesForKeys: [.isRegularFileKey, .isDirectoryKey],
+                options: [.skipsHiddenFiles]
+            )
+        else {
             throw GitError(.pathNotFound, "cannot list '\(path)'")
         }
         let rootPath = root.standardizedFileURL.path

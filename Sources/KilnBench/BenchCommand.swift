@@ -1,5 +1,5 @@
-import CommandLineOptions
 import ArgumentParser
+import CommandLineOptions
 
 /// `kiln bench ...`: benchmarks that print figures (never timed assertions in tests).
 package struct BenchCommand: AsyncParsableCommand {

@@ -54,13 +54,19 @@ struct BenchDispatchCommand: SettingsCommand {
 
     func validate() throws {
         guard claims > 0 else { throw ValidationError("--claims must be positive") }
-        guard !nodeCounts.isEmpty, nodeCounts.allSatisfy({ $0 > 0 }) else { throw ValidationError("--nodes: positive integers") }
-        guard !queueDepths.isEmpty, queueDepths.allSatisfy({ $0 > 0 }) else { throw ValidationError("--depths: positive integers") }
+        guard !nodeCounts.isEmpty, nodeCounts.allSatisfy({ $0 > 0 }) else {
+            throw ValidationError("--nodes: positive integers")
+        }
+        guard !queueDepths.isEmpty, queueDepths.allSatisfy({ $0 > 0 }) else {
+            throw ValidationError("--depths: positive integers")
+        }
     }
 
     var nodeCounts: [Int] { nodes.split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) } }
     var queueDepths: [Int] {
-        if let depths { return depths.split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) } }
+        if let depths {
+            return depths.split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }
+        }
         return quick ? [10_000] : [10_000, 1_000_000]
     }
 
@@ -94,22 +100,28 @@ struct BenchDispatchCommand: SettingsCommand {
             // Enough tasks that the queue never drops below `depth` during the runs.
             let total = depth + claimsPerRun * counts.count * 2
             Bench.progress("populating \(total) idle tasks...")
-            _ = try await BuildBenchmarkSeed(client: client, logger: logger).seedIdleTasks(count: total, arches: ["x86_64"])
+            _ = try await BuildBenchmarkSeed(client: client, logger: logger).seedIdleTasks(
+                count: total, arches: ["x86_64"])
             try await client.query("VACUUM ANALYZE build_tasks", logger: logger)
 
             let tokens = try await TokenAuthority(secret: Array(UUID().uuidString.utf8) + Array(UUID().uuidString.utf8))
-            let store = LocalArtifactStore(root: URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("kiln-bench-\(getpid())"))
-            let dependencies = ServerDependencies(database: client, artifactStore: store, tokens: tokens, logger: logger)
+            let store = LocalArtifactStore(
+                root: URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("kiln-bench-\(getpid())"))
+            let dependencies = ServerDependencies(
+                database: client, artifactStore: store, tokens: tokens, logger: logger)
             let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
             let app = KilnServer.makeApplication(dependencies, host: "127.0.0.1", port: 0) { channel in
                 continuation.yield(channel.localAddress?.port ?? 0)
             }
-            let services = ServiceGroup(configuration: .init(services: [app], gracefulShutdownSignals: [], logger: logger))
+            let services = ServiceGroup(
+                configuration: .init(services: [app], gracefulShutdownSignals: [], logger: logger))
             let serviceTask = Task { try await services.run() }
             var iterator = ports.makeAsyncIterator()
             guard let port = await iterator.next(), port > 0 else { throw ValidationError("the server did not start") }
-            let http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: .init(
-                connectionPool: .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: 64)))
+            let http = HTTPClient(
+                eventLoopGroupProvider: .singleton,
+                configuration: .init(
+                    connectionPool: .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: 64)))
             var rows: [Row] = []
             do {
                 for count in counts {
@@ -173,14 +185,20 @@ struct BenchDispatchCommand: SettingsCommand {
         }
         let seconds = (ContinuousClock.now - start).seconds
         let summary = LatencySummary(latencies)
-        return Figures(claimsPerSecond: Double(summary.samples) / seconds, p50Ms: summary.p50Ms, p99Ms: summary.p99Ms,
-                       claims: summary.samples)
+        return Figures(
+            claimsPerSecond: Double(summary.samples) / seconds, p50Ms: summary.p50Ms, p99Ms: summary.p99Ms,
+            claims: summary.samples)
     }
 
     func report(_ rows: [Row]) {
-        struct Output: Codable { var benchmark: String; var results: [Row]; var target: String }
-        let output = Output(benchmark: "dispatch", results: rows,
-                            target: ">= 3000 get_task claims/s over HTTP with 8 nodes; 1,000,000 idle within 20% of 10,000")
+        struct Output: Codable {
+            var benchmark: String
+            var results: [Row]
+            var target: String
+        }
+        let output = Output(
+            benchmark: "dispatch", results: rows,
+            target: ">= 3000 get_task claims/s over HTTP with 8 nodes; 1,000,000 idle within 20% of 10,000")
         Bench.report(output, format: format) { printTable(rows) }
     }
 
@@ -188,14 +206,21 @@ struct BenchDispatchCommand: SettingsCommand {
         print("kiln bench dispatch: get_task over HTTP vs the bare SQL claim (same run, same database)")
         print("idle tasks    nodes   HTTP claims/s   p50 ms   p99 ms   SQL claims/s   p50 ms   p99 ms")
         for row in rows {
-            print(String(format: "%10d  %7d   %13.0f  %7.2f  %7.2f   %12.0f  %7.2f  %7.2f",
-                         row.idleTasks, row.nodes, row.http.claimsPerSecond, row.http.p50Ms, row.http.p99Ms,
-                         row.sql.claimsPerSecond, row.sql.p50Ms, row.sql.p99Ms))
+            print(
+                String(
+                    format: "%10d  %7d   %13.0f  %7.2f  %7.2f   %12.0f  %7.2f  %7.2f",
+                    row.idleTasks, row.nodes, row.http.claimsPerSecond, row.http.p50Ms, row.http.p99Ms,
+                    row.sql.claimsPerSecond, row.sql.p50Ms, row.sql.p99Ms))
         }
         print("target: >= 3000 get_task claims/s with 8 nodes; the 1,000,000 rate within 20% of the 10,000 rate")
         let eight = rows.filter { $0.nodes == 8 }
-        if let small = eight.first(where: { $0.idleTasks == 10_000 }), let large = eight.first(where: { $0.idleTasks == 1_000_000 }) {
-            print(String(format: "8 nodes: 1,000,000 idle at %.0f%% of the 10,000 rate", large.http.claimsPerSecond / small.http.claimsPerSecond * 100))
+        if let small = eight.first(where: { $0.idleTasks == 10_000 }),
+            let large = eight.first(where: { $0.idleTasks == 1_000_000 })
+        {
+            print(
+                String(
+                    format: "8 nodes: 1,000,000 idle at %.0f%% of the 10,000 rate",
+                    large.http.claimsPerSecond / small.http.claimsPerSecond * 100))
         }
     }
 }

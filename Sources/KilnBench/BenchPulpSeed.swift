@@ -1,7 +1,7 @@
-import CommandLineOptions
 import ArgumentParser
-import Foundation
 import Artifacts
+import CommandLineOptions
+import Foundation
 import Processes
 import Settings
 
@@ -24,12 +24,19 @@ enum BenchPulpSeed {
     static func create(_ specs: [StoreRepositorySpec], settings: KilnSettings) throws {
         struct Row: Encodable {
             var name: String
-            var remote_url: String?
-            var base_path: String
+            var remoteURL: String?
+            var basePath: String
             var labels: [String: String]
+
+            enum CodingKeys: String, CodingKey {
+                case name
+                case remoteURL = "remote_url"
+                case basePath = "base_path"
+                case labels
+            }
         }
         let rows = specs.filter { $0.kind == .rpm }.map {
-            Row(name: $0.name, remote_url: $0.remoteURL, base_path: $0.basePath, labels: $0.labels)
+            Row(name: $0.name, remoteURL: $0.remoteURL, basePath: $0.basePath, labels: $0.labels)
         }
         try JSONEncoder().encode(rows).write(to: URL(fileURLWithPath: specsPath))
         try manage(mode: "create", settings: settings)
@@ -43,36 +50,36 @@ enum BenchPulpSeed {
     }
 
     static let script = """
-    import json, sys, time
-    from django.db import transaction
-    from pulp_rpm.app.models import RpmRemote, RpmRepository, RpmDistribution
-    rows = json.load(open(SPECS))
-    names = [r["name"] for r in rows]
-    started = time.time()
-    if MODE == "create":
-        have = set(RpmRepository.objects.filter(name__in=names).values_list("name", flat=True))
-        todo = [r for r in rows if r["name"] not in have]
-        for i in range(0, len(todo), 500):
-            with transaction.atomic():
-                for r in todo[i:i + 500]:
-                    remote = None
-                    if r["remote_url"]:
-                        remote = RpmRemote(name=r["name"], url=r["remote_url"], pulp_labels=r["labels"])
-                        remote.save()
-                    repo = RpmRepository(name=r["name"], pulp_labels=r["labels"], remote=remote, autopublish=True)
-                    repo.save()
-                    RpmDistribution(name=r["name"], base_path=r["base_path"], repository=repo,
-                                    pulp_labels=r["labels"]).save()
-            print("seeded %d/%d" % (min(i + 500, len(todo)), len(todo)), file=sys.stderr, flush=True)
-    else:
-        for i in range(0, len(names), 1000):
-            part = names[i:i + 1000]
-            with transaction.atomic():
-                RpmDistribution.objects.filter(name__in=part).delete()
-                RpmRepository.objects.filter(name__in=part).delete()
-                RpmRemote.objects.filter(name__in=part).delete()
-    print("%s %d in %.1f s" % (MODE, len(rows), time.time() - started), file=sys.stderr, flush=True)
-    """
+        import json, sys, time
+        from django.db import transaction
+        from pulp_rpm.app.models import RpmRemote, RpmRepository, RpmDistribution
+        rows = json.load(open(SPECS))
+        names = [r["name"] for r in rows]
+        started = time.time()
+        if MODE == "create":
+            have = set(RpmRepository.objects.filter(name__in=names).values_list("name", flat=True))
+            todo = [r for r in rows if r["name"] not in have]
+            for i in range(0, len(todo), 500):
+                with transaction.atomic():
+                    for r in todo[i:i + 500]:
+                        remote = None
+                        if r["remote_url"]:
+                            remote = RpmRemote(name=r["name"], url=r["remote_url"], pulp_labels=r["labels"])
+                            remote.save()
+                        repo = RpmRepository(name=r["name"], pulp_labels=r["labels"], remote=remote, autopublish=True)
+                        repo.save()
+                        RpmDistribution(name=r["name"], base_path=r["base_path"], repository=repo,
+                                        pulp_labels=r["labels"]).save()
+                print("seeded %d/%d" % (min(i + 500, len(todo)), len(todo)), file=sys.stderr, flush=True)
+        else:
+            for i in range(0, len(names), 1000):
+                part = names[i:i + 1000]
+                with transaction.atomic():
+                    RpmDistribution.objects.filter(name__in=part).delete()
+                    RpmRepository.objects.filter(name__in=part).delete()
+                    RpmRemote.objects.filter(name__in=part).delete()
+        print("%s %d in %.1f s" % (MODE, len(rows), time.time() - started), file=sys.stderr, flush=True)
+        """
 
     static func manage(mode: String, settings kiln: KilnSettings) throws {
         let (venv, settings) = (kiln.pulpVirtualenv, kiln.pulpSettingsFile)
@@ -84,11 +91,13 @@ enum BenchPulpSeed {
         var environment = ProcessInfo.processInfo.environment
         environment["PULP_SETTINGS"] = settings
         environment["PATH"] = "\(venv)/bin:" + (environment["PATH"] ?? "/usr/bin:/bin")
-        let result = try ProcessRunner.runSync("\(venv)/bin/pulpcore-manager",
-                                               ["shell", "--command", "exec(open(\(quoted(scriptPath))).read())"],
-                                               environment: environment)
+        let result = try ProcessRunner.runSync(
+            "\(venv)/bin/pulpcore-manager",
+            ["shell", "--command", "exec(open(\(quoted(scriptPath))).read())"],
+            environment: environment)
         guard result.succeeded else {
-            throw ValidationError("pulpcore-manager shell (\(mode)) exited \(result.status): \(result.output.suffix(500))")
+            throw ValidationError(
+                "pulpcore-manager shell (\(mode)) exited \(result.status): \(result.output.suffix(500))")
         }
     }
 

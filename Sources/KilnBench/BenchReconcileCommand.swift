@@ -31,10 +31,12 @@ struct BenchReconcileCommand: SettingsCommand {
     @Option(help: "New repositories applied to Pulp (and created by the bare client).") var pulpRepositories: Int = 100
     @Option(help: "One-platform changes measured for each latency figure.") var samples: Int = 20
     @Flag(help: "Measure only the webhook-to-applied latency (after an untimed initial apply).") var webhookOnly = false
-    @Flag(help: "Bench seeding: bulk-create the generated state's Pulp objects with Pulp's own pulpcore-manager (PULP_SETTINGS, /tmp/pulp-venv), so the no-op plan with Pulp covers every repository; removed after.")
+    @Flag(
+        help:
+            "Bench seeding: bulk-create the generated state's Pulp objects with Pulp's own pulpcore-manager (PULP_SETTINGS, /tmp/pulp-venv), so the no-op plan with Pulp covers every repository; removed after."
+    )
     var pulpSeed = false
     @OptionGroup var database: DatabaseOptions
-
 
     static let arches = BenchStateGenerator.arches
 
@@ -65,14 +67,22 @@ struct BenchReconcileCommand: SettingsCommand {
 
         enum CodingKeys: String, CodingKey {
             case benchmark, platforms, repositories
-            case readMs = "read_ms", initialApplyMs = "initial_apply_ms", noopPlanMs = "noop_plan_ms"
-            case noopPlanWithStoreMs = "noop_plan_with_store_ms", storeRepositoriesListed = "store_repositories_listed"
-            case noopPlanWithStoreChanges = "noop_plan_with_store_changes", storeSeedMs = "store_seed_ms"
-            case storeRepositoriesSeeded = "store_repositories_seeded", storeListMs = "store_list_ms"
+            case readMs = "read_ms"
+            case initialApplyMs = "initial_apply_ms"
+            case noopPlanMs = "noop_plan_ms"
+            case noopPlanWithStoreMs = "noop_plan_with_store_ms"
+            case storeRepositoriesListed = "store_repositories_listed"
+            case noopPlanWithStoreChanges = "noop_plan_with_store_changes"
+            case storeSeedMs = "store_seed_ms"
+            case storeRepositoriesSeeded = "store_repositories_seeded"
+            case storeListMs = "store_list_ms"
             case storeListPages = "store_list_pages"
-            case pulpPairs = "pulp_pairs", kilnPairsPerSecond = "kiln_pairs_per_second"
-            case barePairsPerSecond = "bare_pairs_per_second", kilnVsBare = "kiln_vs_bare"
-            case changeToApplied = "change_to_applied", webhookToApplied = "webhook_to_applied"
+            case pulpPairs = "pulp_pairs"
+            case kilnPairsPerSecond = "kiln_pairs_per_second"
+            case barePairsPerSecond = "bare_pairs_per_second"
+            case kilnVsBare = "kiln_vs_bare"
+            case changeToApplied = "change_to_applied"
+            case webhookToApplied = "webhook_to_applied"
             case webhookRunDuration = "webhook_run_duration"
         }
     }
@@ -97,20 +107,24 @@ struct BenchReconcileCommand: SettingsCommand {
                 try BenchGit.commitAll(in: gitRoot.path)
                 var figures = Figures(platforms: platforms, repositories: platforms * 10)
                 if !webhookOnly {
-                    figures = try await measureDatabase(figures, config: server.with(database: dbA), gitRoot: gitRoot,
-                                                        logger: logger)
-                    figures = try await measurePulp(figures, server: server, dbA: dbA, dbB: dbB, gitRoot: gitRoot,
-                                                    settings: settings, logger: logger)
+                    figures = try await measureDatabase(
+                        figures, config: server.with(database: dbA), gitRoot: gitRoot,
+                        logger: logger)
+                    figures = try await measurePulp(
+                        figures, server: server, dbA: dbA, dbB: dbB, gitRoot: gitRoot,
+                        settings: settings, logger: logger)
                 }
-                return try await measureWebhook(figures, config: server.with(database: dbA), gitRoot: gitRoot,
-                                                logger: logger)
+                return try await measureWebhook(
+                    figures, config: server.with(database: dbA), gitRoot: gitRoot,
+                    logger: logger)
             }
         }
         Bench.report(figures, format: format) { printTable(figures) }
     }
 
     /// Full read, initial apply, no-op plans and one-platform changes through the engine (database only).
-    func measureDatabase(_ start: Figures, config: DatabaseConfig, gitRoot: URL, logger: Logger) async throws -> Figures {
+    func measureDatabase(_ start: Figures, config: DatabaseConfig, gitRoot: URL, logger: Logger) async throws -> Figures
+    {
         let reader = DesiredStateReader(repository: try GitRepository(path: gitRoot.path))
         var t = ContinuousClock.now
         let first = try await reader.readValid()
@@ -120,13 +134,18 @@ struct BenchReconcileCommand: SettingsCommand {
             var f = start
             f.readMs = readMs
             f.repositories = repositories
-            let engine = ReconcileEngine(database: PostgresStateDatabase(client: client, logger: logger), store: nil, logger: logger)
+            let engine = ReconcileEngine(
+                database: PostgresStateDatabase(client: client, logger: logger), store: nil, logger: logger)
             Bench.progress("populating the database (apply of \(repositories) repositories)...")
             t = ContinuousClock.now
-            let applied = try await engine.reconcile(desired: first.result.state, commitSHA: first.commitSHA, trigger: "cli")
-            guard applied.result == .applied else { throw BenchFailure("reconcile", "initial apply: \(applied.errors)") }
+            let applied = try await engine.reconcile(
+                desired: first.result.state, commitSHA: first.commitSHA, trigger: "cli")
+            guard applied.result == .applied else {
+                throw BenchFailure("reconcile", "initial apply: \(applied.errors)")
+            }
             f.initialApplyMs = Bench.ms(since: t)
-            var readTimes: [Double] = [], fingerprintTimes: [Double] = []
+            var readTimes: [Double] = []
+            var fingerprintTimes: [Double] = []
             for _ in 0..<3 {
                 t = ContinuousClock.now
                 let actual = try await engine.readActualState()
@@ -135,7 +154,9 @@ struct BenchReconcileCommand: SettingsCommand {
                 _ = actual.fingerprint
                 fingerprintTimes.append(Bench.ms(since: t))
             }
-            Bench.progress("  read actual state \(Bench.fmt(readTimes.sorted()[1])) ms, fingerprint \(Bench.fmt(fingerprintTimes.sorted()[1])) ms")
+            Bench.progress(
+                "  read actual state \(Bench.fmt(readTimes.sorted()[1])) ms, fingerprint \(Bench.fmt(fingerprintTimes.sorted()[1])) ms"
+            )
             var planTimes: [Double] = []
             for _ in 0..<5 {
                 t = ContinuousClock.now
@@ -154,8 +175,9 @@ struct BenchReconcileCommand: SettingsCommand {
                 try BenchGit.run(["commit", "-q", "-am", "change \(s)"], in: gitRoot.path)
                 t = ContinuousClock.now
                 let snapshot = try await reader.readValid()
-                let result = try await engine.reconcile(desired: snapshot.result.state, commitSHA: snapshot.commitSHA,
-                                                        trigger: "webhook")
+                let result = try await engine.reconcile(
+                    desired: snapshot.result.state, commitSHA: snapshot.commitSHA,
+                    trigger: "webhook")
                 latencies.append(Bench.ms(since: t))
                 guard result.result == .applied, result.plan?.toChange == 1 else {
                     throw BenchFailure("reconcile", "change \(s): \(result.result.rawValue) \(result.errors)")
@@ -168,8 +190,10 @@ struct BenchReconcileCommand: SettingsCommand {
 
     /// Kiln's apply rate beside a bare client's, then the no-op plan of the big state with Pulp's
     /// listing included (seeded in bulk with `--pulp-seed`). Skipped without `KILN_PULP_URL`.
-    func measurePulp(_ start: Figures, server: DatabaseConfig, dbA: String, dbB: String, gitRoot: URL,
-                     settings: KilnSettings, logger: Logger) async throws -> Figures {
+    func measurePulp(
+        _ start: Figures, server: DatabaseConfig, dbA: String, dbB: String, gitRoot: URL,
+        settings: KilnSettings, logger: Logger
+    ) async throws -> Figures {
         guard let url = settings.pulpURL else { return start }
         let (user, password) = (settings.pulpUser, settings.pulpPassword)
         var figures = start
@@ -186,12 +210,15 @@ struct BenchReconcileCommand: SettingsCommand {
             created += bareNames
             var t = ContinuousClock.now
             _ = try await boundedMap(bareNames, maxConcurrent: 8) { name in
-                let remote = try await bare.write(.POST, "/pulp/api/v3/remotes/rpm/rpm/",
-                                                  body: ["name": name, "url": "https://example.org/\(name)/"])
-                let repo = try await bare.write(.POST, "/pulp/api/v3/repositories/rpm/rpm/",
-                                                body: ["name": name, "remote": remote.first ?? ""])
-                try await bare.write(.POST, "/pulp/api/v3/distributions/rpm/rpm/",
-                                     body: ["name": name, "base_path": "bench/\(name)", "repository": repo.first ?? ""])
+                let remote = try await bare.write(
+                    .POST, "/pulp/api/v3/remotes/rpm/rpm/",
+                    body: ["name": name, "url": "https://example.org/\(name)/"])
+                let repo = try await bare.write(
+                    .POST, "/pulp/api/v3/repositories/rpm/rpm/",
+                    body: ["name": name, "remote": remote.first ?? ""])
+                try await bare.write(
+                    .POST, "/pulp/api/v3/distributions/rpm/rpm/",
+                    body: ["name": name, "base_path": "bench/\(name)", "repository": repo.first ?? ""])
                 return 0
             }
             let bareRate = Double(pairs) / (Bench.ms(since: t) / 1000)
@@ -201,23 +228,33 @@ struct BenchReconcileCommand: SettingsCommand {
             let loc = SourceLocation(file: "bench", line: 1, column: 1)
             for p in 0..<max(1, pairs / 10) {
                 let name = "\(tag)-p\(p)"
-                desired.platforms.append(Platform(
-                    name: name, type: "rpm", distrType: "rhel", distrVersion: "9", testDistName: "almalinux",
-                    archList: Self.arches, data: [:],
-                    repos: Self.arches.flatMap { arch in ["baseos", "appstream"].map {
-                        Repository(name: "\(name)-\($0)", arch: arch, url: "https://example.org/\(name)/\($0)/\(arch)/",
-                                   type: "rpm", debug: false, production: false, location: loc)
-                    } }, location: loc))
+                desired.platforms.append(
+                    Platform(
+                        name: name, type: "rpm", distrType: "rhel", distrVersion: "9", testDistName: "almalinux",
+                        archList: Self.arches, data: [:],
+                        repos: Self.arches.flatMap { arch in
+                            ["baseos", "appstream"].map {
+                                Repository(
+                                    name: "\(name)-\($0)", arch: arch,
+                                    url: "https://example.org/\(name)/\($0)/\(arch)/",
+                                    type: "rpm", debug: false, production: false, location: loc)
+                            }
+                        }, location: loc))
             }
             let storeNames = Planner.desiredStoreRepositories(desired).keys.sorted()
             created += storeNames
-            figures = try await KilnDatabase.withClient(config: server.with(database: dbB), logger: logger, migrate: true) { [figures] client in
+            figures = try await KilnDatabase.withClient(
+                config: server.with(database: dbB), logger: logger, migrate: true
+            ) { [figures] client in
                 var f = figures
-                let engine = ReconcileEngine(database: PostgresStateDatabase(client: client, logger: logger), store: pulp, logger: logger)
+                let engine = ReconcileEngine(
+                    database: PostgresStateDatabase(client: client, logger: logger), store: pulp, logger: logger)
                 t = ContinuousClock.now
                 let applied = try await engine.reconcile(desired: desired, commitSHA: tag, trigger: "cli")
                 let kilnMs = Bench.ms(since: t)
-                guard applied.result == .applied else { throw BenchFailure("reconcile", "kiln apply to Pulp: \(applied.errors)") }
+                guard applied.result == .applied else {
+                    throw BenchFailure("reconcile", "kiln apply to Pulp: \(applied.errors)")
+                }
                 f.pulpPairs = storeNames.count
                 f.kilnPairsPerSecond = Double(storeNames.count) / (kilnMs / 1000)
                 f.barePairsPerSecond = bareRate
@@ -232,16 +269,20 @@ struct BenchReconcileCommand: SettingsCommand {
             let snapshot = try await reader.readValid()
             if pulpSeed {
                 let specs = Planner.desiredStoreRepositories(snapshot.result.state).values.sorted { $0.name < $1.name }
-                Bench.progress("seeding Pulp in bulk with \(specs.count) repositories (bench seeding, pulpcore-manager)...")
+                Bench.progress(
+                    "seeding Pulp in bulk with \(specs.count) repositories (bench seeding, pulpcore-manager)...")
                 t = ContinuousClock.now
                 seeded = true
                 try BenchPulpSeed.create(specs, settings: settings)
                 figures.storeSeedMs = Bench.ms(since: t)
                 figures.storeRepositoriesSeeded = specs.count
             }
-            figures = try await KilnDatabase.withClient(config: server.with(database: dbA), logger: logger, migrate: false) { [figures] client in
+            figures = try await KilnDatabase.withClient(
+                config: server.with(database: dbA), logger: logger, migrate: false
+            ) { [figures] client in
                 var f = figures
-                let engine = ReconcileEngine(database: PostgresStateDatabase(client: client, logger: logger), store: pulp, logger: logger)
+                let engine = ReconcileEngine(
+                    database: PostgresStateDatabase(client: client, logger: logger), store: pulp, logger: logger)
                 var times: [Double] = []
                 var plan: Plan?
                 for _ in 0..<3 {
@@ -282,31 +323,44 @@ struct BenchReconcileCommand: SettingsCommand {
         if let v = f.initialApplyMs { print("  initial apply (database only):        \(fmt(v)) ms") }
         if let v = f.noopPlanMs { print("  no-op plan, database only (median/5): \(fmt(v)) ms   (target < 1000 ms)") }
         if let p = f.noopPlanWithStoreMs {
-            var line = "  no-op plan with Pulp listing (median/3): \(fmt(p)) ms   (\(f.storeRepositoriesListed ?? 0) managed Pulp repositories listed, \(f.noopPlanWithStoreChanges ?? 0) changes planned; target < 10000 ms)"
+            var line =
+                "  no-op plan with Pulp listing (median/3): \(fmt(p)) ms   (\(f.storeRepositoriesListed ?? 0) managed Pulp repositories listed, \(f.noopPlanWithStoreChanges ?? 0) changes planned; target < 10000 ms)"
             if let seed = f.storeSeedMs {
                 line += "; bulk seeding of \(f.storeRepositoriesSeeded ?? 0) took \(fmt(seed / 1000)) s, not timed"
             }
             print(line)
             if let list = f.storeListMs, let pages = f.storeListPages {
-                print("    Pulp listing alone: \(fmt(list)) ms for ~\(pages) pages of 1,000 (3 endpoints in parallel): \(fmt(list / Double(pages))) ms per page")
+                print(
+                    "    Pulp listing alone: \(fmt(list)) ms for ~\(pages) pages of 1,000 (3 endpoints in parallel): \(fmt(list / Double(pages))) ms per page"
+                )
             }
             if let seeded = f.storeRepositoriesSeeded, let listed = f.storeRepositoriesListed, listed < seeded {
-                print("    WARNING: \(seeded - listed) seeded repositories were gone: something else pruned this Pulp during the run (tests?)")
+                print(
+                    "    WARNING: \(seeded - listed) seeded repositories were gone: something else pruned this Pulp during the run (tests?)"
+                )
             }
         } else if !webhookOnly {
             print("  plan with Pulp:                       skipped (KILN_PULP_URL not set)")
         }
         if let k = f.kilnPairsPerSecond, let b = f.barePairsPerSecond {
-            print("  Pulp apply, \(f.pulpPairs ?? 0) repositories (remote + repository + distribution each), 8 in flight: kiln \(fmt(k))/s, bare client \(fmt(b))/s (\(String(format: "%.0f", (f.kilnVsBare ?? 0) * 100)) %; target >= 90 %)")
+            print(
+                "  Pulp apply, \(f.pulpPairs ?? 0) repositories (remote + repository + distribution each), 8 in flight: kiln \(fmt(k))/s, bare client \(fmt(b))/s (\(String(format: "%.0f", (f.kilnVsBare ?? 0) * 100)) %; target >= 90 %)"
+            )
         }
         if let c = f.changeToApplied {
-            print("  one-platform change -> applied (engine: incremental read + plan + apply, \(c.samples) samples): p50 \(fmt(c.p50Ms)) ms, p95 \(fmt(c.p95Ms)) ms, max \(fmt(c.maxMs)) ms")
+            print(
+                "  one-platform change -> applied (engine: incremental read + plan + apply, \(c.samples) samples): p50 \(fmt(c.p50Ms)) ms, p95 \(fmt(c.p95Ms)) ms, max \(fmt(c.maxMs)) ms"
+            )
         }
         if let w = f.webhookToApplied {
-            print("  webhook -> applied (signed GitHub push to kiln serve, fetch + read + plan + apply, row polled in PostgreSQL, \(w.samples) samples): p50 \(fmt(w.p50Ms)) ms, p95 \(fmt(w.p95Ms)) ms, max \(fmt(w.maxMs)) ms (target p95 < 1000 ms)")
+            print(
+                "  webhook -> applied (signed GitHub push to kiln serve, fetch + read + plan + apply, row polled in PostgreSQL, \(w.samples) samples): p50 \(fmt(w.p50Ms)) ms, p95 \(fmt(w.p95Ms)) ms, max \(fmt(w.maxMs)) ms (target p95 < 1000 ms)"
+            )
         }
         if let r = f.webhookRunDuration {
-            print("    of which the recorded reconcile runs (plan + apply): p50 \(fmt(r.p50Ms)) ms, p95 \(fmt(r.p95Ms)) ms, max \(fmt(r.maxMs)) ms")
+            print(
+                "    of which the recorded reconcile runs (plan + apply): p50 \(fmt(r.p50Ms)) ms, p95 \(fmt(r.p95Ms)) ms, max \(fmt(r.maxMs)) ms"
+            )
         }
     }
 }

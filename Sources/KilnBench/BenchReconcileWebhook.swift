@@ -22,26 +22,31 @@ import Store
 extension BenchReconcileCommand {
     static let webhookSecret = Array("kiln-bench-webhook-secret".utf8)
 
-    func measureWebhook(_ start: Figures, config: DatabaseConfig, gitRoot: URL, logger: Logger) async throws -> Figures {
+    func measureWebhook(_ start: Figures, config: DatabaseConfig, gitRoot: URL, logger: Logger) async throws -> Figures
+    {
         let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("kiln-bench-webhook-\(getpid())")
         defer { try? FileManager.default.removeItem(at: scratch) }
         let platformCount = platforms
         let sampleCount = samples
         return try await KilnDatabase.withClient(config: config, logger: logger, migrate: true) { [start] client in
             var figures = start
-            let engine = ReconcileEngine(database: PostgresStateDatabase(client: client, logger: logger), store: nil, logger: logger)
+            let engine = ReconcileEngine(
+                database: PostgresStateDatabase(client: client, logger: logger), store: nil, logger: logger)
             // bring the database to the repository's HEAD first (the full apply when --webhook-only; not timed)
             let reader = DesiredStateReader(repository: try GitRepository(path: gitRoot.path))
             let head = try await reader.readValid()
             Bench.progress("webhook: bringing the database to HEAD (not timed)...")
-            let initial = try await engine.reconcile(desired: head.result.state, commitSHA: head.commitSHA, trigger: "cli")
+            let initial = try await engine.reconcile(
+                desired: head.result.state, commitSHA: head.commitSHA, trigger: "cli")
             guard initial.result == .applied || initial.result == .noChanges else {
                 throw BenchFailure("reconcile", "webhook set-up apply: \(initial.result.rawValue) \(initial.errors)")
             }
 
-            let mirror = GitRemoteMirror(remote: gitRoot.path, cachePath: scratch.appendingPathComponent("git-cache").path)
-            let loop = ReconcileLoop(engine: engine, source: .remote(mirror, branch: "main"), interval: .seconds(3600),
-                                     logger: logger)
+            let mirror = GitRemoteMirror(
+                remote: gitRoot.path, cachePath: scratch.appendingPathComponent("git-cache").path)
+            let loop = ReconcileLoop(
+                engine: engine, source: .remote(mirror, branch: "main"), interval: .seconds(3600),
+                logger: logger)
             let tokens = try await TokenAuthority(secret: Array(UUID().uuidString.utf8) + Array(UUID().uuidString.utf8))
             var dependencies = ServerDependencies(
                 database: client, artifactStore: LocalArtifactStore(root: scratch.appendingPathComponent("store")),
@@ -53,7 +58,8 @@ extension BenchReconcileCommand {
             let app = KilnServer.makeApplication(dependencies, host: "127.0.0.1", port: 0) { channel in
                 continuation.yield(channel.localAddress?.port ?? 0)
             }
-            let services = ServiceGroup(configuration: .init(services: [app, loop], gracefulShutdownSignals: [], logger: logger))
+            let services = ServiceGroup(
+                configuration: .init(services: [app, loop], gracefulShutdownSignals: [], logger: logger))
             let serviceTask = Task { try await services.run() }
             let http = HTTPClient(eventLoopGroupProvider: .singleton)
             func stop() async {
@@ -63,15 +69,21 @@ extension BenchReconcileCommand {
             }
             do {
                 var iterator = ports.makeAsyncIterator()
-                guard let port = await iterator.next(), port > 0 else { throw BenchFailure("reconcile", "the server did not start") }
+                guard let port = await iterator.next(), port > 0 else {
+                    throw BenchFailure("reconcile", "the server did not start")
+                }
                 // the loop's first run at start: clone into the mirror, full read, no-op plan
                 Bench.progress("webhook: waiting for the loop's first run (clone + full read)...")
                 let deadline = ContinuousClock.now + .seconds(300)
                 while await loop.lastResult == nil, await loop.lastError == nil {
-                    guard ContinuousClock.now < deadline else { throw BenchFailure("reconcile", "the loop's first run did not finish") }
+                    guard ContinuousClock.now < deadline else {
+                        throw BenchFailure("reconcile", "the loop's first run did not finish")
+                    }
                     try await Task.sleep(for: .milliseconds(20))
                 }
-                if let error = await loop.lastError { throw BenchFailure("reconcile", "the loop's first run: \(error)") }
+                if let error = await loop.lastError {
+                    throw BenchFailure("reconcile", "the loop's first run: \(error)")
+                }
 
                 Bench.progress("webhook: measuring \(sampleCount) signed pushes, each a one-platform commit...")
                 var latencies: [Double] = []
@@ -82,32 +94,41 @@ extension BenchReconcileCommand {
                         .write(to: gitRoot.appendingPathComponent("platforms/\(name).yml"))
                     try BenchGit.run(["commit", "-q", "-am", "webhook change \(s)"], in: gitRoot.path)
                     let sha = try BenchGit.head(in: gitRoot.path)
-                    let body = #"{"ref": "refs/heads/main", "after": "\#(sha)", "repository": {"full_name": "bench/state"}}"#
+                    let body =
+                        #"{"ref": "refs/heads/main", "after": "\#(sha)", "repository": {"full_name": "bench/state"}}"#
                     var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)/api/v1/webhooks/github")
                     request.method = .POST
                     request.headers.add(name: "Content-Type", value: "application/json")
                     request.headers.add(name: "X-GitHub-Event", value: "push")
-                    request.headers.add(name: "X-Hub-Signature-256",
-                                        value: "sha256=" + WebhookSignature.hex(body: Array(body.utf8), secret: Self.webhookSecret))
+                    request.headers.add(
+                        name: "X-Hub-Signature-256",
+                        value: "sha256=" + WebhookSignature.hex(body: Array(body.utf8), secret: Self.webhookSecret))
                     request.body = .bytes(ByteBuffer(string: body))
 
                     let t = ContinuousClock.now
                     let response = try await http.execute(request, timeout: .seconds(30))
                     let answer = try await response.body.collect(upTo: 1 << 20)
                     guard response.status.code == 202 else {
-                        throw BenchFailure("reconcile", "webhook answered \(response.status.code): \(String(buffer: answer))")
+                        throw BenchFailure(
+                            "reconcile", "webhook answered \(response.status.code): \(String(buffer: answer))")
                     }
                     let sampleDeadline = t + .seconds(60)
                     while try await platformCommit(client, name: name, logger: logger) != sha {
                         guard ContinuousClock.now < sampleDeadline else {
-                            throw BenchFailure("reconcile", "sample \(s): \(name) not at \(sha.prefix(12)) after 60 s (\(await loop.lastError ?? "no error"))")
+                            throw BenchFailure(
+                                "reconcile",
+                                "sample \(s): \(name) not at \(sha.prefix(12)) after 60 s (\(await loop.lastError ?? "no error"))"
+                            )
                         }
                         try await Task.sleep(for: .milliseconds(2))
                     }
                     latencies.append(Bench.ms(since: t))
                     // the run row is finished just after the apply's transaction commits
                     for _ in 0..<500 {
-                        if let ms = try await runDuration(client, sha: sha, logger: logger) { runDurations.append(ms); break }
+                        if let ms = try await runDuration(client, sha: sha, logger: logger) {
+                            runDurations.append(ms)
+                            break
+                        }
                         try await Task.sleep(for: .milliseconds(2))
                     }
                 }

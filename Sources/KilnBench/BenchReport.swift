@@ -1,10 +1,10 @@
-import CommandLineOptions
 import ArgumentParser
+import CommandLineOptions
 import EmbeddedPostgres
 import Foundation
-import Processes
 import Logging
 import PostgresNIO
+import Processes
 import Settings
 import Store
 
@@ -43,12 +43,15 @@ enum Bench {
 
     /// Runs `body` with the configured PostgreSQL server: `--database-url` or `KILN_DATABASE_URL`,
     /// else the embedded cluster, started first and stopped after (also on error).
-    static func withServer<T>(_ options: DatabaseOptions, settings: KilnSettings, logger: Logger,
-                              _ body: (DatabaseConfig) async throws -> T) async throws -> T {
+    static func withServer<T>(
+        _ options: DatabaseOptions, settings: KilnSettings, logger: Logger,
+        _ body: (DatabaseConfig) async throws -> T
+    ) async throws -> T {
         if let config = try options.database(settings) {
             return try await body(config)
         }
-        let postgres = EmbeddedPostgres(directory: EmbeddedPostgres.directory(home: options.home(settings)), logger: logger)
+        let postgres = EmbeddedPostgres(
+            directory: EmbeddedPostgres.directory(home: options.home(settings)), logger: logger)
         let server = try await postgres.start()
         do {
             let value = try await body(server)
@@ -62,10 +65,14 @@ enum Bench {
 
     /// Creates the databases `names` (dropped first if left over), runs `body`, drops them after
     /// (also on error).
-    static func withScratchDatabases<T>(_ names: [String], on server: DatabaseConfig, logger: Logger,
-                                        _ body: () async throws -> T) async throws -> T {
+    static func withScratchDatabases<T>(
+        _ names: [String], on server: DatabaseConfig, logger: Logger,
+        _ body: () async throws -> T
+    ) async throws -> T {
         func drop() async {
-            for name in names { try? await admin(server, logger: logger, "DROP DATABASE IF EXISTS \(name) WITH (FORCE)") }
+            for name in names {
+                try? await admin(server, logger: logger, "DROP DATABASE IF EXISTS \(name) WITH (FORCE)")
+            }
         }
         do {
             for name in names {
@@ -108,7 +115,10 @@ struct LatencySummary: Codable, Sendable {
 
     enum CodingKeys: String, CodingKey {
         case samples
-        case p50Ms = "p50_ms", p95Ms = "p95_ms", p99Ms = "p99_ms", maxMs = "max_ms"
+        case p50Ms = "p50_ms"
+        case p95Ms = "p95_ms"
+        case p99Ms = "p99_ms"
+        case maxMs = "max_ms"
     }
 }
 
@@ -151,11 +161,17 @@ enum BenchGit {
     /// Runs `git -C path arguments...`; its standard output.
     @discardableResult
     static func run(_ arguments: [String], in path: String) throws -> String {
-        let result = try ProcessRunner.runSync("/usr/bin/env", ["git", "-C", path, "-c", "user.name=Kiln Bench",
-                                                                "-c", "user.email=bench@kiln.invalid",
-                                                                "-c", "commit.gpgsign=false"] + arguments)
+        let result = try ProcessRunner.runSync(
+            "/usr/bin/env",
+            [
+                "git", "-C", path, "-c", "user.name=Kiln Bench",
+                "-c", "user.email=bench@kiln.invalid",
+                "-c", "commit.gpgsign=false"
+            ] + arguments)
         guard result.succeeded else {
-            throw ValidationError("git \(arguments.joined(separator: " ")) failed with status \(result.status): \(result.output.suffix(500))")
+            throw ValidationError(
+                "git \(arguments.joined(separator: " ")) failed with status \(result.status): \(result.output.suffix(500))"
+            )
         }
         return result.output
     }

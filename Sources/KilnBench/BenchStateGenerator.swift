@@ -37,47 +37,47 @@ enum BenchStateGenerator {
     /// One platform file, shaped like examples/platforms/almalinux-9.yml.
     static func platform(name: String, version: Int) -> String {
         var yaml = """
-        name: \(name)
-        type: rpm
-        distr_type: rhel
-        distr_version: "\(version)"
-        test_dist_name: almalinux
-        arch_list:
+            name: \(name)
+            type: rpm
+            distr_type: rhel
+            distr_version: "\(version)"
+            test_dist_name: almalinux
+            arch_list:
 
-        """
+            """
         for arch in arches { yaml += "  - \(arch)\n" }
         yaml += """
-        data:
-          definitions:
-            dist: .el\(version)
-            distribution: AlmaLinux
-            packager: AlmaLinux Packaging Team <packager@almalinux.org>
-            vendor: AlmaLinux
-          mock:
-            chroot_setup_cmd: install bash bzip2 coreutils cpio diffutils findutils gawk glibc-minimal-langpack grep gzip info patch redhat-rpm-config rpm-build sed tar unzip util-linux which xz
-            dnf_common_opts: [--setopt=deltarpm=False, --allowerasing, --nobest]
-            package_manager: dnf
-            releasever: "\(version)"
-            use_bootstrap_container: false
-          mock_dist: el\(version)
-          timeout: 43200
+            data:
+              definitions:
+                dist: .el\(version)
+                distribution: AlmaLinux
+                packager: AlmaLinux Packaging Team <packager@almalinux.org>
+                vendor: AlmaLinux
+              mock:
+                chroot_setup_cmd: install bash bzip2 coreutils cpio diffutils findutils gawk glibc-minimal-langpack grep gzip info patch redhat-rpm-config rpm-build sed tar unzip util-linux which xz
+                dnf_common_opts: [--setopt=deltarpm=False, --allowerasing, --nobest]
+                package_manager: dnf
+                releasever: "\(version)"
+                use_bootstrap_container: false
+              mock_dist: el\(version)
+              timeout: 43200
 
-        repos:
+            repos:
 
-        """
+            """
         for repo in repos {
             for arch in arches {
                 for debug in [false, true] {
                     let path = debug ? "\(repo)/debug/\(arch)/" : "\(repo)/\(arch)/os/"
                     yaml += """
-                      - name: \(name)-\(repo.lowercased())\(debug ? "-debuginfo" : "")
-                        arch: \(arch)
-                        url: https://repo.almalinux.org/almalinux/\(version)/\(path)
-                        type: rpm
-                        debug: \(debug)
-                        production: \(repo != "devel")
+                          - name: \(name)-\(repo.lowercased())\(debug ? "-debuginfo" : "")
+                            arch: \(arch)
+                            url: https://repo.almalinux.org/almalinux/\(version)/\(path)
+                            type: rpm
+                            debug: \(debug)
+                            production: \(repo != "devel")
 
-                    """
+                        """
                 }
             }
         }
@@ -90,7 +90,8 @@ enum BenchStateGenerator {
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         for index in 0..<count {
             let name = platformName(index)
-            try Data(reconcilePlatform(name: name, version: "9").utf8).write(to: folder.appendingPathComponent("\(name).yml"))
+            try Data(reconcilePlatform(name: name, version: "9").utf8).write(
+                to: folder.appendingPathComponent("\(name).yml"))
         }
     }
 
@@ -100,28 +101,28 @@ enum BenchStateGenerator {
     /// A platform with 10 repositories: BaseOS and AppStream for five arches, synced from upstream.
     static func reconcilePlatform(name: String, version: String, production: Bool = false) -> String {
         var yaml = """
-        name: \(name)
-        type: rpm
-        distr_type: rhel
-        distr_version: '\(version)'
-        test_dist_name: almalinux
-        arch_list: [\(arches.joined(separator: ", "))]
-        data:
-          mock_dist: el9
-          definitions: {dist: .el9, vendor: AlmaLinux}
-        repos:
+            name: \(name)
+            type: rpm
+            distr_type: rhel
+            distr_version: '\(version)'
+            test_dist_name: almalinux
+            arch_list: [\(arches.joined(separator: ", "))]
+            data:
+              mock_dist: el9
+              definitions: {dist: .el9, vendor: AlmaLinux}
+            repos:
 
-        """
+            """
         for arch in arches {
             for repo in ["BaseOS", "AppStream"] {
                 yaml += """
-                  - name: \(name)-\(repo.lowercased())
-                    arch: \(arch)
-                    url: https://repo.example.org/\(name)/\(repo)/\(arch)/os/
-                    type: rpm
-                    production: \(production)
+                      - name: \(name)-\(repo.lowercased())
+                        arch: \(arch)
+                        url: https://repo.example.org/\(name)/\(repo)/\(arch)/os/
+                        type: rpm
+                        production: \(production)
 
-                """
+                    """
             }
         }
         return yaml

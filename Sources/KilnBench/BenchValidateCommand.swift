@@ -1,5 +1,5 @@
-import CommandLineOptions
 import ArgumentParser
+import CommandLineOptions
 import Foundation
 import GitSource
 import Spec
@@ -101,8 +101,13 @@ struct BenchValidateFigures: Encodable {
 
     enum CodingKeys: String, CodingKey {
         case benchmark, platforms, files, bytes, iterations, diagnostics, repository
-        case setupMs = "setup_ms", minMs = "min_ms", medianMs = "median_ms", readMinMs = "read_min_ms"
-        case loadMinMs = "load_min_ms", filesPerSecond = "files_per_second", targetMs = "target_ms"
+        case setupMs = "setup_ms"
+        case minMs = "min_ms"
+        case medianMs = "median_ms"
+        case readMinMs = "read_min_ms"
+        case loadMinMs = "load_min_ms"
+        case filesPerSecond = "files_per_second"
+        case targetMs = "target_ms"
     }
 
     var text: String {
@@ -112,8 +117,9 @@ struct BenchValidateFigures: Encodable {
             "  setup (generate + git commit, not timed): \(ms(setupMs))",
             "  read (libgit2) + SpecLoader.load: min \(ms(minMs)), median \(ms(medianMs)) "
                 + "(read min \(ms(readMinMs)), load min \(ms(loadMinMs)))",
-            String(format: "  %.0f files/s (median); target < %.0f ms: %@", filesPerSecond, targetMs,
-                   medianMs < targetMs ? "met" : "MISSED"),
+            String(
+                format: "  %.0f files/s (median); target < %.0f ms: %@", filesPerSecond, targetMs,
+                medianMs < targetMs ? "met" : "MISSED")
         ]
         if let repository { lines.append("  repository kept at \(repository)") }
         return lines.joined(separator: "\n")

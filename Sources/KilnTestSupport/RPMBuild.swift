@@ -18,8 +18,10 @@ package enum RPMBuild {
         let result = try ProcessRunner.runSync(
             "/usr/bin/env", ["rpmbuild", "--define", "_topdir \(top.path)", "--nodeps"] + arguments + [specFile.path])
         guard result.succeeded else {
-            throw RPMBuildError(description:
-                "rpmbuild failed (install Debian's 'rpm' package: scripts/install-deps.sh): \(result.output.suffix(800))")
+            throw RPMBuildError(
+                description:
+                    "rpmbuild failed (install Debian's 'rpm' package: scripts/install-deps.sh): \(result.output.suffix(800))"
+            )
         }
     }
 }

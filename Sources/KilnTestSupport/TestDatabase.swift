@@ -1,12 +1,13 @@
+import EmbeddedPostgres
 import Foundation
 import Logging
 import PostgresNIO
-import EmbeddedPostgres
 import Store
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// A fresh, empty PostgreSQL database per call, dropped afterwards.
@@ -102,8 +103,9 @@ private actor SharedServer {
         }
         removeStaleClusters()
         let directory = clusterDirectory(pid: getpid())
-        let postgres = EmbeddedPostgres(directory: directory, options: .init(durable: false),
-                                        logger: TestDatabase.logger)
+        let postgres = EmbeddedPostgres(
+            directory: directory, options: .init(durable: false),
+            logger: TestDatabase.logger)
         atexit(stopTestCluster)
         return try await postgres.start().with(database: "postgres")
     }

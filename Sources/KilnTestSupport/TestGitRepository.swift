@@ -104,9 +104,11 @@ package struct TestGitRepository: Sendable {
         environment["GIT_TERMINAL_PROMPT"] = "0"
         let result = try ProcessRunner.runSync(
             "/usr/bin/env",
-            ["git", "-c", "user.name=Kiln Test", "-c", "user.email=kiln-test@example.org",
-             "-c", "commit.gpgsign=false", "-c", "tag.gpgsign=false",
-             "-c", "init.defaultBranch=main", "-c", "core.autocrlf=false"] + arguments,
+            [
+                "git", "-c", "user.name=Kiln Test", "-c", "user.email=kiln-test@example.org",
+                "-c", "commit.gpgsign=false", "-c", "tag.gpgsign=false",
+                "-c", "init.defaultBranch=main", "-c", "core.autocrlf=false"
+            ] + arguments,
             environment: environment, combineErrors: false)
         guard result.succeeded else {
             throw TestGitError(arguments: arguments, status: result.status, stderr: result.errors)

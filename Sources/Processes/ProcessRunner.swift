@@ -1,8 +1,9 @@
 import Foundation
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// The outcome of one finished child process.
@@ -41,17 +42,23 @@ package enum ProcessRunner {
     ///
     /// `environment` nil inherits this process's; `directory` is the child's working folder
     /// (default `/`); `identity` runs it as that user through `runuser` (we must be root).
-    package static func runSync(_ executable: String, _ arguments: [String],
-                                environment: [String: String]? = nil, directory: String = "/",
-                                as identity: SystemIdentity? = nil, combineErrors: Bool = true) throws -> ProcessResult {
+    package static func runSync(
+        _ executable: String, _ arguments: [String],
+        environment: [String: String]? = nil, directory: String = "/",
+        as identity: SystemIdentity? = nil, combineErrors: Bool = true
+    ) throws -> ProcessResult {
         if let identity {
-            return try runSync(SystemIdentity.runuser, ["-u", identity.name, "--", executable] + arguments,
-                               environment: environment, directory: directory, combineErrors: combineErrors)
+            return try runSync(
+                SystemIdentity.runuser, ["-u", identity.name, "--", executable] + arguments,
+                environment: environment, directory: directory, combineErrors: combineErrors)
         }
         let outputPath = FileManager.default.temporaryDirectory
             .appendingPathComponent("kiln-proc-\(UUID().uuidString).out").path
         let errorPath = outputPath + ".err"
-        defer { unlink(outputPath); if !combineErrors { unlink(errorPath) } }
+        defer {
+            unlink(outputPath)
+            if !combineErrors { unlink(errorPath) }
+        }
 
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
@@ -95,15 +102,19 @@ package enum ProcessRunner {
 
     /// ``runSync(_:_:environment:directory:as:)`` on a dispatch thread, so the cooperative pool
     /// is never blocked while the child runs.
-    package static func run(_ executable: String, _ arguments: [String],
-                            environment: [String: String]? = nil, directory: String = "/",
-                            as identity: SystemIdentity? = nil, combineErrors: Bool = true) async throws -> ProcessResult {
+    package static func run(
+        _ executable: String, _ arguments: [String],
+        environment: [String: String]? = nil, directory: String = "/",
+        as identity: SystemIdentity? = nil, combineErrors: Bool = true
+    ) async throws -> ProcessResult {
         try await withCheckedThrowingContinuation { continuation in
             DispatchQueue.global().async {
-                continuation.resume(with: Result {
-                    try runSync(executable, arguments, environment: environment, directory: directory, as: identity,
-                                combineErrors: combineErrors)
-                })
+                continuation.resume(
+                    with: Result {
+                        try runSync(
+                            executable, arguments, environment: environment, directory: directory, as: identity,
+                            combineErrors: combineErrors)
+                    })
             }
         }
     }
@@ -111,13 +122,17 @@ package enum ProcessRunner {
     /// Runs a command found on `PATH` (through `/usr/bin/env`) in `directory`; its standard
     /// output. Throws with its standard error when it exits non-zero.
     @discardableResult
-    package static func checked(_ command: [String], environment: [String: String]? = nil,
-                                directory: String = "/") throws -> String {
-        let result = try runSync("/usr/bin/env", command, environment: environment, directory: directory,
-                                 combineErrors: false)
+    package static func checked(
+        _ command: [String], environment: [String: String]? = nil,
+        directory: String = "/"
+    ) throws -> String {
+        let result = try runSync(
+            "/usr/bin/env", command, environment: environment, directory: directory,
+            combineErrors: false)
         guard result.succeeded else {
-            throw ProcessError(command: command.joined(separator: " "),
-                               message: "exit status \(result.status): \((result.errors + result.output).suffix(2000))")
+            throw ProcessError(
+                command: command.joined(separator: " "),
+                message: "exit status \(result.status): \((result.errors + result.output).suffix(2000))")
         }
         return result.output
     }
@@ -127,8 +142,11 @@ package enum ProcessRunner {
 /// run time because the Glibc module does not export them; missing ones are skipped.
 private enum GlibcSpawnExtras {
     private typealias CloseFrom = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32
-    private typealias ChangeDirectory = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>,
-                                                        UnsafePointer<CChar>) -> Int32
+    private typealias ChangeDirectory =
+        @convention(c) (
+            UnsafeMutablePointer<posix_spawn_file_actions_t>,
+            UnsafePointer<CChar>
+        ) -> Int32
 
     private static func symbol(_ name: String) -> UnsafeMutableRawPointer? {
         guard let handle = dlopen(nil, RTLD_NOW) else { return nil }

@@ -1,8 +1,9 @@
 import Foundation
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// An unprivileged system user a child process runs as when this process is root (PostgreSQL
@@ -16,7 +17,9 @@ package struct SystemIdentity: Sendable {
     /// nil when we are not root (run the binaries directly); otherwise the `user` account.
     package static func forRunning(as user: String) throws -> SystemIdentity? {
         guard getuid() == 0 else { return nil }
-        guard let entry = getpwnam(user) else { throw ProcessError(command: "getpwnam", message: "running as root and user '\(user)' does not exist") }
+        guard let entry = getpwnam(user) else {
+            throw ProcessError(command: "getpwnam", message: "running as root and user '\(user)' does not exist")
+        }
         let uid = entry.pointee.pw_uid
         let gid = entry.pointee.pw_gid
         var count: Int32 = 64

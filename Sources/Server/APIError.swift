@@ -19,7 +19,8 @@ package struct APIError: HTTPResponseError, Sendable, CustomStringConvertible {
     package var description: String { "\(status.code) \(detail)" }
 
     package func response(from request: Request, context: some RequestContext) throws -> Response {
-        var response = try WireJSON.encoder().encode(ErrorAnswer(detail: detail, ok: ok), from: request, context: context)
+        var response = try WireJSON.encoder().encode(
+            ErrorAnswer(detail: detail, ok: ok), from: request, context: context)
         response.status = status
         return response
     }

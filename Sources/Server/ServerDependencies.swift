@@ -1,6 +1,6 @@
+import Artifacts
 import Logging
 import PostgresNIO
-import Artifacts
 import Reconciler
 import Store
 

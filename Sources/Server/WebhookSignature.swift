@@ -9,7 +9,7 @@ package enum WebhookSignature {
     /// True when `header` is `prefix` + the lowercase or uppercase hex HMAC-SHA256 of `body`.
     package static func isValid(header: String?, prefix: String, body: [UInt8], secret: [UInt8]) -> Bool {
         guard let header = header?.trimmingCharacters(in: .whitespaces), header.hasPrefix(prefix),
-              let mac = bytes(hex: header.dropFirst(prefix.count)), mac.count == SHA256.byteCount
+            let mac = bytes(hex: header.dropFirst(prefix.count)), mac.count == SHA256.byteCount
         else { return false }
         return HMAC<SHA256>.isValidAuthenticationCode(mac, authenticating: body, using: SymmetricKey(data: secret))
     }

@@ -9,12 +9,12 @@ extension KilnSettings {
             parse: SettingParsers.text)
         static let databaseURL = Setting<DatabaseConfig?>(
             "KILN_DATABASE_URL", default: nil, documented: "embedded cluster under `$KILN_HOME/postgres`",
-            example: "postgres://kiln:secret@db:5432/kiln", display: { DatabaseConfigError.redact($0) }
-        ) { raw in
-            do { return try DatabaseConfig(url: raw) } catch let error as DatabaseConfigError {
-                throw InvalidValue(reason: error.reason)
-            }
-        }
+            example: "postgres://kiln:secret@db:5432/kiln", display: { DatabaseConfigError.redact($0) },
+            parse: { raw in
+                do { return try DatabaseConfig(url: raw) } catch let error as DatabaseConfigError {
+                    throw InvalidValue(reason: error.reason)
+                }
+            })
         static let pulpURL = Setting<String?>(
             "KILN_PULP_URL", default: nil, documented: "local store under `$KILN_HOME/artifacts`",
             example: "http://pulp:24817", parse: SettingParsers.httpURL)
@@ -41,12 +41,14 @@ extension KilnSettings {
             parse: SettingParsers.duration)
         static let webhookSecret = Setting<[UInt8]?>(
             "KILN_WEBHOOK_SECRET", default: nil, documented: "unset: webhooks answer 503", example: "hook-secret",
-            isSecret: true) { raw in Array(raw.utf8) }
+            isSecret: true
+        ) { raw in Array(raw.utf8) }
         static let pulpVirtualenv = Setting<String>(
             "PULP_VENV", default: "/tmp/pulp-venv", documented: "`/tmp/pulp-venv`", example: "/opt/pulp",
             parse: SettingParsers.text)
         static let pulpSettingsFile = Setting<String>(
-            "PULP_SETTINGS", default: "/tmp/pulp-local/etc/settings.py", documented: "`/tmp/pulp-local/etc/settings.py`",
+            "PULP_SETTINGS", default: "/tmp/pulp-local/etc/settings.py",
+            documented: "`/tmp/pulp-local/etc/settings.py`",
             example: "/etc/pulp/settings.py", parse: SettingParsers.text)
     }
 }

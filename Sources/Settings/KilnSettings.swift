@@ -69,13 +69,14 @@ package struct KilnSettings: Sendable, Equatable {
     package static let variables: [any SettingDescription] = [
         Variables.home, Variables.databaseURL, Variables.pulpURL, Variables.pulpUser, Variables.pulpPassword,
         Variables.jwtSecret, Variables.nodeTimeout, Variables.maxTaskAttempts, Variables.buildRepositoryPrefix,
-        Variables.reconcileInterval, Variables.webhookSecret, Variables.pulpVirtualenv, Variables.pulpSettingsFile,
+        Variables.reconcileInterval, Variables.webhookSecret, Variables.pulpVirtualenv, Variables.pulpSettingsFile
     ]
 
     /// The HTTP server's and build workflow's tunables.
     package var server: ServerSettings {
-        ServerSettings(nodeTimeout: nodeTimeout, maxTaskAttempts: maxTaskAttempts,
-                       buildRepositoryPrefix: buildRepositoryPrefix)
+        ServerSettings(
+            nodeTimeout: nodeTimeout, maxTaskAttempts: maxTaskAttempts,
+            buildRepositoryPrefix: buildRepositoryPrefix)
     }
 
     /// The push webhooks' settings (the branch is the reconcile loop's).

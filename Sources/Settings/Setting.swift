@@ -18,9 +18,11 @@ package struct Setting<Value: Sendable>: Sendable {
     /// The value's parser; throws ``InvalidValue`` with the reason.
     let parse: @Sendable (String) throws -> Value
 
-    init(_ name: String, default defaultValue: Value, documented defaultDescription: String, example: String,
-         isSecret: Bool = false, display: @escaping @Sendable (String) -> String = { $0 },
-         parse: @escaping @Sendable (String) throws -> Value) {
+    init(
+        _ name: String, default defaultValue: Value, documented defaultDescription: String, example: String,
+        isSecret: Bool = false, display: @escaping @Sendable (String) -> String = { $0 },
+        parse: @escaping @Sendable (String) throws -> Value
+    ) {
         self.name = name
         self.defaultValue = defaultValue
         self.defaultDescription = defaultDescription

@@ -35,18 +35,20 @@ enum SettingParsers {
     @Sendable static func name(_ raw: String) throws -> String {
         let allowed = raw.unicodeScalars.allSatisfy { nameScalars.contains($0) }
         guard allowed, raw.count <= 64, !raw.hasPrefix("."), !raw.hasPrefix("-") else {
-            throw InvalidValue(reason: "expected letters, digits, '-', '_' and '.' (at most 64, not starting with '.' or '-')")
+            throw InvalidValue(
+                reason: "expected letters, digits, '-', '_' and '.' (at most 64, not starting with '.' or '-')")
         }
         return raw
     }
 
-    private static let nameScalars = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.".unicodeScalars)
+    private static let nameScalars = Set(
+        "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.".unicodeScalars)
 
     /// An `http://` or `https://` URL with a host.
     @Sendable static func httpURL(_ raw: String) throws -> String {
         guard let components = URLComponents(string: raw),
-              let scheme = components.scheme?.lowercased(), scheme == "http" || scheme == "https",
-              let host = components.host, !host.isEmpty
+            let scheme = components.scheme?.lowercased(), scheme == "http" || scheme == "https",
+            let host = components.host, !host.isEmpty
         else { throw InvalidValue(reason: "expected an http:// or https:// URL with a host") }
         return raw
     }
@@ -56,7 +58,8 @@ enum SettingParsers {
         { raw in
             let bytes = Array(raw.utf8)
             guard bytes.count >= minimumLength else {
-                throw InvalidValue(reason: "it is \(bytes.count) bytes long; it must be at least \(minimumLength) bytes")
+                throw InvalidValue(
+                    reason: "it is \(bytes.count) bytes long; it must be at least \(minimumLength) bytes")
             }
             return bytes
         }

@@ -6,11 +6,16 @@ package struct DesiredState: Sendable, Hashable, Codable {
     package var signKeys: [SignKey]
     package var releases: [ReleasePlan]
 
-    package init(platforms: [Platform] = [], distributions: [Distribution] = [],
-                repositories: [Repository] = [], signKeys: [SignKey] = [],
-                releases: [ReleasePlan] = []) {
-        self.platforms = platforms; self.distributions = distributions
-        self.repositories = repositories; self.signKeys = signKeys; self.releases = releases
+    package init(
+        platforms: [Platform] = [], distributions: [Distribution] = [],
+        repositories: [Repository] = [], signKeys: [SignKey] = [],
+        releases: [ReleasePlan] = []
+    ) {
+        self.platforms = platforms
+        self.distributions = distributions
+        self.repositories = repositories
+        self.signKeys = signKeys
+        self.releases = releases
     }
 }
 

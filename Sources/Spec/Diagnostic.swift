@@ -19,7 +19,8 @@ package struct Diagnostic: Sendable, Hashable, Codable, CustomStringConvertible,
 
     /// Orders by file, line, column, then message.
     package static func < (lhs: Diagnostic, rhs: Diagnostic) -> Bool {
-        let l = lhs.location, r = rhs.location
+        let l = lhs.location
+        let r = rhs.location
         if l.file != r.file { return l.file < r.file }
         if l.line != r.line { return l.line < r.line }
         if l.column != r.column { return l.column < r.column }
@@ -30,9 +31,10 @@ package struct Diagnostic: Sendable, Hashable, Codable, CustomStringConvertible,
 
     package init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
-        location = SourceLocation(file: try c.decode(String.self, forKey: .file),
-                                  line: try c.decode(Int.self, forKey: .line),
-                                  column: try c.decode(Int.self, forKey: .column))
+        location = SourceLocation(
+            file: try c.decode(String.self, forKey: .file),
+            line: try c.decode(Int.self, forKey: .line),
+            column: try c.decode(Int.self, forKey: .column))
         message = try c.decode(String.self, forKey: .message)
     }
 

@@ -7,6 +7,8 @@ package struct Distribution: Sendable, Hashable, Codable {
     package var location: SourceLocation?
 
     package init(name: String, platforms: [String], location: SourceLocation? = nil) {
-        self.name = name; self.platforms = platforms; self.location = location
+        self.name = name
+        self.platforms = platforms
+        self.location = location
     }
 }

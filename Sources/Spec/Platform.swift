@@ -14,17 +14,29 @@ package struct Platform: Sendable, Hashable, Codable {
     /// Where the platform is declared; nil for one read back from the database.
     package var location: SourceLocation?
 
-    package init(name: String, type: String, distrType: String, distrVersion: String,
-                testDistName: String, archList: [String], data: [String: JSONValue],
-                repos: [Repository], location: SourceLocation? = nil) {
-        self.name = name; self.type = type; self.distrType = distrType
-        self.distrVersion = distrVersion; self.testDistName = testDistName
-        self.archList = archList; self.data = data; self.repos = repos; self.location = location
+    package init(
+        name: String, type: String, distrType: String, distrVersion: String,
+        testDistName: String, archList: [String], data: [String: JSONValue],
+        repos: [Repository], location: SourceLocation? = nil
+    ) {
+        self.name = name
+        self.type = type
+        self.distrType = distrType
+        self.distrVersion = distrVersion
+        self.testDistName = testDistName
+        self.archList = archList
+        self.data = data
+        self.repos = repos
+        self.location = location
     }
 
     /// ALBS field names (the plan JSON shows records with them).
     private enum CodingKeys: String, CodingKey {
-        case name, type, distrType = "distr_type", distrVersion = "distr_version", testDistName = "test_dist_name"
-        case archList = "arch_list", data, repos, location
+        case name, type
+        case distrType = "distr_type"
+        case distrVersion = "distr_version"
+        case testDistName = "test_dist_name"
+        case archList = "arch_list"
+        case data, repos, location
     }
 }

@@ -13,15 +13,23 @@ package struct ReleasePlan: Sendable, Hashable, Codable {
     /// Where it is declared; nil for one read back from the database.
     package var location: SourceLocation?
 
-    package init(name: String, platform: String, referencePlatform: String?, builds: [Int],
-                packages: [ReleasePackage], location: SourceLocation? = nil) {
-        self.name = name; self.platform = platform; self.referencePlatform = referencePlatform
-        self.builds = builds; self.packages = packages; self.location = location
+    package init(
+        name: String, platform: String, referencePlatform: String?, builds: [Int],
+        packages: [ReleasePackage], location: SourceLocation? = nil
+    ) {
+        self.name = name
+        self.platform = platform
+        self.referencePlatform = referencePlatform
+        self.builds = builds
+        self.packages = packages
+        self.location = location
     }
 
     /// ALBS field names (the plan JSON shows records with them).
     private enum CodingKeys: String, CodingKey {
-        case name, platform, referencePlatform = "reference_platform", builds, packages, location
+        case name, platform
+        case referencePlatform = "reference_platform"
+        case builds, packages, location
     }
 }
 
@@ -37,6 +45,9 @@ package struct ReleasePackage: Sendable, Hashable, Codable {
     package var location: SourceLocation?
 
     package init(name: String, arch: String, repositories: [String], location: SourceLocation? = nil) {
-        self.name = name; self.arch = arch; self.repositories = repositories; self.location = location
+        self.name = name
+        self.arch = arch
+        self.repositories = repositories
+        self.location = location
     }
 }

@@ -12,10 +12,17 @@ package struct Repository: Sendable, Hashable, Codable {
     /// Where the repository is declared; nil for one read back from the database.
     package var location: SourceLocation?
 
-    package init(name: String, arch: String, url: String, type: String, debug: Bool,
-                production: Bool, location: SourceLocation? = nil) {
-        self.name = name; self.arch = arch; self.url = url; self.type = type
-        self.debug = debug; self.production = production; self.location = location
+    package init(
+        name: String, arch: String, url: String, type: String, debug: Bool,
+        production: Bool, location: SourceLocation? = nil
+    ) {
+        self.name = name
+        self.arch = arch
+        self.url = url
+        self.type = type
+        self.debug = debug
+        self.production = production
+        self.location = location
     }
 
     /// `(name, arch, debug)`: what identifies it.

@@ -9,7 +9,9 @@ package struct RepositoryKey: Sendable, Hashable, Codable, Comparable, CustomStr
     package var debug: Bool
 
     package init(name: String, arch: String, debug: Bool) {
-        self.name = name; self.arch = arch; self.debug = debug
+        self.name = name
+        self.arch = arch
+        self.debug = debug
     }
 
     /// `almalinux-9-baseos/x86_64`, `almalinux-9-baseos/x86_64/debug`.

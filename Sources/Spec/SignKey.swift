@@ -10,14 +10,22 @@ package struct SignKey: Sendable, Hashable, Codable {
     /// Where it is declared; nil for one read back from the database.
     package var location: SourceLocation?
 
-    package init(name: String, description: String, keyid: String, fingerprint: String,
-                publicURL: String, location: SourceLocation? = nil) {
-        self.name = name; self.description = description; self.keyid = keyid
-        self.fingerprint = fingerprint; self.publicURL = publicURL; self.location = location
+    package init(
+        name: String, description: String, keyid: String, fingerprint: String,
+        publicURL: String, location: SourceLocation? = nil
+    ) {
+        self.name = name
+        self.description = description
+        self.keyid = keyid
+        self.fingerprint = fingerprint
+        self.publicURL = publicURL
+        self.location = location
     }
 
     /// ALBS field names (the plan JSON shows records with them).
     private enum CodingKeys: String, CodingKey {
-        case name, description, keyid, fingerprint, publicURL = "public_url", location
+        case name, description, keyid, fingerprint
+        case publicURL = "public_url"
+        case location
     }
 }

@@ -34,7 +34,8 @@ package enum SpecKind: String, Sendable, Hashable, Codable, CaseIterable {
     /// kind folders. `nil` for every other file (README.md, files at the root, ...).
     package init?(path: String) {
         guard path.hasSuffix(".yml") || path.hasSuffix(".yaml"),
-              let slash = path.firstIndex(of: "/") else { return nil }
+            let slash = path.firstIndex(of: "/")
+        else { return nil }
         let folder = path[..<slash]
         guard let kind = SpecKind.allCases.first(where: { $0.folder == folder }) else { return nil }
         self = kind

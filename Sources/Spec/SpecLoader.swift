@@ -25,8 +25,9 @@ package enum SpecLoader {
         diagnostics += parsed.crossCheck()
         diagnostics.sort()
         let state = parsed.desiredState()
-        return SpecResult(state: state, diagnostics: diagnostics, counts: SpecCounts(state),
-                          fileCount: specFiles.count)
+        return SpecResult(
+            state: state, diagnostics: diagnostics, counts: SpecCounts(state),
+            fileCount: specFiles.count)
     }
 
     /// Whether `path` (relative to the desired-state root) is a file `load` reads.

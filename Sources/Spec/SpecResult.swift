@@ -17,8 +17,10 @@ package struct SpecResult: Sendable, Hashable, Codable {
     package var fileCount: Int
 
     package init(state: DesiredState, diagnostics: [Diagnostic], counts: SpecCounts, fileCount: Int) {
-        self.state = state; self.diagnostics = diagnostics
-        self.counts = counts; self.fileCount = fileCount
+        self.state = state
+        self.diagnostics = diagnostics
+        self.counts = counts
+        self.fileCount = fileCount
     }
 
     /// `true` when there is no diagnostic.
@@ -33,17 +35,23 @@ package struct SpecCounts: Sendable, Hashable, Codable {
     package var signKeys: Int
     package var releases: Int
 
-    package init(platforms: Int = 0, distributions: Int = 0, repositories: Int = 0,
-                signKeys: Int = 0, releases: Int = 0) {
-        self.platforms = platforms; self.distributions = distributions
-        self.repositories = repositories; self.signKeys = signKeys; self.releases = releases
+    package init(
+        platforms: Int = 0, distributions: Int = 0, repositories: Int = 0,
+        signKeys: Int = 0, releases: Int = 0
+    ) {
+        self.platforms = platforms
+        self.distributions = distributions
+        self.repositories = repositories
+        self.signKeys = signKeys
+        self.releases = releases
     }
 
     /// Counts of a desired state.
     package init(_ state: DesiredState) {
-        self.init(platforms: state.platforms.count, distributions: state.distributions.count,
-                  repositories: state.repositories.count, signKeys: state.signKeys.count,
-                  releases: state.releases.count)
+        self.init(
+            platforms: state.platforms.count, distributions: state.distributions.count,
+            repositories: state.repositories.count, signKeys: state.signKeys.count,
+            releases: state.releases.count)
     }
 
     /// The count for one kind.
@@ -66,6 +74,8 @@ package struct SpecCounts: Sendable, Hashable, Codable {
     }
 
     private enum CodingKeys: String, CodingKey {
-        case platforms, distributions, repositories, signKeys = "sign_keys", releases
+        case platforms, distributions, repositories
+        case signKeys = "sign_keys"
+        case releases
     }
 }

@@ -17,7 +17,9 @@ extension SQLConstant where RawValue == Int16 {
 }
 
 extension SQLConstant where RawValue == String {
-    package var sql: String { "'" + rawValue.split(separator: "'", omittingEmptySubsequences: false).joined(separator: "''") + "'" }
+    package var sql: String {
+        "'" + rawValue.split(separator: "'", omittingEmptySubsequences: false).joined(separator: "''") + "'"
+    }
 }
 
 extension SQLConstant {

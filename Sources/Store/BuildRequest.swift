@@ -42,7 +42,10 @@ package struct BuildRequest: Sendable, Equatable {
     package var linkedBuilds: [Int64]
     package var isSecureBoot: Bool
 
-    package init(createdBy: Int64, platforms: [PlatformArches], refs: [Ref], linkedBuilds: [Int64] = [], isSecureBoot: Bool = false) {
+    package init(
+        createdBy: Int64, platforms: [PlatformArches], refs: [Ref], linkedBuilds: [Int64] = [],
+        isSecureBoot: Bool = false
+    ) {
         self.createdBy = createdBy
         self.platforms = platforms
         self.refs = refs

@@ -12,11 +12,13 @@ extension BuildStore {
     /// A page (1-based) of builds, newest first, and the number of builds.
     package func buildsPage(page: Int, pageSize: Int) async throws -> (total: Int, builds: [BuildRow]) {
         var total: Int64 = 0
-        for try await count in try await client.query("SELECT count(*) FROM builds", logger: logger).decode(Int64.self) {
+        for try await count in try await client.query("SELECT count(*) FROM builds", logger: logger).decode(Int64.self)
+        {
             total = count
         }
         let offset = Int64(max(0, page - 1)) * Int64(pageSize)
-        let rows = try await builds(whereSQL: "TRUE ORDER BY b.id DESC LIMIT $1 OFFSET $2", binds: [Int64(pageSize), offset])
+        let rows = try await builds(
+            whereSQL: "TRUE ORDER BY b.id DESC LIMIT $1 OFFSET $2", binds: [Int64(pageSize), offset])
         return (Int(total), rows)
     }
 
@@ -27,38 +29,46 @@ extension BuildStore {
         for value in values { binds.append(value) }
         var builds: [BuildRow] = []
         for try await (id, created, finished, released, signed, userID, username, email) in try await client.query(
-            PostgresQuery(unsafeSQL: """
-                SELECT b.id, b.created_at, b.finished_at, b.released, b.signed, u.id, u.username, u.email
-                FROM builds b LEFT JOIN users u ON u.id = b.created_by WHERE \(whereSQL)
-                """, binds: binds), logger: logger
+            PostgresQuery(
+                unsafeSQL: """
+                    SELECT b.id, b.created_at, b.finished_at, b.released, b.signed, u.id, u.username, u.email
+                    FROM builds b LEFT JOIN users u ON u.id = b.created_by WHERE \(whereSQL)
+                    """, binds: binds), logger: logger
         ).decode((Int64, Date, Date?, Bool, Bool, Int64?, String?, String?).self) {
             let user = userID.map { BuildUserRow(id: $0, username: username ?? "", email: email ?? "") }
-            builds.append(BuildRow(id: id, createdAt: created, finishedAt: finished, released: released, signed: signed,
-                                   user: user, linkedBuilds: [], tasks: []))
+            builds.append(
+                BuildRow(
+                    id: id, createdAt: created, finishedAt: finished, released: released, signed: signed,
+                    user: user, linkedBuilds: [], tasks: []))
         }
         guard !builds.isEmpty else { return [] }
         let ids = builds.map(\.id)
         var position: [Int64: Int] = [:]
         for (index, build) in builds.enumerated() { position[build.id] = index }
 
-        for try await (buildID, linked) in try await client.query("""
+        for try await (buildID, linked) in try await client.query(
+            """
             SELECT build_id, linked_build_id FROM build_links WHERE build_id = ANY(\(ids)) ORDER BY linked_build_id
-            """, logger: logger).decode((Int64, Int64).self) {
+            """, logger: logger
+        ).decode((Int64, Int64).self) {
             if let index = position[buildID] { builds[index].linkedBuilds.append(linked) }
         }
 
         var artifacts: [Int64: [BuildArtifactRow]] = [:]
-        for try await (taskID, id, name, type, href, arch, sha256) in try await client.query("""
+        for try await (taskID, id, name, type, href, arch, sha256) in try await client.query(
+            """
             SELECT a.build_task_id, a.id, a.name, a.type, a.href, a.arch, a.sha256
             FROM artifacts a JOIN build_tasks t ON t.id = a.build_task_id
             WHERE t.build_id = ANY(\(ids)) ORDER BY a.id
-            """, logger: logger).decode((Int64, Int64, String, String, String, String?, String?).self) {
+            """, logger: logger
+        ).decode((Int64, Int64, String, String, String, String?, String?).self) {
             let kind = try StoredValue.decode(ArtifactType.self, type, column: "artifacts.type")
             artifacts[taskID, default: []].append(
                 BuildArtifactRow(id: id, name: name, type: kind, href: href, arch: arch, sha256: sha256))
         }
 
-        let rows = try await client.query("""
+        let rows = try await client.query(
+            """
             SELECT t.build_id, t.id, t.ts, t.status, t.index, t.arch, t.attempts, t.error, t.node,
                    t.started_at, t.finished_at,
                    p.id, p.type, p.name, p.arch_list::text,
@@ -72,7 +82,8 @@ extension BuildStore {
             let task = BuildTaskRow(
                 id: id,
                 ts: try c[2].decode(Date?.self),
-                status: try StoredValue.decode(BuildTaskStatus.self, try c[3].decode(Int16.self), column: "build_tasks.status"),
+                status: try StoredValue.decode(
+                    BuildTaskStatus.self, try c[3].decode(Int16.self), column: "build_tasks.status"),
                 index: Int(try c[4].decode(Int32.self)),
                 arch: try c[5].decode(String.self),
                 attempts: Int(try c[6].decode(Int32.self)),
@@ -85,7 +96,8 @@ extension BuildStore {
                     name: try c[13].decode(String.self), archList: decodeStringArray(try c[14].decode(String.self))),
                 ref: BuildTaskRefRow(
                     url: try c[15].decode(String.self), gitRef: try c[16].decode(String?.self),
-                    refType: try StoredValue.decode(RefType.self, try c[17].decode(Int16.self), column: "build_task_refs.ref_type"),
+                    refType: try StoredValue.decode(
+                        RefType.self, try c[17].decode(Int16.self), column: "build_task_refs.ref_type"),
                     gitCommitHash: try c[18].decode(String?.self)),
                 artifacts: artifacts[id] ?? [])
             if let index = position[try c[0].decode(Int64.self)] { builds[index].tasks.append(task) }

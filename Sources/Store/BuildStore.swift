@@ -1,3 +1,4 @@
+import Foundation
 import Logging
 import PostgresNIO
 import Statuses
@@ -39,7 +40,8 @@ package struct BuildStore: Sendable {
                 }
                 for arch in platform.archList where !arches.contains(arch) {
                     throw BuildStoreError.invalid(
-                        "Unknown arch \(arch) for platform \(platform.name) (its arches: \(arches.joined(separator: ", ")))")
+                        "Unknown arch \(arch) for platform \(platform.name) (its arches: \(arches.joined(separator: ", ")))"
+                    )
                 }
                 platformIDs.append(id)
             }
@@ -63,20 +65,27 @@ package struct BuildStore: Sendable {
                 "INSERT INTO builds (created_by) VALUES (\(request.createdBy)) RETURNING id", logger: logger
             ).decode(Int64.self) { buildID = id }
             if !linked.isEmpty {
-                try await connection.query("""
+                try await connection.query(
+                    """
                     INSERT INTO build_links (build_id, linked_build_id) SELECT \(buildID), unnest(\(linked)::bigint[])
                     """, logger: logger)
             }
             // Refs, in order.
             var refIDs: [Int64] = []
             for ref in request.refs {
-                for try await id in try await connection.query("""
+                for try await id in try await connection.query(
+                    """
                     INSERT INTO build_task_refs (url, git_ref, ref_type, git_commit_hash)
                     VALUES (\(ref.url), \(ref.gitRef), \(ref.refType.rawValue), \(ref.gitCommitHash)) RETURNING id
-                    """, logger: logger).decode(Int64.self) { refIDs.append(id) }
+                    """, logger: logger
+                ).decode(Int64.self) { refIDs.append(id) }
             }
             // Tasks: platform-major, then index, then arch in the request's order.
-            var tPlatform: [Int64] = [], tRef: [Int64] = [], tArch: [String] = [], tIndex: [Int32] = [], tPackage: [String] = []
+            var tPlatform: [Int64] = []
+            var tRef: [Int64] = []
+            var tArch: [String] = []
+            var tIndex: [Int32] = []
+            var tPackage: [String] = []
             for (p, platform) in request.platforms.enumerated() {
                 for (index, ref) in request.refs.enumerated() {
                     for arch in platform.archList {
@@ -90,21 +99,24 @@ package struct BuildStore: Sendable {
             }
             // Tasks are inserted with a placeholder pending count so none is claimable before
             // its dependencies exist; the count is set once they do.
-            try await connection.query("""
+            try await connection.query(
+                """
                 INSERT INTO build_tasks (build_id, platform_id, ref_id, arch, index, package_name, pending_deps, is_secure_boot)
                 SELECT \(buildID), u.platform_id, u.ref_id, u.arch, u.idx, u.package, 1, \(request.isSecureBoot)
                 FROM unnest(\(tPlatform)::bigint[], \(tRef)::bigint[], \(tArch)::text[], \(tIndex)::int[], \(tPackage)::text[])
                      WITH ORDINALITY AS u(platform_id, ref_id, arch, idx, package, ord)
                 ORDER BY u.ord
                 """, logger: logger)
-            try await connection.query("""
+            try await connection.query(
+                """
                 INSERT INTO build_task_dependencies (task_id, depends_on_id)
                 SELECT t.id, d.id FROM build_tasks t
                 JOIN build_tasks d ON d.build_id = t.build_id AND d.platform_id = t.platform_id AND d.index = t.index - 1
                 WHERE t.build_id = \(buildID)
                 """, logger: logger)
             if !linked.isEmpty {
-                try await connection.query("""
+                try await connection.query(
+                    """
                     INSERT INTO build_task_dependencies (task_id, depends_on_id)
                     SELECT t.id, d.id FROM build_tasks t
                     JOIN build_tasks d ON d.build_id = ANY(\(linked)) AND d.platform_id = t.platform_id AND d.status = ANY(\(unfinished))
@@ -129,11 +141,13 @@ package struct BuildStore: Sendable {
             ).decode(Int64.self) { exists = true }
             guard exists else { throw BuildStoreError.notFound("Build \(buildID) not found") }
             var restarted: [Int64] = []
-            for try await id in try await connection.query("""
+            for try await id in try await connection.query(
+                """
                 UPDATE build_tasks SET status = \(BuildTaskStatus.idle.rawValue), attempts = 0, error = NULL, node = NULL,
                        ts = NULL, started_at = NULL, finished_at = NULL
                 WHERE build_id = \(buildID) AND status = \(BuildTaskStatus.failed.rawValue) RETURNING id
-                """, logger: logger).decode(Int64.self) { restarted.append(id) }
+                """, logger: logger
+            ).decode(Int64.self) { restarted.append(id) }
             guard !restarted.isEmpty else { return [] }
             try await connection.query("DELETE FROM artifacts WHERE build_task_id = ANY(\(restarted))", logger: logger)
             try await connection.query("DELETE FROM test_tasks WHERE build_task_id = ANY(\(restarted))", logger: logger)
@@ -164,9 +178,15 @@ package struct BuildStore: Sendable {
             if signed { throw BuildStoreError.conflict("Build \(buildID) is signed and cannot be deleted") }
             let checks: [(String, String)] = [
                 ("SELECT count(*) FROM release_builds WHERE build_id = $1", "is part of a release"),
-                ("SELECT count(*) FROM sign_tasks WHERE build_id = $1 AND status = \(SignTaskStatus.completed.sql)", "has completed sign tasks"),
-                ("SELECT count(*) FROM artifacts a JOIN build_tasks t ON t.id = a.build_task_id WHERE t.build_id = $1 AND a.signed", "has signed artifacts"),
-                ("SELECT count(*) FROM build_links WHERE linked_build_id = $1", "is linked by another build"),
+                (
+                    "SELECT count(*) FROM sign_tasks WHERE build_id = $1 AND status = \(SignTaskStatus.completed.sql)",
+                    "has completed sign tasks"
+                ),
+                (
+                    "SELECT count(*) FROM artifacts a JOIN build_tasks t ON t.id = a.build_task_id WHERE t.build_id = $1 AND a.signed",
+                    "has signed artifacts"
+                ),
+                ("SELECT count(*) FROM build_links WHERE linked_build_id = $1", "is linked by another build")
             ]
             for (sql, reason) in checks {
                 for try await count in try await connection.query(
@@ -184,7 +204,8 @@ package struct BuildStore: Sendable {
                 "SELECT DISTINCT ref_id FROM build_tasks WHERE build_id = \(buildID)", logger: logger
             ).decode(Int64.self) { refIDs.append(id) }
             try await connection.query("DELETE FROM builds WHERE id = \(buildID)", logger: logger)
-            try await connection.query("""
+            try await connection.query(
+                """
                 DELETE FROM build_task_refs r WHERE r.id = ANY(\(refIDs))
                 AND NOT EXISTS (SELECT 1 FROM build_tasks t WHERE t.ref_id = r.id)
                 """, logger: logger)
@@ -201,7 +222,8 @@ package struct BuildStore: Sendable {
 
 /// Sets `pending_deps` of every idle task of the build to the number of its unfinished dependencies.
 func recountPendingDependencies(buildID: Int64, connection: PostgresConnection, logger: Logger) async throws {
-    try await connection.query("""
+    try await connection.query(
+        """
         UPDATE build_tasks t SET pending_deps = (
             SELECT count(*) FROM build_task_dependencies d JOIN build_tasks x ON x.id = d.depends_on_id
             WHERE d.task_id = t.id AND x.status = ANY(\(BuildTaskStatus.unfinished.map(\.rawValue))))
@@ -212,8 +234,7 @@ func recountPendingDependencies(buildID: Int64, connection: PostgresConnection, 
 /// Decodes a JSON array of strings (e.g. `arch_list::text`); anything else gives [].
 func decodeStringArray(_ json: String) -> [String] {
     guard let data = json.data(using: .utf8),
-          let array = try? JSONDecoder().decode([String].self, from: data) else { return [] }
+        let array = try? JSONDecoder().decode([String].self, from: data)
+    else { return [] }
     return array
 }
-
-import Foundation

@@ -27,7 +27,9 @@ package struct ArtifactRecord: Sendable, Equatable {
     /// RPM arch from the file name (`x86_64`, `noarch`, `src`); nil for logs.
     package var arch: String?
 
-    package init(name: String, type: ArtifactType, href: String, sha256: String?, path: String?, casHash: String?, arch: String?) {
+    package init(
+        name: String, type: ArtifactType, href: String, sha256: String?, path: String?, casHash: String?, arch: String?
+    ) {
         self.name = name
         self.type = type
         self.href = href
@@ -47,8 +49,10 @@ package struct TaskFinish: Sendable, Equatable {
     package var almaCommitCasHash: String?
     package var isCasAuthenticated: Bool
 
-    package init(taskID: Int64, node: String, outcome: BuildTaskOutcome, gitCommitHash: String? = nil,
-                almaCommitCasHash: String? = nil, isCasAuthenticated: Bool = false) {
+    package init(
+        taskID: Int64, node: String, outcome: BuildTaskOutcome, gitCommitHash: String? = nil,
+        almaCommitCasHash: String? = nil, isCasAuthenticated: Bool = false
+    ) {
         self.taskID = taskID
         self.node = node
         self.outcome = outcome
@@ -71,11 +75,13 @@ extension BuildStore {
         let logger = self.logger
         try await buildTransaction(client, logger: logger) { connection in
             var found: (Int64, Int64, String, Int16, String?, String, Int32, String, String)?
-            for try await row in try await connection.query("""
+            for try await row in try await connection.query(
+                """
                 SELECT t.build_id, t.platform_id, p.name, t.status, t.node, t.arch, t.index, t.package_name, p.arch_list::text
                 FROM build_tasks t JOIN platforms p ON p.id = t.platform_id
                 WHERE t.id = \(finish.taskID) FOR UPDATE OF t
-                """, logger: logger).decode((Int64, Int64, String, Int16, String?, String, Int32, String, String).self) {
+                """, logger: logger
+            ).decode((Int64, Int64, String, Int16, String?, String, Int32, String, String).self) {
                 found = row
             }
             guard let (buildID, platformID, platformName, status, node, arch, index, package, archJSON) = found else {
@@ -89,8 +95,9 @@ extension BuildStore {
             guard node == finish.node else {
                 throw BuildStoreError.conflict("Task \(finish.taskID) is not held by node \(finish.node)")
             }
-            let held = HeldTask(id: finish.taskID, buildID: buildID, platformID: platformID, platformName: platformName,
-                                platformArches: decodeStringArray(archJSON), arch: arch, index: Int(index), packageName: package)
+            let held = HeldTask(
+                id: finish.taskID, buildID: buildID, platformID: platformID, platformName: platformName,
+                platformArches: decodeStringArray(archJSON), arch: arch, index: Int(index), packageName: package)
             let artifacts = try await importArtifacts(held)
 
             // Finishes of one build are serialized on the build row (taken after the import, so
@@ -98,7 +105,8 @@ extension BuildStore {
             try await connection.query("SELECT id FROM builds WHERE id = \(buildID) FOR UPDATE", logger: logger)
             // Everything else in one statement: status, ref hash, artifacts, released dependents,
             // the test task, and the build's finished_at when this was its last unfinished task.
-            try await connection.query("""
+            try await connection.query(
+                """
                 WITH task AS (
                     UPDATE build_tasks SET status = \(finish.outcome.status.rawValue), finished_at = now(), ts = NULL,
                            alma_commit_cas_hash = coalesce(\(finish.almaCommitCasHash), alma_commit_cas_hash),

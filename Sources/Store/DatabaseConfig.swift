@@ -23,8 +23,10 @@ package struct DatabaseConfig: Sendable, Hashable {
     package var database: String
     package var tls: TLSMode
 
-    package init(host: String, port: Int = 5432, username: String, password: String? = nil,
-                database: String, tls: TLSMode = .disable) {
+    package init(
+        host: String, port: Int = 5432, username: String, password: String? = nil,
+        database: String, tls: TLSMode = .disable
+    ) {
         self.host = host
         self.port = port
         self.username = username
@@ -69,8 +71,9 @@ package struct DatabaseConfig: Sendable, Hashable {
         case .prefer: clientTLS = .prefer(.makeClientConfiguration())
         case .require: clientTLS = .require(.makeClientConfiguration())
         }
-        return PostgresClient.Configuration(host: host, port: port, username: username,
-                                            password: password, database: database, tls: clientTLS)
+        return PostgresClient.Configuration(
+            host: host, port: port, username: username,
+            password: password, database: database, tls: clientTLS)
     }
 
     /// A single-connection configuration (used for administrative statements).
@@ -81,8 +84,9 @@ package struct DatabaseConfig: Sendable, Hashable {
         case .prefer: connectionTLS = .prefer(try NIOSSLContext(configuration: .makeClientConfiguration()))
         case .require: connectionTLS = .require(try NIOSSLContext(configuration: .makeClientConfiguration()))
         }
-        return PostgresConnection.Configuration(host: host, port: port, username: username,
-                                                password: password, database: database, tls: connectionTLS)
+        return PostgresConnection.Configuration(
+            host: host, port: port, username: username,
+            password: password, database: database, tls: connectionTLS)
     }
 }
 
@@ -121,11 +125,13 @@ extension DatabaseConfig {
             case "allow", "prefer": tls = .prefer
             case "require", "verify-ca", "verify-full": tls = .require
             default:
-                throw fail("sslmode must be disable, prefer, require, verify-ca or verify-full, not '\(item.value ?? "")'")
+                throw fail(
+                    "sslmode must be disable, prefer, require, verify-ca or verify-full, not '\(item.value ?? "")'")
             }
         }
-        self.init(host: host, port: components.port ?? 5432, username: user,
-                  password: components.password, database: database, tls: tls)
+        self.init(
+            host: host, port: components.port ?? 5432, username: user,
+            password: components.password, database: database, tls: tls)
     }
 }
 

@@ -24,26 +24,35 @@ package struct DesiredStateQueries: Sendable {
     /// Every platform with its repositories, ordered by id.
     package func platforms() async throws -> [PlatformRow] {
         var platforms: [PlatformRow] = []
-        for try await row in try await client.query("""
+        for try await row in try await client.query(
+            """
             SELECT p.id, p.name, p.type, p.distr_type, p.distr_version, p.test_dist_name, p.arch_list::text,
                    p.data::text, p.origin, p.commit_sha
             FROM platforms p ORDER BY p.id
-            """, logger: logger) {
+            """, logger: logger)
+        {
             let c = row.makeRandomAccess()
-            platforms.append(PlatformRow(
-                id: try c[0].decode(Int64.self), name: try c[1].decode(String.self), type: try c[2].decode(String.self),
-                distrType: try c[3].decode(String.self), distrVersion: try c[4].decode(String.self),
-                testDistName: try c[5].decode(String.self), archList: decodeStringArray(try c[6].decode(String.self)),
-                dataJSON: try c[7].decode(String.self), repositories: [],
-                origin: try StoredValue.decode(Origin.self, try c[8].decode(String.self), column: "platforms.origin"),
-                commitSHA: try c[9].decode(String?.self)))
+            platforms.append(
+                PlatformRow(
+                    id: try c[0].decode(Int64.self), name: try c[1].decode(String.self),
+                    type: try c[2].decode(String.self),
+                    distrType: try c[3].decode(String.self), distrVersion: try c[4].decode(String.self),
+                    testDistName: try c[5].decode(String.self),
+                    archList: decodeStringArray(try c[6].decode(String.self)),
+                    dataJSON: try c[7].decode(String.self), repositories: [],
+                    origin: try StoredValue.decode(
+                        Origin.self, try c[8].decode(String.self), column: "platforms.origin"),
+                    commitSHA: try c[9].decode(String?.self)))
         }
         var position: [Int64: Int] = [:]
         for (index, platform) in platforms.enumerated() { position[platform.id] = index }
-        for try await row in try await client.query(PostgresQuery(unsafeSQL: """
-            SELECT pr.platform_id, \(Self.repositoryColumns)
-            FROM platform_repositories pr JOIN repositories r ON r.id = pr.repository_id ORDER BY r.id
-            """), logger: logger) {
+        for try await row in try await client.query(
+            PostgresQuery(
+                unsafeSQL: """
+                    SELECT pr.platform_id, \(Self.repositoryColumns)
+                    FROM platform_repositories pr JOIN repositories r ON r.id = pr.repository_id ORDER BY r.id
+                    """), logger: logger)
+        {
             let c = row.makeRandomAccess()
             if let index = position[try c[0].decode(Int64.self)] {
                 platforms[index].repositories.append(try Self.repository(c, at: 1))
@@ -58,16 +67,20 @@ package struct DesiredStateQueries: Sendable {
         for try await (id, name, origin, sha) in try await client.query(
             "SELECT id, name, origin, commit_sha FROM distributions ORDER BY id", logger: logger
         ).decode((Int64, String, String, String?).self) {
-            distributions.append(DistributionRow(
-                id: id, name: name, platforms: [],
-                origin: try StoredValue.decode(Origin.self, origin, column: "distributions.origin"), commitSHA: sha))
+            distributions.append(
+                DistributionRow(
+                    id: id, name: name, platforms: [],
+                    origin: try StoredValue.decode(Origin.self, origin, column: "distributions.origin"), commitSHA: sha)
+            )
         }
         var position: [Int64: Int] = [:]
         for (index, distribution) in distributions.enumerated() { position[distribution.id] = index }
-        for try await (distributionID, id, name, arches) in try await client.query("""
+        for try await (distributionID, id, name, arches) in try await client.query(
+            """
             SELECT dp.distribution_id, p.id, p.name, p.arch_list::text
             FROM distribution_platforms dp JOIN platforms p ON p.id = dp.platform_id ORDER BY p.id
-            """, logger: logger).decode((Int64, Int64, String, String).self) {
+            """, logger: logger
+        ).decode((Int64, Int64, String, String).self) {
             if let index = position[distributionID] {
                 distributions[index].platforms.append(
                     DistributionPlatformRow(id: id, name: name, archList: decodeStringArray(arches)))
@@ -79,9 +92,12 @@ package struct DesiredStateQueries: Sendable {
     /// Every repository (desired-state and build ones, as ALBS lists them), ordered by id.
     package func repositories() async throws -> [RepositoryRow] {
         var repositories: [RepositoryRow] = []
-        for try await row in try await client.query(PostgresQuery(unsafeSQL: """
-            SELECT \(Self.repositoryColumns) FROM repositories r ORDER BY r.id
-            """), logger: logger) {
+        for try await row in try await client.query(
+            PostgresQuery(
+                unsafeSQL: """
+                    SELECT \(Self.repositoryColumns) FROM repositories r ORDER BY r.id
+                    """), logger: logger)
+        {
             repositories.append(try Self.repository(row.makeRandomAccess(), at: 0))
         }
         return repositories
@@ -91,9 +107,12 @@ package struct DesiredStateQueries: Sendable {
     package func repository(id: Int64) async throws -> RepositoryRow? {
         var binds = PostgresBindings()
         binds.append(id)
-        for try await row in try await client.query(PostgresQuery(unsafeSQL: """
-            SELECT \(Self.repositoryColumns) FROM repositories r WHERE r.id = $1
-            """, binds: binds), logger: logger) {
+        for try await row in try await client.query(
+            PostgresQuery(
+                unsafeSQL: """
+                    SELECT \(Self.repositoryColumns) FROM repositories r WHERE r.id = $1
+                    """, binds: binds), logger: logger)
+        {
             return try Self.repository(row.makeRandomAccess(), at: 0)
         }
         return nil
@@ -102,18 +121,22 @@ package struct DesiredStateQueries: Sendable {
     /// Every sign key, ordered by id.
     package func signKeys() async throws -> [SignKeyRow] {
         var keys: [SignKeyRow] = []
-        for try await row in try await client.query("""
+        for try await row in try await client.query(
+            """
             SELECT id, name, description, keyid, fingerprint, public_url, inserted, origin, commit_sha
             FROM sign_keys ORDER BY id
-            """, logger: logger) {
+            """, logger: logger)
+        {
             let c = row.makeRandomAccess()
-            keys.append(SignKeyRow(
-                id: try c[0].decode(Int64.self), name: try c[1].decode(String.self),
-                description: try c[2].decode(String.self), keyid: try c[3].decode(String.self),
-                fingerprint: try c[4].decode(String.self), publicURL: try c[5].decode(String.self),
-                inserted: try c[6].decode(Date.self),
-                origin: try StoredValue.decode(Origin.self, try c[7].decode(String.self), column: "sign_keys.origin"),
-                commitSHA: try c[8].decode(String?.self)))
+            keys.append(
+                SignKeyRow(
+                    id: try c[0].decode(Int64.self), name: try c[1].decode(String.self),
+                    description: try c[2].decode(String.self), keyid: try c[3].decode(String.self),
+                    fingerprint: try c[4].decode(String.self), publicURL: try c[5].decode(String.self),
+                    inserted: try c[6].decode(Date.self),
+                    origin: try StoredValue.decode(
+                        Origin.self, try c[7].decode(String.self), column: "sign_keys.origin"),
+                    commitSHA: try c[8].decode(String?.self)))
         }
         return keys
     }
@@ -143,7 +166,8 @@ package struct DesiredStateQueries: Sendable {
             arch: try c[start + 2].decode(String.self), url: try c[start + 3].decode(String.self),
             type: try c[start + 4].decode(String.self), debug: try c[start + 5].decode(Bool.self),
             production: try c[start + 6].decode(Bool.self), pulpHref: try c[start + 7].decode(String?.self),
-            origin: try StoredValue.decode(Origin.self, try c[start + 8].decode(String.self), column: "repositories.origin"),
+            origin: try StoredValue.decode(
+                Origin.self, try c[start + 8].decode(String.self), column: "repositories.origin"),
             commitSHA: try c[start + 9].decode(String?.self))
     }
 }

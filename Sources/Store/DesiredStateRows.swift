@@ -11,7 +11,10 @@ package struct DesiredStateRows: Sendable, Hashable {
         package var record: Record
         package var origin: Origin
 
-        package init(record: Record, origin: Origin) { self.record = record; self.origin = origin }
+        package init(record: Record, origin: Origin) {
+            self.record = record
+            self.origin = origin
+        }
     }
 
     /// A platform (with its linked repositories) and what uses it.

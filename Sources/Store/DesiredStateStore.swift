@@ -23,27 +23,37 @@ package struct DesiredStateStore: Sendable {
     package func read() async throws -> DesiredStateRows {
         var out = DesiredStateRows()
         let desiredOrigins = Origin.sqlList([.git, .api])
-        let repos = try await client.query("""
+        let repos = try await client.query(
+            """
             SELECT name, arch, debug, url, type, production, origin FROM repositories
             WHERE origin IN \(unescaped: desiredOrigins) ORDER BY name, arch, debug
             """, logger: logger)
         for try await (name, arch, debug, url, type, production, origin)
-            in repos.decode((String, String, Bool, String, String, Bool, String).self) {
-            out.repositories.append(.init(record: Repository(name: name, arch: arch, url: url, type: type, debug: debug,
-                                                             production: production),
-                                          origin: try Self.origin(origin, "repositories")))
+            in repos.decode((String, String, Bool, String, String, Bool, String).self)
+        {
+            out.repositories.append(
+                .init(
+                    record: Repository(
+                        name: name, arch: arch, url: url, type: type, debug: debug,
+                        production: production),
+                    origin: try Self.origin(origin, "repositories")))
         }
         var links: [Int64: [Repository]] = [:]
-        let linkRows = try await client.query("""
+        let linkRows = try await client.query(
+            """
             SELECT pr.platform_id, r.name, r.arch, r.debug, r.url, r.type, r.production FROM platform_repositories pr
             JOIN repositories r ON r.id = pr.repository_id
             """, logger: logger)
         for try await (pid, name, arch, debug, url, type, production)
-            in linkRows.decode((Int64, String, String, Bool, String, String, Bool).self) {
-            links[pid, default: []].append(Repository(name: name, arch: arch, url: url, type: type, debug: debug,
-                                                      production: production))
+            in linkRows.decode((Int64, String, String, Bool, String, String, Bool).self)
+        {
+            links[pid, default: []].append(
+                Repository(
+                    name: name, arch: arch, url: url, type: type, debug: debug,
+                    production: production))
         }
-        let platforms = try await client.query("""
+        let platforms = try await client.query(
+            """
             SELECT p.id, p.name, p.type, p.distr_type, p.distr_version, p.test_dist_name,
                    p.arch_list::text, p.data::text, p.origin,
                    (SELECT count(*) FROM build_tasks t WHERE t.platform_id = p.id),
@@ -54,55 +64,72 @@ package struct DesiredStateStore: Sendable {
         var platformNames: [Int64: String] = [:]
         let json = JSONDecoder()
         for try await (id, name, type, dt, dv, tdn, archList, data, origin, tasks, releases)
-            in platforms.decode((Int64, String, String, String, String, String, String, String, String, Int64, Int64).self) {
+            in platforms.decode(
+                (Int64, String, String, String, String, String, String, String, String, Int64, Int64).self)
+        {
             platformNames[id] = name
             let platform = Platform(
                 name: name, type: type, distrType: dt, distrVersion: dv, testDistName: tdn,
                 archList: (try? json.decode([String].self, from: Data(archList.utf8))) ?? [],
                 data: (try? json.decode([String: JSONValue].self, from: Data(data.utf8))) ?? [:],
                 repos: links[id] ?? [])
-            out.platforms.append(.init(platform: platform, origin: try Self.origin(origin, "platforms"),
-                                       buildTaskCount: Int(tasks), apiReleaseCount: Int(releases)))
+            out.platforms.append(
+                .init(
+                    platform: platform, origin: try Self.origin(origin, "platforms"),
+                    buildTaskCount: Int(tasks), apiReleaseCount: Int(releases)))
         }
         var distPlatforms: [Int64: [String]] = [:]
-        let dp = try await client.query("SELECT distribution_id, platform_id FROM distribution_platforms", logger: logger)
+        let dp = try await client.query(
+            "SELECT distribution_id, platform_id FROM distribution_platforms", logger: logger)
         for try await (did, pid) in dp.decode((Int64, Int64).self) {
             if let name = platformNames[pid] { distPlatforms[did, default: []].append(name) }
         }
         let dists = try await client.query("SELECT id, name, origin FROM distributions ORDER BY name", logger: logger)
         for try await (id, name, origin) in dists.decode((Int64, String, String).self) {
-            out.distributions.append(.init(record: Distribution(name: name, platforms: (distPlatforms[id] ?? []).sorted()),
-                                           origin: try Self.origin(origin, "distributions")))
+            out.distributions.append(
+                .init(
+                    record: Distribution(name: name, platforms: (distPlatforms[id] ?? []).sorted()),
+                    origin: try Self.origin(origin, "distributions")))
         }
-        let keys = try await client.query("""
+        let keys = try await client.query(
+            """
             SELECT k.name, k.description, k.keyid, k.fingerprint, k.public_url, k.origin,
                    (SELECT count(*) FROM sign_tasks s WHERE s.sign_key_id = k.id)
             FROM sign_keys k ORDER BY k.name
             """, logger: logger)
         for try await (name, desc, keyid, fp, url, origin, tasks)
-            in keys.decode((String, String, String, String, String, String, Int64).self) {
-            out.signKeys.append(.init(signKey: SignKey(name: name, description: desc, keyid: keyid, fingerprint: fp,
-                                                       publicURL: url),
-                                      origin: try Self.origin(origin, "sign_keys"), signTaskCount: Int(tasks)))
+            in keys.decode((String, String, String, String, String, String, Int64).self)
+        {
+            out.signKeys.append(
+                .init(
+                    signKey: SignKey(
+                        name: name, description: desc, keyid: keyid, fingerprint: fp,
+                        publicURL: url),
+                    origin: try Self.origin(origin, "sign_keys"), signTaskCount: Int(tasks)))
         }
-        let releases = try await client.query("""
+        let releases = try await client.query(
+            """
             SELECT r.name, p.name, rp.name, r.plan::text, r.status, r.origin FROM releases r
             JOIN platforms p ON p.id = r.platform_id
             LEFT JOIN platforms rp ON rp.id = r.reference_platform_id
             WHERE r.name IS NOT NULL ORDER BY r.name
             """, logger: logger)
         for try await (name, platform, ref, planText, status, origin)
-            in releases.decode((String, String, String?, String, Int16, String).self) {
+            in releases.decode((String, String, String?, String, Int16, String).self)
+        {
             let plan = (try? json.decode(StoredReleasePlan.self, from: Data(planText.utf8)))
-            let release = ReleasePlan(name: name, platform: platform, referencePlatform: ref, builds: plan?.builds ?? [],
-                                      packages: (plan?.packages ?? []).map {
-                                          ReleasePackage(name: $0.name, arch: $0.arch, repositories: $0.repositories)
-                                      })
+            let release = ReleasePlan(
+                name: name, platform: platform, referencePlatform: ref, builds: plan?.builds ?? [],
+                packages: (plan?.packages ?? []).map {
+                    ReleasePackage(name: $0.name, arch: $0.arch, repositories: $0.repositories)
+                })
             guard let releaseStatus = ReleaseStatus(rawValue: status) else {
                 throw DesiredStateStoreError.unexpectedValue(column: "releases.status", value: String(status))
             }
-            out.releases.append(.init(release: release, origin: try Self.origin(origin, "releases"),
-                                      status: releaseStatus))
+            out.releases.append(
+                .init(
+                    release: release, origin: try Self.origin(origin, "releases"),
+                    status: releaseStatus))
         }
         let buildRepos = try await client.query("SELECT name, build_id FROM build_repositories", logger: logger)
         for try await (name, build) in buildRepos.decode((String, Int64).self) {
@@ -135,12 +162,15 @@ package struct DesiredStateStore: Sendable {
         return String(decoding: try encoder.encode(value), as: UTF8.self)
     }
 
-    static func execute(_ write: DesiredStateWrite, commitSHA sha: String, on conn: PostgresConnection,
-                        logger: Logger) async throws {
+    static func execute(
+        _ write: DesiredStateWrite, commitSHA sha: String, on conn: PostgresConnection,
+        logger: Logger
+    ) async throws {
         let git = Origin.git.rawValue
         switch write {
         case .upsertSignKey(let k):
-            try await conn.query("""
+            try await conn.query(
+                """
                 INSERT INTO sign_keys (name, description, keyid, fingerprint, public_url, origin, commit_sha)
                 VALUES (\(k.name), \(k.description), \(k.keyid), \(k.fingerprint), \(k.publicURL), \(git), \(sha))
                 ON CONFLICT (name) DO UPDATE SET description = EXCLUDED.description, keyid = EXCLUDED.keyid,
@@ -148,7 +178,8 @@ package struct DesiredStateStore: Sendable {
                   commit_sha = EXCLUDED.commit_sha, updated_at = now()
                 """, logger: logger)
         case .upsertRepository(let r):
-            try await conn.query("""
+            try await conn.query(
+                """
                 INSERT INTO repositories (name, arch, debug, url, type, production, origin, commit_sha)
                 VALUES (\(r.name), \(r.arch), \(r.debug), \(r.url), \(r.type), \(r.production), \(git), \(sha))
                 ON CONFLICT (name, arch, debug) DO UPDATE SET url = EXCLUDED.url, type = EXCLUDED.type,
@@ -156,8 +187,10 @@ package struct DesiredStateStore: Sendable {
                   updated_at = now()
                 """, logger: logger)
         case .upsertPlatform(let p):
-            let archList = try jsonText(p.archList), data = try jsonText(p.data)
-            let rows = try await conn.query("""
+            let archList = try jsonText(p.archList)
+            let data = try jsonText(p.data)
+            let rows = try await conn.query(
+                """
                 INSERT INTO platforms (name, type, distr_type, distr_version, test_dist_name, arch_list, data,
                                        origin, commit_sha)
                 VALUES (\(p.name), \(p.type), \(p.distrType), \(p.distrVersion), \(p.testDistName), \(archList)::jsonb,
@@ -171,15 +204,19 @@ package struct DesiredStateStore: Sendable {
             var platformID: Int64 = 0
             for try await id in rows.decode(Int64.self) { platformID = id }
             let keys = Set(p.repos.map(\.key)).sorted()
-            let names = keys.map(\.name), arches = keys.map(\.arch), debugs = keys.map(\.debug)
-            try await conn.query("""
+            let names = keys.map(\.name)
+            let arches = keys.map(\.arch)
+            let debugs = keys.map(\.debug)
+            try await conn.query(
+                """
                 DELETE FROM platform_repositories pr WHERE pr.platform_id = \(platformID) AND NOT EXISTS (
                   SELECT 1 FROM repositories r
                   JOIN unnest(\(names)::text[], \(arches)::text[], \(debugs)::bool[]) AS k(name, arch, debug)
                     ON r.name = k.name AND r.arch = k.arch AND r.debug = k.debug
                   WHERE r.id = pr.repository_id)
                 """, logger: logger)
-            try await conn.query("""
+            try await conn.query(
+                """
                 INSERT INTO platform_repositories (platform_id, repository_id)
                 SELECT \(platformID), r.id FROM repositories r
                 JOIN unnest(\(names)::text[], \(arches)::text[], \(debugs)::bool[]) AS k(name, arch, debug)
@@ -187,7 +224,8 @@ package struct DesiredStateStore: Sendable {
                 ON CONFLICT DO NOTHING
                 """, logger: logger)
         case .upsertDistribution(let d):
-            let rows = try await conn.query("""
+            let rows = try await conn.query(
+                """
                 INSERT INTO distributions (name, origin, commit_sha) VALUES (\(d.name), \(git), \(sha))
                 ON CONFLICT (name) DO UPDATE SET origin = EXCLUDED.origin, commit_sha = EXCLUDED.commit_sha,
                   updated_at = now()
@@ -196,18 +234,21 @@ package struct DesiredStateStore: Sendable {
             var did: Int64 = 0
             for try await id in rows.decode(Int64.self) { did = id }
             let platforms = d.platforms
-            try await conn.query("""
+            try await conn.query(
+                """
                 DELETE FROM distribution_platforms dp WHERE dp.distribution_id = \(did)
                 AND dp.platform_id NOT IN (SELECT id FROM platforms WHERE name = ANY(\(platforms)::text[]))
                 """, logger: logger)
-            try await conn.query("""
+            try await conn.query(
+                """
                 INSERT INTO distribution_platforms (distribution_id, platform_id)
                 SELECT \(did), id FROM platforms WHERE name = ANY(\(platforms)::text[]) ON CONFLICT DO NOTHING
                 """, logger: logger)
         case .upsertRelease(let r):
             let plan = try jsonText(StoredReleasePlan(r))
             let scheduled = ReleaseStatus.scheduled.rawValue
-            let rows = try await conn.query("""
+            let rows = try await conn.query(
+                """
                 INSERT INTO releases (name, status, platform_id, reference_platform_id, plan, origin, commit_sha)
                 VALUES (\(r.name), \(scheduled), (SELECT id FROM platforms WHERE name = \(r.platform)),
                         (SELECT id FROM platforms WHERE name = \(r.referencePlatform)), \(plan)::jsonb, \(git), \(sha))
@@ -219,17 +260,20 @@ package struct DesiredStateStore: Sendable {
             var rid: Int64 = 0
             for try await id in rows.decode(Int64.self) { rid = id }
             let buildIDs = r.builds.map(Int64.init)
-            try await conn.query("""
+            try await conn.query(
+                """
                 DELETE FROM release_builds WHERE release_id = \(rid) AND NOT (build_id = ANY(\(buildIDs)::bigint[]))
                 """, logger: logger)
-            try await conn.query("""
+            try await conn.query(
+                """
                 INSERT INTO release_builds (release_id, build_id)
                 SELECT \(rid), id FROM builds WHERE id = ANY(\(buildIDs)::bigint[]) ON CONFLICT DO NOTHING
                 """, logger: logger)
         case .deleteSignKey(let name):
             try await conn.query("DELETE FROM sign_keys WHERE name = \(name) AND origin = \(git)", logger: logger)
         case .deleteRepository(let key):
-            try await conn.query("""
+            try await conn.query(
+                """
                 DELETE FROM repositories WHERE name = \(key.name) AND arch = \(key.arch) AND debug = \(key.debug)
                   AND origin = \(git)
                 """, logger: logger)
@@ -239,7 +283,8 @@ package struct DesiredStateStore: Sendable {
             try await conn.query("DELETE FROM distributions WHERE name = \(name) AND origin = \(git)", logger: logger)
         case .deleteRelease(let name):
             let scheduled = ReleaseStatus.scheduled.rawValue
-            try await conn.query("""
+            try await conn.query(
+                """
                 DELETE FROM releases WHERE name = \(name) AND origin = \(git) AND status = \(scheduled)
                 """, logger: logger)
         }

@@ -33,11 +33,13 @@ package struct Migration: Sendable, Hashable {
         for file in names where file.hasSuffix(".sql") {
             let stem = String(file.dropLast(4))
             guard let underscore = stem.firstIndex(of: "_"),
-                  let version = Int(stem[..<underscore]), version > 0 else {
+                let version = Int(stem[..<underscore]), version > 0
+            else {
                 throw MigrationError.badFileName(file)
             }
             let sql = try String(contentsOf: folder.appendingPathComponent(file), encoding: .utf8)
-            migrations.append(Migration(version: version, name: String(stem[stem.index(after: underscore)...]), sql: sql))
+            migrations.append(
+                Migration(version: version, name: String(stem[stem.index(after: underscore)...]), sql: sql))
         }
         migrations.sort { $0.version < $1.version }
         for (a, b) in zip(migrations, migrations.dropFirst()) where a.version == b.version {

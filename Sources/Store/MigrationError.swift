@@ -20,7 +20,8 @@ package enum MigrationError: Error, CustomStringConvertible, Sendable, Equatable
         case .databaseNewer(let database, let known):
             return "database schema is at version \(database) but this kiln knows up to \(known); upgrade kiln"
         case .checksumMismatch(let version, let name, let applied, let file):
-            return "migration \(version) (\(name)) was changed after it was applied: checksum in database \(applied.prefix(12)), file \(file.prefix(12)); add a new migration instead of editing an applied one"
+            return
+                "migration \(version) (\(name)) was changed after it was applied: checksum in database \(applied.prefix(12)), file \(file.prefix(12)); add a new migration instead of editing an applied one"
         case .unknownApplied(let version, let name):
             return "database has migration \(version) (\(name)) that this kiln does not know"
         case .statementFailed(let version, let name, let statement, let message):

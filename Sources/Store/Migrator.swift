@@ -56,7 +56,8 @@ package struct Migrator: Sendable {
                 return true
             }
             if didApply {
-                logger.info("applied migration", metadata: ["version": "\(migration.version)", "name": "\(migration.name)"])
+                logger.info(
+                    "applied migration", metadata: ["version": "\(migration.version)", "name": "\(migration.name)"])
                 applied.append(migration)
             }
         }
@@ -81,7 +82,8 @@ package struct Migrator: Sendable {
     /// Creates `schema_migrations`, checks what is recorded, returns the checksums of the files.
     private func bootstrapAndCheck(_ connection: PostgresConnection) async throws -> [Int: String] {
         try await lock(connection)
-        try await connection.query("""
+        try await connection.query(
+            """
             CREATE TABLE IF NOT EXISTS schema_migrations (
                 version     INTEGER PRIMARY KEY,
                 name        TEXT NOT NULL,
@@ -109,8 +111,9 @@ package struct Migrator: Sendable {
 
     private func verify(_ migration: Migration, existing: String, file: String) throws {
         guard existing == file else {
-            throw MigrationError.checksumMismatch(version: migration.version, name: migration.name,
-                                                  applied: existing, file: file)
+            throw MigrationError.checksumMismatch(
+                version: migration.version, name: migration.name,
+                applied: existing, file: file)
         }
     }
 
@@ -119,11 +122,13 @@ package struct Migrator: Sendable {
             do {
                 try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger)
             } catch {
-                throw MigrationError.statementFailed(version: migration.version, name: migration.name,
-                                                     statement: index + 1, message: Self.describe(error))
+                throw MigrationError.statementFailed(
+                    version: migration.version, name: migration.name,
+                    statement: index + 1, message: Self.describe(error))
             }
         }
-        try await connection.query("""
+        try await connection.query(
+            """
             INSERT INTO schema_migrations (version, name, checksum)
             VALUES (\(migration.version), \(migration.name), \(checksum))
             """, logger: logger)

@@ -28,7 +28,8 @@ package struct ReconcileRunStore: Sendable {
         return try await client.withConnection { conn -> T? in
             var got = false
             for try await locked in try await conn.query("SELECT pg_try_advisory_lock(\(key))", logger: logger)
-                .decode(Bool.self) { got = locked }
+                .decode(Bool.self)
+            { got = locked }
             guard got else { return nil }
             do {
                 let value = try await body()
@@ -43,7 +44,8 @@ package struct ReconcileRunStore: Sendable {
 
     /// Records the start of a run; returns its id.
     package func start(trigger: String, commitSHA: String?) async throws -> Int64 {
-        let rows = try await client.query("""
+        let rows = try await client.query(
+            """
             INSERT INTO reconcile_runs (trigger, commit_sha) VALUES (\(trigger), \(commitSHA)) RETURNING id
             """, logger: logger)
         for try await id in rows.decode(Int64.self) { return id }
@@ -51,10 +53,13 @@ package struct ReconcileRunStore: Sendable {
     }
 
     /// Records how a run ended.
-    package func finish(id: Int64, commitSHA: String?, planJSON: String?, result: ReconcileRunResult, errors: [String],
-                        durationMS: Int) async throws {
+    package func finish(
+        id: Int64, commitSHA: String?, planJSON: String?, result: ReconcileRunResult, errors: [String],
+        durationMS: Int
+    ) async throws {
         let errorsJSON = String(decoding: try JSONEncoder().encode(errors), as: UTF8.self)
-        try await client.query("""
+        try await client.query(
+            """
             UPDATE reconcile_runs SET finished_at = now(), commit_sha = coalesce(\(commitSHA), commit_sha),
               plan = \(planJSON)::jsonb, result = \(result.rawValue), errors = \(errorsJSON)::jsonb,
               duration_ms = \(durationMS) WHERE id = \(id)
@@ -64,7 +69,8 @@ package struct ReconcileRunStore: Sendable {
     /// Records a run that did not happen (`skipped`) in one statement.
     package func recordSkipped(trigger: String, commitSHA: String?, reason: String) async throws -> Int64 {
         let errorsJSON = String(decoding: try JSONEncoder().encode([reason]), as: UTF8.self)
-        let rows = try await client.query("""
+        let rows = try await client.query(
+            """
             INSERT INTO reconcile_runs (trigger, commit_sha, result, errors, finished_at, duration_ms)
             VALUES (\(trigger), \(commitSHA), \(ReconcileRunResult.skipped.rawValue), \(errorsJSON)::jsonb, now(), 0) RETURNING id
             """, logger: logger)

@@ -38,18 +38,30 @@ package enum SQLScript {
             } else if c == "/" && at(1, "*") {
                 var depth = 0
                 repeat {
-                    if at(0, "/") && at(1, "*") { depth += 1; take(2) }
-                    else if at(0, "*") && at(1, "/") { depth -= 1; take(2) }
-                    else { take(1) }
+                    if at(0, "/") && at(1, "*") {
+                        depth += 1
+                        take(2)
+                    } else if at(0, "*") && at(1, "/") {
+                        depth -= 1
+                        take(2)
+                    } else {
+                        take(1)
+                    }
                 } while depth > 0 && i < chars.count
             } else if c == "'" {
                 let backslashEscapes = i > 0 && (chars[i - 1] == "E" || chars[i - 1] == "e")
                 hasCode = true
                 take(1)
                 while i < chars.count {
-                    if backslashEscapes && at(0, "\\") { take(2); continue }
+                    if backslashEscapes && at(0, "\\") {
+                        take(2)
+                        continue
+                    }
                     if at(0, "'") {
-                        if at(1, "'") { take(2); continue }
+                        if at(1, "'") {
+                            take(2)
+                            continue
+                        }
                         take(1)
                         break
                     }
@@ -60,7 +72,10 @@ package enum SQLScript {
                 take(1)
                 while i < chars.count {
                     if at(0, "\"") {
-                        if at(1, "\"") { take(2); continue }
+                        if at(1, "\"") {
+                            take(2)
+                            continue
+                        }
                         take(1)
                         break
                     }

@@ -14,8 +14,10 @@ package struct TaskClaims: Sendable {
     let logger: Logger
     let clock: any LeaseClock
 
-    package init(client: PostgresClient, logger: Logger = Logger(label: "kiln.store.claims"),
-                clock: any LeaseClock = SystemLeaseClock()) {
+    package init(
+        client: PostgresClient, logger: Logger = Logger(label: "kiln.store.claims"),
+        clock: any LeaseClock = SystemLeaseClock()
+    ) {
         self.client = client
         self.logger = logger
         self.clock = clock
@@ -30,7 +32,8 @@ package struct TaskClaims: Sendable {
             if excludedPackages.isEmpty {
                 if let json = try await claimRaw(arch: arch, node: node, now: now) { return json }
             } else {
-                let statement = ClaimTaskExcludingStatement(arch: arch, node: node, now: now, excluded: excludedPackages)
+                let statement = ClaimTaskExcludingStatement(
+                    arch: arch, node: node, now: now, excluded: excludedPackages)
                 for try await json in try await client.execute(statement, logger: logger) { return json }
             }
         }
@@ -45,7 +48,9 @@ package struct TaskClaims: Sendable {
     }
 
     private func claimRaw(arch: String, node: String, now: Date) async throws -> String? {
-        for try await json in try await client.execute(ClaimTaskStatement(arch: arch, node: node, now: now), logger: logger) {
+        for try await json in try await client.execute(
+            ClaimTaskStatement(arch: arch, node: node, now: now), logger: logger)
+        {
             return json
         }
         return nil
@@ -55,7 +60,8 @@ package struct TaskClaims: Sendable {
     @discardableResult
     package func ping(taskIDs: [Int64], node: String) async throws -> Int {
         guard !taskIDs.isEmpty else { return 0 }
-        let rows = try await client.query("""
+        let rows = try await client.query(
+            """
             UPDATE build_tasks SET ts = \(clock.now())
             WHERE id = ANY(\(taskIDs)) AND status = \(BuildTaskStatus.started.rawValue) AND node = \(node) RETURNING id
             """, logger: logger)
@@ -77,9 +83,11 @@ package struct TaskClaims: Sendable {
     package func sweepStale(timeout: Double, maxAttempts: Int) async throws -> SweepResult {
         let now = clock.now()
         let attempts = Int32(maxAttempts)
-        let idle = BuildTaskStatus.idle.rawValue, started = BuildTaskStatus.started.rawValue
+        let idle = BuildTaskStatus.idle.rawValue
+        let started = BuildTaskStatus.started.rawValue
         let failed = BuildTaskStatus.failed.rawValue
-        let rows = try await client.query("""
+        let rows = try await client.query(
+            """
             WITH stale AS (
                 SELECT id FROM build_tasks WHERE status = \(started) AND ts < \(now)::timestamptz - make_interval(secs => \(timeout))
                 ORDER BY ts LIMIT 1000 FOR UPDATE SKIP LOCKED
@@ -167,8 +175,7 @@ package struct TaskClaims: Sendable {
         """
 
     static let claimSQL = claimedCTE.replacingOccurrences(of: "%EXCLUDE%", with: "") + answerSelect
-    static let claimExcludingSQL = claimedCTE.replacingOccurrences(
-        of: "%EXCLUDE%", with: "AND package_name <> ALL($4::text[])") + answerSelect
+    static let claimExcludingSQL =
+        claimedCTE.replacingOccurrences(
+            of: "%EXCLUDE%", with: "AND package_name <> ALL($4::text[])") + answerSelect
 }
-
-import Foundation

@@ -19,7 +19,8 @@ package struct UserStore: Sendable {
 
     /// Creates the user, or updates its email and superuser flag when it exists.
     package func upsert(username: String, email: String, isSuperuser: Bool) async throws -> UserRecord {
-        let rows = try await client.query("""
+        let rows = try await client.query(
+            """
             INSERT INTO users (username, email, is_superuser) VALUES (\(username), \(email), \(isSuperuser))
             ON CONFLICT (username) DO UPDATE SET email = EXCLUDED.email, is_superuser = EXCLUDED.is_superuser
             RETURNING id, username, email, is_superuser

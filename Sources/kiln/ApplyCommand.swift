@@ -16,12 +16,12 @@ struct ApplyCommand: SettingsCommand {
         commandName: "apply",
         abstract: "Apply a saved plan, or plan and apply desired state from git.",
         discussion: """
-        With FILE (written by `kiln plan --out`), applies exactly that plan after checking, under \
-        the reconcile lock, that the database and artifact store still have the fingerprint it was \
-        computed from; a stale plan is refused and nothing changes. With --repo, plans and applies \
-        at once. Exit status: 0 applied or nothing to do, 1 failed or refused, 3 skipped because \
-        another reconcile is running.
-        """
+            With FILE (written by `kiln plan --out`), applies exactly that plan after checking, under \
+            the reconcile lock, that the database and artifact store still have the fingerprint it was \
+            computed from; a stale plan is refused and nothing changes. With --repo, plans and applies \
+            at once. Exit status: 0 applied or nothing to do, 1 failed or refused, 3 skipped because \
+            another reconcile is running.
+            """
     )
 
     @Argument(help: "A plan file written by `kiln plan --out`.")
@@ -50,14 +50,17 @@ struct ApplyCommand: SettingsCommand {
                     CommandOutput.error("kiln apply: cannot read plan \(file): \(error)")
                     throw ExitCode(1)
                 }
-                result = try await ReconcileCLI.withEngine(database: database, settings: settings, logger: logger) { engine in
+                result = try await ReconcileCLI.withEngine(database: database, settings: settings, logger: logger) {
+                    engine in
                     try await engine.apply(savedPlan: plan, trigger: "cli")
                 }
             } else {
                 let snapshot = try await ReconcileCLI.readDesiredState(source, command: "apply")
-                result = try await ReconcileCLI.withEngine(database: database, settings: settings, logger: logger) { engine in
-                    try await engine.reconcile(desired: snapshot.result.state, commitSHA: snapshot.commitSHA,
-                                               trigger: "cli")
+                result = try await ReconcileCLI.withEngine(database: database, settings: settings, logger: logger) {
+                    engine in
+                    try await engine.reconcile(
+                        desired: snapshot.result.state, commitSHA: snapshot.commitSHA,
+                        trigger: "cli")
                 }
             }
         } catch let exit as ExitCode {
@@ -76,7 +79,9 @@ struct ApplyCommand: SettingsCommand {
             switch result.result {
             case .applied:
                 let p = result.plan
-                print("Apply complete! Resources: \(p?.toAdd ?? 0) added, \(p?.toChange ?? 0) changed, \(p?.toDestroy ?? 0) destroyed. (run \(result.runID), \(result.durationMS) ms)")
+                print(
+                    "Apply complete! Resources: \(p?.toAdd ?? 0) added, \(p?.toChange ?? 0) changed, \(p?.toDestroy ?? 0) destroyed. (run \(result.runID), \(result.durationMS) ms)"
+                )
             case .noChanges: print("Nothing to apply. (run \(result.runID))")
             case .skipped: print("skipped: another reconcile is running (run \(result.runID))")
             case .failed, .running:
@@ -101,8 +106,16 @@ private struct ApplyReport: Encodable {
     var plan: Plan?
 
     init(_ r: ReconcileResult) {
-        run = r.runID; result = r.result.rawValue; errors = r.errors; durationMS = r.durationMS; plan = r.plan
+        run = r.runID
+        result = r.result.rawValue
+        errors = r.errors
+        durationMS = r.durationMS
+        plan = r.plan
     }
 
-    enum CodingKeys: String, CodingKey { case run, result, errors, durationMS = "duration_ms", plan }
+    enum CodingKeys: String, CodingKey {
+        case run, result, errors
+        case durationMS = "duration_ms"
+        case plan
+    }
 }

@@ -18,7 +18,7 @@ struct Kiln: AsyncParsableCommand {
         abstract: "Kiln: a GitOps build-and-release server for RPM distributions.",
         subcommands: [
             ServeCommand.self, MigrateCommand.self, ValidateCommand.self,
-            PlanCommand.self, ApplyCommand.self, TokenCommand.self, BenchCommand.self,
+            PlanCommand.self, ApplyCommand.self, TokenCommand.self, BenchCommand.self
         ]
     )
 

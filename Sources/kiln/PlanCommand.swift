@@ -1,9 +1,9 @@
 import ArgumentParser
+import Artifacts
 import CommandLineOptions
 import Foundation
 import GitSource
 import Logging
-import Artifacts
 import Reconciler
 import Settings
 import Spec
@@ -18,12 +18,12 @@ struct PlanCommand: SettingsCommand {
         commandName: "plan",
         abstract: "Show what `kiln apply` would change in PostgreSQL and the artifact store.",
         discussion: """
-        Reads the desired state from git at --ref and diffs it with the database (embedded by \
-        default) and the artifact store (KILN_PULP_URL, else the local store). --out FILE saves \
-        the plan with its commit and a fingerprint of the state it was computed from, for \
-        `kiln apply FILE`. Exit status: 0 (1 on error); with --detailed-exitcode 0 no changes, \
-        2 changes, 1 error.
-        """
+            Reads the desired state from git at --ref and diffs it with the database (embedded by \
+            default) and the artifact store (KILN_PULP_URL, else the local store). --out FILE saves \
+            the plan with its commit and a fingerprint of the state it was computed from, for \
+            `kiln apply FILE`. Exit status: 0 (1 on error); with --detailed-exitcode 0 no changes, \
+            2 changes, 1 error.
+            """
     )
 
     @OptionGroup var source: DesiredStateOptions
@@ -84,7 +84,7 @@ struct DesiredStateOptions: ParsableArguments {
 enum ReconcileCLI {
     static func logger() -> Logger {
         var logger = Logger(label: "kiln")
-        logger.logLevel = .critical // commands print their own errors
+        logger.logLevel = .critical  // commands print their own errors
         return logger
     }
 
@@ -94,11 +94,13 @@ enum ReconcileCLI {
             CommandOutput.error("kiln \(command): give --repo PATH (a git repository holding the desired state)")
             throw ExitCode(1)
         }
-        let prefix = (options.path ?? "").split(separator: "/").filter { $0 != "." && !$0.isEmpty }.joined(separator: "/")
+        let prefix = (options.path ?? "").split(separator: "/").filter { $0 != "." && !$0.isEmpty }.joined(
+            separator: "/")
         let snapshot: DesiredStateSnapshot
         do {
-            let reader = DesiredStateReader(repository: try GitRepository(path: repo),
-                                            subdirectory: prefix.isEmpty ? nil : prefix)
+            let reader = DesiredStateReader(
+                repository: try GitRepository(path: repo),
+                subdirectory: prefix.isEmpty ? nil : prefix)
             snapshot = try await reader.read(ref: options.ref)
         } catch {
             CommandOutput.error("kiln \(command): \(error)")
@@ -110,20 +112,25 @@ enum ReconcileCLI {
                 if !prefix.isEmpty { shown.location.file = prefix + "/" + d.location.file }
                 print(shown)
             }
-            CommandOutput.error("kiln \(command): \(snapshot.result.diagnostics.count) problem(s) in the desired state at \(snapshot.commitSHA); nothing planned")
+            CommandOutput.error(
+                "kiln \(command): \(snapshot.result.diagnostics.count) problem(s) in the desired state at \(snapshot.commitSHA); nothing planned"
+            )
             throw ExitCode(1)
         }
         return snapshot
     }
 
     /// Opens the database (migrated) and the artifact store of `settings` for `body`.
-    static func withEngine<T: Sendable>(database: DatabaseOptions, settings: KilnSettings, logger: Logger,
-                                        _ body: @Sendable @escaping (ReconcileEngine) async throws -> T) async throws -> T {
+    static func withEngine<T: Sendable>(
+        database: DatabaseOptions, settings: KilnSettings, logger: Logger,
+        _ body: @Sendable @escaping (ReconcileEngine) async throws -> T
+    ) async throws -> T {
         let storeConfig = settings.artifactStore(home: database.home(settings))
         return try await database.withClient(settings: settings, logger: logger, migrate: true) { client in
             let store = storeConfig.makeStore(logger: logger)
-            let engine = ReconcileEngine(database: PostgresStateDatabase(client: client, logger: logger),
-                                         store: store, logger: logger)
+            let engine = ReconcileEngine(
+                database: PostgresStateDatabase(client: client, logger: logger),
+                store: store, logger: logger)
             do {
                 let value = try await body(engine)
                 try? await store.shutdown()

@@ -14,21 +14,26 @@ extension ServerDependencies {
     /// `interval` is `KILN_RECONCILE_INTERVAL` of the settings.
     mutating func attachReconcileLoop(home: String, interval: Duration, logger: Logger) throws -> ReconcileLoop? {
         guard let source = desiredStateSource else { return nil }
-        let engine = ReconcileEngine(database: PostgresStateDatabase(client: database, logger: logger),
-                                     store: artifactStore, logger: logger)
+        let engine = ReconcileEngine(
+            database: PostgresStateDatabase(client: database, logger: logger),
+            store: artifactStore, logger: logger)
         var isDirectory: ObjCBool = false
         let loopSource: ReconcileLoop.Source
         if !source.repository.contains("://"),
-           FileManager.default.fileExists(atPath: source.repository, isDirectory: &isDirectory), isDirectory.boolValue {
+            FileManager.default.fileExists(atPath: source.repository, isDirectory: &isDirectory), isDirectory.boolValue
+        {
             loopSource = .local(try GitRepository(path: source.repository), ref: source.ref ?? "HEAD")
         } else {
-            let folder = String(source.repository.map { $0.isLetter || $0.isNumber || $0 == "." ? $0 : "-" }.suffix(120))
+            let folder = String(
+                source.repository.map { $0.isLetter || $0.isNumber || $0 == "." ? $0 : "-" }.suffix(120))
             let cache = (home as NSString).appendingPathComponent("git-cache/\(folder)")
-            loopSource = .remote(GitRemoteMirror(remote: source.repository, cachePath: cache), branch: source.ref ?? "main")
+            loopSource = .remote(
+                GitRemoteMirror(remote: source.repository, cachePath: cache), branch: source.ref ?? "main")
         }
-        let loop = ReconcileLoop(engine: engine, source: loopSource,
-                                 subdirectory: source.path.isEmpty ? nil : source.path,
-                                 interval: interval, logger: logger)
+        let loop = ReconcileLoop(
+            engine: engine, source: loopSource,
+            subdirectory: source.path.isEmpty ? nil : source.path,
+            interval: interval, logger: logger)
         reconcileLoop = loop
         return loop
     }

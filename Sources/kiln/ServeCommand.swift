@@ -44,7 +44,9 @@ struct ServeCommand: SettingsCommand {
         logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
         let home = database.home(settings)
         let secret: [UInt8]
-        do { secret = try JWTSecret.load(configured: settings.jwtSecret, home: home) } catch { throw ValidationError("\(error)") }
+        do { secret = try JWTSecret.load(configured: settings.jwtSecret, home: home) } catch {
+            throw ValidationError("\(error)")
+        }
         let tokens = try await TokenAuthority(secret: secret)
         let storeConfig = settings.artifactStore(home: home)
         let store = storeConfig.makeStore(logger: logger)
@@ -62,16 +64,18 @@ struct ServeCommand: SettingsCommand {
                     home: home, interval: settings.reconcileInterval, logger: serviceLogger)
                 let app = KilnServer.makeApplication(dependencies, host: host, port: port) { channel in
                     let bound = channel.localAddress?.port ?? port
-                    serviceLogger.notice("kiln listening on http://\(host):\(bound) (artifacts: \(storeConfig.description))")
+                    serviceLogger.notice(
+                        "kiln listening on http://\(host):\(bound) (artifacts: \(storeConfig.description))")
                 }
                 var services: [any Service] = [app, StaleTaskSweeper(dependencies)]
                 // The reconcile loop (with --repo): once at start, then every KILN_RECONCILE_INTERVAL
                 // and on POST /api/v1/reconcile and push webhooks.
                 if let reconcileLoop { services.append(reconcileLoop) }
-                let group = ServiceGroup(configuration: .init(
-                    services: services.map { ServiceGroupConfiguration.ServiceConfiguration(service: $0) },
-                    gracefulShutdownSignals: [.sigterm, .sigint],
-                    logger: serviceLogger))
+                let group = ServiceGroup(
+                    configuration: .init(
+                        services: services.map { ServiceGroupConfiguration.ServiceConfiguration(service: $0) },
+                        gracefulShutdownSignals: [.sigterm, .sigint],
+                        logger: serviceLogger))
                 try await group.run()
             }
         } catch {

@@ -42,7 +42,9 @@ struct TokenCreateCommand: SettingsCommand {
 
     func run(settings: KilnSettings) async throws {
         let secret: [UInt8]
-        do { secret = try JWTSecret.load(configured: settings.jwtSecret, home: database.home(settings)) } catch { throw ValidationError("\(error)") }
+        do { secret = try JWTSecret.load(configured: settings.jwtSecret, home: database.home(settings)) } catch {
+            throw ValidationError("\(error)")
+        }
         let authority = try await TokenAuthority(secret: secret)
         let expires = expiresDays.map { Date(timeIntervalSinceNow: Double($0) * 86_400) }
         if let node {
@@ -56,6 +58,8 @@ struct TokenCreateCommand: SettingsCommand {
         let record = try await database.withClient(settings: settings, logger: logger, migrate: true) { client in
             try await UserStore(client: client).upsert(username: user, email: mail, isSuperuser: isAdmin)
         }
-        print(try await authority.issue(KilnClaims(sub: user, scope: admin ? .admin : .user, uid: record.id, expires: expires)))
+        print(
+            try await authority.issue(
+                KilnClaims(sub: user, scope: admin ? .admin : .user, uid: record.id, expires: expires)))
     }
 }

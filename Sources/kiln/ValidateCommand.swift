@@ -13,10 +13,10 @@ struct ValidateCommand: AsyncParsableCommand {
         commandName: "validate",
         abstract: "Validate desired state: every problem as path:line:column: message.",
         discussion: """
-        With --repo, the files are read from the git object database at --ref (default HEAD), so \
-        exactly that commit is validated: uncommitted edits in the work tree are not seen. With \
-        --dir, a plain folder is read from disk. Exit status: 0 valid, 1 problems or errors.
-        """
+            With --repo, the files are read from the git object database at --ref (default HEAD), so \
+            exactly that commit is validated: uncommitted edits in the work tree are not seen. With \
+            --dir, a plain folder is read from disk. Exit status: 0 valid, 1 problems or errors.
+            """
     )
 
     @Option(help: "A git repository (work tree or bare) to read at --ref.")
@@ -53,8 +53,9 @@ struct ValidateCommand: AsyncParsableCommand {
         }
         let result = SpecLoader.load(source.files)
         let diagnostics = result.diagnostics.map { source.displayed($0) }
-        let report = ValidationReport(commit: source.commit, valid: diagnostics.isEmpty,
-                                      counts: result.counts, diagnostics: diagnostics)
+        let report = ValidationReport(
+            commit: source.commit, valid: diagnostics.isEmpty,
+            counts: result.counts, diagnostics: diagnostics)
         switch format {
         case .json:
             print(try CommandOutput.json(report))
@@ -77,13 +78,16 @@ struct ValidateCommand: AsyncParsableCommand {
         let folder = prefix.isEmpty ? root : root + "/" + prefix
         let files = try await SpecDirectory(path: folder).files()
         let shown = normalized(folder)
-        return ValidationSource(files: files, commit: nil,
-                                displayPrefix: folder.hasPrefix("/") ? "/" + shown : shown)
+        return ValidationSource(
+            files: files, commit: nil,
+            displayPrefix: folder.hasPrefix("/") ? "/" + shown : shown)
     }
 
     private func printText(_ report: ValidationReport, source: ValidationSource, fileCount: Int) {
         for diagnostic in report.diagnostics { print(diagnostic) }
-        let origin = source.commit.map { "commit \($0)" } ?? "folder \(source.displayPrefix.isEmpty ? "." : source.displayPrefix)"
+        let origin =
+            source.commit.map { "commit \($0)" }
+            ?? "folder \(source.displayPrefix.isEmpty ? "." : source.displayPrefix)"
         if report.valid {
             print("valid: \(origin)")
             for entry in report.counts.entries {
@@ -129,7 +133,7 @@ private struct ValidationReport: Encodable {
 
     func encode(to encoder: Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(commit, forKey: .commit) // null for --dir
+        try container.encode(commit, forKey: .commit)  // null for --dir
         try container.encode(valid, forKey: .valid)
         try container.encode(counts, forKey: .counts)
         try container.encode(diagnostics, forKey: .diagnostics)

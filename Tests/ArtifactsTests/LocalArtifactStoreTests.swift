@@ -1,8 +1,9 @@
-@testable import Artifacts
 import Foundation
 import NIOCore
 import Testing
 import XCTest
+
+@testable import Artifacts
 
 /// The shared behavior suite against the local filesystem store.
 final class LocalArtifactStoreTests: XCTestCase {
@@ -20,7 +21,9 @@ final class LocalArtifactStoreTests: XCTestCase {
         let rpm = try TestRPM.get()
         _ = try await h.store.ensureRepository(StoreRepositorySpec(name: "build-7-x86_64"))
         let art = try await h.store.uploadArtifact(file: rpm.noarch)
-        _ = try await h.store.importPackages([ImportItem(artifactHref: art.href, sha256: art.sha256, fileName: rpm.noarch.lastPathComponent)], into: "build-7-x86_64")
+        _ = try await h.store.importPackages(
+            [ImportItem(artifactHref: art.href, sha256: art.sha256, fileName: rpm.noarch.lastPathComponent)],
+            into: "build-7-x86_64")
         let copy = h.root.appendingPathComponent("build-7-x86_64/content/\(rpm.noarch.lastPathComponent)")
         XCTAssertEqual(try Data(contentsOf: copy), try Data(contentsOf: rpm.noarch))
     }
@@ -43,23 +46,31 @@ final class PulpModuleUnitTests: XCTestCase {
     func testRPMHeaderReadsNEVRA() throws {
         let rpm = try TestRPM.get()
         let bin = try RPMHeader(data: Data(contentsOf: rpm.noarch))
-        XCTAssertEqual([bin.name, bin.epoch, bin.version, bin.release, bin.arch], ["kiln-fixture", "3", "1.0", "1", "noarch"])
+        XCTAssertEqual(
+            [bin.name, bin.epoch, bin.version, bin.release, bin.arch], ["kiln-fixture", "3", "1.0", "1", "noarch"])
         let src = try RPMHeader(data: Data(contentsOf: rpm.source))
         XCTAssertEqual(src.arch, "src")
         XCTAssertThrowsError(try RPMHeader(data: Data("not an rpm at all, just some text here".utf8)))
     }
 
     func testLocalConfigUnderHome() {
-        XCTAssertEqual(ArtifactStoreConfig.local(home: "/srv/kiln"),
-                       .local(root: URL(fileURLWithPath: "/srv/kiln/artifacts", isDirectory: true)))
-        XCTAssertEqual(ArtifactStoreConfig.local(home: "./.kiln"),
-                       .local(root: URL(fileURLWithPath: "./.kiln/artifacts", isDirectory: true)))
+        XCTAssertEqual(
+            ArtifactStoreConfig.local(home: "/srv/kiln"),
+            .local(root: URL(fileURLWithPath: "/srv/kiln/artifacts", isDirectory: true)))
+        XCTAssertEqual(
+            ArtifactStoreConfig.local(home: "./.kiln"),
+            .local(root: URL(fileURLWithPath: "./.kiln/artifacts", isDirectory: true)))
     }
 
     func testBoundedMapKeepsOrderAndLimit() async throws {
-        actor Gauge { var now = 0, peak = 0
-            func enter() { now += 1; peak = max(peak, now) }
-            func leave() { now -= 1 } }
+        actor Gauge {
+            var now = 0, peak = 0
+            func enter() {
+                now += 1
+                peak = max(peak, now)
+            }
+            func leave() { now -= 1 }
+        }
         let g = Gauge()
         let out = try await boundedMap(Array(0..<20), maxConcurrent: 3) { i -> Int in
             await g.enter()

@@ -7,12 +7,18 @@ import XCTest
 
 /// The shared behavior suite against the REAL Pulp that scripts/test.sh starts.
 final class PulpArtifactStoreTests: XCTestCase {
-    func testEnsureTwiceIsOneObject() async throws { try await StoreBehavior.ensureTwiceIsOneObject(PulpHarness.make()) }
+    func testEnsureTwiceIsOneObject() async throws {
+        try await StoreBehavior.ensureTwiceIsOneObject(PulpHarness.make())
+    }
     func testListFindsOnlyManaged() async throws { try await StoreBehavior.listFindsOnlyManaged(PulpHarness.make()) }
     func testUpdateApplies() async throws { try await StoreBehavior.updateApplies(PulpHarness.make()) }
-    func testDeleteRemovesEverything() async throws { try await StoreBehavior.deleteRemovesEverything(PulpHarness.make()) }
+    func testDeleteRemovesEverything() async throws {
+        try await StoreBehavior.deleteRemovesEverything(PulpHarness.make())
+    }
     func testImportPackages() async throws { try await StoreBehavior.importPackages(PulpHarness.make()) }
-    func testChecksumMismatchRefused() async throws { try await StoreBehavior.checksumMismatchRefused(PulpHarness.make()) }
+    func testChecksumMismatchRefused() async throws {
+        try await StoreBehavior.checksumMismatchRefused(PulpHarness.make())
+    }
     func testLogRepository() async throws { try await StoreBehavior.logRepository(PulpHarness.make()) }
 
     /// What Pulp serves: empty repodata right after creation, the package after an import.
@@ -27,7 +33,9 @@ final class PulpArtifactStoreTests: XCTestCase {
             XCTAssertTrue(v1)
             let rpm = try TestRPM.get()
             let art = try await h.store.uploadArtifact(file: rpm.noarch)
-            let pkg = try await h.store.importPackages([ImportItem(artifactHref: art.href, sha256: art.sha256, fileName: rpm.noarch.lastPathComponent)], into: name)
+            let pkg = try await h.store.importPackages(
+                [ImportItem(artifactHref: art.href, sha256: art.sha256, fileName: rpm.noarch.lastPathComponent)],
+                into: name)
             XCTAssertEqual(pkg.count, 1)
             // pulp_rpm's default layout: Packages/<first letter>/<file>
             let served = try await Self.getData(base + "Packages/k/" + pkg[0].fileName)
@@ -49,7 +57,9 @@ final class PulpArtifactStoreTests: XCTestCase {
                 XCTAssertTrue(error.body.contains("name"), error.body)
             }
         }
-        let dead = PulpArtifactStore(client: PulpClient(baseURL: "http://127.0.0.1:9", username: "admin", password: "x", connectTimeout: .milliseconds(500)))
+        let dead = PulpArtifactStore(
+            client: PulpClient(
+                baseURL: "http://127.0.0.1:9", username: "admin", password: "x", connectTimeout: .milliseconds(500)))
         do {
             _ = try await dead.listManagedRepositories()
             XCTFail("a closed port must fail")

@@ -1,5 +1,5 @@
-import Foundation
 import Artifacts
+import Foundation
 import XCTest
 
 /// The behavior both stores must have, written once and run for each (see the test classes).
@@ -18,7 +18,8 @@ enum StoreBehavior {
     static func ensureTwiceIsOneObject(_ h: StoreHarness) async throws {
         let name = "\(h.prefix)-twice"
         try await run(h, names: [name]) {
-            let spec = StoreRepositorySpec(name: name, kind: .rpm, basePath: "\(h.prefix)/twice", labels: ["platform": "AlmaLinux-9"])
+            let spec = StoreRepositorySpec(
+                name: name, kind: .rpm, basePath: "\(h.prefix)/twice", labels: ["platform": "AlmaLinux-9"])
             let first = try await h.store.ensureRepository(spec)
             let second = try await h.store.ensureRepository(spec)
             XCTAssertEqual(first.href, second.href)
@@ -57,7 +58,8 @@ enum StoreBehavior {
     static func updateApplies(_ h: StoreHarness) async throws {
         let name = "\(h.prefix)-update"
         try await run(h, names: [name]) {
-            var spec = StoreRepositorySpec(name: name, remoteURL: "https://repo.example.org/almalinux/9/BaseOS/x86_64/os/")
+            var spec = StoreRepositorySpec(
+                name: name, remoteURL: "https://repo.example.org/almalinux/9/BaseOS/x86_64/os/")
             let created = try await h.store.ensureRepository(spec)
             XCTAssertEqual(created.remoteURL, spec.remoteURL)
             XCTAssertNotNil(created.remoteHref)
@@ -85,13 +87,14 @@ enum StoreBehavior {
     static func deleteRemovesEverything(_ h: StoreHarness) async throws {
         let name = "\(h.prefix)-delete"
         try await run(h, names: [name]) {
-            _ = try await h.store.ensureRepository(StoreRepositorySpec(name: name, remoteURL: "https://repo.example.org/x/"))
+            _ = try await h.store.ensureRepository(
+                StoreRepositorySpec(name: name, remoteURL: "https://repo.example.org/x/"))
             try await h.store.deleteRepository(named: name)
             let v4 = try await h.store.repository(named: name)
             XCTAssertNil(v4)
             let v5 = try await h.store.listManagedRepositories().contains { $0.name == name }
             XCTAssertFalse(v5)
-            try await h.store.deleteRepository(named: name)   // absent is fine
+            try await h.store.deleteRepository(named: name)  // absent is fine
             // and it can be created again from nothing
             let again = try await h.store.ensureRepository(StoreRepositorySpec(name: name))
             XCTAssertNil(again.remoteURL)
@@ -99,10 +102,12 @@ enum StoreBehavior {
     }
 
     static func importPackages(_ h: StoreHarness) async throws {
-        let build = "\(h.prefix)-build-1-x86_64", other = "\(h.prefix)-build-1-aarch64"
+        let build = "\(h.prefix)-build-1-x86_64"
+        let other = "\(h.prefix)-build-1-aarch64"
         try await run(h, names: [build, other]) {
             let rpm = try TestRPM.get()
-            _ = try await h.store.ensureRepositories([StoreRepositorySpec(name: build), StoreRepositorySpec(name: other)], maxConcurrent: 2)
+            _ = try await h.store.ensureRepositories(
+                [StoreRepositorySpec(name: build), StoreRepositorySpec(name: other)], maxConcurrent: 2)
             let noarch = try await h.store.uploadArtifact(file: rpm.noarch)
             let source = try await h.store.uploadArtifact(file: rpm.source)
             XCTAssertEqual(noarch.sha256.count, 64)
@@ -111,7 +116,7 @@ enum StoreBehavior {
 
             let items = [
                 ImportItem(artifactHref: noarch.href, sha256: noarch.sha256, fileName: rpm.noarch.lastPathComponent),
-                ImportItem(artifactHref: source.href, sha256: source.sha256, fileName: rpm.source.lastPathComponent),
+                ImportItem(artifactHref: source.href, sha256: source.sha256, fileName: rpm.source.lastPathComponent)
             ]
             let imported = try await h.store.importPackages(items, into: build)
             XCTAssertEqual(imported.count, 2)
@@ -122,7 +127,8 @@ enum StoreBehavior {
 
             var content = try await h.store.listContent(of: build)
             XCTAssertEqual(Set(content.map(\.href)), Set(imported.map(\.href)))
-            XCTAssertEqual(Set(content.compactMap(\.nevra)), ["kiln-fixture-3:1.0-1.noarch", "kiln-fixture-3:1.0-1.src"])
+            XCTAssertEqual(
+                Set(content.compactMap(\.nevra)), ["kiln-fixture-3:1.0-1.noarch", "kiln-fixture-3:1.0-1.src"])
 
             // importing the same bytes again finds the same content, nothing doubles
             let again = try await h.store.importPackages([items[0]], into: build)
@@ -148,7 +154,9 @@ enum StoreBehavior {
             let art = try await h.store.uploadArtifact(file: rpm.noarch)
             let wrong = String(repeating: "0", count: 64)
             do {
-                _ = try await h.store.importPackages([ImportItem(artifactHref: art.href, sha256: wrong, fileName: rpm.noarch.lastPathComponent)], into: name)
+                _ = try await h.store.importPackages(
+                    [ImportItem(artifactHref: art.href, sha256: wrong, fileName: rpm.noarch.lastPathComponent)],
+                    into: name)
                 XCTFail("a sha256 mismatch must be refused")
             } catch let error as ArtifactStoreError {
                 guard case .checksumMismatch(_, let expected, let actual) = error else { return XCTFail("\(error)") }
@@ -158,7 +166,9 @@ enum StoreBehavior {
             let v9 = try await h.store.listContent(of: name).count
             XCTAssertEqual(v9, 0, "nothing may be added on a mismatch")
             do {
-                _ = try await h.store.importPackages([ImportItem(artifactHref: art.href, sha256: art.sha256, fileName: "x.rpm")], into: "\(h.prefix)-no-such-repo")
+                _ = try await h.store.importPackages(
+                    [ImportItem(artifactHref: art.href, sha256: art.sha256, fileName: "x.rpm")],
+                    into: "\(h.prefix)-no-such-repo")
                 XCTFail("importing into a missing repository must fail")
             } catch let error as ArtifactStoreError {
                 XCTAssertEqual(error, .repositoryNotFound("\(h.prefix)-no-such-repo"))
@@ -171,11 +181,13 @@ enum StoreBehavior {
         try await run(h, names: [name]) {
             let repo = try await h.store.ensureRepository(StoreRepositorySpec(name: name, kind: .file))
             XCTAssertEqual(repo.kind, .file)
-            let file = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("\(h.prefix)-mock-\(UUID().uuidString).log")
+            let file = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent(
+                "\(h.prefix)-mock-\(UUID().uuidString).log")
             try Data("mock build log \(UUID().uuidString)\n".utf8).write(to: file)
             defer { try? FileManager.default.removeItem(at: file) }
             let art = try await h.store.uploadArtifact(file: file)
-            let imported = try await h.store.importPackages([ImportItem(artifactHref: art.href, sha256: art.sha256, fileName: "mock.log")], into: name)
+            let imported = try await h.store.importPackages(
+                [ImportItem(artifactHref: art.href, sha256: art.sha256, fileName: "mock.log")], into: name)
             XCTAssertEqual(imported.map(\.fileName), ["mock.log"])
             XCTAssertNil(imported.first?.nevra)
             let v10 = try await h.store.listContent(of: name).map(\.fileName)

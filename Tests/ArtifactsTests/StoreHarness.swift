@@ -21,14 +21,16 @@ struct LocalHarness: StoreHarness {
     let prefix = "kt"
 
     init() {
-        root = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("kiln-local-store-\(UUID().uuidString)")
+        root = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent(
+            "kiln-local-store-\(UUID().uuidString)")
         store = LocalArtifactStore(root: root)
     }
 
     func createUnmanagedRepository(named name: String) async throws {
         let dir = root.appendingPathComponent(name)
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        let manifest = #"{"spec":{"name":"\#(name)","kind":"rpm","basePath":"\#(name)","labels":{}},"version":0,"content":[]}"#
+        let manifest =
+            #"{"spec":{"name":"\#(name)","kind":"rpm","basePath":"\#(name)","labels":{}},"version":0,"content":[]}"#
         try Data(manifest.utf8).write(to: dir.appendingPathComponent("kiln-repository.json"))
     }
 
@@ -49,7 +51,8 @@ struct PulpHarness: StoreHarness {
         let env = ProcessInfo.processInfo.environment
         guard let url = env["KILN_TEST_PULP_URL"], !url.isEmpty else {
             if env["KILN_SKIP_PULP"] == "1" {
-                let banner = "\n*** KILN_SKIP_PULP=1: the REAL Pulp tests are SKIPPED (local quick run only; CI must not set it) ***\n"
+                let banner =
+                    "\n*** KILN_SKIP_PULP=1: the REAL Pulp tests are SKIPPED (local quick run only; CI must not set it) ***\n"
                 FileHandle.standardError.write(Data(banner.utf8))
                 throw XCTSkip("KILN_SKIP_PULP=1: Pulp tests skipped")
             }
@@ -61,8 +64,9 @@ struct PulpHarness: StoreHarness {
             XCTFail(MissingPulp().description, file: file, line: line)
             throw MissingPulp()
         }
-        let store = PulpArtifactStore(url: url, username: env["KILN_TEST_PULP_USER"] ?? "admin",
-                                      password: env["KILN_TEST_PULP_PASSWORD"] ?? "admin")
+        let store = PulpArtifactStore(
+            url: url, username: env["KILN_TEST_PULP_USER"] ?? "admin",
+            password: env["KILN_TEST_PULP_PASSWORD"] ?? "admin")
         return PulpHarness(pulp: store, prefix: "kt\(UInt32.random(in: 0..<UInt32.max))")
     }
 

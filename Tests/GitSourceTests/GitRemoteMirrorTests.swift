@@ -7,7 +7,8 @@ import Testing
     @Test func fetchFromLocalPathPicksUpNewCommits() async throws {
         let origin = try TestGitRepository.make()
         defer { origin.delete() }
-        let cache = FileManager.default.temporaryDirectory.appendingPathComponent("kiln-cache-\(UUID().uuidString)/nested")
+        let cache = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "kiln-cache-\(UUID().uuidString)/nested")
         defer { try? FileManager.default.removeItem(at: cache.deletingLastPathComponent()) }
 
         try origin.write("platforms/a.yml", "name: a\n")
@@ -32,7 +33,10 @@ import Testing
     @Test func fetchThroughFileURLAndRepointedRemote() async throws {
         let one = try TestGitRepository.make()
         let two = try TestGitRepository.make()
-        defer { one.delete(); two.delete() }
+        defer {
+            one.delete()
+            two.delete()
+        }
         let cache = FileManager.default.temporaryDirectory.appendingPathComponent("kiln-cache-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: cache) }
         try one.write("x", "1")

@@ -1,8 +1,9 @@
 import Foundation
-@testable import GitSource
 import KilnTestSupport
 import Spec
 import Testing
+
+@testable import GitSource
 
 /// Runs `body` with a fresh test repository, deleted afterwards.
 func withTestRepository(_ body: (TestGitRepository) async throws -> Void) async throws {
@@ -125,7 +126,8 @@ func gitErrorKind<T>(_ body: () async throws -> T) async -> GitError.Kind? {
             try repo.write("examples/platforms/a.yml", "name: a\n")
             try repo.write("examples/platforms/nested/deep/b.yml", "name: b\n")
             try repo.write("examples/README.md", "ex\n")
-            try FileManager.default.createSymbolicLink(atPath: repo.path + "/examples/link.yml", withDestinationPath: "README.md")
+            try FileManager.default.createSymbolicLink(
+                atPath: repo.path + "/examples/link.yml", withDestinationPath: "README.md")
             try repo.commit()
 
             let git = try GitRepository(path: repo.path)
@@ -134,7 +136,8 @@ func gitErrorKind<T>(_ body: () async throws -> T) async -> GitError.Kind? {
             #expect(try await git.files(at: "HEAD", under: "./examples/").map(\.path) == expected)
             #expect(try await git.files(at: "HEAD", under: "examples/platforms/nested").map(\.path) == ["deep/b.yml"])
             #expect(try await git.files(at: "HEAD").count == 4)
-            #expect(try await git.file(at: "HEAD", path: "examples/platforms/a.yml")?.contents == Array("name: a\n".utf8))
+            #expect(
+                try await git.file(at: "HEAD", path: "examples/platforms/a.yml")?.contents == Array("name: a\n".utf8))
             #expect(try await git.file(at: "HEAD", path: "examples/missing.yml") == nil)
 
             #expect(await gitErrorKind { try await git.files(at: "HEAD", under: "nowhere") } == .pathNotFound)
@@ -155,18 +158,24 @@ func gitErrorKind<T>(_ body: () async throws -> T) async -> GitError.Kind? {
             let second = try repo.commit()
 
             let git = try GitRepository(path: repo.path)
-            #expect(try await git.changes(from: first, to: second, under: "state") == [
-                GitChange(path: "distributions/d.yml", kind: .added),
-                GitChange(path: "platforms/a.yml", kind: .modified),
-                GitChange(path: "platforms/b.yml", kind: .deleted),
-            ])
-            #expect(try await git.changedPaths(from: first, to: second, under: nil) == [
-                "other.txt", "state/distributions/d.yml", "state/platforms/a.yml", "state/platforms/b.yml",
-            ])
-            #expect(try await git.changedPaths(from: nil, to: first, under: "state") == ["platforms/a.yml", "platforms/b.yml"])
+            #expect(
+                try await git.changes(from: first, to: second, under: "state") == [
+                    GitChange(path: "distributions/d.yml", kind: .added),
+                    GitChange(path: "platforms/a.yml", kind: .modified),
+                    GitChange(path: "platforms/b.yml", kind: .deleted)
+                ])
+            #expect(
+                try await git.changedPaths(from: first, to: second, under: nil) == [
+                    "other.txt", "state/distributions/d.yml", "state/platforms/a.yml", "state/platforms/b.yml"
+                ])
+            #expect(
+                try await git.changedPaths(from: nil, to: first, under: "state") == [
+                    "platforms/a.yml", "platforms/b.yml"
+                ])
             #expect(try await git.changedPaths(from: second, to: second) == [])
             // A prefix that appears only in the newer commit: everything under it is added.
-            #expect(try await git.changes(from: first, to: second, under: "state/distributions")
+            #expect(
+                try await git.changes(from: first, to: second, under: "state/distributions")
                     == [GitChange(path: "d.yml", kind: .added)])
         }
     }

@@ -21,7 +21,7 @@ import Testing
         (["serve", "--port", "0"], "KILN_RECONCILE_INTERVAL", "nope"),
         (["serve", "--port", "0"], "KILN_NODE_TIMEOUT", "-3"),
         (["migrate"], "KILN_DATABASE_URL", "mysql://db/kiln"),
-        (["plan", "--repo", "."], "KILN_PULP_URL", "pulp:24817"),
+        (["plan", "--repo", "."], "KILN_PULP_URL", "pulp:24817")
     ])
     func invalidSettingStopsKiln(_ arguments: [String], _ variable: String, _ value: String) throws {
         #expect(FileManager.default.isExecutableFile(atPath: Self.kiln), "build kiln first: \(Self.kiln)")

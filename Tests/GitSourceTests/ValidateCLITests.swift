@@ -1,6 +1,6 @@
 import Foundation
-import Processes
 import KilnTestSupport
+import Processes
 import XCTest
 
 /// Runs the built `kiln` binary (`.build/debug/kiln`; `swift test` builds it first) against real
@@ -36,14 +36,14 @@ final class ValidateCLITests: XCTestCase {
 
     /// A platform file with problems at known places.
     private let broken = """
-    name: broken
-    type: rpm
-    bogus_key: 1
-    arch_list:
-      - x86_64
-      - sparc64
+        name: broken
+        type: rpm
+        bogus_key: 1
+        arch_list:
+          - x86_64
+          - sparc64
 
-    """
+        """
 
     func testExamplesAreValidAndABrokenCopyPrintsEveryProblem() throws {
         try repo.copy(contentsOf: Self.examples, to: "state")
@@ -64,13 +64,16 @@ final class ValidateCLITests: XCTestCase {
         run = try kiln("validate", "--repo", repo.path, "--path", "state")
         XCTAssertEqual(run.status, 1, run.stdout)
         let problems = run.lines.filter { $0.hasPrefix("state/platforms/") }
-        XCTAssertTrue(problems.contains { $0.hasPrefix("state/platforms/broken.yml:3:1: ") && $0.contains("bogus_key") },
-                      run.stdout)
-        XCTAssertTrue(problems.contains { $0.hasPrefix("state/platforms/broken.yml:6:5: ") && $0.contains("sparc64") },
-                      run.stdout)
+        XCTAssertTrue(
+            problems.contains { $0.hasPrefix("state/platforms/broken.yml:3:1: ") && $0.contains("bogus_key") },
+            run.stdout)
+        XCTAssertTrue(
+            problems.contains { $0.hasPrefix("state/platforms/broken.yml:6:5: ") && $0.contains("sparc64") },
+            run.stdout)
         XCTAssertTrue(problems.contains { $0.hasPrefix("state/platforms/syntax.yml:") }, run.stdout)
         for line in problems {
-            XCTAssertNotNil(line.range(of: #"^state/platforms/[a-z]+\.yml:\d+:\d+: .+"#, options: .regularExpression), line)
+            XCTAssertNotNil(
+                line.range(of: #"^state/platforms/[a-z]+\.yml:\d+:\d+: .+"#, options: .regularExpression), line)
         }
 
         // The older commit, by SHA, is still valid; JSON lists the problems of the newer one.
@@ -82,9 +85,11 @@ final class ValidateCLITests: XCTestCase {
         XCTAssertEqual(json["valid"] as? Bool, false)
         XCTAssertNotNil(json["counts"] as? [String: Any])
         let diagnostics = try XCTUnwrap(json["diagnostics"] as? [[String: Any]])
-        XCTAssertTrue(diagnostics.contains {
-            $0["file"] as? String == "state/platforms/broken.yml" && $0["line"] as? Int == 3 && $0["column"] as? Int == 1
-        }, run.stdout)
+        XCTAssertTrue(
+            diagnostics.contains {
+                $0["file"] as? String == "state/platforms/broken.yml" && $0["line"] as? Int == 3
+                    && $0["column"] as? Int == 1
+            }, run.stdout)
     }
 
     func testPlainFolder() throws {

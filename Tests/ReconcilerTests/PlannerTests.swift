@@ -10,16 +10,25 @@ import Testing
     let loc = SourceLocation(file: "platforms/p.yml", line: 1, column: 1)
 
     func platform(_ name: String, version: String = "9", repos: [String] = ["baseos"]) -> Platform {
-        Platform(name: name, type: "rpm", distrType: "rhel", distrVersion: version, testDistName: "almalinux",
-                 archList: ["x86_64"], data: ["mock": .object(["n": .int(1)])],
-                 repos: repos.map { Repository(name: "\(name)-\($0)", arch: "x86_64", url: "https://r/\($0)/",
-                                               type: "rpm", debug: false, production: false, location: loc) },
-                 location: loc)
+        Platform(
+            name: name, type: "rpm", distrType: "rhel", distrVersion: version, testDistName: "almalinux",
+            archList: ["x86_64"], data: ["mock": .object(["n": .int(1)])],
+            repos: repos.map {
+                Repository(
+                    name: "\(name)-\($0)", arch: "x86_64", url: "https://r/\($0)/",
+                    type: "rpm", debug: false, production: false, location: loc)
+            },
+            location: loc)
     }
 
     /// The platform as the database gives it back: no locations, `data` with a double.
-    func actual(_ p: Platform, origin: Origin = .git, usedBy: [String] = []) -> (Actual<Platform>, [Actual<Repository>]) {
-        let repos = p.repos.map { var r = $0; r.location = nil; return r }
+    func actual(_ p: Platform, origin: Origin = .git, usedBy: [String] = []) -> (Actual<Platform>, [Actual<Repository>])
+    {
+        let repos = p.repos.map {
+            var r = $0
+            r.location = nil
+            return r
+        }
         var stored = p
         stored.location = nil
         stored.repos = repos
@@ -28,10 +37,11 @@ import Testing
     }
 
     @Test func emptyActualPlansEveryObject() {
-        let desired = DesiredState(platforms: [platform("A"), platform("B")],
-                                   distributions: [Distribution(name: "D", platforms: ["A"], location: loc)])
+        let desired = DesiredState(
+            platforms: [platform("A"), platform("B")],
+            distributions: [Distribution(name: "D", platforms: ["A"], location: loc)])
         let plan = Planner.plan(desired: desired, actual: ActualState(), commitSHA: "abc")
-        #expect(plan.toAdd == 5) // 2 platforms, 2 repositories, 1 distribution
+        #expect(plan.toAdd == 5)  // 2 platforms, 2 repositories, 1 distribution
         #expect(plan.toChange == 0)
         #expect(plan.toDestroy == 0)
         // repositories before the platforms that use them, platforms before distributions
@@ -57,36 +67,40 @@ import Testing
     @Test func convergedPlanHasNoChangesAndIntegralDoublesMatch() {
         let p = platform("A")
         let (ap, ar) = actual(p)
-        let plan = Planner.plan(desired: DesiredState(platforms: [p]),
-                                actual: ActualState(repositories: ar, platforms: [ap]), commitSHA: "abc")
+        let plan = Planner.plan(
+            desired: DesiredState(platforms: [p]),
+            actual: ActualState(repositories: ar, platforms: [ap]), commitSHA: "abc")
         #expect(!plan.hasChanges, "\(plan.renderText())")
         #expect(plan.renderText().contains("No changes."))
     }
 
     @Test func oneFieldChangeIsExactlyThatChange() throws {
         let (ap, ar) = actual(platform("A", version: "9.4"))
-        let plan = Planner.plan(desired: DesiredState(platforms: [platform("A", version: "9.5")]),
-                                actual: ActualState(repositories: ar, platforms: [ap]), commitSHA: "abc")
+        let plan = Planner.plan(
+            desired: DesiredState(platforms: [platform("A", version: "9.5")]),
+            actual: ActualState(repositories: ar, platforms: [ap]), commitSHA: "abc")
         #expect(plan.changes.count == 1)
         let c = try #require(plan.changes.first)
         #expect(c.action == .update)
         #expect(c.fields == [FieldChange(field: "distr_version", before: .string("9.4"), after: .string("9.5"))])
-        #expect(c.actual?.fields == Resource.platform(ap.record).fields) // the record as read, normalized
+        #expect(c.actual?.fields == Resource.platform(ap.record).fields)  // the record as read, normalized
         #expect(plan.renderText().contains("~ distr_version = \"9.4\" -> \"9.5\""))
         #expect(plan.renderText().contains("Plan: 0 to add, 1 to change, 0 to destroy."))
     }
 
     @Test func deletedPlatformIsPrunedUnlessUsed() {
         let (ap, ar) = actual(platform("A"))
-        let pruned = Planner.plan(desired: DesiredState(), actual: ActualState(repositories: ar, platforms: [ap]),
-                                  commitSHA: "abc")
+        let pruned = Planner.plan(
+            desired: DesiredState(), actual: ActualState(repositories: ar, platforms: [ap]),
+            commitSHA: "abc")
         #expect(pruned.toDestroy == 2)
-        #expect(pruned.changes.map(\.kind) == [.platform, .repository]) // deletions: platform first
+        #expect(pruned.changes.map(\.kind) == [.platform, .repository])  // deletions: platform first
         #expect(pruned.changes.allSatisfy { $0.desired == nil && $0.actual != nil })
 
         let (used, usedRepos) = actual(platform("A"), usedBy: ["used by 1 build task(s)"])
-        let kept = Planner.plan(desired: DesiredState(), actual: ActualState(repositories: usedRepos, platforms: [used]),
-                                commitSHA: "abc")
+        let kept = Planner.plan(
+            desired: DesiredState(), actual: ActualState(repositories: usedRepos, platforms: [used]),
+            commitSHA: "abc")
         #expect(kept.toDestroy == 0)
         #expect(!kept.hasChanges)
         let platform = kept.changes.first { $0.kind == .platform }
@@ -98,8 +112,9 @@ import Testing
 
     @Test func apiOriginObjectsAreShownAndNotPruned() {
         let (ap, ar) = actual(platform("A"), origin: .api)
-        let plan = Planner.plan(desired: DesiredState(), actual: ActualState(repositories: ar, platforms: [ap]),
-                                commitSHA: "abc")
+        let plan = Planner.plan(
+            desired: DesiredState(), actual: ActualState(repositories: ar, platforms: [ap]),
+            commitSHA: "abc")
         #expect(!plan.hasChanges)
         #expect(plan.changes.allSatisfy { $0.action == .keep && $0.origin == .api })
         #expect(plan.renderText().contains("(origin api)"))
@@ -110,26 +125,33 @@ import Testing
         let (ap, ar) = actual(p)
         let spec = StoreNaming.spec(for: ar[0].record)
         #expect(spec?.remoteURL == "https://r/baseos/")
-        let missing = Planner.plan(desired: DesiredState(platforms: [p]),
-                                   actual: ActualState(repositories: ar, platforms: [ap], storeRepositories: []),
-                                   commitSHA: "abc")
+        let missing = Planner.plan(
+            desired: DesiredState(platforms: [p]),
+            actual: ActualState(repositories: ar, platforms: [ap], storeRepositories: []),
+            commitSHA: "abc")
         #expect(missing.changes.map(\.action) == [.create])
         #expect(missing.changes.first?.name == "A-baseos-x86_64")
-        var drifted = StoreRepositorySpec(name: "A-baseos-x86_64", remoteURL: "https://elsewhere/",
-                                          basePath: "kiln/A-baseos/x86_64")
+        var drifted = StoreRepositorySpec(
+            name: "A-baseos-x86_64", remoteURL: "https://elsewhere/",
+            basePath: "kiln/A-baseos/x86_64")
         drifted.labels = ["kiln-source": "desired-state", "managed-by": "kiln"]
-        let repair = Planner.plan(desired: DesiredState(platforms: [p]),
-                                  actual: ActualState(repositories: ar, platforms: [ap], storeRepositories: [drifted]),
-                                  commitSHA: "abc")
+        let repair = Planner.plan(
+            desired: DesiredState(platforms: [p]),
+            actual: ActualState(repositories: ar, platforms: [ap], storeRepositories: [drifted]),
+            commitSHA: "abc")
         #expect(repair.changes.map(\.action) == [.update])
         #expect(repair.changes.first?.fields.map(\.field) == ["remote_url"])
         #expect(repair.changes.first?.desired == spec.map(Resource.storeRepository))
     }
 
     @Test func savedPlanJSONRoundTripsToAnEqualPlan() throws {
-        let release = ReleasePlan(name: "r1", platform: "A", referencePlatform: "B", builds: [7, 8],
-                                  packages: [ReleasePackage(name: "bash", arch: "x86_64", repositories: ["A-baseos"],
-                                                            location: loc)], location: loc)
+        let release = ReleasePlan(
+            name: "r1", platform: "A", referencePlatform: "B", builds: [7, 8],
+            packages: [
+                ReleasePackage(
+                    name: "bash", arch: "x86_64", repositories: ["A-baseos"],
+                    location: loc)
+            ], location: loc)
         var withDouble = platform("B", version: "9.4")
         withDouble.data = ["mock": .object(["n": .double(2.0), "f": .double(0.5)])]
         let (ap, ar) = actual(platform("B", version: "9.3"))
@@ -143,7 +165,7 @@ import Testing
         let decoded = try Plan.decode(data)
         #expect(decoded == plan)
         #expect(decoded.renderText() == plan.renderText())
-        #expect(try decoded.jsonData() == data) // stable bytes
+        #expect(try decoded.jsonData() == data)  // stable bytes
         // what the JSON shows per change: typed records plus the derived field list
         let json = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
         let changes = try #require(json["changes"] as? [[String: Any]])
@@ -153,7 +175,8 @@ import Testing
     }
 
     @Test func aChangeWithoutItsRecordIsRejected() {
-        let bad = #"{"commit_sha":"abc","fingerprint":"f","changes":[{"action":"create","kind":"platform","name":"A"}]}"#
+        let bad =
+            #"{"commit_sha":"abc","fingerprint":"f","changes":[{"action":"create","kind":"platform","name":"A"}]}"#
         #expect(throws: DecodingError.self) { try Plan.decode(Data(bad.utf8)) }
     }
 
@@ -162,7 +185,8 @@ import Testing
         #expect(ActualState().fingerprint != ActualState(repositories: ar, platforms: [ap]).fingerprint)
         var shuffled = ap
         shuffled.record.repos.reverse()
-        #expect(ActualState(repositories: ar, platforms: [ap]).fingerprint
+        #expect(
+            ActualState(repositories: ar, platforms: [ap]).fingerprint
                 == ActualState(repositories: ar.reversed(), platforms: [shuffled]).fingerprint)
     }
 
@@ -170,33 +194,41 @@ import Testing
         // what the Store decodes from JSONB text must equal what the YAML gave
         let text = #"{"a":1,"b":0,"c":true,"d":2.5,"e":3.0,"f":"1"}"#
         let value = try JSONDecoder().decode(JSONValue.self, from: Data(text.utf8)).normalized
-        #expect(value == .object(["a": .int(1), "b": .int(0), "c": .bool(true), "d": .double(2.5),
-                                  "e": .int(3), "f": .string("1")]))
+        #expect(
+            value
+                == .object([
+                    "a": .int(1), "b": .int(0), "c": .bool(true), "d": .double(2.5),
+                    "e": .int(3), "f": .string("1")
+                ]))
         #expect(value.compactText == text.replacingOccurrences(of: "3.0", with: "3"))
     }
 
     @Test func completedReleaseIsKeptAndAPIObjectDeclaredInGitIsTakenOver() throws {
-        let release = ReleasePlan(name: "r1", platform: "A", referencePlatform: nil, builds: [7], packages: [], location: loc)
-        let done = Actual(ReleasePlan(name: "r1", platform: "A", referencePlatform: nil, builds: [6], packages: []),
-                          origin: .git, status: .completed)
+        let release = ReleasePlan(
+            name: "r1", platform: "A", referencePlatform: nil, builds: [7], packages: [], location: loc)
+        let done = Actual(
+            ReleasePlan(name: "r1", platform: "A", referencePlatform: nil, builds: [6], packages: []),
+            origin: .git, status: .completed)
         let (ap, ar) = actual(platform("A"), origin: .api)
-        let plan = Planner.plan(desired: DesiredState(platforms: [platform("A")], releases: [release]),
-                                actual: ActualState(repositories: ar, platforms: [ap], releases: [done]), commitSHA: "abc")
+        let plan = Planner.plan(
+            desired: DesiredState(platforms: [platform("A")], releases: [release]),
+            actual: ActualState(repositories: ar, platforms: [ap], releases: [done]), commitSHA: "abc")
         let r = try #require(plan.changes.first { $0.kind == .release })
         #expect(r.action == .keep)
         #expect(r.reason == "release is completed; only a scheduled release is changed or deleted")
-        #expect(PostgresStateDatabase.write(for: r) == nil) // a kept release is not written
+        #expect(PostgresStateDatabase.write(for: r) == nil)  // a kept release is not written
         let p = try #require(plan.changes.first { $0.kind == .platform })
         #expect(p.action == .update)
         #expect(p.fields == [FieldChange(field: "origin", before: .string("api"), after: .string("git"))])
-        #expect(plan.toChange == 2) // the platform and its one repository row change origin
+        #expect(plan.toChange == 2)  // the platform and its one repository row change origin
     }
 
     @Test func applyWritesTheTypedRecords() throws {
         let p = platform("A")
         let (gone, goneRepos) = actual(platform("Gone"))
-        let plan = Planner.plan(desired: DesiredState(platforms: [p]),
-                                actual: ActualState(repositories: goneRepos, platforms: [gone]), commitSHA: "abc")
+        let plan = Planner.plan(
+            desired: DesiredState(platforms: [p]),
+            actual: ActualState(repositories: goneRepos, platforms: [gone]), commitSHA: "abc")
         let writes = plan.changes.compactMap(PostgresStateDatabase.write(for:))
         #expect(writes.contains(.upsertPlatform(p)))
         #expect(writes.contains(.upsertRepository(p.repos[0])))

@@ -22,8 +22,9 @@ final class PulpReconcileTests: XCTestCase {
             XCTFail("KILN_TEST_PULP_URL is not set: run through scripts/test.sh, or KILN_SKIP_PULP=1 locally")
             throw XCTSkip("no Pulp")
         }
-        return PulpArtifactStore(url: url, username: env["KILN_TEST_PULP_USER"] ?? "admin",
-                                 password: env["KILN_TEST_PULP_PASSWORD"] ?? "admin")
+        return PulpArtifactStore(
+            url: url, username: env["KILN_TEST_PULP_USER"] ?? "admin",
+            password: env["KILN_TEST_PULP_PASSWORD"] ?? "admin")
     }
 
     func testApplyDriftRepairStoppedPulpAndPruneAgainstRealPulp() async throws {
@@ -40,12 +41,14 @@ final class PulpReconcileTests: XCTestCase {
         let names = ["\(lower)-baseos-x86_64", "\(lower)-baseos-debuginfo-x86_64-debug"]
         do {
             try await TestDatabase.with { client, _ in
-                let engine = ReconcileEngine(database: PostgresStateDatabase(client: client), store: pulp, logger: quiet)
+                let engine = ReconcileEngine(
+                    database: PostgresStateDatabase(client: client), store: pulp, logger: quiet)
                 let s1 = try await reader.read()
                 XCTAssertEqual(s1.result.diagnostics, [])
                 let plan = try await engine.plan(desired: s1.result.state, commitSHA: s1.commitSHA)
-                XCTAssertEqual(Set(plan.changes.filter { $0.kind == .storeRepository && $0.action == .create }.map(\.name)),
-                               Set(names), plan.renderText())
+                XCTAssertEqual(
+                    Set(plan.changes.filter { $0.kind == .storeRepository && $0.action == .create }.map(\.name)),
+                    Set(names), plan.renderText())
                 let applied = try await engine.apply(savedPlan: plan, trigger: "cli")
                 XCTAssertEqual(applied.result, .applied, "\(applied.errors)")
                 let baseos = try await pulp.repository(named: names[0])
@@ -54,10 +57,11 @@ final class PulpReconcileTests: XCTestCase {
                 XCTAssertEqual(baseos?.labels["kiln-source"], "desired-state")
                 let debug = try await pulp.repository(named: names[1])
                 XCTAssertNotNil(debug?.distributionHref)
-                XCTAssertNil(debug?.remoteURL) // production repositories are not synced from upstream
+                XCTAssertNil(debug?.remoteURL)  // production repositories are not synced from upstream
                 let converged = try await engine.plan(desired: s1.result.state, commitSHA: s1.commitSHA)
-                XCTAssertFalse(converged.changes.contains { $0.name.hasPrefix(lower) && $0.action != .keep },
-                               converged.renderText())
+                XCTAssertFalse(
+                    converged.changes.contains { $0.name.hasPrefix(lower) && $0.action != .keep },
+                    converged.renderText())
 
                 // drift behind Kiln's back in Pulp: one repository deleted, one distribution moved
                 try await pulp.deleteRepository(named: names[1])
@@ -66,11 +70,14 @@ final class PulpReconcileTests: XCTestCase {
                 _ = try await pulp.ensureRepository(moved)
                 let drift = try await engine.plan(desired: s1.result.state, commitSHA: s1.commitSHA)
                 let mine = drift.changes.filter { $0.name.hasPrefix(lower) }
-                XCTAssertEqual(Set(mine.map { "\($0.action.rawValue) \($0.name)" }),
-                               ["create \(names[1])", "update \(names[0])"], drift.renderText())
-                let repaired = try await engine.reconcile(desired: s1.result.state, commitSHA: s1.commitSHA, trigger: "timer")
+                XCTAssertEqual(
+                    Set(mine.map { "\($0.action.rawValue) \($0.name)" }),
+                    ["create \(names[1])", "update \(names[0])"], drift.renderText())
+                let repaired = try await engine.reconcile(
+                    desired: s1.result.state, commitSHA: s1.commitSHA, trigger: "timer")
                 XCTAssertEqual(repaired.result, .applied, "\(repaired.errors)")
-                try await expectEqual(try await pulp.repository(named: names[0])?.basePath, "kiln/\(lower)-baseos/x86_64")
+                try await expectEqual(
+                    try await pulp.repository(named: names[0])?.basePath, "kiln/\(lower)-baseos/x86_64")
                 try await expectNotNil(try await pulp.repository(named: names[1]))
 
                 // Pulp stops in the middle: reads answered, writes refused (a closed port)
@@ -78,18 +85,24 @@ final class PulpReconcileTests: XCTestCase {
                 _ = try repo.commit("second platform")
                 let s2 = try await reader.read()
                 let dead = PulpArtifactStore(url: "http://127.0.0.1:9", username: "admin", password: "x")
-                let broken = ReconcileEngine(database: PostgresStateDatabase(client: client),
-                                             store: DeadAfterReads(reads: pulp, writes: dead), logger: quiet)
-                let failed = try await broken.reconcile(desired: s2.result.state, commitSHA: s2.commitSHA, trigger: "cli")
+                let broken = ReconcileEngine(
+                    database: PostgresStateDatabase(client: client),
+                    store: DeadAfterReads(reads: pulp, writes: dead), logger: quiet)
+                let failed = try await broken.reconcile(
+                    desired: s2.result.state, commitSHA: s2.commitSHA, trigger: "cli")
                 try? await dead.shutdown()
                 XCTAssertEqual(failed.result, .failed)
-                try await expectEqual(try await client.string("SELECT errors::text FROM reconcile_runs WHERE id = \(failed.runID)")?
-                    .contains("\(lower)q-baseos-x86_64"), true)
-                try await expectEqual(try await client.count("SELECT count(*) FROM platforms WHERE name = \(name + "Q")"), 0)
-                try await expectEqual(try await client.count("SELECT count(*) FROM repositories WHERE name LIKE \(lower + "q-%")"), 0)
+                try await expectEqual(
+                    try await client.string("SELECT errors::text FROM reconcile_runs WHERE id = \(failed.runID)")?
+                        .contains("\(lower)q-baseos-x86_64"), true)
+                try await expectEqual(
+                    try await client.count("SELECT count(*) FROM platforms WHERE name = \(name + "Q")"), 0)
+                try await expectEqual(
+                    try await client.count("SELECT count(*) FROM repositories WHERE name LIKE \(lower + "q-%")"), 0)
                 let next = try await engine.reconcile(desired: s2.result.state, commitSHA: s2.commitSHA, trigger: "cli")
                 XCTAssertEqual(next.result, .applied, "\(next.errors)")
-                try await expectEqual(try await client.count("SELECT count(*) FROM platforms WHERE name = \(name + "Q")"), 1)
+                try await expectEqual(
+                    try await client.count("SELECT count(*) FROM platforms WHERE name = \(name + "Q")"), 1)
                 try await expectNotNil(try await pulp.repository(named: "\(lower)q-baseos-x86_64"))
 
                 // prune: both files deleted -> rows and Pulp objects go
@@ -97,14 +110,16 @@ final class PulpReconcileTests: XCTestCase {
                 try repo.remove("platforms/q.yml")
                 _ = try repo.commit("none")
                 let s3 = try await reader.read()
-                let pruned = try await engine.reconcile(desired: s3.result.state, commitSHA: s3.commitSHA, trigger: "cli")
+                let pruned = try await engine.reconcile(
+                    desired: s3.result.state, commitSHA: s3.commitSHA, trigger: "cli")
                 XCTAssertEqual(pruned.result, .applied, "\(pruned.errors)")
                 try await expectEqual(try await client.count("SELECT count(*) FROM platforms"), 0)
                 let left = try await pulp.listManagedRepositories().map(\.name).filter { $0.hasPrefix(lower) }
                 XCTAssertEqual(left, [])
             }
         } catch {
-            try? await pulp.deleteRepositories(named: names + names.map { $0.replacingOccurrences(of: lower, with: lower + "q") })
+            try? await pulp.deleteRepositories(
+                named: names + names.map { $0.replacingOccurrences(of: lower, with: lower + "q") })
             try? await pulp.shutdown()
             throw error
         }

@@ -31,16 +31,23 @@ final class ReconcileEngineTests: XCTestCase {
 
             let result = try await engine.reconcile(desired: state, commitSHA: snap.commitSHA, trigger: "cli")
             XCTAssertEqual(result.result, .applied, "\(result.errors)")
-            try await expectEqual(try await client.count("SELECT count(*) FROM repositories WHERE origin = 'git'"), repoCount)
-            try await expectEqual(try await client.count("SELECT count(*) FROM platform_repositories"),
-                           state.platforms.map { Set($0.repos.map { "\($0.name)/\($0.arch)/\($0.debug)" }).count }.reduce(0, +))
-            try await expectEqual(try await client.count("""
-                SELECT count(*) FROM platforms WHERE commit_sha = \(snap.commitSHA)
-                """), state.platforms.count)
-            try await expectEqual(try await client.string("SELECT result FROM reconcile_runs WHERE id = \(result.runID)"), "applied")
-            try await expectEqual(try await client.count("""
-                SELECT count(*) FROM reconcile_runs WHERE id = \(result.runID) AND plan IS NOT NULL AND duration_ms >= 0
-                """), 1)
+            try await expectEqual(
+                try await client.count("SELECT count(*) FROM repositories WHERE origin = 'git'"), repoCount)
+            try await expectEqual(
+                try await client.count("SELECT count(*) FROM platform_repositories"),
+                state.platforms.map { Set($0.repos.map { "\($0.name)/\($0.arch)/\($0.debug)" }).count }.reduce(0, +))
+            try await expectEqual(
+                try await client.count(
+                    """
+                    SELECT count(*) FROM platforms WHERE commit_sha = \(snap.commitSHA)
+                    """), state.platforms.count)
+            try await expectEqual(
+                try await client.string("SELECT result FROM reconcile_runs WHERE id = \(result.runID)"), "applied")
+            try await expectEqual(
+                try await client.count(
+                    """
+                    SELECT count(*) FROM reconcile_runs WHERE id = \(result.runID) AND plan IS NOT NULL AND duration_ms >= 0
+                    """), 1)
             let stored = try await f.localStore.listManagedRepositories()
             XCTAssertEqual(stored.count, plan.changes(of: .storeRepository).count)
 
@@ -66,24 +73,32 @@ final class ReconcileEngineTests: XCTestCase {
             let sha = try f.repo.commit("kitten tests")
             let snap = try await f.desired()
             XCTAssertEqual(snap.commitSHA, sha)
-            XCTAssertEqual(snap.readPaths, ["platforms/almalinux-9.yml"]) // incremental read
+            XCTAssertEqual(snap.readPaths, ["platforms/almalinux-9.yml"])  // incremental read
 
             let plan = try await engine.plan(desired: snap.result.state, commitSHA: sha)
             XCTAssertEqual(plan.changes.filter { $0.action != .keep }.count, 1, plan.renderText())
             let change = try XCTUnwrap(plan.changes.first { $0.action == .update })
             XCTAssertEqual(change.kind, .platform)
             XCTAssertEqual(change.name, "AlmaLinux-9")
-            XCTAssertEqual(change.fields, [FieldChange(field: "test_dist_name", before: .string("almalinux"),
-                                                       after: .string("almalinux-kitten"))])
+            XCTAssertEqual(
+                change.fields,
+                [
+                    FieldChange(
+                        field: "test_dist_name", before: .string("almalinux"),
+                        after: .string("almalinux-kitten"))
+                ])
             XCTAssertTrue(plan.renderText().contains("Plan: 0 to add, 1 to change, 0 to destroy."))
 
             let result = try await engine.apply(savedPlan: plan, trigger: "cli")
             XCTAssertEqual(result.result, .applied, "\(result.errors)")
-            try await expectEqual(try await client.string("SELECT test_dist_name FROM platforms WHERE name = 'AlmaLinux-9'"),
-                           "almalinux-kitten")
-            try await expectEqual(try await client.string("SELECT commit_sha FROM platforms WHERE name = 'AlmaLinux-9'"), sha)
-            try await expectEqual(try await client.string("SELECT commit_sha FROM platforms WHERE name = 'AlmaLinux-8'"),
-                           first.commitSHA) // untouched rows keep the commit that last wrote them
+            try await expectEqual(
+                try await client.string("SELECT test_dist_name FROM platforms WHERE name = 'AlmaLinux-9'"),
+                "almalinux-kitten")
+            try await expectEqual(
+                try await client.string("SELECT commit_sha FROM platforms WHERE name = 'AlmaLinux-9'"), sha)
+            try await expectEqual(
+                try await client.string("SELECT commit_sha FROM platforms WHERE name = 'AlmaLinux-8'"),
+                first.commitSHA)  // untouched rows keep the commit that last wrote them
         }
     }
 
@@ -103,7 +118,8 @@ final class ReconcileEngineTests: XCTestCase {
             try await client.query("INSERT INTO users (username) VALUES ('alice')")
             try await client.query("INSERT INTO builds (created_by) SELECT id FROM users WHERE username = 'alice'")
             try await client.query("INSERT INTO build_task_refs (url) VALUES ('https://git.example.org/bash.git')")
-            try await client.query("""
+            try await client.query(
+                """
                 INSERT INTO build_tasks (build_id, platform_id, ref_id, arch, index)
                 SELECT (SELECT max(id) FROM builds), p.id, (SELECT max(id) FROM build_task_refs), 'x86_64', 0
                 FROM platforms p WHERE p.name = 'Busy'
@@ -115,24 +131,36 @@ final class ReconcileEngineTests: XCTestCase {
             let s2 = try await f.desired()
             let plan = try await engine.plan(desired: s2.result.state, commitSHA: s2.commitSHA)
             let deleted = Set(plan.changes.filter { $0.action == .delete }.map { "\($0.kind.rawValue):\($0.name)" })
-            XCTAssertEqual(deleted, ["platform:Gone", "repository:gone-baseos/x86_64",
-                                     "repository:gone-baseos-debuginfo/x86_64/debug",
-                                     "store_repository:gone-baseos-x86_64",
-                                     "store_repository:gone-baseos-debuginfo-x86_64-debug"], plan.renderText())
+            XCTAssertEqual(
+                deleted,
+                [
+                    "platform:Gone", "repository:gone-baseos/x86_64",
+                    "repository:gone-baseos-debuginfo/x86_64/debug",
+                    "store_repository:gone-baseos-x86_64",
+                    "store_repository:gone-baseos-debuginfo-x86_64-debug"
+                ], plan.renderText())
             let kept = try XCTUnwrap(plan.changes.first { $0.kind == .platform && $0.name == "Busy" })
             XCTAssertEqual(kept.action, .keep)
             XCTAssertEqual(kept.reason, "not deleted: used by 1 build task(s)")
-            XCTAssertTrue(plan.changes.contains { $0.kind == .repository && $0.name == "busy-baseos/x86_64" && $0.action == .keep })
-            XCTAssertTrue(plan.changes.contains { $0.kind == .storeRepository && $0.name == "busy-baseos-x86_64" && $0.action == .keep })
+            XCTAssertTrue(
+                plan.changes.contains {
+                    $0.kind == .repository && $0.name == "busy-baseos/x86_64" && $0.action == .keep
+                })
+            XCTAssertTrue(
+                plan.changes.contains {
+                    $0.kind == .storeRepository && $0.name == "busy-baseos-x86_64" && $0.action == .keep
+                })
             XCTAssertTrue(plan.renderText().contains("used by 1 build task(s)"))
             XCTAssertTrue(plan.renderText().contains("Plan: 0 to add, 0 to change, 5 to destroy."))
 
             let r2 = try await engine.apply(savedPlan: plan, trigger: "cli")
             XCTAssertEqual(r2.result, .applied, "\(r2.errors)")
             try await expectEqual(try await client.count("SELECT count(*) FROM platforms WHERE name = 'Gone'"), 0)
-            try await expectEqual(try await client.count("SELECT count(*) FROM repositories WHERE name LIKE 'gone-%'"), 0)
+            try await expectEqual(
+                try await client.count("SELECT count(*) FROM repositories WHERE name LIKE 'gone-%'"), 0)
             try await expectEqual(try await client.count("SELECT count(*) FROM platforms WHERE name = 'Busy'"), 1)
-            try await expectEqual(try await client.count("SELECT count(*) FROM repositories WHERE name LIKE 'busy-%'"), 2)
+            try await expectEqual(
+                try await client.count("SELECT count(*) FROM repositories WHERE name LIKE 'busy-%'"), 2)
             let names = Set(try await f.localStore.listManagedRepositories().map(\.name))
             XCTAssertFalse(names.contains("gone-baseos-x86_64"))
             XCTAssertTrue(names.contains("busy-baseos-x86_64"))
@@ -150,7 +178,8 @@ final class ReconcileEngineTests: XCTestCase {
             _ = try await engine.reconcile(desired: snap.result.state, commitSHA: snap.commitSHA, trigger: "cli")
 
             try await client.query("UPDATE platforms SET distr_version = '7' WHERE name = 'AlmaLinux-8'")
-            try await client.query("""
+            try await client.query(
+                """
                 UPDATE repositories SET url = 'http://evil.example/' WHERE name = 'almalinux-9-baseos' AND arch = 'x86_64'
                 """)
             try await client.query("DELETE FROM sign_keys WHERE name = 'almalinux-8'")
@@ -162,16 +191,26 @@ final class ReconcileEngineTests: XCTestCase {
             _ = try await store.ensureRepository(moved)
 
             let plan = try await engine.plan(desired: snap.result.state, commitSHA: snap.commitSHA)
-            let got = Set(plan.changes.filter { $0.action != .keep }.map { "\($0.action.rawValue) \($0.kind.rawValue):\($0.name)" })
-            XCTAssertEqual(got, ["update platform:AlmaLinux-8", "update repository:almalinux-9-baseos/x86_64",
-                                 "create sign_key:almalinux-8", "create store_repository:epel-9-x86_64",
-                                 "update store_repository:almalinux-9-crb-x86_64"], plan.renderText())
+            let got = Set(
+                plan.changes.filter { $0.action != .keep }.map {
+                    "\($0.action.rawValue) \($0.kind.rawValue):\($0.name)"
+                })
+            XCTAssertEqual(
+                got,
+                [
+                    "update platform:AlmaLinux-8", "update repository:almalinux-9-baseos/x86_64",
+                    "create sign_key:almalinux-8", "create store_repository:epel-9-x86_64",
+                    "update store_repository:almalinux-9-crb-x86_64"
+                ], plan.renderText())
             XCTAssertTrue(plan.renderText().contains("~ distr_version = \"7\" -> \"8\""), plan.renderText())
 
-            let result = try await engine.reconcile(desired: snap.result.state, commitSHA: snap.commitSHA, trigger: "timer")
+            let result = try await engine.reconcile(
+                desired: snap.result.state, commitSHA: snap.commitSHA, trigger: "timer")
             XCTAssertEqual(result.result, .applied, "\(result.errors)")
-            try await expectEqual(try await client.string("SELECT distr_version FROM platforms WHERE name = 'AlmaLinux-8'"), "8")
-            try await expectEqual(try await store.repository(named: "almalinux-9-crb-x86_64")?.basePath, "kiln/almalinux-9-crb/x86_64")
+            try await expectEqual(
+                try await client.string("SELECT distr_version FROM platforms WHERE name = 'AlmaLinux-8'"), "8")
+            try await expectEqual(
+                try await store.repository(named: "almalinux-9-crb-x86_64")?.basePath, "kiln/almalinux-9-crb/x86_64")
             try await expectNotNil(try await store.repository(named: "epel-9-x86_64"))
             let after = try await engine.plan(desired: snap.result.state, commitSHA: snap.commitSHA)
             XCTAssertFalse(after.hasChanges, after.renderText())
@@ -198,9 +237,11 @@ final class ReconcileEngineTests: XCTestCase {
             async let b = engine.reconcile(desired: snap.result.state, commitSHA: snap.commitSHA, trigger: "timer")
             let results = try await [a, b].map(\.result).sorted { $0.rawValue < $1.rawValue }
             XCTAssertTrue(results == [.applied, .skipped] || results == [.applied, .noChanges], "\(results)")
-            try await expectEqual(try await client.count("SELECT count(*) FROM reconcile_runs WHERE result = 'applied'"), 1)
-            try await expectEqual(try await client.count("SELECT count(*) FROM reconcile_runs WHERE result = 'skipped'"),
-                           results.contains(.skipped) ? 2 : 1)
+            try await expectEqual(
+                try await client.count("SELECT count(*) FROM reconcile_runs WHERE result = 'applied'"), 1)
+            try await expectEqual(
+                try await client.count("SELECT count(*) FROM reconcile_runs WHERE result = 'skipped'"),
+                results.contains(.skipped) ? 2 : 1)
         }
     }
 
@@ -211,9 +252,10 @@ final class ReconcileEngineTests: XCTestCase {
             let engine = f.engine(client)
             let snap = try await f.desired()
             let plan = try await engine.plan(desired: snap.result.state, commitSHA: snap.commitSHA)
-            let decoded = try Plan.decode(try plan.jsonData()) // what `kiln apply FILE` reads
+            let decoded = try Plan.decode(try plan.jsonData())  // what `kiln apply FILE` reads
             // the state moves: someone adds a sign key by hand
-            try await client.query("""
+            try await client.query(
+                """
                 INSERT INTO sign_keys (name, keyid, fingerprint, origin) VALUES ('hand', '0123456789ABCDEF',
                   '0123456789ABCDEF0123456789ABCDEF01234567', 'api')
                 """)
@@ -223,7 +265,8 @@ final class ReconcileEngineTests: XCTestCase {
             try await expectEqual(try await client.count("SELECT count(*) FROM platforms"), 0)
             try await expectEqual(try await client.count("SELECT count(*) FROM repositories"), 0)
             try await expectEqual(try await f.localStore.listManagedRepositories().count, 0)
-            try await expectEqual(try await client.string("SELECT result FROM reconcile_runs WHERE id = \(result.runID)"), "failed")
+            try await expectEqual(
+                try await client.string("SELECT result FROM reconcile_runs WHERE id = \(result.runID)"), "failed")
 
             // a fresh plan shows the API object as such and applies
             let fresh = try await engine.plan(desired: snap.result.state, commitSHA: snap.commitSHA)
@@ -241,8 +284,11 @@ final class ReconcileEngineTests: XCTestCase {
         defer { f.cleanup() }
         try await TestDatabase.with { client, _ in
             let snap = try await f.desired()
-            try await expectEqual(try await f.engine(client).reconcile(desired: snap.result.state, commitSHA: snap.commitSHA,
-                                                                trigger: "cli").result, .applied)
+            try await expectEqual(
+                try await f.engine(client).reconcile(
+                    desired: snap.result.state, commitSHA: snap.commitSHA,
+                    trigger: "cli"
+                ).result, .applied)
             try f.repo.write("platforms/new.yml", ReconcileFixture.platformYAML("New"))
             let sha = try f.repo.commit("add New")
             let s2 = try await f.desired()
@@ -253,12 +299,16 @@ final class ReconcileEngineTests: XCTestCase {
             let failed = try await broken.reconcile(desired: s2.result.state, commitSHA: sha, trigger: "cli")
             try? await dead.shutdown()
             XCTAssertEqual(failed.result, .failed)
-            XCTAssertTrue(failed.errors.contains { $0.contains("store_repository \"new-baseos-x86_64\"") }, "\(failed.errors)")
-            try await expectEqual(try await client.string("SELECT result FROM reconcile_runs WHERE id = \(failed.runID)"), "failed")
-            let recorded = try await client.string("SELECT errors::text FROM reconcile_runs WHERE id = \(failed.runID)") ?? ""
+            XCTAssertTrue(
+                failed.errors.contains { $0.contains("store_repository \"new-baseos-x86_64\"") }, "\(failed.errors)")
+            try await expectEqual(
+                try await client.string("SELECT result FROM reconcile_runs WHERE id = \(failed.runID)"), "failed")
+            let recorded =
+                try await client.string("SELECT errors::text FROM reconcile_runs WHERE id = \(failed.runID)") ?? ""
             XCTAssertTrue(recorded.contains("new-baseos-x86_64"), recorded)
             try await expectEqual(try await client.count("SELECT count(*) FROM platforms WHERE name = 'New'"), 0)
-            try await expectEqual(try await client.count("SELECT count(*) FROM repositories WHERE name LIKE 'new-%'"), 0)
+            try await expectEqual(
+                try await client.count("SELECT count(*) FROM repositories WHERE name LIKE 'new-%'"), 0)
 
             let fixed = try await f.engine(client).reconcile(desired: s2.result.state, commitSHA: sha, trigger: "cli")
             XCTAssertEqual(fixed.result, .applied, "\(fixed.errors)")
@@ -274,12 +324,14 @@ final class ReconcileEngineTests: XCTestCase {
         try await TestDatabase.with { client, _ in
             let snap = try await f.desired()
             // a hand-made sign key holding the keyid git wants for another name: the insert fails late
-            try await client.query("""
+            try await client.query(
+                """
                 INSERT INTO sign_keys (name, keyid, fingerprint, origin) VALUES ('squatter', 'D36CB86CB86B3716',
                   'BF18AC2876178908D6E71267D36CB86CB86B3716', 'api')
                 """)
-            let result = try await f.engine(client).reconcile(desired: snap.result.state, commitSHA: snap.commitSHA,
-                                                               trigger: "cli")
+            let result = try await f.engine(client).reconcile(
+                desired: snap.result.state, commitSHA: snap.commitSHA,
+                trigger: "cli")
             XCTAssertEqual(result.result, .failed)
             XCTAssertTrue(result.errors.first?.contains("rolled back") ?? false, "\(result.errors)")
             try await expectEqual(try await client.count("SELECT count(*) FROM platforms"), 0)
@@ -296,7 +348,9 @@ struct DeadAfterReads: ArtifactStore {
     var storeDescription: String { "dead after reads" }
     func listManagedRepositories() async throws -> [StoreRepository] { try await reads.listManagedRepositories() }
     func repository(named name: String) async throws -> StoreRepository? { try await writes.repository(named: name) }
-    func ensureRepository(_ spec: StoreRepositorySpec) async throws -> StoreRepository { try await writes.ensureRepository(spec) }
+    func ensureRepository(_ spec: StoreRepositorySpec) async throws -> StoreRepository {
+        try await writes.ensureRepository(spec)
+    }
     func deleteRepository(named name: String) async throws { try await writes.deleteRepository(named: name) }
     func uploadArtifact(file: URL) async throws -> UploadedArtifact { try await writes.uploadArtifact(file: file) }
     func importPackages(_ items: [ImportItem], into repository: String) async throws -> [ImportedPackage] {
@@ -305,6 +359,8 @@ struct DeadAfterReads: ArtifactStore {
     func modifyContent(of repository: String, add: [String], remove: [String]) async throws {
         try await writes.modifyContent(of: repository, add: add, remove: remove)
     }
-    func listContent(of repository: String) async throws -> [StoreContent] { try await writes.listContent(of: repository) }
+    func listContent(of repository: String) async throws -> [StoreContent] {
+        try await writes.listContent(of: repository)
+    }
     func shutdown() async throws {}
 }

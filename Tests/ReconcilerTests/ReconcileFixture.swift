@@ -1,9 +1,9 @@
+import Artifacts
 import Foundation
 import GitSource
 import KilnTestSupport
 import Logging
 import PostgresNIO
-import Artifacts
 import Reconciler
 import Spec
 import Store
@@ -26,8 +26,9 @@ struct ReconcileFixture {
         _ = try repo.commit("examples")
         let storeRoot = FileManager.default.temporaryDirectory
             .appendingPathComponent("kiln-store-\(UUID().uuidString)", isDirectory: true)
-        return ReconcileFixture(repo: repo, reader: DesiredStateReader(repository: try GitRepository(path: repo.path)),
-                                storeRoot: storeRoot)
+        return ReconcileFixture(
+            repo: repo, reader: DesiredStateReader(repository: try GitRepository(path: repo.path)),
+            storeRoot: storeRoot)
     }
 
     func cleanup() {
@@ -40,8 +41,9 @@ struct ReconcileFixture {
     func engine(_ client: PostgresClient, store: (any ArtifactStore)? = nil) -> ReconcileEngine {
         var logger = Logger(label: "test.reconcile")
         logger.logLevel = .critical
-        return ReconcileEngine(database: PostgresStateDatabase(client: client, logger: logger),
-                               store: store ?? localStore, logger: logger)
+        return ReconcileEngine(
+            database: PostgresStateDatabase(client: client, logger: logger),
+            store: store ?? localStore, logger: logger)
     }
 
     /// Reads HEAD and fails the test on any diagnostic.
@@ -94,14 +96,18 @@ extension PostgresClient {
 }
 
 /// `XCTAssertEqual` for a value that needs `await`.
-func expectEqual<T: Equatable>(_ value: @autoclosure () async throws -> T, _ expected: @autoclosure () throws -> T,
-                               _ message: String = "", file: StaticString = #filePath, line: UInt = #line) async throws {
+func expectEqual<T: Equatable>(
+    _ value: @autoclosure () async throws -> T, _ expected: @autoclosure () throws -> T,
+    _ message: String = "", file: StaticString = #filePath, line: UInt = #line
+) async throws {
     let v = try await value()
     XCTAssertEqual(v, try expected(), message, file: file, line: line)
 }
 
 /// `XCTAssertNotNil` for a value that needs `await`.
-func expectNotNil<T>(_ value: @autoclosure () async throws -> T?, file: StaticString = #filePath, line: UInt = #line) async throws {
+func expectNotNil<T>(
+    _ value: @autoclosure () async throws -> T?, file: StaticString = #filePath, line: UInt = #line
+) async throws {
     let v = try await value()
     XCTAssertNotNil(v, file: file, line: line)
 }

@@ -22,12 +22,14 @@ import Testing
     @Test func loopFetchesRemoteAppliesOnTriggerAndReportsInvalidState() async throws {
         let f = try ReconcileFixture.make()
         defer { f.cleanup() }
-        let cache = FileManager.default.temporaryDirectory.appendingPathComponent("kiln-mirror-\(UUID().uuidString)").path
+        let cache = FileManager.default.temporaryDirectory.appendingPathComponent("kiln-mirror-\(UUID().uuidString)")
+            .path
         defer { try? FileManager.default.removeItem(atPath: cache) }
         try await TestDatabase.with { client, _ in
-            let loop = ReconcileLoop(engine: f.engine(client),
-                                     source: .remote(GitRemoteMirror(remote: f.repo.path, cachePath: cache), branch: "main"),
-                                     interval: .seconds(3600))
+            let loop = ReconcileLoop(
+                engine: f.engine(client),
+                source: .remote(GitRemoteMirror(remote: f.repo.path, cachePath: cache), branch: "main"),
+                interval: .seconds(3600))
             let first = await loop.reconcileNow(trigger: "api")
             let firstError = await loop.lastError
             #expect(first?.result == .applied, "\(String(describing: firstError))")
@@ -41,11 +43,15 @@ import Testing
             try f.repo.write("platforms/extra.yml", ReconcileFixture.platformYAML("Extra"))
             let sha = try f.repo.commit("add Extra")
             loop.trigger(reason: "webhook")
-            let applied = try await waitForRow(client, """
+            let applied = try await waitForRow(
+                client,
+                """
                 SELECT count(*) FROM reconcile_runs WHERE trigger = 'webhook' AND result = 'applied' AND commit_sha = \(sha)
                 """)
             #expect(applied == 1)
-            #expect(try await client.count("SELECT count(*) FROM platforms WHERE name = 'Extra' AND commit_sha = \(sha)") == 1)
+            #expect(
+                try await client.count("SELECT count(*) FROM platforms WHERE name = 'Extra' AND commit_sha = \(sha)")
+                    == 1)
 
             // an invalid commit is not applied; the error names file:line (the API run waits
             // for any loop run to end first: runs never overlap)
@@ -56,9 +62,11 @@ import Testing
             let error = await loop.lastError ?? ""
             #expect(error.contains("platforms/extra.yml:"), "\(error)")
             #expect(try await client.count("SELECT count(*) FROM platforms WHERE name = 'Extra'") == 1)
-            let recorded = try await client.string("""
-                SELECT errors::text FROM reconcile_runs WHERE result = 'failed' ORDER BY id DESC LIMIT 1
-                """) ?? ""
+            let recorded =
+                try await client.string(
+                    """
+                    SELECT errors::text FROM reconcile_runs WHERE result = 'failed' ORDER BY id DESC LIMIT 1
+                    """) ?? ""
             #expect(recorded.contains("platforms/extra.yml:"), "\(recorded)")
         }
     }
@@ -69,9 +77,10 @@ import Testing
         let f = try ReconcileFixture.make()
         defer { f.cleanup() }
         try await TestDatabase.with { client, _ in
-            let loop = ReconcileLoop(engine: f.engine(client),
-                                     source: .local(try GitRepository(path: f.repo.path), ref: "main"),
-                                     interval: .seconds(3600))
+            let loop = ReconcileLoop(
+                engine: f.engine(client),
+                source: .local(try GitRepository(path: f.repo.path), ref: "main"),
+                interval: .seconds(3600))
             loop.trigger(reason: "webhook")
             loop.trigger(reason: "webhook")
             loop.trigger(reason: "api")
@@ -83,10 +92,12 @@ import Testing
             // triggers are served in order: once this one's run is recorded, the three above
             // have been looked at too
             loop.trigger(reason: "sentinel")
-            let sentinel = try await waitForRow(client, "SELECT count(*) FROM reconcile_runs WHERE trigger = 'sentinel'")
+            let sentinel = try await waitForRow(
+                client, "SELECT count(*) FROM reconcile_runs WHERE trigger = 'sentinel'")
             #expect(sentinel == 1)
             #expect(try await client.count("SELECT count(*) FROM reconcile_runs") == 2)
-            #expect(try await client.count("SELECT count(*) FROM reconcile_runs WHERE trigger IN ('webhook', 'api')") == 0)
+            #expect(
+                try await client.count("SELECT count(*) FROM reconcile_runs WHERE trigger IN ('webhook', 'api')") == 0)
         }
     }
 }

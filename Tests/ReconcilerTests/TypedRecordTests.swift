@@ -1,8 +1,8 @@
+import Artifacts
 import Foundation
 import KilnTestSupport
 import Logging
 import PostgresNIO
-import Artifacts
 import Reconciler
 import Spec
 import Statuses
@@ -53,8 +53,10 @@ import Testing
         """
 
     func desired() throws -> DesiredState {
-        let result = SpecLoader.load([SpecFile(path: "platforms/typed.yml", contents: Array(Self.platformYAML.utf8)),
-                                      SpecFile(path: "releases/typed.yml", contents: Array(Self.releaseYAML.utf8))])
+        let result = SpecLoader.load([
+            SpecFile(path: "platforms/typed.yml", contents: Array(Self.platformYAML.utf8)),
+            SpecFile(path: "releases/typed.yml", contents: Array(Self.releaseYAML.utf8))
+        ])
         #expect(result.diagnostics == [])
         return result.state
     }
@@ -62,18 +64,22 @@ import Testing
     func engine(_ client: PostgresClient) -> ReconcileEngine {
         var logger = Logger(label: "test.typed-records")
         logger.logLevel = .critical
-        return ReconcileEngine(database: PostgresStateDatabase(client: client, logger: logger), store: nil, logger: logger)
+        return ReconcileEngine(
+            database: PostgresStateDatabase(client: client, logger: logger), store: nil, logger: logger)
     }
 
     @Test func platformWithRepositoriesGoesFromYAMLThroughAPlanToTheDatabaseAndBack() async throws {
         let state = try desired()
         let platform = try #require(state.platforms.first)
-        #expect(platform.repos.map(\.key) == [RepositoryKey(name: "typed-baseos", arch: "x86_64", debug: false),
-                                              RepositoryKey(name: "typed-baseos", arch: "x86_64", debug: true)])
+        #expect(
+            platform.repos.map(\.key) == [
+                RepositoryKey(name: "typed-baseos", arch: "x86_64", debug: false),
+                RepositoryKey(name: "typed-baseos", arch: "x86_64", debug: true)
+            ])
         try await TestDatabase.with { client, _ in
             let engine = engine(client)
             let plan = try await engine.plan(desired: state, commitSHA: "c1")
-            #expect(plan.toAdd == 4) // platform, two repositories, release
+            #expect(plan.toAdd == 4)  // platform, two repositories, release
             // the saved plan (what `kiln plan --out` writes) reads back equal and applies exactly
             let saved = try Plan.decode(try plan.jsonData())
             #expect(saved == plan)
@@ -85,7 +91,11 @@ import Testing
             let stored = try #require(rows.platforms.first)
             var expected = platform
             expected.location = nil
-            expected.repos = platform.repos.map { var r = $0; r.location = nil; return r }
+            expected.repos = platform.repos.map {
+                var r = $0
+                r.location = nil
+                return r
+            }
             var got = stored.platform
             got.repos.sort { $0.key < $1.key }
             #expect(got.name == expected.name && got.archList == expected.archList && got.repos == expected.repos)
@@ -95,7 +105,7 @@ import Testing
             let release = try #require(rows.releases.first)
             #expect(release.status == .scheduled)
             #expect(release.release.builds == [3, 1])
-            #expect(release.release.packages.map(\.name) == ["bash", "zsh"]) // stored sorted
+            #expect(release.release.packages.map(\.name) == ["bash", "zsh"])  // stored sorted
 
             // the actual state holds the same record types, and nothing is left to do
             let actual = try await engine.readActualState()
@@ -112,8 +122,12 @@ import Testing
             let plan = try Plan.decode(try await engine.plan(desired: state, commitSHA: "c1").jsonData())
             // one more object appears after planning: the saved plan is stale and changes nothing
             try await DesiredStateStore(client: client).apply(
-                [.upsertSignKey(SignKey(name: "late", description: "", keyid: "0123456789ABCDEF",
-                                        fingerprint: "0123456789ABCDEF0123456789ABCDEF01234567", publicURL: ""))],
+                [
+                    .upsertSignKey(
+                        SignKey(
+                            name: "late", description: "", keyid: "0123456789ABCDEF",
+                            fingerprint: "0123456789ABCDEF0123456789ABCDEF01234567", publicURL: ""))
+                ],
                 commitSHA: "hand")
             let stale = try await engine.apply(savedPlan: plan, trigger: "cli")
             #expect(stale.result == .failed)

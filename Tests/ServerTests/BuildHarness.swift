@@ -20,19 +20,24 @@ extension BuildHarness {
 
     /// Creates the user row and returns a user token for it.
     func userToken(_ name: String, admin: Bool = false) async throws -> String {
-        let user = try await UserStore(client: client).upsert(username: name, email: "\(name)@example.org", isSuperuser: admin)
+        let user = try await UserStore(client: client).upsert(
+            username: name, email: "\(name)@example.org", isSuperuser: admin)
         return try await tokens.issue(KilnClaims(sub: name, scope: admin ? .admin : .user, uid: user.id))
     }
 
     /// Creates a build of `projects` (refs `main`) on one platform through the API (throws unless
     /// the answer is a 200); returns the build id and its task ids in index order.
-    func createBuild(token: String, platform: String = "P", arches: [String] = ["x86_64"],
-                     projects: [String] = ["hello"], linked: [Int] = []) async throws -> (id: Int, tasks: [Int]) {
-        let answer = try await call(.POST, "/api/v1/builds/", token: token, json: [
-            "platforms": [["name": platform, "arch_list": arches]],
-            "tasks": projects.map { ["url": "https://git.example.org/rpms/\($0).git", "git_ref": "main"] },
-            "linked_builds": linked,
-        ])
+    func createBuild(
+        token: String, platform: String = "P", arches: [String] = ["x86_64"],
+        projects: [String] = ["hello"], linked: [Int] = []
+    ) async throws -> (id: Int, tasks: [Int]) {
+        let answer = try await call(
+            .POST, "/api/v1/builds/", token: token,
+            json: [
+                "platforms": [["name": platform, "arch_list": arches]],
+                "tasks": projects.map { ["url": "https://git.example.org/rpms/\($0).git", "git_ref": "main"] },
+                "linked_builds": linked
+            ])
         guard answer.status == 200 else {
             throw HarnessError(description: "creating a build answered \(answer.status): \(answer.text)")
         }

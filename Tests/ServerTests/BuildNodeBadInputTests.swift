@@ -22,7 +22,8 @@ import Testing
             let forged = try await other.issue(KilnClaims(sub: "n1", scope: .node))
             let wrongKey = try await h.call(.POST, "/api/v1/build_node/get_task", token: forged, json: body)
             #expect(wrongKey.status == 401)
-            let expired = try await h.tokens.issue(KilnClaims(sub: "n1", scope: .node, expires: Date(timeIntervalSinceNow: -60)))
+            let expired = try await h.tokens.issue(
+                KilnClaims(sub: "n1", scope: .node, expires: Date(timeIntervalSinceNow: -60)))
             let late = try await h.call(.POST, "/api/v1/build_node/get_task", token: expired, json: body)
             #expect(late.status == 401)
             let asUser = try await h.call(.POST, "/api/v1/build_node/get_task", token: user, json: body)
@@ -46,26 +47,34 @@ import Testing
         try await RouterHarness.with { h in
             try await Fixtures.platform(h.client, name: "P", arches: ["x86_64"])
             let user = try await h.userToken("alice")
-            let created = try await h.call(.POST, "/api/v1/builds/", token: user, json: [
-                "platforms": [["name": "P", "arch_list": ["x86_64"]]],
-                "tasks": [["url": "https://git.example.org/rpms/hello.git"]]])
+            let created = try await h.call(
+                .POST, "/api/v1/builds/", token: user,
+                json: [
+                    "platforms": [["name": "P", "arch_list": ["x86_64"]]],
+                    "tasks": [["url": "https://git.example.org/rpms/hello.git"]]
+                ])
             let taskID = ((created.object["tasks"] as? [[String: Any]])?.first?["id"] as? Int) ?? 0
             let holder = try await SimulatedNode(h, name: "holder", arches: ["x86_64"])
             let intruder = try await SimulatedNode(h, name: "intruder", arches: ["x86_64"])
             let token = holder.token
 
             // get_task / ping shapes.
-            let malformed = try await h.call(.POST, "/api/v1/build_node/get_task", token: token, raw: "{\"supported_arches\": [")
+            let malformed = try await h.call(
+                .POST, "/api/v1/build_node/get_task", token: token, raw: "{\"supported_arches\": [")
             #expect(malformed.status == 400)
             #expect(malformed.detail != nil)
-            let missing = try await h.call(.POST, "/api/v1/build_node/get_task", token: token, json: ["arches": ["x86_64"]])
+            let missing = try await h.call(
+                .POST, "/api/v1/build_node/get_task", token: token, json: ["arches": ["x86_64"]])
             #expect(missing.status == 422)
             #expect(missing.detail?.contains("supported_arches") ?? false, "\(missing.text)")
-            let wrongType = try await h.call(.POST, "/api/v1/build_node/get_task", token: token, json: ["supported_arches": "x86_64"])
+            let wrongType = try await h.call(
+                .POST, "/api/v1/build_node/get_task", token: token, json: ["supported_arches": "x86_64"])
             #expect(wrongType.status == 422)
-            let empty = try await h.call(.POST, "/api/v1/build_node/get_task", token: token, json: ["supported_arches": []])
+            let empty = try await h.call(
+                .POST, "/api/v1/build_node/get_task", token: token, json: ["supported_arches": []])
             #expect(empty.status == 422)
-            let badPing = try await h.call(.POST, "/api/v1/build_node/ping", token: token, json: ["active_tasks": ["x"]])
+            let badPing = try await h.call(
+                .POST, "/api/v1/build_node/ping", token: token, json: ["active_tasks": ["x"]])
             #expect(badPing.status == 422)
             let started = try await h.count("SELECT count(*) FROM build_tasks WHERE status <> 0")
             #expect(started == 0, "no bad request claimed anything")
@@ -78,22 +87,41 @@ import Testing
             #expect(unknown.detail != nil)
             let claimed = try await holder.getTask()
             #expect(claimed?.id == taskID)
-            let badStatus = try await h.call(.POST, "/api/v1/build_node/build_done", token: token,
-                                             json: ["task_id": taskID, "status": "finished", "artifacts": []])
+            let badStatus = try await h.call(
+                .POST, "/api/v1/build_node/build_done", token: token,
+                json: ["task_id": taskID, "status": "finished", "artifacts": []])
             #expect(badStatus.status == 422)
             #expect(badStatus.detail?.contains("status") ?? false, "\(badStatus.text)")
-            let badType = try await h.call(.POST, "/api/v1/build_node/build_done", token: token, json: [
-                "task_id": taskID, "status": "done",
-                "artifacts": [["name": "x.rpm", "type": "iso", "href": "/h", "sha256": String(repeating: "a", count: 64)]]])
+            let badType = try await h.call(
+                .POST, "/api/v1/build_node/build_done", token: token,
+                json: [
+                    "task_id": taskID, "status": "done",
+                    "artifacts": [
+                        ["name": "x.rpm", "type": "iso", "href": "/h", "sha256": String(repeating: "a", count: 64)]
+                    ]
+                ])
             #expect(badType.status == 422)
-            let badName = try await h.call(.POST, "/api/v1/build_node/build_done", token: token, json: [
-                "task_id": taskID, "status": "done",
-                "artifacts": [["name": "README", "type": "rpm", "href": "/h", "sha256": String(repeating: "a", count: 64)]]])
+            let badName = try await h.call(
+                .POST, "/api/v1/build_node/build_done", token: token,
+                json: [
+                    "task_id": taskID, "status": "done",
+                    "artifacts": [
+                        ["name": "README", "type": "rpm", "href": "/h", "sha256": String(repeating: "a", count: 64)]
+                    ]
+                ])
             #expect(badName.status == 422)
-            let unknownHref = try await h.call(.POST, "/api/v1/build_node/build_done", token: token, json: [
-                "task_id": taskID, "status": "done",
-                "artifacts": [["name": "hello-1.0-1.x86_64.rpm", "type": "rpm", "href": "/local/artifacts/\(String(repeating: "b", count: 64))/",
-                               "sha256": String(repeating: "b", count: 64)]]])
+            let unknownHref = try await h.call(
+                .POST, "/api/v1/build_node/build_done", token: token,
+                json: [
+                    "task_id": taskID, "status": "done",
+                    "artifacts": [
+                        [
+                            "name": "hello-1.0-1.x86_64.rpm", "type": "rpm",
+                            "href": "/local/artifacts/\(String(repeating: "b", count: 64))/",
+                            "sha256": String(repeating: "b", count: 64)
+                        ]
+                    ]
+                ])
             #expect(unknownHref.status == 422, "\(unknownHref.text)")
             let malformedDone = try await h.call(.POST, "/api/v1/build_node/build_done", token: token, raw: "[1,")
             #expect(malformedDone.status == 400)
@@ -137,8 +165,9 @@ import Testing
             let wrongMethod = try await h.call(.GET, "/api/v1/build_node/get_task", token: node)
             #expect((400..<500).contains(wrongMethod.status), "\(wrongMethod.status)")
             #expect(wrongMethod.detail != nil, "\(wrongMethod.text)")
-            let badHeader = try await h.call(.POST, "/api/v1/build_node/ping", json: ["active_tasks": []],
-                                             headers: ["Authorization": "Basic abc"])
+            let badHeader = try await h.call(
+                .POST, "/api/v1/build_node/ping", json: ["active_tasks": []],
+                headers: ["Authorization": "Basic abc"])
             #expect(badHeader.status == 401)
             #expect(badHeader.detail == ("Authorization header must be: Bearer <token>"))
             let restartMissing = try await h.call(.PATCH, "/api/v1/builds/31337/restart-failed", token: user)

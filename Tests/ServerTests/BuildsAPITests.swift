@@ -20,7 +20,8 @@ import Testing
             #expect(page1.status == 200)
             #expect((page1.object["total_builds"] as? Int) == 3)
             #expect((page1.object["current_page"] as? Int) == 1)
-            #expect(((page1.object["builds"] as? [[String: Any]])?.compactMap { $0["id"] as? Int }) == ([ids[2], ids[1]]))
+            #expect(
+                ((page1.object["builds"] as? [[String: Any]])?.compactMap { $0["id"] as? Int }) == ([ids[2], ids[1]]))
             let page2 = try await h.call(.GET, "/api/v1/builds/?pageNumber=2", token: user)
             #expect(((page2.object["builds"] as? [[String: Any]])?.compactMap { $0["id"] as? Int }) == [ids[0]])
             let all = try await h.call(.GET, "/api/v1/builds/", token: user)
@@ -51,7 +52,8 @@ import Testing
             let signed = try await create(h, user)
             try await h.client.query("UPDATE builds SET signed = true WHERE id = \(Int64(signed))")
             let inRelease = try await create(h, user)
-            try await h.client.query("""
+            try await h.client.query(
+                """
                 WITH r AS (INSERT INTO releases (platform_id) SELECT id FROM platforms WHERE name = 'P' RETURNING id)
                 INSERT INTO release_builds (release_id, build_id) SELECT id, \(Int64(inRelease)) FROM r
                 """)
@@ -112,15 +114,18 @@ import Testing
             try await Fixtures.platform(h.client, name: "P", arches: ["x86_64"])
             let user = try await h.userToken("alice")
             let cases: [(Any?, String?, Int, String)] = [
-                ([ "platforms": [["name": "Nope", "arch_list": ["x86_64"]]], "tasks": [["url": "u"]]], nil, 422, "Nope"),
-                ([ "platforms": [["name": "P", "arch_list": ["s390x"]]], "tasks": [["url": "u"]]], nil, 422, "s390x"),
-                ([ "platforms": [["name": "P", "arch_list": ["x86_64"]]], "tasks": []], nil, 422, "task"),
-                ([ "platforms": [], "tasks": [["url": "u"]]], nil, 422, "platform"),
-                ([ "tasks": [["url": "u"]]], nil, 422, "platforms"),
-                ([ "platforms": [["name": "P", "arch_list": "x86_64"]], "tasks": [["url": "u"]]], nil, 422, "arch_list"),
-                ([ "platforms": [["name": "P", "arch_list": ["x86_64"]]], "tasks": [["url": "u", "ref_type": 9]]], nil, 422, "ref_type"),
+                (["platforms": [["name": "Nope", "arch_list": ["x86_64"]]], "tasks": [["url": "u"]]], nil, 422, "Nope"),
+                (["platforms": [["name": "P", "arch_list": ["s390x"]]], "tasks": [["url": "u"]]], nil, 422, "s390x"),
+                (["platforms": [["name": "P", "arch_list": ["x86_64"]]], "tasks": []], nil, 422, "task"),
+                (["platforms": [], "tasks": [["url": "u"]]], nil, 422, "platform"),
+                (["tasks": [["url": "u"]]], nil, 422, "platforms"),
+                (["platforms": [["name": "P", "arch_list": "x86_64"]], "tasks": [["url": "u"]]], nil, 422, "arch_list"),
+                (
+                    ["platforms": [["name": "P", "arch_list": ["x86_64"]]], "tasks": [["url": "u", "ref_type": 9]]],
+                    nil, 422, "ref_type"
+                ),
                 (nil, "{not json", 400, "JSON") as (Any?, String?, Int, String),
-                (nil, "", 422, "body"),
+                (nil, "", 422, "body")
             ]
             for (json, raw, status, mention) in cases {
                 let answer = try await h.call(.POST, "/api/v1/builds/", token: user, json: json, raw: raw)

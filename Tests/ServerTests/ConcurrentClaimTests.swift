@@ -13,7 +13,8 @@ final class ConcurrentClaimTests: XCTestCase {
             for _ in 0..<40 { _ = try await seed.seedIdleTasks(count: 50, arches: ["x86_64", "aarch64", "i686"]) }
             var nodes: [SimulatedNode<ServerHarness>] = []
             for i in 0..<16 {
-                let arches = i % 2 == 0 ? ["x86_64", "i686"] : (i % 3 == 0 ? ["aarch64"] : ["aarch64", "x86_64", "i686"])
+                let arches =
+                    i % 2 == 0 ? ["x86_64", "i686"] : (i % 3 == 0 ? ["aarch64"] : ["aarch64", "x86_64", "i686"])
                 nodes.append(try await SimulatedNode(h, name: "node-\(i)", arches: arches))
             }
             let claims = try await withThrowingTaskGroup(of: [Int].self) { group in

@@ -43,21 +43,26 @@ struct DesiredStateHarness: LiveServer {
 
     /// Runs `body` against a live server. `runLoop` also runs the loop as a service (it
     /// reconciles once at start, then on triggers); `withLoop: false` configures no loop.
-    static func with(runLoop: Bool = false, withLoop: Bool = true, webhookSecret: [UInt8]? = webhookSecret,
-                     _ body: @Sendable (DesiredStateHarness) async throws -> Void) async throws {
+    static func with(
+        runLoop: Bool = false, withLoop: Bool = true, webhookSecret: [UInt8]? = webhookSecret,
+        _ body: @Sendable (DesiredStateHarness) async throws -> Void
+    ) async throws {
         let repo = try TestGitRepository.make()
         defer { repo.delete() }
         try repo.copy(contentsOf: examples, to: "examples")
         let sha = try repo.commit("examples")
-        let storeRoot = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("kiln-ds-store-\(UUID().uuidString)")
+        let storeRoot = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent(
+            "kiln-ds-store-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: storeRoot) }
         let tokens = try await TokenAuthority(secret: jwtSecret)
         try await TestDatabase.with { client, _ in
             let store = LocalArtifactStore(root: storeRoot)
-            let engine = ReconcileEngine(database: PostgresStateDatabase(client: client, logger: logger), store: store,
-                                         logger: logger)
-            let loop = ReconcileLoop(engine: engine, source: .local(try GitRepository(path: repo.path), ref: "main"),
-                                     subdirectory: "examples", interval: .seconds(3600), logger: logger)
+            let engine = ReconcileEngine(
+                database: PostgresStateDatabase(client: client, logger: logger), store: store,
+                logger: logger)
+            let loop = ReconcileLoop(
+                engine: engine, source: .local(try GitRepository(path: repo.path), ref: "main"),
+                subdirectory: "examples", interval: .seconds(3600), logger: logger)
             var dependencies = ServerDependencies(
                 database: client, artifactStore: store, tokens: tokens, logger: logger,
                 desiredStateSource: DesiredStateSource(repository: repo.path, path: "examples", ref: "main"))
@@ -65,8 +70,10 @@ struct DesiredStateHarness: LiveServer {
             dependencies.webhooks = WebhookSettings(secret: webhookSecret)
             let services: [any Service] = runLoop ? [loop] : []
             try await runLiveServer(dependencies, services: services, logger: logger) { port in
-                try await body(DesiredStateHarness(client: client, port: port, tokens: tokens, repo: repo, loop: loop,
-                                                   initialSHA: sha))
+                try await body(
+                    DesiredStateHarness(
+                        client: client, port: port, tokens: tokens, repo: repo, loop: loop,
+                        initialSHA: sha))
             }
         }
     }
@@ -74,8 +81,9 @@ struct DesiredStateHarness: LiveServer {
     /// A token of `scope` for a new user row (node tokens carry no user).
     func token(_ scope: AuthScope, name: String = "alice") async throws -> String {
         if scope == .node { return try await tokens.issue(KilnClaims(sub: name, scope: .node)) }
-        let user = try await UserStore(client: client).upsert(username: name, email: "\(name)@example.org",
-                                                             isSuperuser: scope == .admin)
+        let user = try await UserStore(client: client).upsert(
+            username: name, email: "\(name)@example.org",
+            isSuperuser: scope == .admin)
         return try await tokens.issue(KilnClaims(sub: name, scope: scope, uid: user.id))
     }
 
@@ -100,7 +108,8 @@ final class DesiredStateTests: XCTestCase {
             // Platforms: public, like ALBS.
             let platforms = try await h.call(.GET, "/api/v1/platforms/")
             XCTAssertEqual(platforms.status, 200, platforms.text)
-            XCTAssertEqual(platforms.array.compactMap { $0["name"] as? String }.sorted(), ["AlmaLinux-8", "AlmaLinux-9"])
+            XCTAssertEqual(
+                platforms.array.compactMap { $0["name"] as? String }.sorted(), ["AlmaLinux-8", "AlmaLinux-9"])
             let alma9 = try XCTUnwrap(platforms.array.first { $0["name"] as? String == "AlmaLinux-9" })
             XCTAssertEqual(alma9["commit_sha"] as? String, h.initialSHA)
             XCTAssertEqual(alma9["origin"] as? String, "git")
@@ -156,9 +165,11 @@ final class DesiredStateTests: XCTestCase {
             XCTAssertEqual(v1.status, 401)
             let keys = try await h.call(.GET, "/api/v1/sign-keys/", token: user)
             XCTAssertEqual(keys.status, 200, keys.text)
-            XCTAssertEqual(keys.array.compactMap { $0["keyid"] as? String }.sorted(), ["2AE81E8ACED7258B", "D36CB86CB86B3716"])
+            XCTAssertEqual(
+                keys.array.compactMap { $0["keyid"] as? String }.sorted(), ["2AE81E8ACED7258B", "D36CB86CB86B3716"])
             let key9 = try XCTUnwrap(keys.array.first { $0["name"] as? String == "almalinux-9" })
-            XCTAssertEqual(key9["public_url"] as? String, "https://repo.almalinux.org/almalinux/RPM-GPG-KEY-AlmaLinux-9")
+            XCTAssertEqual(
+                key9["public_url"] as? String, "https://repo.almalinux.org/almalinux/RPM-GPG-KEY-AlmaLinux-9")
             XCTAssertEqual(key9["commit_sha"] as? String, h.initialSHA)
             XCTAssertNotNil(key9["inserted"] as? String)
             XCTAssertNotNil(key9["description"] as? String)
@@ -173,14 +184,16 @@ final class DesiredStateTests: XCTestCase {
             let before = try await h.call(.GET, "/api/v1/platforms/").text
             let keysBefore = try await h.call(.GET, "/api/v1/sign-keys/", token: user).text
             let distributionsBefore = try await h.call(.GET, "/api/v1/distributions/").text
-            let rowsBefore = try await h.count("SELECT (SELECT count(*) FROM platforms) + (SELECT count(*) FROM repositories) + (SELECT count(*) FROM platform_repositories) + (SELECT count(*) FROM sign_keys) + (SELECT count(*) FROM distributions)")
+            let rowsBefore = try await h.count(
+                "SELECT (SELECT count(*) FROM platforms) + (SELECT count(*) FROM repositories) + (SELECT count(*) FROM platform_repositories) + (SELECT count(*) FROM sign_keys) + (SELECT count(*) FROM distributions)"
+            )
             let platformID = try await h.count("SELECT id FROM platforms WHERE name = 'AlmaLinux-9'")
             let keyID = try await h.count("SELECT id FROM sign_keys WHERE name = 'almalinux-8'")
 
             let platform: [String: Any] = [
                 "name": "Fancy-1", "type": "rpm", "distr_type": "rhel", "distr_version": "1", "test_dist_name": "fancy",
                 "arch_list": ["x86_64"], "data": ["mock": [:]],
-                "repos": [["name": "BaseOS", "arch": "x86_64", "url": "https://example.org/", "type": "rpm"]],
+                "repos": [["name": "BaseOS", "arch": "x86_64", "url": "https://example.org/", "type": "rpm"]]
             ]
             // no token
             let v2 = try await h.call(.POST, "/api/v1/platforms/", json: platform)
@@ -201,17 +214,21 @@ final class DesiredStateTests: XCTestCase {
 
             let created = try await h.call(.POST, "/api/v1/platforms/", token: user, json: platform)
             XCTAssertEqual(created.status, 409, created.text)
-            XCTAssertTrue(created.detail?.contains("platforms are managed in git: edit examples/platforms/Fancy-1.yml") == true, created.text)
+            XCTAssertTrue(
+                created.detail?.contains("platforms are managed in git: edit examples/platforms/Fancy-1.yml") == true,
+                created.text)
             XCTAssertTrue(created.detail?.contains(h.repo.path) == true, created.text)
 
-            let modified = try await h.call(.PUT, "/api/v1/platforms/", token: user, json: ["name": "AlmaLinux-9", "arch_list": ["x86_64"]])
+            let modified = try await h.call(
+                .PUT, "/api/v1/platforms/", token: user, json: ["name": "AlmaLinux-9", "arch_list": ["x86_64"]])
             XCTAssertEqual(modified.status, 409, modified.text)
             XCTAssertTrue(modified.detail?.contains("examples/platforms/AlmaLinux-9.yml") == true, modified.text)
             let v3 = try await h.call(.PUT, "/api/v1/platforms/", token: user, json: ["arch_list": ["x86_64"]])
             XCTAssertEqual(v3.status, 422)
 
             for action in ["add-repositories", "remove-repositories"] {
-                let answer = try await h.call(.PATCH, "/api/v1/platforms/\(platformID)/\(action)", token: user, json: [1, 2])
+                let answer = try await h.call(
+                    .PATCH, "/api/v1/platforms/\(platformID)/\(action)", token: user, json: [1, 2])
                 XCTAssertEqual(answer.status, 409, answer.text)
                 XCTAssertTrue(answer.detail?.contains("AlmaLinux-9.yml") == true, answer.text)
                 let v4 = try await h.call(.PATCH, "/api/v1/platforms/x/\(action)", token: user, json: [1])
@@ -223,21 +240,27 @@ final class DesiredStateTests: XCTestCase {
                 XCTAssertEqual(absent.detail, "Platform 99999 not found")
             }
 
-            let distribution = try await h.call(.POST, "/api/v1/distributions/", token: user,
-                                                json: ["name": "fancy", "platforms": ["AlmaLinux-9"]])
+            let distribution = try await h.call(
+                .POST, "/api/v1/distributions/", token: user,
+                json: ["name": "fancy", "platforms": ["AlmaLinux-9"]])
             XCTAssertEqual(distribution.status, 409, distribution.text)
             XCTAssertTrue(distribution.detail?.contains("examples/distributions/fancy.yml") == true, distribution.text)
-            let nested = try await h.call(.POST, "/api/v1/distributions/", token: user,
-                                          json: ["distribution": ["name": "fancy", "platforms": ["AlmaLinux-9"]]])
+            let nested = try await h.call(
+                .POST, "/api/v1/distributions/", token: user,
+                json: ["distribution": ["name": "fancy", "platforms": ["AlmaLinux-9"]]])
             XCTAssertEqual(nested.status, 409, nested.text)
             let v6 = try await h.call(.POST, "/api/v1/distributions/", token: user, json: ["name": "fancy"])
             XCTAssertEqual(v6.status, 422)
 
-            let key: [String: Any] = ["name": "fancy", "description": "d", "keyid": "0123456789ABCDEF",
-                                      "fingerprint": "0123456789ABCDEF0123456789ABCDEF01234567", "public_url": "https://k"]
+            let key: [String: Any] = [
+                "name": "fancy", "description": "d", "keyid": "0123456789ABCDEF",
+                "fingerprint": "0123456789ABCDEF0123456789ABCDEF01234567", "public_url": "https://k"
+            ]
             let newKey = try await h.call(.POST, "/api/v1/sign-keys/new/", token: user, json: key)
             XCTAssertEqual(newKey.status, 409, newKey.text)
-            XCTAssertTrue(newKey.detail?.contains("sign keys are managed in git: edit examples/sign-keys/fancy.yml") == true, newKey.text)
+            XCTAssertTrue(
+                newKey.detail?.contains("sign keys are managed in git: edit examples/sign-keys/fancy.yml") == true,
+                newKey.text)
             var noFingerprint = key
             noFingerprint["fingerprint"] = nil
             let badKey = try await h.call(.POST, "/api/v1/sign-keys/new/", token: user, json: noFingerprint)
@@ -258,7 +281,9 @@ final class DesiredStateTests: XCTestCase {
             XCTAssertEqual(v10.text, keysBefore)
             let v11 = try await h.call(.GET, "/api/v1/distributions/")
             XCTAssertEqual(v11.text, distributionsBefore)
-            let rowsAfter = try await h.count("SELECT (SELECT count(*) FROM platforms) + (SELECT count(*) FROM repositories) + (SELECT count(*) FROM platform_repositories) + (SELECT count(*) FROM sign_keys) + (SELECT count(*) FROM distributions)")
+            let rowsAfter = try await h.count(
+                "SELECT (SELECT count(*) FROM platforms) + (SELECT count(*) FROM repositories) + (SELECT count(*) FROM platform_repositories) + (SELECT count(*) FROM sign_keys) + (SELECT count(*) FROM distributions)"
+            )
             XCTAssertEqual(rowsAfter, rowsBefore)
         }
     }

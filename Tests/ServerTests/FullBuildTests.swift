@@ -21,13 +21,19 @@ final class FullBuildTests: XCTestCase {
             try await Fixtures.platform(h.client, name: "AlmaLinux-8", arches: ["x86_64", "aarch64"])
             try await Fixtures.platform(h.client, name: "AlmaLinux-9", arches: ["x86_64", "aarch64", "ppc64le"])
             let user = try await h.userToken("alice")
-            let created = try await h.call(.POST, "/api/v1/builds/", token: user, json: [
-                "platforms": [["name": "AlmaLinux-8", "arch_list": ["x86_64", "aarch64"]],
-                              ["name": "AlmaLinux-9", "arch_list": ["x86_64", "aarch64"]]],
-                "tasks": [["url": "https://git.example.org/rpms/hello.git", "git_ref": "c8"],
-                          ["url": "https://git.example.org/rpms/world.git", "git_ref": "c8", "ref_type": 2]],
-                "is_secure_boot": false,
-            ])
+            let created = try await h.call(
+                .POST, "/api/v1/builds/", token: user,
+                json: [
+                    "platforms": [
+                        ["name": "AlmaLinux-8", "arch_list": ["x86_64", "aarch64"]],
+                        ["name": "AlmaLinux-9", "arch_list": ["x86_64", "aarch64"]]
+                    ],
+                    "tasks": [
+                        ["url": "https://git.example.org/rpms/hello.git", "git_ref": "c8"],
+                        ["url": "https://git.example.org/rpms/world.git", "git_ref": "c8", "ref_type": 2]
+                    ],
+                    "is_secure_boot": false
+                ])
             XCTAssertEqual(created.status, 200, created.text)
             let buildID = try XCTUnwrap(created.object["id"] as? Int)
             let tasks = try XCTUnwrap(created.object["tasks"] as? [[String: Any]])
@@ -55,23 +61,28 @@ final class FullBuildTests: XCTestCase {
                     XCTAssertEqual(task.createdBy.email, "alice@example.org")
                     XCTAssertNotNil(task.platform.data["mock"])
                     // Repositories: the task's arch only, no log repository; build's own first.
-                    XCTAssertTrue(task.repositories.allSatisfy { $0.url.contains(task.arch) || $0.name.contains(task.arch) },
-                                  "\(task.repositories)")
+                    XCTAssertTrue(
+                        task.repositories.allSatisfy { $0.url.contains(task.arch) || $0.name.contains(task.arch) },
+                        "\(task.repositories)")
                     XCTAssertFalse(task.repositories.contains { $0.name.hasSuffix("-logs") })
-                    XCTAssertEqual(task.repositories.filter { $0.name.hasSuffix("-BaseOS-debug") }.map(\.mockEnabled), [false])
+                    XCTAssertEqual(
+                        task.repositories.filter { $0.name.hasSuffix("-BaseOS-debug") }.map(\.mockEnabled), [false])
                     let project = task.ref.url.contains("hello") ? "hello" : "world"
                     let index = project == "hello" ? 0 : 1
                     if index == 1 {
                         // Order: every index-0 task of the platform finished before.
-                        let unfinished = try await h.count("""
+                        let unfinished = try await h.count(
+                            """
                             SELECT count(*) FROM build_tasks WHERE build_id = \(buildID) AND index = 0
                             AND platform_id = (SELECT platform_id FROM build_tasks WHERE id = \(task.id)) AND status <> 2
                             """)
                         XCTAssertEqual(unfinished, 0, "index 1 handed out before index 0 finished")
                         XCTAssertEqual(task.ref.refType, .gitTag)
                         let own = try XCTUnwrap(task.repositories.first, "no repositories")
-                        XCTAssertTrue(own.name.hasPrefix(h.settings.buildRepositoryPrefix + "-\(buildID)-\(task.platform.name)-\(task.arch)-rpm"),
-                                      "build's own repository first: \(task.repositories.map(\.name))")
+                        XCTAssertTrue(
+                            own.name.hasPrefix(
+                                h.settings.buildRepositoryPrefix + "-\(buildID)-\(task.platform.name)-\(task.arch)-rpm"),
+                            "build's own repository first: \(task.repositories.map(\.name))")
                         XCTAssertTrue(own.mockEnabled)
                     }
                     var rpms = [packages.rpm(project, arch: task.arch)]
@@ -99,7 +110,9 @@ final class FullBuildTests: XCTestCase {
                 let artifacts = try XCTUnwrap(task["artifacts"] as? [[String: Any]])
                 let expected = task["arch"] as? String == "x86_64" ? 4 : 2
                 XCTAssertEqual(artifacts.count, expected, "\(task)")
-                XCTAssertEqual((task["ref"] as? [String: Any])?["git_commit_hash"] as? String, "0123456789abcdef0123456789abcdef01234567")
+                XCTAssertEqual(
+                    (task["ref"] as? [String: Any])?["git_commit_hash"] as? String,
+                    "0123456789abcdef0123456789abcdef01234567")
             }
             let testTasks = try await h.count("SELECT count(*) FROM test_tasks")
             XCTAssertEqual(testTasks, 8)
@@ -110,16 +123,23 @@ final class FullBuildTests: XCTestCase {
                 for arch in ["x86_64", "aarch64"] {
                     let name = "\(prefix)-\(buildID)-\(platform)-\(arch)-rpm"
                     let files = Set(try await h.store.listContent(of: name).map(\.fileName))
-                    XCTAssertEqual(files, ["hello-1.0-1.\(arch).rpm", "world-1.0-1.\(arch).rpm",
-                                           "hello-doc-1.0-1.noarch.rpm", "world-doc-1.0-1.noarch.rpm"], name)
+                    XCTAssertEqual(
+                        files,
+                        [
+                            "hello-1.0-1.\(arch).rpm", "world-1.0-1.\(arch).rpm",
+                            "hello-doc-1.0-1.noarch.rpm", "world-doc-1.0-1.noarch.rpm"
+                        ], name)
                     let logs = try await h.store.listContent(of: "\(prefix)-\(buildID)-\(platform)-\(arch)-log")
                     XCTAssertEqual(logs.count, 2)
                 }
-                let sources = Set(try await h.store.listContent(of: "\(prefix)-\(buildID)-\(platform)-x86_64-src").map(\.fileName))
+                let sources = Set(
+                    try await h.store.listContent(of: "\(prefix)-\(buildID)-\(platform)-x86_64-src").map(\.fileName))
                 XCTAssertEqual(sources, ["hello-1.0-1.src.rpm", "world-1.0-1.src.rpm"])
                 // ppc64le is in AlmaLinux-9's arch_list: noarch goes there too.
                 if platform == "AlmaLinux-9" {
-                    let ppc = Set(try await h.store.listContent(of: "\(prefix)-\(buildID)-\(platform)-ppc64le-rpm").map(\.fileName))
+                    let ppc = Set(
+                        try await h.store.listContent(of: "\(prefix)-\(buildID)-\(platform)-ppc64le-rpm").map(
+                            \.fileName))
                     XCTAssertEqual(ppc, ["hello-doc-1.0-1.noarch.rpm", "world-doc-1.0-1.noarch.rpm"])
                 }
             }

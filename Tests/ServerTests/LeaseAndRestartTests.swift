@@ -161,9 +161,12 @@ final class LeaseAndRestartTests: XCTestCase {
             XCTAssertEqual(names.first, "\(h.settings.buildRepositoryPrefix)-\(base.id)-P-x86_64-rpm", "\(names)")
             XCTAssertEqual(task?.repositories.first?.priority, 8)
             XCTAssertEqual(Array(names.dropFirst()), ["P-BaseOS", "P-AppStream", "P-BaseOS-debug"])
-            let unknown = try await h.call(.POST, "/api/v1/builds/", token: user, json: [
-                "platforms": [["name": "P", "arch_list": ["x86_64"]]],
-                "tasks": [["url": "https://git.example.org/rpms/x.git"]], "linked_builds": [4242]])
+            let unknown = try await h.call(
+                .POST, "/api/v1/builds/", token: user,
+                json: [
+                    "platforms": [["name": "P", "arch_list": ["x86_64"]]],
+                    "tasks": [["url": "https://git.example.org/rpms/x.git"]], "linked_builds": [4242]
+                ])
             XCTAssertEqual(unknown.status, 422)
             XCTAssertTrue(unknown.detail?.contains("4242") ?? false)
         }

@@ -58,7 +58,8 @@ enum LegacyJSON {
         FROM distributions d
         """
 
-    static let repositories = "SELECT coalesce(json_agg(\(repositoryObject) ORDER BY r.id), '[]'::json)::text FROM repositories r"
+    static let repositories =
+        "SELECT coalesce(json_agg(\(repositoryObject) ORDER BY r.id), '[]'::json)::text FROM repositories r"
 
     static let signKeys = """
         SELECT coalesce(json_agg(json_build_object(
@@ -96,7 +97,8 @@ enum LegacyJSON {
         try await client.withConnection { connection in
             try await connection.query("SET TIME ZONE 'UTC'", logger: logger)
             for try await text in try await connection.query(PostgresQuery(unsafeSQL: sql), logger: logger)
-                .decode(String.self) {
+                .decode(String.self)
+            {
                 return try JSONDecoder().decode(JSONValue.self, from: Data(text.utf8))
             }
             return .null

@@ -31,15 +31,19 @@ protocol HTTPCaller: Sendable {
     var client: PostgresClient { get }
 
     /// Sends one request: `headers` already hold the token and content type.
-    func send(_ method: HTTPMethod, _ path: String, headers: [(String, String)], body: ByteBuffer?) async throws -> HTTPAnswer
+    func send(
+        _ method: HTTPMethod, _ path: String, headers: [(String, String)], body: ByteBuffer?
+    ) async throws -> HTTPAnswer
 }
 
 extension HTTPCaller {
     typealias Answer = HTTPAnswer
 
     /// Sends a request with an optional bearer token, extra headers and a JSON or raw body.
-    func call(_ method: HTTPMethod, _ path: String, token: String? = nil, json: Any? = nil, raw: String? = nil,
-              headers: [String: String] = [:]) async throws -> HTTPAnswer {
+    func call(
+        _ method: HTTPMethod, _ path: String, token: String? = nil, json: Any? = nil, raw: String? = nil,
+        headers: [String: String] = [:]
+    ) async throws -> HTTPAnswer {
         var all: [(String, String)] = []
         if let token { all.append(("Authorization", "Bearer \(token)")) }
         for (name, value) in headers { all.append((name, value)) }
@@ -70,7 +74,9 @@ protocol LiveServer: HTTPCaller {
 }
 
 extension LiveServer {
-    func send(_ method: HTTPMethod, _ path: String, headers: [(String, String)], body: ByteBuffer?) async throws -> HTTPAnswer {
+    func send(
+        _ method: HTTPMethod, _ path: String, headers: [(String, String)], body: ByteBuffer?
+    ) async throws -> HTTPAnswer {
         var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)\(path)")
         request.method = method
         for (name, value) in headers { request.headers.add(name: name, value: value) }
@@ -91,8 +97,10 @@ func runLiveServer(
     let app = KilnServer.makeApplication(dependencies, host: "127.0.0.1", port: 0) { channel in
         continuation.yield(channel.localAddress?.port ?? 0)
     }
-    let group = ServiceGroup(configuration: .init(services: [app] + services, gracefulShutdownSignals: [],
-                                                  logger: logger))
+    let group = ServiceGroup(
+        configuration: .init(
+            services: [app] + services, gracefulShutdownSignals: [],
+            logger: logger))
     try await withThrowingTaskGroup(of: Void.self) { tasks in
         tasks.addTask { try await group.run() }
         var iterator = ports.makeAsyncIterator()

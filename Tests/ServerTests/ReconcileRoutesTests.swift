@@ -89,7 +89,8 @@ final class ReconcileRoutesTests: XCTestCase {
             let skipped = try XCTUnwrap(answer)
             XCTAssertEqual(skipped.status, 200, skipped.text)
             XCTAssertEqual(skipped.object["result"] as? String, "skipped")
-            XCTAssertTrue((skipped.object["errors"] as? [String])?.first?.contains("another reconcile") == true, skipped.text)
+            XCTAssertTrue(
+                (skipped.object["errors"] as? [String])?.first?.contains("another reconcile") == true, skipped.text)
             let v6 = try await h.count("SELECT count(*) FROM platforms")
             XCTAssertEqual(v6, 0, "a skipped run writes nothing")
             let after = try await h.call(.POST, "/api/v1/reconcile", token: admin)

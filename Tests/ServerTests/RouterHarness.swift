@@ -23,28 +23,36 @@ struct RouterHarness: BuildHarness {
     let http: any TestClientProtocol
 
     /// Runs `body` against the router of a fresh application.
-    static func with(settings: ServerSettings = ServerSettings(), _ body: @escaping @Sendable (RouterHarness) async throws -> Void) async throws {
+    static func with(
+        settings: ServerSettings = ServerSettings(), _ body: @escaping @Sendable (RouterHarness) async throws -> Void
+    ) async throws {
         var settings = settings
         settings.buildRepositoryPrefix = "kt\(UInt32.random(in: 0..<UInt32.max))"
-        let root = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("kiln-router-store-\(UUID().uuidString)")
+        let root = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent(
+            "kiln-router-store-\(UUID().uuidString)")
         let store = LocalArtifactStore(root: root)
         let tokens = try await TokenAuthority(secret: ServerHarness.secret)
         let clock = ManualLeaseClock()
         let finalSettings = settings
         try await TestDatabase.with { client, _ in
-            var dependencies = ServerDependencies(database: client, artifactStore: store, tokens: tokens,
-                                                  settings: finalSettings, logger: ServerHarness.logger)
+            var dependencies = ServerDependencies(
+                database: client, artifactStore: store, tokens: tokens,
+                settings: finalSettings, logger: ServerHarness.logger)
             dependencies.leaseClock = clock
             let app = Application(router: KilnServer.makeRouter(dependencies), logger: ServerHarness.logger)
             try await app.test(.router) { http in
-                try await body(RouterHarness(client: client, tokens: tokens, store: store, settings: finalSettings,
-                                             clock: clock, http: http))
+                try await body(
+                    RouterHarness(
+                        client: client, tokens: tokens, store: store, settings: finalSettings,
+                        clock: clock, http: http))
             }
         }
         try? FileManager.default.removeItem(at: root)
     }
 
-    func send(_ method: HTTPMethod, _ path: String, headers: [(String, String)], body: ByteBuffer?) async throws -> HTTPAnswer {
+    func send(
+        _ method: HTTPMethod, _ path: String, headers: [(String, String)], body: ByteBuffer?
+    ) async throws -> HTTPAnswer {
         guard let method = HTTPRequest.Method(method.rawValue) else {
             throw HarnessError(description: "unknown method \(method)")
         }

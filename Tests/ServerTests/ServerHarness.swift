@@ -1,3 +1,4 @@
+import Artifacts
 import AsyncHTTPClient
 import Foundation
 import Hummingbird
@@ -6,7 +7,6 @@ import Logging
 import NIOCore
 import NIOHTTP1
 import PostgresNIO
-import Artifacts
 import Server
 import ServiceLifecycle
 import Store
@@ -49,9 +49,10 @@ struct ServerHarness: LiveServer, BuildHarness {
                 database: client, artifactStore: store, tokens: tokens, settings: finalSettings, logger: logger)
             dependencies.leaseClock = clock
             try await runLiveServer(dependencies, logger: logger) { port in
-                try await body(ServerHarness(
-                    client: client, port: port, tokens: tokens, store: store, settings: finalSettings,
-                    sweeper: StaleTaskSweeper(dependencies), clock: clock))
+                try await body(
+                    ServerHarness(
+                        client: client, port: port, tokens: tokens, store: store, settings: finalSettings,
+                        sweeper: StaleTaskSweeper(dependencies), clock: clock))
             }
         }
         if !pulp, let local = store as? LocalArtifactStore {
@@ -68,12 +69,16 @@ struct ServerHarness: LiveServer, BuildHarness {
                     FileHandle.standardError.write(Data("\n*** KILN_SKIP_PULP=1: Server Pulp test SKIPPED ***\n".utf8))
                     throw XCTSkip("KILN_SKIP_PULP=1")
                 }
-                throw HarnessError(description: "KILN_TEST_PULP_URL is not set: run through scripts/test.sh (or KILN_SKIP_PULP=1 locally)")
+                throw HarnessError(
+                    description:
+                        "KILN_TEST_PULP_URL is not set: run through scripts/test.sh (or KILN_SKIP_PULP=1 locally)")
             }
-            return PulpArtifactStore(url: url, username: env["KILN_TEST_PULP_USER"] ?? "admin",
-                                     password: env["KILN_TEST_PULP_PASSWORD"] ?? "admin")
+            return PulpArtifactStore(
+                url: url, username: env["KILN_TEST_PULP_USER"] ?? "admin",
+                password: env["KILN_TEST_PULP_PASSWORD"] ?? "admin")
         }
-        let root = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("kiln-server-store-\(UUID().uuidString)")
+        let root = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent(
+            "kiln-server-store-\(UUID().uuidString)")
         return LocalArtifactStore(root: root)
     }
 }

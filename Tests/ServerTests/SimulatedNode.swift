@@ -37,26 +37,33 @@ struct SimulatedNode<Harness: BuildHarness>: Sendable {
     }
 
     /// Uploads `files` to the artifact store (as the node does before `build_done`) and reports them.
-    func buildDone(_ taskID: Int, status: String = "done", rpms: [URL] = [], log: String? = nil) async throws -> HTTPAnswer {
+    func buildDone(
+        _ taskID: Int, status: String = "done", rpms: [URL] = [], log: String? = nil
+    ) async throws -> HTTPAnswer {
         var artifacts: [[String: Any]] = []
         for file in rpms {
             let uploaded = try await harness.store.uploadArtifact(file: file)
-            artifacts.append(["name": file.lastPathComponent, "type": "rpm", "href": uploaded.href,
-                              "sha256": uploaded.sha256, "path": "/srv/build/\(file.lastPathComponent)", "cas_hash": NSNull()])
+            artifacts.append([
+                "name": file.lastPathComponent, "type": "rpm", "href": uploaded.href,
+                "sha256": uploaded.sha256, "path": "/srv/build/\(file.lastPathComponent)", "cas_hash": NSNull()
+            ])
         }
         if let log {
-            let file = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("kiln-log-\(UUID().uuidString).log")
+            let file = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent(
+                "kiln-log-\(UUID().uuidString).log")
             try Data(log.utf8).write(to: file)
             let uploaded = try await harness.store.uploadArtifact(file: file)
-            artifacts.append(["name": "mock_build.\(taskID).log", "type": "build_log", "href": uploaded.href,
-                              "sha256": uploaded.sha256, "path": file.path, "cas_hash": NSNull()])
+            artifacts.append([
+                "name": "mock_build.\(taskID).log", "type": "build_log", "href": uploaded.href,
+                "sha256": uploaded.sha256, "path": file.path, "cas_hash": NSNull()
+            ])
             try? FileManager.default.removeItem(at: file)
         }
         let body: [String: Any] = [
             "task_id": taskID, "status": status, "artifacts": artifacts,
             "stats": ["build_node_stats": ["build_packages": ["start_ts": "x", "end_ts": "y", "delta": "1"]]],
             "is_cas_authenticated": false, "git_commit_hash": "0123456789abcdef0123456789abcdef01234567",
-            "alma_commit_cas_hash": NSNull(),
+            "alma_commit_cas_hash": NSNull()
         ]
         return try await harness.call(.POST, "/api/v1/build_node/build_done", token: token, json: body)
     }

@@ -14,7 +14,8 @@ func expectKeys(_ object: Any?, _ keys: [String], at path: String) throws {
     guard let object = object as? [String: Any] else {
         throw KeyMismatch(path: path, missing: keys, extra: [])
     }
-    let have = Set(object.keys), want = Set(keys)
+    let have = Set(object.keys)
+    let want = Set(keys)
     if have != want {
         throw KeyMismatch(path: path, missing: want.subtracting(have).sorted(), extra: have.subtracting(want).sorted())
     }
@@ -31,7 +32,8 @@ extension NodeTaskAnswer {
         try expectKeys(object["platform"], Platform.CodingKeys.allCases.map(\.rawValue), at: "task.platform")
         try expectKeys(object["created_by"], CreatedBy.CodingKeys.allCases.map(\.rawValue), at: "task.created_by")
         for (index, repository) in (object["repositories"] as? [Any] ?? []).enumerated() {
-            try expectKeys(repository, Repository.CodingKeys.allCases.map(\.rawValue), at: "task.repositories[\(index)]")
+            try expectKeys(
+                repository, Repository.CodingKeys.allCases.map(\.rawValue), at: "task.repositories[\(index)]")
         }
         return try WireJSON.decoder().decode(NodeTaskAnswer.self, from: data)
     }

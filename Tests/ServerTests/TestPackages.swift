@@ -48,8 +48,11 @@ enum TestPackages {
                 """
             let file = try RPMBuild.writeSpec(spec, name: project, top: top)
             for (i, arch) in arches.enumerated() {
-                try RPMBuild.run(specFile: file, top: top, arguments: [
-                    "--define", "debug_package %{nil}", "--target", arch, i == 0 ? "-ba" : "-bb"])
+                try RPMBuild.run(
+                    specFile: file, top: top,
+                    arguments: [
+                        "--define", "debug_package %{nil}", "--target", arch, i == 0 ? "-ba" : "-bb"
+                    ])
             }
         }
         return Built(top: top)

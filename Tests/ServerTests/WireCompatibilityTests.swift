@@ -28,7 +28,8 @@ import Testing
             #expect(claimed?.id == base.tasks[0])
             let done = try await node.buildDone(base.tasks[0], rpms: [packages.rpm("hello", arch: "x86_64")], log: "ok")
             #expect(done.status == 200, "\(done.text)")
-            try await h.client.query("""
+            try await h.client.query(
+                """
                 UPDATE build_tasks SET status = 3, error = 'boom', finished_at = now() WHERE id = \(Int64(base.tasks[1]))
                 """)
 
@@ -41,7 +42,9 @@ import Testing
             let all = try await h.call(.GET, "/api/v1/builds/", token: user)
             #expect(try value(all) == (try await LegacyJSON.value(h.client, LegacyJSON.builds)))
             // Present even when null.
-            let task = try #require(all.array.last?["tasks"] as? [[String: Any]]).first { $0["id"] as? Int == base.tasks[2] }
+            let task = try #require(all.array.last?["tasks"] as? [[String: Any]]).first {
+                $0["id"] as? Int == base.tasks[2]
+            }
             #expect(task?.keys.contains("ts") == true && task?["ts"] is NSNull)
             #expect(task?.keys.contains("error") == true)
 
@@ -60,16 +63,19 @@ import Testing
         try await RouterHarness.with { h in
             let platform = try await Fixtures.platform(h.client, name: "AlmaLinux-9", arches: ["x86_64", "aarch64"])
             try await h.client.query("UPDATE platforms SET commit_sha = 'abc123' WHERE id = \(platform)")
-            try await h.client.query("""
+            try await h.client.query(
+                """
                 INSERT INTO repositories (name, arch, url, type, origin, pulp_href, production)
                 VALUES ('kiln-build-1-x', 'x86_64', 'https://p.example.org/b/', 'rpm', 'build', '/pulp/api/v3/x/', true)
                 """)
-            try await h.client.query("""
+            try await h.client.query(
+                """
                 WITH d AS (INSERT INTO distributions (name, commit_sha) VALUES ('almalinux', 'abc123') RETURNING id)
                 INSERT INTO distribution_platforms (distribution_id, platform_id) SELECT id, \(platform) FROM d
                 """)
             try await h.client.query("INSERT INTO distributions (name, origin) VALUES ('empty', 'api')")
-            try await h.client.query("""
+            try await h.client.query(
+                """
                 INSERT INTO sign_keys (name, description, keyid, fingerprint, public_url, commit_sha)
                 VALUES ('almalinux-9', 'AlmaLinux 9', 'D36CB86CB86B3716', 'BF18AC2876178908D6E71267D36CB86CB86B3716',
                         'https://repo.almalinux.org/RPM-GPG-KEY-AlmaLinux-9', NULL)
@@ -86,8 +92,11 @@ import Testing
             #expect(repositories.array.contains { $0["origin"] as? String == "build" })
             let id = try #require(repositories.array.first?["id"] as? Int)
             let repository = try await h.call(.GET, "/api/v1/repositories/\(id)/", token: user)
-            #expect(try value(repository) == (try await LegacyJSON.value(
-                h.client, "SELECT \(LegacyJSON.repositoryObject)::text FROM repositories r WHERE r.id = \(id)")))
+            #expect(
+                try value(repository)
+                    == (try await LegacyJSON.value(
+                        h.client, "SELECT \(LegacyJSON.repositoryObject)::text FROM repositories r WHERE r.id = \(id)"))
+            )
             let keys = try await h.call(.GET, "/api/v1/sign-keys/", token: user)
             #expect(try value(keys) == (try await LegacyJSON.value(h.client, LegacyJSON.signKeys)))
         }
@@ -106,7 +115,7 @@ import Testing
                 """
                 INSERT INTO reconcile_runs (trigger, result, errors, finished_at, duration_ms)
                 VALUES ('webhook', 'failed', '["git: not found"]'::jsonb, now(), 7) RETURNING id
-                """,
+                """
             ] {
                 for try await id in try await h.client.query(PostgresQuery(unsafeSQL: sql)).decode(Int64.self) {
                     ids.append(id)
@@ -120,7 +129,9 @@ import Testing
             }
             for page in [1, 2] {
                 let runs = try await h.call(.GET, "/api/v1/reconcile/runs?page=\(page)", token: user)
-                #expect(try value(runs) == (try await LegacyJSON.value(h.client, LegacyJSON.runsPage(page: page, size: 20))))
+                #expect(
+                    try value(runs) == (try await LegacyJSON.value(h.client, LegacyJSON.runsPage(page: page, size: 20)))
+                )
             }
         }
     }
@@ -128,13 +139,17 @@ import Testing
     /// The wire timestamp is PostgreSQL's `to_json(timestamptz)` text in UTC, and reads back.
     @Test func timestampsAreWrittenAsPostgreSQLWritesThem() async throws {
         try await RouterHarness.with { h in
-            for literal in ["2026-03-01 12:00:00+00", "2026-03-01 12:00:00.5+00", "2026-03-01 12:00:00.123456+00",
-                            "1999-12-31 23:59:59.000001+00", "2026-03-01 12:00:00.12+02"] {
+            for literal in [
+                "2026-03-01 12:00:00+00", "2026-03-01 12:00:00.5+00", "2026-03-01 12:00:00.123456+00",
+                "1999-12-31 23:59:59.000001+00", "2026-03-01 12:00:00.12+02"
+            ] {
                 let sql = "SELECT json_build_array('\(literal)'::timestamptz)::text, '\(literal)'::timestamptz"
                 let (json, date) = try await h.client.withConnection { connection in
                     try await connection.query("SET TIME ZONE 'UTC'", logger: LegacyJSON.logger)
-                    for try await row in try await connection.query(PostgresQuery(unsafeSQL: sql), logger: LegacyJSON.logger)
-                        .decode((String, Date).self) { return row }
+                    for try await row in try await connection.query(
+                        PostgresQuery(unsafeSQL: sql), logger: LegacyJSON.logger
+                    )
+                    .decode((String, Date).self) { return row }
                     throw HarnessError(description: "no row")
                 }
                 let text = try JSONDecoder().decode([String].self, from: Data(json.utf8))[0]

@@ -1,9 +1,10 @@
-import Foundation
 import Artifacts
+import Foundation
 import Server
-@testable import Settings
 import Store
 import Testing
+
+@testable import Settings
 
 @Suite struct KilnSettingsTests {
     @Test func defaults() throws {
@@ -56,15 +57,23 @@ import Testing
             "KILN_RECONCILE_INTERVAL": "250ms",
             "KILN_WEBHOOK_SECRET": "hook",
             "PULP_VENV": "/opt/venv",
-            "PULP_SETTINGS": "/etc/pulp/settings.py",
+            "PULP_SETTINGS": "/etc/pulp/settings.py"
         ])
         #expect(settings.home == "/srv/kiln")
-        #expect(settings.database == DatabaseConfig(host: "db", port: 5433, username: "kiln", password: "pw",
-                                                    database: "kiln", tls: .require))
-        #expect(settings.artifactStore(home: "/ignored") == .pulp(url: "https://pulp.example.org", username: "kiln", password: "pw"))
+        #expect(
+            settings.database
+                == DatabaseConfig(
+                    host: "db", port: 5433, username: "kiln", password: "pw",
+                    database: "kiln", tls: .require))
+        #expect(
+            settings.artifactStore(home: "/ignored")
+                == .pulp(url: "https://pulp.example.org", username: "kiln", password: "pw"))
         #expect(settings.jwtSecret == Array(String(repeating: "s", count: 40).utf8))
-        #expect(settings.server == ServerSettings(nodeTimeout: .seconds(120), maxTaskAttempts: 5,
-                                                  buildRepositoryPrefix: "kiln-staging"))
+        #expect(
+            settings.server
+                == ServerSettings(
+                    nodeTimeout: .seconds(120), maxTaskAttempts: 5,
+                    buildRepositoryPrefix: "kiln-staging"))
         #expect(settings.reconcileInterval == .milliseconds(250))
         #expect(settings.webhooks == WebhookSettings(secret: Array("hook".utf8)))
         #expect(settings.pulpVirtualenv == "/opt/venv")
@@ -73,7 +82,7 @@ import Testing
 
     @Test(arguments: [
         ("30", Duration.seconds(30)), ("2.5", .milliseconds(2500)), ("250ms", .milliseconds(250)),
-        ("30s", .seconds(30)), ("5m", .seconds(300)), ("1h", .seconds(3600)),
+        ("30s", .seconds(30)), ("5m", .seconds(300)), ("1h", .seconds(3600))
     ])
     func durations(_ raw: String, _ expected: Duration) throws {
         #expect(try KilnSettings(environment: ["KILN_RECONCILE_INTERVAL": raw]).reconcileInterval == expected)
@@ -88,7 +97,7 @@ import Testing
         ("KILN_MAX_TASK_ATTEMPTS", "0"), ("KILN_MAX_TASK_ATTEMPTS", "three"), ("KILN_MAX_TASK_ATTEMPTS", "2.5"),
         ("KILN_DATABASE_URL", "mysql://kiln@db/kiln"), ("KILN_DATABASE_URL", "postgres://db/kiln"),
         ("KILN_DATABASE_URL", "not a url"), ("KILN_PULP_URL", "pulp:24817"), ("KILN_PULP_URL", "ftp://pulp"),
-        ("KILN_BUILD_REPOSITORY_PREFIX", "a/b"), ("KILN_BUILD_REPOSITORY_PREFIX", ".hidden"),
+        ("KILN_BUILD_REPOSITORY_PREFIX", "a/b"), ("KILN_BUILD_REPOSITORY_PREFIX", ".hidden")
     ])
     func invalidValueNamesVariableAndValue(_ name: String, _ value: String) {
         let error = #expect(throws: SettingsError.self) { try KilnSettings(environment: [name: value]) }
@@ -124,12 +133,20 @@ import Testing
         #expect(try V.home.parse(literal(V.home.defaultDescription)) == V.home.defaultValue)
         #expect(try V.pulpUser.parse(literal(V.pulpUser.defaultDescription)) == V.pulpUser.defaultValue)
         #expect(try V.nodeTimeout.parse(literal(V.nodeTimeout.defaultDescription)) == V.nodeTimeout.defaultValue)
-        #expect(try V.maxTaskAttempts.parse(literal(V.maxTaskAttempts.defaultDescription)) == V.maxTaskAttempts.defaultValue)
-        #expect(try V.buildRepositoryPrefix.parse(literal(V.buildRepositoryPrefix.defaultDescription))
+        #expect(
+            try V.maxTaskAttempts.parse(literal(V.maxTaskAttempts.defaultDescription)) == V.maxTaskAttempts.defaultValue
+        )
+        #expect(
+            try V.buildRepositoryPrefix.parse(literal(V.buildRepositoryPrefix.defaultDescription))
                 == V.buildRepositoryPrefix.defaultValue)
-        #expect(try V.reconcileInterval.parse(literal(V.reconcileInterval.defaultDescription)) == V.reconcileInterval.defaultValue)
-        #expect(try V.pulpVirtualenv.parse(literal(V.pulpVirtualenv.defaultDescription)) == V.pulpVirtualenv.defaultValue)
-        #expect(try V.pulpSettingsFile.parse(literal(V.pulpSettingsFile.defaultDescription)) == V.pulpSettingsFile.defaultValue)
+        #expect(
+            try V.reconcileInterval.parse(literal(V.reconcileInterval.defaultDescription))
+                == V.reconcileInterval.defaultValue)
+        #expect(
+            try V.pulpVirtualenv.parse(literal(V.pulpVirtualenv.defaultDescription)) == V.pulpVirtualenv.defaultValue)
+        #expect(
+            try V.pulpSettingsFile.parse(literal(V.pulpSettingsFile.defaultDescription))
+                == V.pulpSettingsFile.defaultValue)
         #expect(V.pulpPassword.defaultValue.isEmpty && V.pulpPassword.defaultDescription == "empty")
     }
 

@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+
 @testable import Spec
 
 final class ExamplesTests: XCTestCase {
@@ -8,9 +9,12 @@ final class ExamplesTests: XCTestCase {
         XCTAssertTrue(files.contains { $0.path == "README.md" }, "examples/ not found at \(examplesURL.path)")
         let result = SpecLoader.load(files)
         XCTAssertEqual(lines(result), [])
-        XCTAssertEqual(result.fileCount, 7)   // README.md is not a spec file
-        XCTAssertEqual(result.counts, SpecCounts(platforms: 2, distributions: 1, repositories: 1,
-                                                 signKeys: 2, releases: 1))
+        XCTAssertEqual(result.fileCount, 7)  // README.md is not a spec file
+        XCTAssertEqual(
+            result.counts,
+            SpecCounts(
+                platforms: 2, distributions: 1, repositories: 1,
+                signKeys: 2, releases: 1))
         XCTAssertEqual(result.state.platforms.map(\.name), ["AlmaLinux-8", "AlmaLinux-9"])
         XCTAssertEqual(result.state.signKeys.map(\.keyid), ["2AE81E8ACED7258B", "D36CB86CB86B3716"])
     }
@@ -21,8 +25,11 @@ final class ExamplesTests: XCTestCase {
         XCTAssertEqual(alma9.archList, ["x86_64", "aarch64", "ppc64le", "s390x", "i686"])
         XCTAssertEqual(alma9.location, SourceLocation(file: "platforms/almalinux-9.yml", line: 2, column: 1))
         let names = Set(alma9.repos.map(\.name))
-        XCTAssertTrue(names.isSuperset(of: ["almalinux-9-baseos", "almalinux-9-appstream", "almalinux-9-crb",
-                                            "almalinux-9-devel", "almalinux-9-baseos-debuginfo"]))
+        XCTAssertTrue(
+            names.isSuperset(of: [
+                "almalinux-9-baseos", "almalinux-9-appstream", "almalinux-9-crb",
+                "almalinux-9-devel", "almalinux-9-baseos-debuginfo"
+            ]))
         let baseos = try XCTUnwrap(alma9.repos.first { $0.name == "almalinux-9-baseos" && $0.arch == "x86_64" })
         XCTAssertEqual(baseos.url, "https://repo.almalinux.org/almalinux/9/BaseOS/x86_64/os/")
         XCTAssertTrue(baseos.production)

@@ -1,4 +1,5 @@
 import XCTest
+
 @testable import Spec
 
 /// A large generated set loads cleanly (correctness only; timing is `kiln bench validate`).

@@ -32,18 +32,18 @@ func readTree(_ root: URL) throws -> [SpecFile] {
 func platformYAML(_ name: String, repoPrefix: String? = nil) -> String {
     let r = repoPrefix ?? name.lowercased()
     return """
-    name: \(name)
-    type: rpm
-    distr_type: rhel
-    distr_version: '9'
-    test_dist_name: almalinux
-    arch_list: [x86_64, aarch64]
-    repos:
-      - {name: \(r)-baseos, arch: x86_64, url: 'https://example.org/\(r)/x86_64/', type: rpm, production: true}
-      - {name: \(r)-baseos, arch: aarch64, url: 'https://example.org/\(r)/aarch64/', type: rpm, production: true}
-      - {name: \(r)-baseos, arch: x86_64, url: 'https://example.org/\(r)/debug/', type: rpm, debug: true}
-      - {name: \(r)-baseos, arch: src, url: 'https://example.org/\(r)/src/', type: rpm, production: true}
-      - {name: \(r)-devel, arch: x86_64, url: 'https://example.org/\(r)/devel/', type: rpm}
+        name: \(name)
+        type: rpm
+        distr_type: rhel
+        distr_version: '9'
+        test_dist_name: almalinux
+        arch_list: [x86_64, aarch64]
+        repos:
+          - {name: \(r)-baseos, arch: x86_64, url: 'https://example.org/\(r)/x86_64/', type: rpm, production: true}
+          - {name: \(r)-baseos, arch: aarch64, url: 'https://example.org/\(r)/aarch64/', type: rpm, production: true}
+          - {name: \(r)-baseos, arch: x86_64, url: 'https://example.org/\(r)/debug/', type: rpm, debug: true}
+          - {name: \(r)-baseos, arch: src, url: 'https://example.org/\(r)/src/', type: rpm, production: true}
+          - {name: \(r)-devel, arch: x86_64, url: 'https://example.org/\(r)/devel/', type: rpm}
 
-    """
+        """
 }

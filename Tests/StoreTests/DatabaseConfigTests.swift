@@ -21,8 +21,9 @@ final class DatabaseConfigTests: XCTestCase {
     }
 
     func testURLRoundTrips() throws {
-        let config = DatabaseConfig(host: "127.0.0.1", port: 5999, username: "kiln", password: "p@ss/word",
-                                    database: "kiln_t_1", tls: .disable)
+        let config = DatabaseConfig(
+            host: "127.0.0.1", port: 5999, username: "kiln", password: "p@ss/word",
+            database: "kiln_t_1", tls: .disable)
         XCTAssertEqual(try DatabaseConfig(url: config.url), config)
         XCTAssertFalse(config.redactedURL.contains("word"))
     }
@@ -35,7 +36,7 @@ final class DatabaseConfigTests: XCTestCase {
             ("postgres://localhost/kiln", "missing user name"),
             ("postgres://kiln@localhost/kiln?sslmode=sometimes", "sslmode must be"),
             ("postgres://kiln@localhost/kiln?connect_timeout=3", "unsupported parameter 'connect_timeout'"),
-            ("postgres://kiln@localhost/a/b", "must not contain '/'"),
+            ("postgres://kiln@localhost/a/b", "must not contain '/'")
         ]
         for (url, expected) in cases {
             XCTAssertThrowsError(try DatabaseConfig(url: url), url) { error in

@@ -1,7 +1,7 @@
+import EmbeddedPostgres
 import Foundation
 import Logging
 import PostgresNIO
-import EmbeddedPostgres
 import Store
 import XCTest
 
@@ -11,8 +11,9 @@ final class EmbeddedPostgresTests: XCTestCase {
     override func setUpWithError() throws {
         // Under /tmp with mode 755 so the postgres user can reach it when we run as root.
         folder = "/tmp/kiln-embedded-test-\(UUID().uuidString.prefix(8))"
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true,
-                                                attributes: [.posixPermissions: 0o755])
+        try FileManager.default.createDirectory(
+            atPath: folder, withIntermediateDirectories: true,
+            attributes: [.posixPermissions: 0o755])
     }
 
     override func tearDownWithError() throws {
@@ -50,8 +51,10 @@ final class EmbeddedPostgresTests: XCTestCase {
         // Restart on the existing cluster: no initdb, the data is still there.
         let third = EmbeddedPostgres(directory: directory, options: options())
         let restarted = try await third.start()
-        let value = try await KilnDatabase.withClient(config: restarted, logger: Logger(label: "test"),
-                                                      migrate: false) { client in
+        let value = try await KilnDatabase.withClient(
+            config: restarted, logger: Logger(label: "test"),
+            migrate: false
+        ) { client in
             var found: [Int] = []
             for try await id in try await client.query("SELECT id FROM survivor").decode(Int.self) { found.append(id) }
             return found
@@ -78,8 +81,9 @@ final class EmbeddedPostgresTests: XCTestCase {
     func testUnenterableParentIsNamed() async throws {
         guard getuid() == 0 else { throw XCTSkip("only root hands the cluster to the postgres user") }
         let locked = folder + "/locked"
-        try FileManager.default.createDirectory(atPath: locked, withIntermediateDirectories: true,
-                                                attributes: [.posixPermissions: 0o700])
+        try FileManager.default.createDirectory(
+            atPath: locked, withIntermediateDirectories: true,
+            attributes: [.posixPermissions: 0o700])
         let postgres = EmbeddedPostgres(directory: locked + "/inner/postgres", options: options())
         do {
             _ = try await postgres.start()

@@ -18,15 +18,20 @@ final class MigratorTests: XCTestCase {
             XCTAssertEqual(first.applied.map(\.version), bundled.map(\.version))
             XCTAssertEqual(first.version, migrator.latestVersion)
 
-            let tables = try await Self.strings(client, """
+            let tables = try await Self.strings(
+                client,
+                """
                 SELECT table_name::text FROM information_schema.tables
                 WHERE table_schema = 'public' ORDER BY 1
                 """)
-            for table in ["users", "platforms", "repositories", "builds", "build_tasks", "releases",
-                          "sign_keys", "schema_migrations"] {
+            for table in [
+                "users", "platforms", "repositories", "builds", "build_tasks", "releases",
+                "sign_keys", "schema_migrations"
+            ] {
                 XCTAssertTrue(tables.contains(table), "missing table \(table) in \(tables)")
             }
-            let recorded = try await Self.strings(client, "SELECT version::text || ':' || name FROM schema_migrations ORDER BY version")
+            let recorded = try await Self.strings(
+                client, "SELECT version::text || ':' || name FROM schema_migrations ORDER BY version")
             XCTAssertEqual(recorded, bundled.map { "\($0.version):\($0.name)" })
 
             let second = try await migrator.migrate(client)
@@ -53,13 +58,17 @@ final class MigratorTests: XCTestCase {
         try await TestDatabase.with { client, _ in
             let migrator = try Migrator.bundled()
             let future = migrator.latestVersion + 4
-            try await client.query("INSERT INTO schema_migrations (version, name, checksum) VALUES (\(future), 'future', 'x')")
+            try await client.query(
+                "INSERT INTO schema_migrations (version, name, checksum) VALUES (\(future), 'future', 'x')")
             do {
                 try await migrator.migrate(client)
                 XCTFail("a newer database must be refused")
             } catch let error as MigrationError {
                 XCTAssertEqual(error, .databaseNewer(databaseVersion: future, knownVersion: migrator.latestVersion))
-                XCTAssertEqual("\(error)", "database schema is at version \(future) but this kiln knows up to \(migrator.latestVersion); upgrade kiln")
+                XCTAssertEqual(
+                    "\(error)",
+                    "database schema is at version \(future) but this kiln knows up to \(migrator.latestVersion); upgrade kiln"
+                )
             }
         }
     }
@@ -68,8 +77,10 @@ final class MigratorTests: XCTestCase {
         try await TestDatabase.withUnmigrated { client, _ in
             let original = [Migration(version: 1, name: "one", sql: "CREATE TABLE one (id INT);")]
             try await Migrator(migrations: original).migrate(client)
-            let edited = [Migration(version: 1, name: "one", sql: "CREATE TABLE one (id BIGINT);"),
-                          Migration(version: 2, name: "two", sql: "CREATE TABLE two (id INT);")]
+            let edited = [
+                Migration(version: 1, name: "one", sql: "CREATE TABLE one (id BIGINT);"),
+                Migration(version: 2, name: "two", sql: "CREATE TABLE two (id INT);")
+            ]
             do {
                 try await Migrator(migrations: edited).migrate(client)
                 XCTFail("a changed applied migration must be reported")
@@ -87,18 +98,23 @@ final class MigratorTests: XCTestCase {
         try await TestDatabase.withUnmigrated { client, _ in
             let migrations = [
                 Migration(version: 1, name: "good", sql: "CREATE TABLE good (id INT);"),
-                Migration(version: 2, name: "bad", sql: "CREATE TABLE half (id INT);\nCREATE TABLE broken (id NOSUCHTYPE);"),
+                Migration(
+                    version: 2, name: "bad", sql: "CREATE TABLE half (id INT);\nCREATE TABLE broken (id NOSUCHTYPE);")
             ]
             do {
                 try await Migrator(migrations: migrations).migrate(client)
                 XCTFail("the bad migration must fail")
             } catch let error as MigrationError {
-                guard case .statementFailed(let version, _, let statement, let message) = error else { return XCTFail("\(error)") }
+                guard case .statementFailed(let version, _, let statement, let message) = error else {
+                    return XCTFail("\(error)")
+                }
                 XCTAssertEqual(version, 2)
                 XCTAssertEqual(statement, 2)
                 XCTAssertTrue(message.contains("nosuchtype"), message)
             }
-            let state = try await Self.strings(client, """
+            let state = try await Self.strings(
+                client,
+                """
                 SELECT coalesce(to_regclass('good')::text, 'none') || ',' || coalesce(to_regclass('half')::text, 'none')
                 """)
             XCTAssertEqual(state, ["good,none"], "version 1 stays, all of version 2 is rolled back")

@@ -1,8 +1,8 @@
 import Foundation
+import KilnBench
 import KilnTestSupport
 import PostgresNIO
 import Statuses
-import KilnBench
 import Store
 import Testing
 
@@ -27,7 +27,10 @@ import Testing
             #expect(try await claims.ping(taskIDs: try await started(client, node: "n2"), node: "n1") == 0)
             clock.advance(by: 0.001)
             let swept = try await claims.sweepStale(timeout: 30, maxAttempts: 2)
-            #expect(swept.requeued == (try await ids(client, "node IS NULL AND status = \(BuildTaskStatus.idle.sql) AND attempts = 1")))
+            #expect(
+                swept.requeued
+                    == (try await ids(client, "node IS NULL AND status = \(BuildTaskStatus.idle.sql) AND attempts = 1"))
+            )
             #expect(swept.requeued.count == 1 && swept.failed.isEmpty)
             #expect(try await started(client, node: "n2").count == 1, "the pinged lease is kept")
 
@@ -46,8 +49,10 @@ import Testing
 
     func ids(_ client: PostgresClient, _ condition: String) async throws -> [Int64] {
         var ids: [Int64] = []
-        for try await id in try await client.query(PostgresQuery(unsafeSQL: "SELECT id FROM build_tasks WHERE \(condition) ORDER BY id"))
-            .decode(Int64.self) { ids.append(id) }
+        for try await id in try await client.query(
+            PostgresQuery(unsafeSQL: "SELECT id FROM build_tasks WHERE \(condition) ORDER BY id")
+        )
+        .decode(Int64.self) { ids.append(id) }
         return ids
     }
 }

@@ -36,8 +36,9 @@ package struct PostgresStateDatabase: StateDatabase {
         }
         s.distributions = r.distributions.map { Actual($0.record, origin: $0.origin) }
         s.signKeys = r.signKeys.map {
-            Actual($0.signKey, origin: $0.origin,
-                   usedBy: $0.signTaskCount > 0 ? ["used by \($0.signTaskCount) sign task(s)"] : [])
+            Actual(
+                $0.signKey, origin: $0.origin,
+                usedBy: $0.signTaskCount > 0 ? ["used by \($0.signTaskCount) sign task(s)"] : [])
         }
         s.releases = r.releases.map { Actual($0.release, origin: $0.origin, status: $0.status) }
         for b in r.buildRepositories { s.storeInUse[b.name] = "belongs to build \(b.buildID)" }
@@ -90,11 +91,14 @@ package struct PostgresStateDatabase: StateDatabase {
         try await runs.start(trigger: trigger, commitSHA: commitSHA)
     }
 
-    package func finishRun(id: Int64, commitSHA: String?, plan: Plan?, result: ReconcileRunResult, errors: [String],
-                          durationMS: Int) async throws {
+    package func finishRun(
+        id: Int64, commitSHA: String?, plan: Plan?, result: ReconcileRunResult, errors: [String],
+        durationMS: Int
+    ) async throws {
         let json = try plan.map { String(decoding: try $0.jsonData(pretty: false), as: UTF8.self) }
-        try await runs.finish(id: id, commitSHA: commitSHA, planJSON: json, result: result, errors: errors,
-                              durationMS: durationMS)
+        try await runs.finish(
+            id: id, commitSHA: commitSHA, planJSON: json, result: result, errors: errors,
+            durationMS: durationMS)
     }
 
     package func recordSkipped(trigger: String, commitSHA: String?, reason: String) async throws -> Int64 {

@@ -1,6 +1,6 @@
+import Artifacts
 import Foundation
 import Logging
-import Artifacts
 import Spec
 import Statuses
 
@@ -21,8 +21,10 @@ package struct ReconcileEngine: Sendable {
     /// Store writes in flight at once.
     package var maxConcurrentStoreWrites = 8
 
-    package init(database: any StateDatabase, store: (any ArtifactStore)?,
-                logger: Logger = Logger(label: "kiln.reconciler")) {
+    package init(
+        database: any StateDatabase, store: (any ArtifactStore)?,
+        logger: Logger = Logger(label: "kiln.reconciler")
+    ) {
         self.database = database
         self.store = store
         self.logger = logger
@@ -78,15 +80,18 @@ package struct ReconcileEngine: Sendable {
     @discardableResult
     package func recordFailure(trigger: String, commitSHA: String?, errors: [String]) async throws -> ReconcileResult {
         let runID = try await database.startRun(trigger: trigger, commitSHA: commitSHA)
-        try await database.finishRun(id: runID, commitSHA: commitSHA, plan: nil, result: .failed, errors: errors,
-                                     durationMS: 0)
+        try await database.finishRun(
+            id: runID, commitSHA: commitSHA, plan: nil, result: .failed, errors: errors,
+            durationMS: 0)
         return ReconcileResult(runID: runID, result: .failed, plan: nil, errors: errors, durationMS: 0)
     }
 
     // MARK: - Internals
 
-    private func locked(trigger: String, commitSHA: String,
-                        _ body: (Int64, ContinuousClock.Instant) async throws -> ReconcileResult) async throws -> ReconcileResult {
+    private func locked(
+        trigger: String, commitSHA: String,
+        _ body: (Int64, ContinuousClock.Instant) async throws -> ReconcileResult
+    ) async throws -> ReconcileResult {
         let outcome = try await database.withReconcileLock { () -> ReconcileResult in
             let clock = ContinuousClock.now
             let runID = try await database.startRun(trigger: trigger, commitSHA: commitSHA)
@@ -99,11 +104,14 @@ package struct ReconcileEngine: Sendable {
         return ReconcileResult(runID: id, result: .skipped, plan: nil, errors: [reason], durationMS: 0)
     }
 
-    private func finish(_ runID: Int64, _ sha: String, _ plan: Plan?, _ result: ReconcileRunResult, _ errors: [String],
-                        _ start: ContinuousClock.Instant) async throws -> ReconcileResult {
+    private func finish(
+        _ runID: Int64, _ sha: String, _ plan: Plan?, _ result: ReconcileRunResult, _ errors: [String],
+        _ start: ContinuousClock.Instant
+    ) async throws -> ReconcileResult {
         let elapsed = ContinuousClock.now - start
         let ms = Int(elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000)
-        try await database.finishRun(id: runID, commitSHA: sha, plan: plan, result: result, errors: errors, durationMS: ms)
+        try await database.finishRun(
+            id: runID, commitSHA: sha, plan: plan, result: result, errors: errors, durationMS: ms)
         if result == .failed { logger.error("reconcile run \(runID) failed: \(errors.joined(separator: "; "))") }
         return ReconcileResult(runID: runID, result: result, plan: plan, errors: errors, durationMS: ms)
     }
@@ -120,7 +128,8 @@ package struct ReconcileEngine: Sendable {
         }
         let storeDeletes = plan.changes.filter { $0.kind == .storeRepository && $0.action == .delete }
         if (!storeWrites.isEmpty || !storeDeletes.isEmpty) && store == nil {
-            return try await finish(runID, plan.commitSHA, plan, .failed, [ApplyError.noArtifactStore.description], clock)
+            return try await finish(
+                runID, plan.commitSHA, plan, .failed, [ApplyError.noArtifactStore.description], clock)
         }
         // 1. store creates and updates (idempotent): a failure here writes no database row
         if let store, !storeWrites.isEmpty {
@@ -131,33 +140,41 @@ package struct ReconcileEngine: Sendable {
             } catch {
                 // retry one by one (idempotent) to converge what can be and name each failure
                 errors = try await boundedMap(storeWrites, maxConcurrent: maxConcurrentStoreWrites) { spec -> String? in
-                    do { _ = try await store.ensureRepository(spec); return nil }
-                    catch { return "store_repository \"\(spec.name)\": \(error)" }
+                    do {
+                        _ = try await store.ensureRepository(spec)
+                        return nil
+                    } catch { return "store_repository \"\(spec.name)\": \(error)" }
                 }.compactMap { $0 }
                 if errors.isEmpty { logger.warning("store: bulk ensure failed (\(error)); one-by-one retry succeeded") }
             }
             if !errors.isEmpty {
-                return try await finish(runID, plan.commitSHA, plan, .failed,
-                                        errors + ["no database change was made"], clock)
+                return try await finish(
+                    runID, plan.commitSHA, plan, .failed,
+                    errors + ["no database change was made"], clock)
             }
         }
         // 2. every database change in one transaction
         do {
             try await database.apply(plan.changes, commitSHA: plan.commitSHA)
         } catch {
-            return try await finish(runID, plan.commitSHA, plan, .failed,
-                                    [ApplyError.database(String(reflecting: error)).description], clock)
+            return try await finish(
+                runID, plan.commitSHA, plan, .failed,
+                [ApplyError.database(String(reflecting: error)).description], clock)
         }
         // 3. store deletions, after the commit
         if let store, !storeDeletes.isEmpty {
-            let errors = try await boundedMap(storeDeletes.map(\.name), maxConcurrent: maxConcurrentStoreWrites) { name -> String? in
-                do { try await store.deleteRepository(named: name); return nil }
-                catch { return "store_repository \"\(name)\": delete: \(error)" }
+            let errors = try await boundedMap(storeDeletes.map(\.name), maxConcurrent: maxConcurrentStoreWrites) {
+                name -> String? in
+                do {
+                    try await store.deleteRepository(named: name)
+                    return nil
+                } catch { return "store_repository \"\(name)\": delete: \(error)" }
             }.compactMap { $0 }
             if !errors.isEmpty {
-                return try await finish(runID, plan.commitSHA, plan, .failed,
-                                        errors + ["database changes were committed; the next apply retries the deletions"],
-                                        clock)
+                return try await finish(
+                    runID, plan.commitSHA, plan, .failed,
+                    errors + ["database changes were committed; the next apply retries the deletions"],
+                    clock)
             }
         }
         return try await finish(runID, plan.commitSHA, plan, .applied, [], clock)

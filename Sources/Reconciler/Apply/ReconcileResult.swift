@@ -12,7 +12,11 @@ package struct ReconcileResult: Sendable, Hashable {
     package var durationMS: Int
 
     package init(runID: Int64, result: ReconcileRunResult, plan: Plan?, errors: [String], durationMS: Int) {
-        self.runID = runID; self.result = result; self.plan = plan; self.errors = errors; self.durationMS = durationMS
+        self.runID = runID
+        self.result = result
+        self.plan = plan
+        self.errors = errors
+        self.durationMS = durationMS
     }
 
     /// True for `applied` and `no_changes`.

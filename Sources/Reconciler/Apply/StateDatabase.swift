@@ -18,8 +18,9 @@ package protocol StateDatabase: Sendable {
     func startRun(trigger: String, commitSHA: String?) async throws -> Int64
 
     /// Records how a run ended.
-    func finishRun(id: Int64, commitSHA: String?, plan: Plan?, result: ReconcileRunResult, errors: [String],
-                   durationMS: Int) async throws
+    func finishRun(
+        id: Int64, commitSHA: String?, plan: Plan?, result: ReconcileRunResult, errors: [String],
+        durationMS: Int) async throws
 
     /// Records a run skipped because another reconcile held the lock.
     func recordSkipped(trigger: String, commitSHA: String?, reason: String) async throws -> Int64

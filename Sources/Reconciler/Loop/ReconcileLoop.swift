@@ -53,8 +53,10 @@ package actor ReconcileLoop: Service {
     private var firstRunDone = false
     private var firstRunWaiters: [CheckedContinuation<Void, Never>] = []
 
-    package init(engine: ReconcileEngine, source: Source, subdirectory: String? = nil, interval: Duration,
-                logger: Logger = Logger(label: "kiln.reconcile-loop")) {
+    package init(
+        engine: ReconcileEngine, source: Source, subdirectory: String? = nil, interval: Duration,
+        logger: Logger = Logger(label: "kiln.reconcile-loop")
+    ) {
         self.engine = engine
         self.source = source
         self.subdirectory = subdirectory
@@ -101,21 +103,26 @@ package actor ReconcileLoop: Service {
         defer { endTurn() }
         do {
             let snapshot = try await readDesiredState()
-            let result = try await engine.reconcile(desired: snapshot.result.state, commitSHA: snapshot.commitSHA,
-                                                    trigger: trigger)
+            let result = try await engine.reconcile(
+                desired: snapshot.result.state, commitSHA: snapshot.commitSHA,
+                trigger: trigger)
             lastResult = result
             lastError = nil
-            logger.info("reconcile \(result.result.rawValue) at \(snapshot.commitSHA.prefix(12)) (\(trigger), \(result.durationMS) ms, read \(snapshot.readPaths.count) file(s))")
+            logger.info(
+                "reconcile \(result.result.rawValue) at \(snapshot.commitSHA.prefix(12)) (\(trigger), \(result.durationMS) ms, read \(snapshot.readPaths.count) file(s))"
+            )
             return result
         } catch {
             lastError = "\(error)"
             logger.error("reconcile (\(trigger)) failed: \(error)")
             if let invalid = error as? InvalidDesiredState {
-                _ = try? await engine.recordFailure(trigger: trigger, commitSHA: invalid.commitSHA,
-                                                    errors: invalid.diagnostics.map(\.description))
+                _ = try? await engine.recordFailure(
+                    trigger: trigger, commitSHA: invalid.commitSHA,
+                    errors: invalid.diagnostics.map(\.description))
             } else {
-                _ = try? await engine.recordFailure(trigger: trigger, commitSHA: nil,
-                                                    errors: ["reading the desired state: \(error)"])
+                _ = try? await engine.recordFailure(
+                    trigger: trigger, commitSHA: nil,
+                    errors: ["reading the desired state: \(error)"])
             }
             return nil
         }
@@ -149,7 +156,8 @@ package actor ReconcileLoop: Service {
         switch source {
         case .remote(let mirror, let branch):
             let sha = try await mirror.fetch(branch: branch)
-            let reader = try self.reader ?? DesiredStateReader(repository: mirror.repository(), subdirectory: subdirectory)
+            let reader =
+                try self.reader ?? DesiredStateReader(repository: mirror.repository(), subdirectory: subdirectory)
             self.reader = reader
             return try await reader.readValid(ref: sha)
         case .local(let repository, let ref):

@@ -25,16 +25,28 @@ package struct Change: Sendable, Hashable {
     package var origin: Origin?
 
     /// A change to an object git declares (create, update, or keep).
-    package init(_ action: ChangeAction, desired: Resource, actual: Resource? = nil, reason: String? = nil,
-                 origin: Origin? = nil) {
-        self.action = action; kind = desired.kind; name = desired.name
-        self.desired = desired; self.actual = actual; self.reason = reason; self.origin = origin
+    package init(
+        _ action: ChangeAction, desired: Resource, actual: Resource? = nil, reason: String? = nil,
+        origin: Origin? = nil
+    ) {
+        self.action = action
+        kind = desired.kind
+        name = desired.name
+        self.desired = desired
+        self.actual = actual
+        self.reason = reason
+        self.origin = origin
     }
 
     /// A change to an object git no longer declares (delete or keep).
     package init(_ action: ChangeAction, actual: Resource, reason: String? = nil, origin: Origin? = nil) {
-        self.action = action; kind = actual.kind; name = actual.name
-        desired = nil; self.actual = actual; self.reason = reason; self.origin = origin
+        self.action = action
+        kind = actual.kind
+        name = actual.name
+        desired = nil
+        self.actual = actual
+        self.reason = reason
+        self.origin = origin
     }
 
     /// Field-by-field difference, sorted by field name: every field for a create or delete;
@@ -49,8 +61,10 @@ package struct Change: Sendable, Hashable {
         case (.update, let after?, let before?), (.keep, let after?, let before?):
             var out = FieldChange.diff(before, after)
             if origin == .api {
-                out.append(FieldChange(field: "origin", before: .string(Origin.api.rawValue),
-                                       after: .string(Origin.git.rawValue)))
+                out.append(
+                    FieldChange(
+                        field: "origin", before: .string(Origin.api.rawValue),
+                        after: .string(Origin.git.rawValue)))
             }
             return out.sorted { $0.field < $1.field }
         default:
@@ -79,8 +93,9 @@ extension Change: Codable {
         case .keep: needed = desired != nil || actual != nil
         }
         guard needed, let subject = desired ?? actual else {
-            throw DecodingError.dataCorruptedError(forKey: action == .delete ? .actual : .desired, in: c,
-                                                   debugDescription: "a \(action.rawValue) change needs its record")
+            throw DecodingError.dataCorruptedError(
+                forKey: action == .delete ? .actual : .desired, in: c,
+                debugDescription: "a \(action.rawValue) change needs its record")
         }
         name = subject.name
     }

@@ -44,7 +44,8 @@ extension Plan {
             switch (field.before, field.after) {
             case (nil, let after?): line = "+ \(field.field)\(pad) = \(after.compactText)"
             case (let before?, nil): line = "- \(field.field)\(pad) = \(before.compactText)"
-            case (let before?, let after?): line = "~ \(field.field)\(pad) = \(before.compactText) -> \(after.compactText)"
+            case (let before?, let after?):
+                line = "~ \(field.field)\(pad) = \(before.compactText) -> \(after.compactText)"
             case (nil, nil): line = "  \(field.field)\(pad) = null"
             }
             out += "      \(line)\n"
@@ -65,7 +66,8 @@ extension JSONValue {
         case .string(let s): return Self.quote(s)
         case .array(let a): return "[" + a.map(\.compactText).joined(separator: ",") + "]"
         case .object(let o):
-            return "{" + o.keys.sorted().map { Self.quote($0) + ":" + (o[$0] ?? .null).compactText }
+            return "{"
+                + o.keys.sorted().map { Self.quote($0) + ":" + (o[$0] ?? .null).compactText }
                 .joined(separator: ",") + "}"
         }
     }
@@ -81,7 +83,8 @@ extension JSONValue {
             case "\t": out += "\\t"
             default:
                 if scalar.value < 0x20 {
-                    out += "\\u" + String(repeating: "0", count: 4 - String(scalar.value, radix: 16).count)
+                    out +=
+                        "\\u" + String(repeating: "0", count: 4 - String(scalar.value, radix: 16).count)
                         + String(scalar.value, radix: 16)
                 } else {
                     out.unicodeScalars.append(scalar)

@@ -15,7 +15,8 @@ package struct Plan: Sendable, Hashable, Codable {
     package var changes: [Change]
 
     enum CodingKeys: String, CodingKey {
-        case commitSHA = "commit_sha", fingerprint, changes
+        case commitSHA = "commit_sha"
+        case fingerprint, changes
     }
 
     package init(commitSHA: String, fingerprint: String, changes: [Change]) {
@@ -53,8 +54,10 @@ extension Plan {
     /// The plan as JSON with sorted keys (stable bytes: what `--format json` and `--out` write).
     package func jsonData(pretty: Bool = true) throws -> Data {
         let encoder = JSONEncoder()
-        encoder.outputFormatting = pretty ? [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
-                                          : [.sortedKeys, .withoutEscapingSlashes]
+        encoder.outputFormatting =
+            pretty
+            ? [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
+            : [.sortedKeys, .withoutEscapingSlashes]
         return try encoder.encode(self)
     }
 

@@ -43,31 +43,45 @@ package enum Resource: Sendable, Hashable {
     package var fields: [String: JSONValue] {
         switch self {
         case .signKey(let k):
-            return ["description": .string(k.description), "keyid": .string(k.keyid),
-                    "fingerprint": .string(k.fingerprint), "public_url": .string(k.publicURL)]
+            return [
+                "description": .string(k.description), "keyid": .string(k.keyid),
+                "fingerprint": .string(k.fingerprint), "public_url": .string(k.publicURL)
+            ]
         case .repository(let r):
-            return ["name": .string(r.name), "arch": .string(r.arch), "debug": .bool(r.debug),
-                    "url": .string(r.url), "type": .string(r.type), "production": .bool(r.production)]
+            return [
+                "name": .string(r.name), "arch": .string(r.arch), "debug": .bool(r.debug),
+                "url": .string(r.url), "type": .string(r.type), "production": .bool(r.production)
+            ]
         case .storeRepository(let s):
-            return ["kind": .string(s.kind.rawValue), "remote_url": .string(s.remoteURL ?? ""),
-                    "base_path": .string(s.basePath),
-                    "labels": .string(s.labels.keys.sorted().map { "\($0)=\(s.labels[$0] ?? "")" }.joined(separator: ","))]
+            return [
+                "kind": .string(s.kind.rawValue), "remote_url": .string(s.remoteURL ?? ""),
+                "base_path": .string(s.basePath),
+                "labels": .string(s.labels.keys.sorted().map { "\($0)=\(s.labels[$0] ?? "")" }.joined(separator: ","))
+            ]
         case .platform(let p):
-            return ["type": .string(p.type), "distr_type": .string(p.distrType),
-                    "distr_version": .string(p.distrVersion), "test_dist_name": .string(p.testDistName),
-                    "arch_list": .array(p.archList.map { .string($0) }),
-                    "data": JSONValue.object(p.data).normalized,
-                    "repositories": .array(Set(p.repos.map(\.key)).sorted().map { .string($0.description) })]
+            return [
+                "type": .string(p.type), "distr_type": .string(p.distrType),
+                "distr_version": .string(p.distrVersion), "test_dist_name": .string(p.testDistName),
+                "arch_list": .array(p.archList.map { .string($0) }),
+                "data": JSONValue.object(p.data).normalized,
+                "repositories": .array(Set(p.repos.map(\.key)).sorted().map { .string($0.description) })
+            ]
         case .distribution(let d):
             return ["platforms": .array(Set(d.platforms).sorted().map { .string($0) })]
         case .release(let r):
             let packages: [JSONValue] = r.packages
                 .sorted { ($0.name, $0.arch) < ($1.name, $1.arch) }
-                .map { .object(["name": .string($0.name), "arch": .string($0.arch),
-                                "repositories": .array($0.repositories.map { .string($0) })]) }
-            return ["platform": .string(r.platform),
-                    "reference_platform": r.referencePlatform.map { .string($0) } ?? .null,
-                    "plan": .object(["builds": .array(r.builds.map { .int($0) }), "packages": .array(packages)])]
+                .map {
+                    .object([
+                        "name": .string($0.name), "arch": .string($0.arch),
+                        "repositories": .array($0.repositories.map { .string($0) })
+                    ])
+                }
+            return [
+                "platform": .string(r.platform),
+                "reference_platform": r.referencePlatform.map { .string($0) } ?? .null,
+                "plan": .object(["builds": .array(r.builds.map { .int($0) }), "packages": .array(packages)])
+            ]
         }
     }
 }
@@ -86,8 +100,10 @@ extension Resource {
     }
 
     /// Decodes the record of `kind` under `key`; nil when the key is absent or null.
-    static func decode<Key: CodingKey>(_ kind: ResourceKind, from container: KeyedDecodingContainer<Key>,
-                                       forKey key: Key) throws -> Resource? {
+    static func decode<Key: CodingKey>(
+        _ kind: ResourceKind, from container: KeyedDecodingContainer<Key>,
+        forKey key: Key
+    ) throws -> Resource? {
         guard container.contains(key), try !container.decodeNil(forKey: key) else { return nil }
         switch kind {
         case .signKey: return .signKey(try container.decode(SignKey.self, forKey: key))

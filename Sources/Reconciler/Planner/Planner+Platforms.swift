@@ -3,14 +3,17 @@ import Spec
 extension Planner {
     /// Platforms: fields and linked repositories. A platform used by build tasks, by a
     /// release, or by a distribution that stays is never deleted.
-    package static func reconcilePlatforms(desired: DesiredState, actual: ActualState,
-                                          distributionChanges: [Change], releaseChanges: [Change]) -> [Change] {
+    package static func reconcilePlatforms(
+        desired: DesiredState, actual: ActualState,
+        distributionChanges: [Change], releaseChanges: [Change]
+    ) -> [Change] {
         let want = Dictionary(desired.platforms.map { ($0.name, $0.normalized) }, uniquingKeysWith: { a, _ in a })
-        let have = Dictionary(actual.platforms.map { a -> (String, Actual<Platform>) in
-            var normalized = a
-            normalized.record = a.record.normalized
-            return (a.record.name, normalized)
-        }, uniquingKeysWith: { a, _ in a })
+        let have = Dictionary(
+            actual.platforms.map { a -> (String, Actual<Platform>) in
+                var normalized = a
+                normalized.record = a.record.normalized
+                return (a.record.name, normalized)
+            }, uniquingKeysWith: { a, _ in a })
         // What else keeps a platform alive: distributions that are kept, releases not deleted.
         var extraUse: [String: [String]] = [:]
         let keptDistributions = Set(distributionChanges.filter { $0.action == .keep }.map(\.name))

@@ -13,8 +13,10 @@ extension Planner {
     }
 
     /// Repository rows. One linked to a platform that is kept stays too.
-    package static func reconcileRepositories(desired: DesiredState, actual: ActualState,
-                                             platformChanges: [Change]) -> [Change] {
+    package static func reconcileRepositories(
+        desired: DesiredState, actual: ActualState,
+        platformChanges: [Change]
+    ) -> [Change] {
         let want = desiredRepositories(desired)
         let have = Dictionary(actual.repositories.map { ($0.record.key, $0) }, uniquingKeysWith: { a, _ in a })
         var use: [RepositoryKey: [String]] = [:]

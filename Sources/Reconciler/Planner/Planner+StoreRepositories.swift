@@ -13,11 +13,14 @@ extension Planner {
 
     /// Store repositories (repository + distribution + remote), compared with what carries
     /// Kiln's desired-state label. One still used by a build or by a kept repository row stays.
-    package static func reconcileStoreRepositories(desired: DesiredState, actual: ActualState,
-                                                  repositoryChanges: [Change] = []) -> [Change] {
+    package static func reconcileStoreRepositories(
+        desired: DesiredState, actual: ActualState,
+        repositoryChanges: [Change] = []
+    ) -> [Change] {
         let want = desiredStoreRepositories(desired)
-        let have = Dictionary((actual.storeRepositories ?? []).filter(\.isDesiredState).map { ($0.name, $0) },
-                              uniquingKeysWith: { a, _ in a })
+        let have = Dictionary(
+            (actual.storeRepositories ?? []).filter(\.isDesiredState).map { ($0.name, $0) },
+            uniquingKeysWith: { a, _ in a })
         var use: [String: [String]] = actual.storeInUse.mapValues { [$0] }
         for c in repositoryChanges where c.action == .keep {
             if case .repository(let r)? = c.actual ?? c.desired {
@@ -25,8 +28,9 @@ extension Planner {
             }
         }
         return Set(want.keys).union(have.keys).sorted().compactMap { name in
-            change(desired: want[name].map(Resource.storeRepository), actual: have[name].map(Resource.storeRepository),
-                   origin: nil, usedBy: use[name] ?? [])
+            change(
+                desired: want[name].map(Resource.storeRepository), actual: have[name].map(Resource.storeRepository),
+                origin: nil, usedBy: use[name] ?? [])
         }
     }
 }

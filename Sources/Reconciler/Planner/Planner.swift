@@ -19,8 +19,9 @@ package enum Planner {
         changes += distributions
         let releases = reconcileReleases(desired: desired, actual: actual)
         changes += releases
-        let platforms = reconcilePlatforms(desired: desired, actual: actual,
-                                           distributionChanges: distributions, releaseChanges: releases)
+        let platforms = reconcilePlatforms(
+            desired: desired, actual: actual,
+            distributionChanges: distributions, releaseChanges: releases)
         changes += platforms
         let repositories = reconcileRepositories(desired: desired, actual: actual, platformChanges: platforms)
         changes += repositories
@@ -32,28 +33,35 @@ package enum Planner {
 
     /// Plans one object of a desired-state kind: `wrap` makes its record a `Resource`;
     /// `usedBy` adds to what the actual object already lists.
-    static func change<Record>(_ wrap: (Record) -> Resource, desired: Record?, actual: Actual<Record>?,
-                               usedBy: [String] = []) -> Change? {
-        change(desired: desired.map(wrap), actual: actual.map { wrap($0.record) }, origin: actual?.origin,
-               usedBy: (actual?.usedBy ?? []) + usedBy, frozen: actual?.frozen)
+    static func change<Record>(
+        _ wrap: (Record) -> Resource, desired: Record?, actual: Actual<Record>?,
+        usedBy: [String] = []
+    ) -> Change? {
+        change(
+            desired: desired.map(wrap), actual: actual.map { wrap($0.record) }, origin: actual?.origin,
+            usedBy: (actual?.usedBy ?? []) + usedBy, frozen: actual?.frozen)
     }
 
     /// Plans one object given its desired and actual records.
-    static func change(desired: Resource?, actual: Resource?, origin: Origin?, usedBy: [String] = [],
-                       frozen: String? = nil) -> Change? {
+    static func change(
+        desired: Resource?, actual: Resource?, origin: Origin?, usedBy: [String] = [],
+        frozen: String? = nil
+    ) -> Change? {
         switch (desired, actual) {
         case (let d?, nil):
             return Change(.create, desired: d)
         case (let d?, let a?):
             guard origin == .api || !FieldChange.diff(a.fields, d.fields).isEmpty else { return nil }
             if let frozen { return Change(.keep, desired: d, actual: a, reason: frozen, origin: origin) }
-            return Change(.update, desired: d, actual: a,
-                          reason: origin == .api ? "declared in git now: git takes it over" : nil, origin: origin)
+            return Change(
+                .update, desired: d, actual: a,
+                reason: origin == .api ? "declared in git now: git takes it over" : nil, origin: origin)
         case (nil, let a?):
             if origin == .api { return Change(.keep, actual: a, reason: apiOriginReason, origin: .api) }
             if let frozen { return Change(.keep, actual: a, reason: frozen, origin: origin) }
             if !usedBy.isEmpty {
-                return Change(.keep, actual: a, reason: "not deleted: " + usedBy.joined(separator: "; "), origin: origin)
+                return Change(
+                    .keep, actual: a, reason: "not deleted: " + usedBy.joined(separator: "; "), origin: origin)
             }
             return Change(.delete, actual: a, origin: origin)
         case (nil, nil):

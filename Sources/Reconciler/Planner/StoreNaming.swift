@@ -17,18 +17,21 @@ package enum StoreNaming {
     /// Repositories that are not production ones are synced from their upstream `url` (a remote).
     package static func spec(for repository: Repository) -> StoreRepositorySpec? {
         guard repository.type == "rpm" else { return nil }
-        let url = repository.url, key = repository.key
+        let url = repository.url
+        let key = repository.key
         let remote = !repository.production && (url.hasPrefix("http://") || url.hasPrefix("https://")) ? url : nil
-        return StoreRepositorySpec(name: storeName(key), kind: .rpm, remoteURL: remote,
-                                   basePath: "kiln/\(key.name)/\(key.arch)" + (key.debug ? "/debug" : ""),
-                                   labels: [sourceLabelKey: sourceLabelValue])
+        return StoreRepositorySpec(
+            name: storeName(key), kind: .rpm, remoteURL: remote,
+            basePath: "kiln/\(key.name)/\(key.arch)" + (key.debug ? "/debug" : ""),
+            labels: [sourceLabelKey: sourceLabelValue])
     }
 
     /// What the store reports, as the spec the plan compares: the base path is empty when the
     /// distribution is missing, the labels are the stored ones.
     package static func actualSpec(_ r: StoreRepository) -> StoreRepositorySpec {
-        var spec = StoreRepositorySpec(name: r.name, kind: r.kind, remoteURL: r.remoteURL,
-                                       basePath: r.distributionHref == nil ? "" : (r.basePath ?? ""))
+        var spec = StoreRepositorySpec(
+            name: r.name, kind: r.kind, remoteURL: r.remoteURL,
+            basePath: r.distributionHref == nil ? "" : (r.basePath ?? ""))
         spec.labels = r.labels
         return spec
     }

@@ -8,7 +8,9 @@ package struct DesiredStateSnapshot: Sendable {
     package var readPaths: [String]
 
     package init(commitSHA: String, result: SpecResult, readPaths: [String]) {
-        self.commitSHA = commitSHA; self.result = result; self.readPaths = readPaths
+        self.commitSHA = commitSHA
+        self.result = result
+        self.readPaths = readPaths
     }
 }
 
@@ -18,7 +20,8 @@ package struct InvalidDesiredState: Error, Sendable, CustomStringConvertible {
     package var diagnostics: [Diagnostic]
 
     package init(commitSHA: String, diagnostics: [Diagnostic]) {
-        self.commitSHA = commitSHA; self.diagnostics = diagnostics
+        self.commitSHA = commitSHA
+        self.diagnostics = diagnostics
     }
 
     package var description: String {

@@ -15,14 +15,19 @@ package struct Actual<Record: Sendable & Hashable & Codable>: Sendable, Hashable
     package var frozen: String?
 
     package init(_ record: Record, origin: Origin = .git, usedBy: [String] = [], frozen: String? = nil) {
-        self.record = record; self.origin = origin; self.usedBy = usedBy; self.frozen = frozen
+        self.record = record
+        self.origin = origin
+        self.usedBy = usedBy
+        self.frozen = frozen
     }
 }
 
 extension Actual where Record == ReleasePlan {
     /// A release: only a scheduled one may be changed or deleted.
     package init(_ release: ReleasePlan, origin: Origin, status: ReleaseStatus) {
-        let frozen: String? = status == .scheduled ? nil
+        let frozen: String? =
+            status == .scheduled
+            ? nil
             : "release is \(Self.describe(status)); only a scheduled release is changed or deleted"
         self.init(release, origin: origin, frozen: frozen)
     }

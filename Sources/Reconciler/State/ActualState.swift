@@ -1,6 +1,6 @@
+import Artifacts
 import Crypto
 import Foundation
-import Artifacts
 import Spec
 
 /// What exists now: the desired-state rows in PostgreSQL and Kiln's objects in the artifact
@@ -18,13 +18,19 @@ package struct ActualState: Sendable, Hashable, Codable {
     /// Store repository names that belong to builds (never pruned), with the reason.
     package var storeInUse: [String: String]
 
-    package init(repositories: [Actual<Repository>] = [], platforms: [Actual<Platform>] = [],
-                distributions: [Actual<Distribution>] = [], signKeys: [Actual<SignKey>] = [],
-                releases: [Actual<ReleasePlan>] = [], storeRepositories: [StoreRepositorySpec]? = nil,
-                storeInUse: [String: String] = [:]) {
-        self.repositories = repositories; self.platforms = platforms
-        self.distributions = distributions; self.signKeys = signKeys; self.releases = releases
-        self.storeRepositories = storeRepositories; self.storeInUse = storeInUse
+    package init(
+        repositories: [Actual<Repository>] = [], platforms: [Actual<Platform>] = [],
+        distributions: [Actual<Distribution>] = [], signKeys: [Actual<SignKey>] = [],
+        releases: [Actual<ReleasePlan>] = [], storeRepositories: [StoreRepositorySpec]? = nil,
+        storeInUse: [String: String] = [:]
+    ) {
+        self.repositories = repositories
+        self.platforms = platforms
+        self.distributions = distributions
+        self.signKeys = signKeys
+        self.releases = releases
+        self.storeRepositories = storeRepositories
+        self.storeInUse = storeInUse
     }
 
     /// The same state with every list sorted, so equal states encode to equal bytes.
@@ -32,11 +38,22 @@ package struct ActualState: Sendable, Hashable, Codable {
         var s = self
         s.repositories.sort { $0.record.key < $1.record.key }
         s.platforms = s.platforms.map {
-            var p = $0; p.record.repos.sort { $0.key < $1.key }; p.usedBy.sort(); return p
+            var p = $0
+            p.record.repos.sort { $0.key < $1.key }
+            p.usedBy.sort()
+            return p
         }.sorted { $0.record.name < $1.record.name }
-        s.distributions = s.distributions.map { var d = $0; d.record.platforms.sort(); return d }
-            .sorted { $0.record.name < $1.record.name }
-        s.signKeys = s.signKeys.map { var k = $0; k.usedBy.sort(); return k }.sorted { $0.record.name < $1.record.name }
+        s.distributions = s.distributions.map {
+            var d = $0
+            d.record.platforms.sort()
+            return d
+        }
+        .sorted { $0.record.name < $1.record.name }
+        s.signKeys = s.signKeys.map {
+            var k = $0
+            k.usedBy.sort()
+            return k
+        }.sorted { $0.record.name < $1.record.name }
         s.releases.sort { $0.record.name < $1.record.name }
         s.storeRepositories?.sort { $0.name < $1.name }
         return s

@@ -1,3 +1,4 @@
+import Foundation
 import Hummingbird
 
 /// Reads `Authorization: Bearer <JWT>`: a valid token sets `context.identity`, an invalid one
@@ -28,5 +29,3 @@ package struct AuthMiddleware: RouterMiddleware {
         return try await next(request, context)
     }
 }
-
-import Foundation

@@ -15,7 +15,9 @@ package enum JWTSecret {
     package static func load(configured: [UInt8]? = nil, home: String) throws -> [UInt8] {
         if let configured {
             guard configured.count >= minimumLength else {
-                throw Failure(description: "the JWT secret is \(configured.count) bytes long; it must be at least \(minimumLength) bytes")
+                throw Failure(
+                    description:
+                        "the JWT secret is \(configured.count) bytes long; it must be at least \(minimumLength) bytes")
             }
             return configured
         }
@@ -24,7 +26,9 @@ package enum JWTSecret {
         if let data = manager.contents(atPath: path) {
             let text = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
             guard text.utf8.count >= minimumLength else {
-                throw Failure(description: "\(path) holds a secret shorter than \(minimumLength) bytes; delete it to generate a new one")
+                throw Failure(
+                    description:
+                        "\(path) holds a secret shorter than \(minimumLength) bytes; delete it to generate a new one")
             }
             return Array(text.utf8)
         }
@@ -32,7 +36,8 @@ package enum JWTSecret {
         var generator = SystemRandomNumberGenerator()
         let raw = (0..<48).map { _ in UInt8.random(in: 0...255, using: &generator) }
         let secret = Data(raw).base64EncodedString()
-        guard manager.createFile(atPath: path, contents: Data(secret.utf8), attributes: [.posixPermissions: 0o600]) else {
+        guard manager.createFile(atPath: path, contents: Data(secret.utf8), attributes: [.posixPermissions: 0o600])
+        else {
             throw Failure(description: "cannot write \(path)")
         }
         return Array(secret.utf8)

@@ -22,7 +22,7 @@ package struct KilnClaims: JWTPayload, Equatable {
 }
 
 #if canImport(FoundationEssentials)
-import FoundationEssentials
+    import FoundationEssentials
 #else
-import Foundation
+    import Foundation
 #endif

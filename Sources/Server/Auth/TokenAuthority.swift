@@ -19,7 +19,8 @@ package struct TokenAuthority: Sendable {
     /// A token authority for `secret` (at least 32 bytes).
     package init(secret: [UInt8]) async throws {
         guard secret.count >= JWTSecret.minimumLength else {
-            throw InvalidSecret(description: "the JWT secret must be at least \(JWTSecret.minimumLength) bytes, got \(secret.count)")
+            throw InvalidSecret(
+                description: "the JWT secret must be at least \(JWTSecret.minimumLength) bytes, got \(secret.count)")
         }
         let keys = JWTKeyCollection()
         await keys.add(hmac: HMACKey(from: secret), digestAlgorithm: .sha256)
@@ -38,7 +39,7 @@ package struct TokenAuthority: Sendable {
             return identity
         }
         guard let claims = try? await keys.verify(token, as: KilnClaims.self),
-              let scope = AuthScope(rawValue: claims.scope)
+            let scope = AuthScope(rawValue: claims.scope)
         else { return nil }
         if scope != .node && claims.uid == nil { return nil }
         let identity = Identity(subject: claims.sub.value, scope: scope, userID: claims.uid)

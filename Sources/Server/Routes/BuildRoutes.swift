@@ -24,7 +24,8 @@ func addBuildRoutes(to builds: RouterGroup<KilnRequestContext>, workflow: BuildW
             guard let page = Int(String(raw)), page >= 1 else {
                 throw APIError(.unprocessableContent, "pageNumber must be a positive integer")
             }
-            let (total, rows) = try await workflow.builds.buildsPage(page: page, pageSize: workflow.settings.buildsPageSize)
+            let (total, rows) = try await workflow.builds.buildsPage(
+                page: page, pageSize: workflow.settings.buildsPageSize)
             return try BuildsPageAnswer(builds: rows.map(BuildAnswer.init), totalBuilds: total, currentPage: page)
                 .response(from: request, context: context)
         }
@@ -62,7 +63,8 @@ func addBuildRoutes(to builds: RouterGroup<KilnRequestContext>, workflow: BuildW
         do {
             try await workflow.artifactStore.deleteRepositories(named: repositories)
         } catch {
-            context.logger.warning("build \(id) deleted; its artifact-store repositories were not all removed: \(error)")
+            context.logger.warning(
+                "build \(id) deleted; its artifact-store repositories were not all removed: \(error)")
         }
         return Response(status: .noContent)
     }

@@ -23,12 +23,16 @@ struct GitManaged: Sendable {
 
     /// `409 {"detail": "<kind> are managed in git: edit <folder>/<name>.yml in <repo> and open a pull request"}`.
     func conflict(kind: String, folder: String, name: String?) -> APIError {
-        let file = [source?.path, folder].compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: "/")
+        let file =
+            [source?.path, folder].compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: "/")
             + "/" + (name.map { "\($0).yml" } ?? "<name>.yml")
-        let where_ = source.map { "in \($0.repository)" + ($0.ref.map { " (branch \($0))" } ?? "") }
+        let location =
+            source.map { "in \($0.repository)" + ($0.ref.map { " (branch \($0))" } ?? "") }
             ?? "in the desired-state git repository"
-        return APIError(.conflict, "\(kind) are managed in git: edit \(file) (or the file that defines it) \(where_) "
-            + "and open a pull request; Kiln applies it once merged. Nothing was changed.")
+        return APIError(
+            .conflict,
+            "\(kind) are managed in git: edit \(file) (or the file that defines it) \(location) "
+                + "and open a pull request; Kiln applies it once merged. Nothing was changed.")
     }
 }
 

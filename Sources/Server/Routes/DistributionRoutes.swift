@@ -3,8 +3,10 @@ import Store
 
 /// `/api/v1/distributions`: `GET /` (public, as in ALBS) lists distributions with their
 /// platforms; `POST /` (user token) validates its body and answers 409 naming the git file.
-func addDistributionRoutes(to distributions: RouterGroup<KilnRequestContext>, queries: DesiredStateQueries,
-                           git: GitManaged) {
+func addDistributionRoutes(
+    to distributions: RouterGroup<KilnRequestContext>, queries: DesiredStateQueries,
+    git: GitManaged
+) {
     distributions.get("/") { _, _ -> [DistributionAnswer] in
         try await queries.distributions().map(DistributionAnswer.init)
     }

@@ -10,12 +10,15 @@ let reconcileQuickWait: Duration = .seconds(2)
 /// (200; `result` is `skipped` when another process holds the lock), or 202 with the run id
 /// when it takes longer than `reconcileQuickWait`; `GET /runs?page=N` lists runs newest first
 /// (20 a page, without plans); `GET /runs/{id}` reads one with its plan.
-func addReconcileRoutes(to reconcile: RouterGroup<KilnRequestContext>, queries: DesiredStateQueries,
-                        loop: ReconcileLoop?) {
+func addReconcileRoutes(
+    to reconcile: RouterGroup<KilnRequestContext>, queries: DesiredStateQueries,
+    loop: ReconcileLoop?
+) {
     reconcile.post("/") { request, context -> Response in
         try context.requireScope(.admin)
         guard let loop else {
-            throw APIError(.serviceUnavailable, "No desired-state repository is configured: start kiln serve with --repo")
+            throw APIError(
+                .serviceUnavailable, "No desired-state repository is configured: start kiln serve with --repo")
         }
         let box = ReconcileOutcome()
         Task {
@@ -27,8 +30,9 @@ func addReconcileRoutes(to reconcile: RouterGroup<KilnRequestContext>, queries: 
         while ContinuousClock.now < deadline {
             if let done = await box.outcome {
                 guard let result = done.result else {
-                    throw APIError(.unprocessableContent,
-                                   "The desired state could not be read: \(done.error ?? "unknown error")")
+                    throw APIError(
+                        .unprocessableContent,
+                        "The desired state could not be read: \(done.error ?? "unknown error")")
                 }
                 guard let run = try await queries.reconcileRun(id: result.runID) else {
                     throw APIError(.notFound, "Reconcile run \(result.runID) not found")

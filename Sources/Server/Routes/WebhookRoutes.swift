@@ -48,10 +48,13 @@ struct WebhookHandler: Sendable {
             prefix = ""
         }
         guard let header else {
-            throw APIError(.unauthorized, "Missing \(forge == .github ? "X-Hub-Signature-256" : "X-Gitea-Signature") header")
+            throw APIError(
+                .unauthorized, "Missing \(forge == .github ? "X-Hub-Signature-256" : "X-Gitea-Signature") header")
         }
         guard WebhookSignature.isValid(header: header, prefix: prefix, body: body, secret: secret) else {
-            throw APIError(.unauthorized, "Bad webhook signature: expected \(prefix)<hex HMAC-SHA256 of the body with KILN_WEBHOOK_SECRET>")
+            throw APIError(
+                .unauthorized,
+                "Bad webhook signature: expected \(prefix)<hex HMAC-SHA256 of the body with KILN_WEBHOOK_SECRET>")
         }
         let event = eventName(request, forge: forge)
         if event == "ping" {
@@ -64,15 +67,24 @@ struct WebhookHandler: Sendable {
             throw APIError(.unprocessableContent, "A push payload must be a JSON object with a string 'ref'")
         }
         guard let loop else {
-            throw APIError(.serviceUnavailable, "No desired-state repository is configured: start kiln serve with --repo")
+            throw APIError(
+                .serviceUnavailable, "No desired-state repository is configured: start kiln serve with --repo")
         }
         if let branch = followedBranch(loop), payload.ref != "refs/heads/\(branch)" {
-            return (.accepted, WebhookAnswer(status: .ignored,
-                                             detail: "Push to \(payload.ref); Kiln follows refs/heads/\(branch)"))
+            return (
+                .accepted,
+                WebhookAnswer(
+                    status: .ignored,
+                    detail: "Push to \(payload.ref); Kiln follows refs/heads/\(branch)")
+            )
         }
         loop.trigger(reason: "webhook")
-        return (.accepted, WebhookAnswer(status: .accepted, detail: "Reconcile triggered: see GET /api/v1/reconcile/runs",
-                                         ref: payload.ref, after: payload.after))
+        return (
+            .accepted,
+            WebhookAnswer(
+                status: .accepted, detail: "Reconcile triggered: see GET /api/v1/reconcile/runs",
+                ref: payload.ref, after: payload.after)
+        )
     }
 
     /// The event header (`X-GitHub-Event`; for Gitea `X-Gitea-Event`, then `X-Gogs-Event`, then GitHub's).

@@ -100,12 +100,15 @@ extension BuildAnswer {
                     id: task.id, ts: task.ts, status: task.status, index: task.index, arch: task.arch,
                     attempts: task.attempts, error: task.error, node: task.node, startedAt: task.startedAt,
                     finishedAt: task.finishedAt,
-                    platform: Platform(id: task.platform.id, type: task.platform.type, name: task.platform.name,
-                                       archList: task.platform.archList),
-                    ref: Ref(url: task.ref.url, gitRef: task.ref.gitRef, refType: task.ref.refType,
-                             gitCommitHash: task.ref.gitCommitHash),
+                    platform: Platform(
+                        id: task.platform.id, type: task.platform.type, name: task.platform.name,
+                        archList: task.platform.archList),
+                    ref: Ref(
+                        url: task.ref.url, gitRef: task.ref.gitRef, refType: task.ref.refType,
+                        gitCommitHash: task.ref.gitCommitHash),
                     artifacts: task.artifacts.map {
-                        Artifact(id: $0.id, name: $0.name, type: $0.type, href: $0.href, arch: $0.arch, sha256: $0.sha256)
+                        Artifact(
+                            id: $0.id, name: $0.name, type: $0.type, href: $0.href, arch: $0.arch, sha256: $0.sha256)
                     })
             })
     }

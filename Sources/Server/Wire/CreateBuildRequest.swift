@@ -40,17 +40,22 @@ struct CreateBuildRequest: Codable, Sendable {
     /// platform and task, no empty URL, a known ref_type, non-empty arch lists without repeats,
     /// no platform twice. Unknown platforms, arches and linked builds are the store's to refuse.
     func buildRequest(createdBy: Int64) throws -> BuildRequest {
-        guard !platforms.isEmpty else { throw APIError(.unprocessableContent, "platforms: at least one platform is required") }
+        guard !platforms.isEmpty else {
+            throw APIError(.unprocessableContent, "platforms: at least one platform is required")
+        }
         guard !tasks.isEmpty else { throw APIError(.unprocessableContent, "tasks: at least one task is required") }
         var refs: [BuildRequest.Ref] = []
         for ref in tasks {
             guard !ref.url.isEmpty else { throw APIError(.unprocessableContent, "tasks: url must not be empty") }
-            let raw = ref.refType ?? (ref.url.hasSuffix(".src.rpm") ? Int(RefType.srpmURL.rawValue) : Int(RefType.gitBranch.rawValue))
+            let raw =
+                ref.refType
+                ?? (ref.url.hasSuffix(".src.rpm") ? Int(RefType.srpmURL.rawValue) : Int(RefType.gitBranch.rawValue))
             guard let value = Int16(exactly: raw), let refType = RefType(rawValue: value) else {
                 let allowed = RefType.allCases.map { String($0.rawValue) }.joined(separator: ", ")
                 throw APIError(.unprocessableContent, "tasks: ref_type must be one of \(allowed), got \(raw)")
             }
-            refs.append(BuildRequest.Ref(url: ref.url, gitRef: ref.gitRef, refType: refType, gitCommitHash: ref.gitCommitHash))
+            refs.append(
+                BuildRequest.Ref(url: ref.url, gitRef: ref.gitRef, refType: refType, gitCommitHash: ref.gitCommitHash))
         }
         for platform in platforms {
             guard !platform.archList.isEmpty else {

@@ -29,9 +29,10 @@ package struct DistributionAnswer: Codable, Sendable, Equatable {
 
 extension DistributionAnswer {
     package init(_ row: DesiredStateQueries.DistributionRow) {
-        self.init(id: row.id, name: row.name,
-                  platforms: row.platforms.map { Platform(id: $0.id, name: $0.name, archList: $0.archList) },
-                  origin: row.origin, commitSHA: row.commitSHA)
+        self.init(
+            id: row.id, name: row.name,
+            platforms: row.platforms.map { Platform(id: $0.id, name: $0.name, archList: $0.archList) },
+            origin: row.origin, commitSHA: row.commitSHA)
     }
 }
 
@@ -49,7 +50,8 @@ struct DistributionCreateBody: Decodable {
 
     init(from decoder: any Decoder) throws {
         let keyed = try decoder.container(keyedBy: Keys.self)
-        let fields = keyed.contains(.distribution)
+        let fields =
+            keyed.contains(.distribution)
             ? try keyed.decode(Fields.self, forKey: .distribution)
             : try Fields(from: decoder)
         name = fields.name

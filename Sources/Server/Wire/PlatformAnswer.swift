@@ -45,24 +45,42 @@ struct PlatformCreateBody: Codable {
     enum PlatformType: String, Codable { case rpm, deb }
     var name: String
     var type: PlatformType
-    var distr_type: String
-    var distr_version: String
-    var test_dist_name: String
-    var arch_list: [String]
+    var distrType: String
+    var distrVersion: String
+    var testDistName: String
+    var archList: [String]
     var repos: [RepositoryBody]?
     var data: [String: JSONValue]?
+
+    enum CodingKeys: String, CodingKey {
+        case name, type
+        case distrType = "distr_type"
+        case distrVersion = "distr_version"
+        case testDistName = "test_dist_name"
+        case archList = "arch_list"
+        case repos, data
+    }
 }
 
 /// `PUT /api/v1/platforms/` body (ALBS `PlatformModify`): only `name` is required.
 struct PlatformModifyBody: Codable {
     var name: String
     var type: PlatformCreateBody.PlatformType?
-    var distr_type: String?
-    var distr_version: String?
-    var test_dist_name: String?
-    var arch_list: [String]?
+    var distrType: String?
+    var distrVersion: String?
+    var testDistName: String?
+    var archList: [String]?
     var repos: [RepositoryBody]?
     var data: [String: JSONValue]?
+
+    enum CodingKeys: String, CodingKey {
+        case name, type
+        case distrType = "distr_type"
+        case distrVersion = "distr_version"
+        case testDistName = "test_dist_name"
+        case archList = "arch_list"
+        case repos, data
+    }
 }
 
 /// A repository inside a platform write body.

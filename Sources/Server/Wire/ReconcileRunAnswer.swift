@@ -89,14 +89,16 @@ extension ReconcileRunAnswer {
 
 extension ReconcileRunSummaryAnswer {
     package init(_ row: DesiredStateQueries.ReconcileRunRecord) {
-        self.init(id: row.id, startedAt: row.startedAt, finishedAt: row.finishedAt, commitSHA: row.commitSHA,
-                  trigger: row.trigger, result: row.result, errors: row.errors, durationMS: row.durationMS)
+        self.init(
+            id: row.id, startedAt: row.startedAt, finishedAt: row.finishedAt, commitSHA: row.commitSHA,
+            trigger: row.trigger, result: row.result, errors: row.errors, durationMS: row.durationMS)
     }
 }
 
 extension ReconcileRunsPageAnswer {
     package init(_ page: DesiredStateQueries.ReconcileRunsPage) {
-        self.init(runs: page.runs.map(ReconcileRunSummaryAnswer.init), totalRuns: page.totalRuns,
-                  currentPage: page.page, pageSize: page.pageSize)
+        self.init(
+            runs: page.runs.map(ReconcileRunSummaryAnswer.init), totalRuns: page.totalRuns,
+            currentPage: page.page, pageSize: page.pageSize)
     }
 }

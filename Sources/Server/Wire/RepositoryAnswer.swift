@@ -26,7 +26,8 @@ package struct RepositoryAnswer: Codable, Sendable, Equatable, ResponseEncodable
 
 extension RepositoryAnswer {
     package init(_ row: DesiredStateQueries.RepositoryRow) {
-        self.init(id: row.id, name: row.name, arch: row.arch, url: row.url, type: row.type, debug: row.debug,
-                  production: row.production, pulpHref: row.pulpHref, origin: row.origin, commitSHA: row.commitSHA)
+        self.init(
+            id: row.id, name: row.name, arch: row.arch, url: row.url, type: row.type, debug: row.debug,
+            production: row.production, pulpHref: row.pulpHref, origin: row.origin, commitSHA: row.commitSHA)
     }
 }

@@ -25,9 +25,10 @@ package struct SignKeyAnswer: Codable, Sendable, Equatable {
 
 extension SignKeyAnswer {
     package init(_ row: DesiredStateQueries.SignKeyRow) {
-        self.init(id: row.id, name: row.name, description: row.description, keyid: row.keyid,
-                  fingerprint: row.fingerprint, publicURL: row.publicURL, inserted: row.inserted,
-                  origin: row.origin, commitSHA: row.commitSHA)
+        self.init(
+            id: row.id, name: row.name, description: row.description, keyid: row.keyid,
+            fingerprint: row.fingerprint, publicURL: row.publicURL, inserted: row.inserted,
+            origin: row.origin, commitSHA: row.commitSHA)
     }
 }
 
@@ -37,7 +38,12 @@ struct SignKeyCreateBody: Codable {
     var description: String
     var keyid: String
     var fingerprint: String
-    var public_url: String
+    var publicURL: String
+
+    enum CodingKeys: String, CodingKey {
+        case name, description, keyid, fingerprint
+        case publicURL = "public_url"
+    }
 }
 
 /// `PUT /api/v1/sign-keys/{id}/` body (ALBS `SignKeyUpdate`): every field optional.
@@ -46,5 +52,10 @@ struct SignKeyUpdateBody: Codable {
     var description: String?
     var keyid: String?
     var fingerprint: String?
-    var public_url: String?
+    var publicURL: String?
+
+    enum CodingKeys: String, CodingKey {
+        case name, description, keyid, fingerprint
+        case publicURL = "public_url"
+    }
 }

@@ -59,7 +59,8 @@ package enum WireJSON {
             offset = 0
         } else {
             guard rest.count == 6, let sign = rest.first, sign == "+" || sign == "-",
-                  let hours = Int(rest.dropFirst().prefix(2)), let minutes = Int(rest.suffix(2)) else { return nil }
+                let hours = Int(rest.dropFirst().prefix(2)), let minutes = Int(rest.suffix(2))
+            else { return nil }
             offset = (hours * 3600 + minutes * 60) * (sign == "-" ? -1 : 1)
         }
         guard let base = try? Date(head + "Z", strategy: .iso8601) else { return nil }

@@ -16,7 +16,9 @@ struct BuildArtifactImporter: Sendable {
     let prefix: String
 
     /// The store name of a build repository.
-    static func repositoryName(prefix: String, buildID: Int64, platform: String, arch: String, kind: BuildRepositoryKind) -> String {
+    static func repositoryName(
+        prefix: String, buildID: Int64, platform: String, arch: String, kind: BuildRepositoryKind
+    ) -> String {
         let safe = platform.map { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" || $0 == "." ? $0 : "_" }
         return "\(prefix)-\(buildID)-\(String(safe))-\(arch)-\(kind.rawValue)"
     }
@@ -40,9 +42,13 @@ struct BuildArtifactImporter: Sendable {
             if artifact.name.isEmpty || artifact.name.contains("/") {
                 throw APIError(.unprocessableContent, "artifacts: invalid name '\(artifact.name)'")
             }
-            if artifact.href.isEmpty { throw APIError(.unprocessableContent, "artifacts: href of \(artifact.name) is empty") }
+            if artifact.href.isEmpty {
+                throw APIError(.unprocessableContent, "artifacts: href of \(artifact.name) is empty")
+            }
             if artifact.type == .rpm && rpmArch(fileName: artifact.name) == nil {
-                throw APIError(.unprocessableContent, "artifacts: \(artifact.name) is not an RPM file name (name-version-release.arch.rpm)")
+                throw APIError(
+                    .unprocessableContent,
+                    "artifacts: \(artifact.name) is not an RPM file name (name-version-release.arch.rpm)")
             }
             guard let sha = artifact.sha256, sha.count == 64, sha.allSatisfy(\.isHexDigit) else {
                 throw APIError(.unprocessableContent, "artifacts: sha256 of \(artifact.name) must be 64 hex digits")
@@ -55,35 +61,45 @@ struct BuildArtifactImporter: Sendable {
         // Group by target repository kind, keeping the order given.
         var groups: [(kind: BuildRepositoryKind, items: [BuildDoneArtifact])] = []
         func add(_ kind: BuildRepositoryKind, _ artifact: BuildDoneArtifact) {
-            if let i = groups.firstIndex(where: { $0.kind == kind }) { groups[i].items.append(artifact) }
-            else { groups.append((kind, [artifact])) }
+            if let i = groups.firstIndex(where: { $0.kind == kind }) {
+                groups[i].items.append(artifact)
+            } else {
+                groups.append((kind, [artifact]))
+            }
         }
         for artifact in artifacts {
             switch artifact.type {
             case .buildLog: add(.log, artifact)
             case .rpm:
                 let arch = Self.rpmArch(fileName: artifact.name)
-                if arch == "src" { add(.src, artifact) }
-                else if Self.isDebug(fileName: artifact.name) { add(.debug, artifact) }
-                else { add(.rpm, artifact) }
+                if arch == "src" {
+                    add(.src, artifact)
+                } else if Self.isDebug(fileName: artifact.name) {
+                    add(.debug, artifact)
+                } else {
+                    add(.rpm, artifact)
+                }
             }
         }
         var records: [ArtifactRecord] = []
         for group in groups {
             let repository = try await ensure(task: task, arch: task.arch, kind: group.kind)
             let items = group.items.map { artifact in
-                ImportItem(artifactHref: artifact.href, sha256: artifact.sha256 ?? "",
-                           fileName: group.kind == .log ? "task-\(task.id)-\(artifact.name)" : artifact.name)
+                ImportItem(
+                    artifactHref: artifact.href, sha256: artifact.sha256 ?? "",
+                    fileName: group.kind == .log ? "task-\(task.id)-\(artifact.name)" : artifact.name)
             }
             let imported = try await store.importPackages(items, into: repository.name)
             for (artifact, content) in zip(group.items, imported) {
-                records.append(ArtifactRecord(
-                    name: artifact.name, type: artifact.type, href: content.href,
-                    sha256: artifact.sha256?.lowercased(), path: artifact.path, casHash: artifact.casHash,
-                    arch: artifact.type == .rpm ? (content.arch ?? Self.rpmArch(fileName: artifact.name)) : nil))
+                records.append(
+                    ArtifactRecord(
+                        name: artifact.name, type: artifact.type, href: content.href,
+                        sha256: artifact.sha256?.lowercased(), path: artifact.path, casHash: artifact.casHash,
+                        arch: artifact.type == .rpm ? (content.arch ?? Self.rpmArch(fileName: artifact.name)) : nil))
             }
             if group.kind == .rpm {
-                let noarch = zip(group.items, imported).filter { Self.rpmArch(fileName: $0.0.name) == "noarch" }.map(\.1.href)
+                let noarch = zip(group.items, imported).filter { Self.rpmArch(fileName: $0.0.name) == "noarch" }.map(
+                    \.1.href)
                 if !noarch.isEmpty {
                     for arch in task.platformArches where arch != task.arch {
                         let other = try await ensure(task: task, arch: arch, kind: .rpm)
@@ -96,14 +112,16 @@ struct BuildArtifactImporter: Sendable {
     }
 
     private func ensure(task: HeldTask, arch: String, kind: BuildRepositoryKind) async throws -> StoreRepository {
-        let name = Self.repositoryName(prefix: prefix, buildID: task.buildID, platform: task.platformName, arch: arch, kind: kind)
+        let name = Self.repositoryName(
+            prefix: prefix, buildID: task.buildID, platform: task.platformName, arch: arch, kind: kind)
         let spec = StoreRepositorySpec(
             name: name, kind: kind == .log ? .file : .rpm,
             labels: ["kiln-build": String(task.buildID), "kiln-kind": kind.rawValue, "kiln-arch": arch])
         let repository = try await locks.ensure(spec, in: store)
-        try await repositories.record(BuildRepositoryRecord(
-            buildID: task.buildID, platformID: task.platformID, arch: arch, kind: kind, name: name,
-            url: repository.url ?? "", pulpHref: repository.href))
+        try await repositories.record(
+            BuildRepositoryRecord(
+                buildID: task.buildID, platformID: task.platformID, arch: arch, kind: kind, name: name,
+                url: repository.url ?? "", pulpHref: repository.href))
         return repository
     }
 }

@@ -1,5 +1,5 @@
-import Logging
 import Artifacts
+import Logging
 import Store
 
 /// The stores the build and build-node routes share, built once per router.

@@ -13,8 +13,9 @@ package struct StaleTaskSweeper: Service {
     let logger: Logger
 
     package init(_ dependencies: ServerDependencies) {
-        self.claims = TaskClaims(client: dependencies.database, logger: dependencies.logger,
-                                 clock: dependencies.leaseClock)
+        self.claims = TaskClaims(
+            client: dependencies.database, logger: dependencies.logger,
+            clock: dependencies.leaseClock)
         self.settings = dependencies.settings
         self.logger = dependencies.logger
     }
@@ -22,7 +23,8 @@ package struct StaleTaskSweeper: Service {
     /// One sweep.
     @discardableResult
     package func sweep() async throws -> TaskClaims.SweepResult {
-        let result = try await claims.sweepStale(timeout: settings.nodeTimeout.seconds, maxAttempts: settings.maxTaskAttempts)
+        let result = try await claims.sweepStale(
+            timeout: settings.nodeTimeout.seconds, maxAttempts: settings.maxTaskAttempts)
         if !result.requeued.isEmpty || !result.failed.isEmpty {
             logger.info("stale tasks: requeued \(result.requeued), failed \(result.failed)")
         }

@@ -38,22 +38,26 @@ extension FileReader {
         let items = stringList(f, "platforms")
         guard let name, let items, let nameNode = f.node("name") else { return nil }
         var seen = Set<String>()
-        var platforms: [String] = [], at: [SourceLocation] = []
+        var platforms: [String] = []
+        var at: [SourceLocation] = []
         for (platform, node) in items {
             guard seen.insert(platform).inserted else {
                 report(node, "platform '\(platform)' is listed twice in distribution '\(name)'")
                 continue
             }
-            platforms.append(platform); at.append(location(node))
+            platforms.append(platform)
+            at.append(location(node))
         }
-        return ParsedDistribution(value: Distribution(name: name, platforms: platforms, location: location(root)),
-                                  nameAt: location(nameNode), platformsAt: at)
+        return ParsedDistribution(
+            value: Distribution(name: name, platforms: platforms, location: location(root)),
+            nameAt: location(nameNode), platformsAt: at)
     }
 
     /// Reads `repositories/*.yml`: any arch known for its type (noarch and src included).
     mutating func repository(_ root: Node) -> ParsedRepository? {
         guard let f = fields(root, of: "repository", allowed: Self.repoKeys),
-              let repo = repo(f, root), let nameNode = f.node("name") else { return nil }
+            let repo = repo(f, root), let nameNode = f.node("name")
+        else { return nil }
         if !Architecture.isKnown(repo.arch, type: repo.type), let archNode = f.node("arch") {
             report(archNode, unknownArch(repo.arch, known: Architecture.allArches(for: repo.type)))
         }
@@ -62,8 +66,10 @@ extension FileReader {
 
     /// Reads `sign-keys/*.yml`: keyid is 16 hex digits and the end of the 40-digit fingerprint.
     mutating func signKey(_ root: Node) -> ParsedSignKey? {
-        guard let f = fields(root, of: "sign key",
-                             allowed: ["name", "description", "keyid", "fingerprint", "public_url"])
+        guard
+            let f = fields(
+                root, of: "sign key",
+                allowed: ["name", "description", "keyid", "fingerprint", "public_url"])
         else { return nil }
         let name = objectName(f)
         let description = string(f, "description", required: false) ?? ""
@@ -80,13 +86,16 @@ extension FileReader {
             wellFormed = false
         }
         if wellFormed, let keyid, let fingerprint,
-           fingerprint.uppercased().hasSuffix(keyid.uppercased()) == false, let node = f.node("keyid") {
+            fingerprint.uppercased().hasSuffix(keyid.uppercased()) == false, let node = f.node("keyid")
+        {
             report(node, "'keyid' \(keyid) is not the last 16 digits of the fingerprint \(fingerprint)")
         }
         guard let name, let keyid, let fingerprint,
-              let nameNode = f.node("name"), let keyidNode = f.node("keyid") else { return nil }
-        let key = SignKey(name: name, description: description, keyid: keyid, fingerprint: fingerprint,
-                          publicURL: publicURL, location: location(root))
+            let nameNode = f.node("name"), let keyidNode = f.node("keyid")
+        else { return nil }
+        let key = SignKey(
+            name: name, description: description, keyid: keyid, fingerprint: fingerprint,
+            publicURL: publicURL, location: location(root))
         return ParsedSignKey(value: key, nameAt: location(nameNode), keyidAt: location(keyidNode))
     }
 
@@ -97,8 +106,10 @@ extension FileReader {
     /// Reads `releases/*.yml`: name, platform, reference_platform?, builds (distinct positive
     /// ids, at least one), packages [{name, arch, repositories}].
     mutating func release(_ root: Node) -> ParsedRelease? {
-        guard let f = fields(root, of: "release",
-                             allowed: ["name", "platform", "reference_platform", "builds", "packages"])
+        guard
+            let f = fields(
+                root, of: "release",
+                allowed: ["name", "platform", "reference_platform", "builds", "packages"])
         else { return nil }
         let name = objectName(f)
         let platform = string(f, "platform")
@@ -128,11 +139,14 @@ extension FileReader {
             packagesAt.append((location(archNode), repos.map { location($0.1) }))
         }
         guard let name, let platform, let builds,
-              let nameNode = f.node("name"), let platformNode = f.node("platform") else { return nil }
-        let plan = ReleasePlan(name: name, platform: platform, referencePlatform: reference,
-                               builds: builds, packages: packages, location: location(root))
-        return ParsedRelease(value: plan, nameAt: location(nameNode), platformAt: location(platformNode),
-                             referenceAt: f.node("reference_platform").map(location), packagesAt: packagesAt)
+            let nameNode = f.node("name"), let platformNode = f.node("platform")
+        else { return nil }
+        let plan = ReleasePlan(
+            name: name, platform: platform, referencePlatform: reference,
+            builds: builds, packages: packages, location: location(root))
+        return ParsedRelease(
+            value: plan, nameAt: location(nameNode), platformAt: location(platformNode),
+            referenceAt: f.node("reference_platform").map(location), packagesAt: packagesAt)
     }
 
     private mutating func releaseBuilds(_ f: Fields) -> [Int]? {
@@ -143,8 +157,14 @@ extension FileReader {
         var seen = Set<Int>()
         var builds: [Int] = []
         for (id, node) in items {
-            if id <= 0 { report(node, "build ids are positive integers, found \(id)"); continue }
-            if !seen.insert(id).inserted { report(node, "build \(id) is listed twice"); continue }
+            if id <= 0 {
+                report(node, "build ids are positive integers, found \(id)")
+                continue
+            }
+            if !seen.insert(id).inserted {
+                report(node, "build \(id) is listed twice")
+                continue
+            }
             builds.append(id)
         }
         return builds

@@ -18,31 +18,47 @@ struct ParsedState {
     mutating func add(_ object: ParsedObject) {
         switch object {
         case .platform(let p):
-            if let first = platforms[p.value.name] { duplicate(.platform, p.value.name, p.nameAt, first.nameAt); return }
+            if let first = platforms[p.value.name] {
+                duplicate(.platform, p.value.name, p.nameAt, first.nameAt)
+                return
+            }
             platforms[p.value.name] = p
             platformOrder.append(p.value.name)
         case .distribution(let d):
-            if let first = distributions[d.value.name] { duplicate(.distribution, d.value.name, d.nameAt, first.nameAt); return }
+            if let first = distributions[d.value.name] {
+                duplicate(.distribution, d.value.name, d.nameAt, first.nameAt)
+                return
+            }
             distributions[d.value.name] = d
         case .repository(let r):
             let key = r.value.key
             if let first = repositories[key] {
-                diagnostics.append(Diagnostic(r.nameAt, "repository '\(key.name)' (arch \(key.arch), debug \(key.debug)) "
-                                              + "is already defined at \(first.nameAt)"))
+                diagnostics.append(
+                    Diagnostic(
+                        r.nameAt,
+                        "repository '\(key.name)' (arch \(key.arch), debug \(key.debug)) "
+                            + "is already defined at \(first.nameAt)"))
                 return
             }
             repositories[key] = r
         case .signKey(let k):
-            if let first = signKeys[k.value.name] { duplicate(.signKey, k.value.name, k.nameAt, first.nameAt); return }
+            if let first = signKeys[k.value.name] {
+                duplicate(.signKey, k.value.name, k.nameAt, first.nameAt)
+                return
+            }
             let keyid = k.value.keyid.uppercased()
             if let first = keyids[keyid] {
-                diagnostics.append(Diagnostic(k.keyidAt, "keyid \(k.value.keyid) is already used by the sign key at \(first)"))
+                diagnostics.append(
+                    Diagnostic(k.keyidAt, "keyid \(k.value.keyid) is already used by the sign key at \(first)"))
                 return
             }
             keyids[keyid] = k.keyidAt
             signKeys[k.value.name] = k
         case .release(let r):
-            if let first = releases[r.value.name] { duplicate(.release, r.value.name, r.nameAt, first.nameAt); return }
+            if let first = releases[r.value.name] {
+                duplicate(.release, r.value.name, r.nameAt, first.nameAt)
+                return
+            }
             releases[r.value.name] = r
         }
     }
@@ -56,7 +72,8 @@ struct ParsedState {
     mutating func crossCheck() -> [Diagnostic] {
         for d in distributions.values {
             for (platform, at) in zip(d.value.platforms, d.platformsAt) where platforms[platform] == nil {
-                diagnostics.append(Diagnostic(at, "distribution '\(d.value.name)' names unknown platform '\(platform)'"))
+                diagnostics.append(
+                    Diagnostic(at, "distribution '\(d.value.name)' names unknown platform '\(platform)'"))
             }
         }
         for r in releases.values { checkRelease(r) }
@@ -67,11 +84,14 @@ struct ParsedState {
     private mutating func checkRelease(_ r: ParsedRelease) {
         let plan = r.value
         if let reference = plan.referencePlatform, platforms[reference] == nil {
-            diagnostics.append(Diagnostic(r.referenceAt ?? r.platformAt,
-                                          "release '\(plan.name)' names unknown reference platform '\(reference)'"))
+            diagnostics.append(
+                Diagnostic(
+                    r.referenceAt ?? r.platformAt,
+                    "release '\(plan.name)' names unknown reference platform '\(reference)'"))
         }
         guard let target = platforms[plan.platform]?.value else {
-            diagnostics.append(Diagnostic(r.platformAt, "release '\(plan.name)' names unknown platform '\(plan.platform)'"))
+            diagnostics.append(
+                Diagnostic(r.platformAt, "release '\(plan.name)' names unknown platform '\(plan.platform)'"))
             return
         }
         var production = Set<String>()
@@ -79,14 +99,22 @@ struct ParsedState {
         let arches = target.archList + [Architecture.independent(for: target.type), Architecture.source]
         for (package, at) in zip(plan.packages, r.packagesAt) {
             if !Architecture.isKnown(package.arch, type: target.type) {
-                diagnostics.append(Diagnostic(at.arch, "unknown architecture '\(package.arch)'; known: "
-                                              + Architecture.allArches(for: target.type).joined(separator: ", ")))
+                diagnostics.append(
+                    Diagnostic(
+                        at.arch,
+                        "unknown architecture '\(package.arch)'; known: "
+                            + Architecture.allArches(for: target.type).joined(separator: ", ")))
             } else if !arches.contains(package.arch) {
-                diagnostics.append(Diagnostic(at.arch, "package '\(package.name)' has arch '\(package.arch)', which platform '\(target.name)' "
-                                              + "does not build (arch_list: " + target.archList.joined(separator: ", ") + ")"))
+                diagnostics.append(
+                    Diagnostic(
+                        at.arch,
+                        "package '\(package.name)' has arch '\(package.arch)', which platform '\(target.name)' "
+                            + "does not build (arch_list: " + target.archList.joined(separator: ", ") + ")"))
             }
             for (repo, repoAt) in zip(package.repositories, at.repositories) where !production.contains(repo) {
-                diagnostics.append(Diagnostic(repoAt, "repository '\(repo)' is not a production repository of platform '\(target.name)'"))
+                diagnostics.append(
+                    Diagnostic(
+                        repoAt, "repository '\(repo)' is not a production repository of platform '\(target.name)'"))
             }
         }
     }
@@ -94,35 +122,43 @@ struct ParsedState {
     /// The same name+arch+debug is one repository in the store: where platforms (or a
     /// platform and `repositories/`) both declare it, url, type and production must agree.
     private mutating func checkSharedRepositories() {
-        var seen: [RepositoryKey: (url: String, type: String, production: Bool, at: SourceLocation, owner: String)] = [:]
-        func check(_ key: RepositoryKey, _ url: String, _ type: String, _ production: Bool, _ at: SourceLocation,
-                   owner: String, into diagnostics: inout [Diagnostic]) {
+        var seen: [RepositoryKey: (url: String, type: String, production: Bool, at: SourceLocation, owner: String)] =
+            [:]
+        func check(
+            _ key: RepositoryKey, _ url: String, _ type: String, _ production: Bool, _ at: SourceLocation,
+            owner: String, into diagnostics: inout [Diagnostic]
+        ) {
             guard let first = seen[key] else {
                 seen[key] = (url, type, production, at, owner)
                 return
             }
-            guard first.owner != owner else { return }   // same platform: reported as a duplicate
+            guard first.owner != owner else { return }  // same platform: reported as a duplicate
             var differs: [String] = []
             if first.url != url { differs.append("url") }
             if first.type != type { differs.append("type") }
             if first.production != production { differs.append("production") }
             guard !differs.isEmpty else { return }
-            diagnostics.append(Diagnostic(at, "repository '\(key.name)' (arch \(key.arch), debug \(key.debug)) "
-                                          + "is also defined at \(first.at) with a different "
-                                          + differs.joined(separator: ", ")
-                                          + ": one name+arch+debug is one repository"))
+            diagnostics.append(
+                Diagnostic(
+                    at,
+                    "repository '\(key.name)' (arch \(key.arch), debug \(key.debug)) "
+                        + "is also defined at \(first.at) with a different "
+                        + differs.joined(separator: ", ")
+                        + ": one name+arch+debug is one repository"))
         }
         for name in platformOrder {
             guard let parsed = platforms[name] else { continue }
             for repo in parsed.value.repos {
-                check(repo.key, repo.url, repo.type, repo.production, repo.location ?? parsed.nameAt,
-                      owner: "platform " + name, into: &diagnostics)
+                check(
+                    repo.key, repo.url, repo.type, repo.production, repo.location ?? parsed.nameAt,
+                    owner: "platform " + name, into: &diagnostics)
             }
         }
         for r in repositories.values.sorted(by: { $0.nameAt.file < $1.nameAt.file }) {
             let repo = r.value
-            check(repo.key, repo.url, repo.type, repo.production, repo.location ?? r.nameAt,
-                  owner: "file " + r.nameAt.file, into: &diagnostics)
+            check(
+                repo.key, repo.url, repo.type, repo.production, repo.location ?? r.nameAt,
+                owner: "file " + r.nameAt.file, into: &diagnostics)
         }
     }
 

@@ -7,8 +7,10 @@ struct ParsedPlatform {
 }
 
 extension FileReader {
-    static let platformKeys = ["name", "type", "distr_type", "distr_version", "test_dist_name",
-                               "arch_list", "data", "repos"]
+    static let platformKeys = [
+        "name", "type", "distr_type", "distr_version", "test_dist_name",
+        "arch_list", "data", "repos"
+    ]
     static let repoKeys = ["name", "arch", "url", "type", "debug", "production"]
 
     /// Reads `platforms/*.yml`. `nil` when a required field is missing or mistyped.
@@ -23,10 +25,12 @@ extension FileReader {
         let data = object(f, "data")
         let repos = platformRepos(f, type: type, archList: arches)
         guard let name, let type, let distrType, let distrVersion, let testDistName,
-              let arches, let nameNode = f.node("name") else { return nil }
-        let platform = Platform(name: name, type: type, distrType: distrType,
-                                distrVersion: distrVersion, testDistName: testDistName,
-                                archList: arches, data: data, repos: repos, location: location(root))
+            let arches, let nameNode = f.node("name")
+        else { return nil }
+        let platform = Platform(
+            name: name, type: type, distrType: distrType,
+            distrVersion: distrVersion, testDistName: testDistName,
+            archList: arches, data: data, repos: repos, location: location(root))
         return ParsedPlatform(value: platform, nameAt: location(nameNode))
     }
 
@@ -52,12 +56,17 @@ extension FileReader {
         var arches: [String] = []
         for (arch, node) in items {
             if build.contains(arch) {
-                if seen.insert(arch).inserted { arches.append(arch) }
-                else { report(node, "architecture '\(arch)' is listed twice in arch_list") }
+                if seen.insert(arch).inserted {
+                    arches.append(arch)
+                } else {
+                    report(node, "architecture '\(arch)' is listed twice in arch_list")
+                }
             } else if Architecture.isKnown(arch, type: type) {
-                report(node, "'\(arch)' cannot be in arch_list: list build architectures ("
-                       + build.joined(separator: ", ") + "); "
-                       + "\(Architecture.independent(for: type)) and src builds are implied")
+                report(
+                    node,
+                    "'\(arch)' cannot be in arch_list: list build architectures ("
+                        + build.joined(separator: ", ") + "); "
+                        + "\(Architecture.independent(for: type)) and src builds are implied")
             } else {
                 report(node, unknownArch(arch, known: build))
             }
@@ -78,25 +87,32 @@ extension FileReader {
         let allowed = (archList ?? []) + [Architecture.source]
         for item in items {
             guard let rf = fields(item, of: "repo", allowed: Self.repoKeys),
-                  let repo = repo(rf, item) else { continue }
+                let repo = repo(rf, item)
+            else { continue }
             let archNode = rf.node("arch") ?? item
             if !Architecture.isKnown(repo.arch, type: type ?? "") {
                 report(archNode, unknownArch(repo.arch, known: Architecture.allArches(for: type ?? "")))
             } else if let archList, !allowed.contains(repo.arch) {
-                report(archNode, "repo '\(repo.name)' has arch '\(repo.arch)', which is not in the "
-                       + "platform's arch_list (" + archList.joined(separator: ", ")
-                       + "); a platform repo's arch is one of arch_list or src")
+                report(
+                    archNode,
+                    "repo '\(repo.name)' has arch '\(repo.arch)', which is not in the "
+                        + "platform's arch_list (" + archList.joined(separator: ", ")
+                        + "); a platform repo's arch is one of arch_list or src")
             } else if repo.arch == Architecture.source && repo.debug {
-                report(rf.node("debug") ?? item, "repo '\(repo.name)' has arch src and debug true: "
-                       + "source repositories have no debug variant")
+                report(
+                    rf.node("debug") ?? item,
+                    "repo '\(repo.name)' has arch src and debug true: "
+                        + "source repositories have no debug variant")
             }
             if let type, repo.type != type, let typeNode = rf.node("type") {
                 report(typeNode, "repo '\(repo.name)' has type '\(repo.type)' but the platform's type is '\(type)'")
             }
             let at = location(item)
             if let first = seen[repo.key] {
-                report(at: at, "repo '\(repo.name)' (arch \(repo.arch), debug \(repo.debug)) "
-                       + "is already defined at \(first)")
+                report(
+                    at: at,
+                    "repo '\(repo.name)' (arch \(repo.arch), debug \(repo.debug)) "
+                        + "is already defined at \(first)")
             } else {
                 seen[repo.key] = at
             }
@@ -117,15 +133,19 @@ extension FileReader {
         let debug = bool(f, "debug", default: false)
         let production = bool(f, "production", default: false)
         guard let name, let arch, let url, let type else { return nil }
-        return Repository(name: name, arch: arch, url: url, type: type, debug: debug,
-                            production: production, location: location(node))
+        return Repository(
+            name: name, arch: arch, url: url, type: type, debug: debug,
+            production: production, location: location(node))
     }
 
     /// `name`: letters, digits and `. _ + -`, starting with a letter or digit.
     mutating func objectName(_ f: Fields) -> String? {
         guard let name = string(f, "name") else { return nil }
         if !FileReader.isValidName(name), let node = f.node("name") {
-            report(node, "'name' must be letters, digits, '.', '_', '+' or '-' (starting with a letter or digit), found '\(name)'")
+            report(
+                node,
+                "'name' must be letters, digits, '.', '_', '+' or '-' (starting with a letter or digit), found '\(name)'"
+            )
         }
         return name
     }

@@ -40,22 +40,28 @@ extension FileReader {
             return "\(problem) (\(context.text) at line \(context.mark.line), column \(context.mark.column))"
         }
         switch error {
-        case let .scanner(context, problem, mark, _), let .parser(context, problem, mark, _):
+        case .scanner(let context, let problem, let mark, _), .parser(let context, let problem, let mark, _):
             report(at: at(mark), "YAML syntax error: " + detail(context, problem))
-        case let .composer(context, problem, mark, _):
+        case .composer(let context, let problem, let mark, _):
             if problem == "but found another document" {
                 report(at: at(mark), "only one object per file: found a second YAML document")
             } else {
                 report(at: at(mark), "YAML syntax error: " + detail(context, problem))
             }
-        case let .duplicatedKeysInMapping(duplicates, context):
+        case .duplicatedKeysInMapping(let duplicates, let context):
             let keys = duplicates.map { "'\($0)'" }.joined(separator: ", ")
             report(at: at(context.mark), "duplicate key \(keys) in mapping: each key may appear once")
-        case let .reader(problem, offset, _, _):
-            var line = 1, column = 1
+        case .reader(let problem, let offset, _, _):
+            var line = 1
+            var column = 1
             if let offset {
                 for c in text.prefix(offset) {
-                    if c == "\n" || c == "\r\n" { line += 1; column = 1 } else { column += 1 }
+                    if c == "\n" || c == "\r\n" {
+                        line += 1
+                        column = 1
+                    } else {
+                        column += 1
+                    }
                 }
             }
             report(at: SourceLocation(file: path, line: line, column: column), "YAML syntax error: \(problem)")

@@ -35,8 +35,10 @@ struct FileReader {
                 continue
             }
             guard allowed.contains(k.string) else {
-                report(key, "unknown key '\(k.string)' in \(what); allowed keys: "
-                       + allowed.sorted().joined(separator: ", "))
+                report(
+                    key,
+                    "unknown key '\(k.string)' in \(what); allowed keys: "
+                        + allowed.sorted().joined(separator: ", "))
                 continue
             }
             values[k.string] = (key, value)

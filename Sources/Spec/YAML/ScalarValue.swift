@@ -21,9 +21,13 @@ enum ScalarValue: Equatable {
         case "true", "True", "TRUE": self = .bool(true)
         case "false", "False", "FALSE": self = .bool(false)
         default:
-            if let i = ScalarValue.integer(text) { self = .int(i) }
-            else if let d = ScalarValue.number(text) { self = .double(d) }
-            else { self = .string(text) }
+            if let i = ScalarValue.integer(text) {
+                self = .int(i)
+            } else if let d = ScalarValue.number(text) {
+                self = .double(d)
+            } else {
+                self = .string(text)
+            }
         }
     }
 
@@ -39,8 +43,10 @@ enum ScalarValue: Equatable {
     static func integer(_ text: String) -> Int? {
         if text.hasPrefix("0x") { return Int(text.dropFirst(2), radix: 16) }
         if text.hasPrefix("0o") { return Int(text.dropFirst(2), radix: 8) }
-        guard let first = text.utf8.first, first == UInt8(ascii: "-") || first == UInt8(ascii: "+")
-                || (first >= UInt8(ascii: "0") && first <= UInt8(ascii: "9")) else { return nil }
+        guard let first = text.utf8.first,
+            first == UInt8(ascii: "-") || first == UInt8(ascii: "+")
+                || (first >= UInt8(ascii: "0") && first <= UInt8(ascii: "9"))
+        else { return nil }
         return Int(text)
     }
 
@@ -57,7 +63,8 @@ enum ScalarValue: Equatable {
             switch c {
             case UInt8(ascii: "0")...UInt8(ascii: "9"): digits = true
             case UInt8(ascii: "."), UInt8(ascii: "e"), UInt8(ascii: "E"),
-                 UInt8(ascii: "+"), UInt8(ascii: "-"): continue
+                UInt8(ascii: "+"), UInt8(ascii: "-"):
+                continue
             default: return nil
             }
         }
