@@ -19,7 +19,7 @@ import Store
 struct BenchDispatchCommand: SettingsCommand {
     static let configuration = CommandConfiguration(
         commandName: "dispatch",
-        abstract: "Measure get_task claims/s over HTTP beside the raw SQL claim rate.")
+        abstract: "Measure get_task claims/s over HTTP beside the same claim statement run directly in SQL.")
 
     @Option(help: "Output: text or json.") var format: OutputFormat = .text
     @Option(help: "Comma-separated node counts.") var nodes: String = "1,8,32"
@@ -203,7 +203,7 @@ struct BenchDispatchCommand: SettingsCommand {
     }
 
     func printTable(_ rows: [Row]) {
-        print("kiln bench dispatch: get_task over HTTP vs the bare SQL claim (same run, same database)")
+        print("kiln bench dispatch: get_task over HTTP vs the same claim statement without HTTP (same run, same database)")
         print("idle tasks    nodes   HTTP claims/s   p50 ms   p99 ms   SQL claims/s   p50 ms   p99 ms")
         for row in rows {
             print(
