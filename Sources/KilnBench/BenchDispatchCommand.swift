@@ -203,7 +203,9 @@ struct BenchDispatchCommand: SettingsCommand {
     }
 
     func printTable(_ rows: [Row]) {
-        print("kiln bench dispatch: get_task over HTTP vs the same claim statement without HTTP (same run, same database)")
+        print(
+            "kiln bench dispatch: get_task over HTTP vs the same claim statement without HTTP"
+                + " (same run, same database)")
         print("idle tasks    nodes   HTTP claims/s   p50 ms   p99 ms   SQL claims/s   p50 ms   p99 ms")
         for row in rows {
             print(
