@@ -73,14 +73,7 @@ struct PlatformModifyBody: Codable {
     var repos: [RepositoryBody]?
     var data: [String: JSONValue]?
 
-    enum CodingKeys: String, CodingKey {
-        case name, type
-        case distrType = "distr_type"
-        case distrVersion = "distr_version"
-        case testDistName = "test_dist_name"
-        case archList = "arch_list"
-        case repos, data
-    }
+    typealias CodingKeys = PlatformCreateBody.CodingKeys
 }
 
 /// A repository inside a platform write body.
