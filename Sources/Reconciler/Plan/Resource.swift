@@ -115,3 +115,39 @@ extension Resource {
         }
     }
 }
+
+extension Resource {
+    /// The record with every source location removed: equal for a desired record and the same
+    /// record read back from the database, which has none.
+    var withoutLocations: Resource {
+        switch self {
+        case .signKey(var k):
+            k.location = nil
+            return .signKey(k)
+        case .repository(var r):
+            r.location = nil
+            return .repository(r)
+        case .storeRepository:
+            return self
+        case .platform(var p):
+            p.location = nil
+            p.repos = p.repos.map {
+                var r = $0
+                r.location = nil
+                return r
+            }
+            return .platform(p)
+        case .distribution(var d):
+            d.location = nil
+            return .distribution(d)
+        case .release(var r):
+            r.location = nil
+            r.packages = r.packages.map {
+                var p = $0
+                p.location = nil
+                return p
+            }
+            return .release(r)
+        }
+    }
+}
