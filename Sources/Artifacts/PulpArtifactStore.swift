@@ -304,7 +304,7 @@ package final class PulpArtifactStore: ArtifactStore {
     package func importPackages(_ items: [ImportItem], into repository: String) async throws -> [ImportedPackage] {
         let (kind, repo) = try await requireRepo(repository)
         // Verify every artifact before anything is created.
-        try await boundedMap(items, maxConcurrent: 8) { item in
+        _ = try await boundedMap(items, maxConcurrent: 8) { item in
             let response = try await self.client.send(.GET, item.artifactHref, allow: [404])
             if response.status == 404 { throw ArtifactStoreError.artifactNotFound(item.artifactHref) }
             let a = try self.client.decode(PulpArtifactObject.self, response, method: .GET, href: item.artifactHref)

@@ -90,7 +90,7 @@ enum Bench {
 
     /// Runs one statement on the server's maintenance database (CREATE/DROP DATABASE).
     static func admin(_ server: DatabaseConfig, logger: Logger, _ sql: String) async throws {
-        try await KilnDatabase.withClient(config: server, logger: logger, migrate: false) { client in
+        _ = try await KilnDatabase.withClient(config: server, logger: logger, migrate: false) { client in
             try await client.query(PostgresQuery(unsafeSQL: sql), logger: logger)
         }
     }

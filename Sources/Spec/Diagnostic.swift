@@ -29,7 +29,7 @@ package struct Diagnostic: Sendable, Hashable, Codable, CustomStringConvertible,
 
     private enum CodingKeys: String, CodingKey { case file, line, column, message }
 
-    package init(from decoder: Decoder) throws {
+    package init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         location = SourceLocation(
             file: try c.decode(String.self, forKey: .file),
@@ -38,7 +38,7 @@ package struct Diagnostic: Sendable, Hashable, Codable, CustomStringConvertible,
         message = try c.decode(String.self, forKey: .message)
     }
 
-    package func encode(to encoder: Encoder) throws {
+    package func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(location.file, forKey: .file)
         try c.encode(location.line, forKey: .line)

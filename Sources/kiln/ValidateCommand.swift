@@ -131,7 +131,7 @@ private struct ValidationReport: Encodable {
 
     private enum CodingKeys: String, CodingKey { case commit, valid, counts, diagnostics }
 
-    func encode(to encoder: Encoder) throws {
+    func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(commit, forKey: .commit)  // null for --dir
         try container.encode(valid, forKey: .valid)

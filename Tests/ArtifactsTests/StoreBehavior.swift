@@ -5,7 +5,7 @@ import XCTest
 /// The behavior both stores must have, written once and run for each (see the test classes).
 enum StoreBehavior {
     /// Runs `body` with the harness and deletes the named repositories afterwards.
-    static func run(_ h: StoreHarness, names: [String], _ body: () async throws -> Void) async throws {
+    static func run(_ h: any StoreHarness, names: [String], _ body: () async throws -> Void) async throws {
         do {
             try await body()
         } catch {
@@ -15,7 +15,7 @@ enum StoreBehavior {
         await h.cleanup(names: names)
     }
 
-    static func ensureTwiceIsOneObject(_ h: StoreHarness) async throws {
+    static func ensureTwiceIsOneObject(_ h: any StoreHarness) async throws {
         let name = "\(h.prefix)-twice"
         try await run(h, names: [name]) {
             let spec = StoreRepositorySpec(
@@ -39,7 +39,7 @@ enum StoreBehavior {
         }
     }
 
-    static func listFindsOnlyManaged(_ h: StoreHarness) async throws {
+    static func listFindsOnlyManaged(_ h: any StoreHarness) async throws {
         let managed = ["\(h.prefix)-list-a", "\(h.prefix)-list-b"]
         let unmanaged = "\(h.prefix)-list-foreign"
         try await run(h, names: managed + [unmanaged]) {
@@ -55,7 +55,7 @@ enum StoreBehavior {
         }
     }
 
-    static func updateApplies(_ h: StoreHarness) async throws {
+    static func updateApplies(_ h: any StoreHarness) async throws {
         let name = "\(h.prefix)-update"
         try await run(h, names: [name]) {
             var spec = StoreRepositorySpec(
@@ -84,7 +84,7 @@ enum StoreBehavior {
         }
     }
 
-    static func deleteRemovesEverything(_ h: StoreHarness) async throws {
+    static func deleteRemovesEverything(_ h: any StoreHarness) async throws {
         let name = "\(h.prefix)-delete"
         try await run(h, names: [name]) {
             _ = try await h.store.ensureRepository(
@@ -101,7 +101,7 @@ enum StoreBehavior {
         }
     }
 
-    static func importPackages(_ h: StoreHarness) async throws {
+    static func importPackages(_ h: any StoreHarness) async throws {
         let build = "\(h.prefix)-build-1-x86_64"
         let other = "\(h.prefix)-build-1-aarch64"
         try await run(h, names: [build, other]) {
@@ -146,7 +146,7 @@ enum StoreBehavior {
         }
     }
 
-    static func checksumMismatchRefused(_ h: StoreHarness) async throws {
+    static func checksumMismatchRefused(_ h: any StoreHarness) async throws {
         let name = "\(h.prefix)-mismatch"
         try await run(h, names: [name]) {
             let rpm = try TestRPM.get()
@@ -176,7 +176,7 @@ enum StoreBehavior {
         }
     }
 
-    static func logRepository(_ h: StoreHarness) async throws {
+    static func logRepository(_ h: any StoreHarness) async throws {
         let name = "\(h.prefix)-build-1-logs"
         try await run(h, names: [name]) {
             let repo = try await h.store.ensureRepository(StoreRepositorySpec(name: name, kind: .file))

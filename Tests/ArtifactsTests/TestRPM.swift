@@ -11,7 +11,7 @@ enum TestRPM {
         var source: URL
     }
 
-    static let built: Result<Built, Error> = Result { try build() }
+    static let built: Result<Built, any Error> = Result { try build() }
 
     static func get() throws -> Built { try built.get() }
 

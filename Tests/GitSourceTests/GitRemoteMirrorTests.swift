@@ -1,6 +1,7 @@
 import Foundation
 import GitSource
 import KilnTestSupport
+import Spec
 import Testing
 
 @Suite struct GitRemoteMirrorTests {

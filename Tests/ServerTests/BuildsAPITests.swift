@@ -129,7 +129,7 @@ import Testing
             ]
             for (json, raw, status, mention) in cases {
                 let answer = try await h.call(.POST, "/api/v1/builds/", token: user, json: json, raw: raw)
-                #expect(answer.status == status, "\(String(describing: json ?? raw)): \(answer.text)")
+                #expect(answer.status == status, "\(String(describing: json ?? raw as Any)): \(answer.text)")
                 #expect(answer.detail?.lowercased().contains(mention.lowercased()) ?? false, "detail: \(answer.text)")
             }
             let builds = try await h.count("SELECT count(*) FROM builds")

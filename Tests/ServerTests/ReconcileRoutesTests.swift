@@ -104,7 +104,8 @@ final class ReconcileRoutesTests: XCTestCase {
             let admin = try await h.token(.admin, name: "root")
             // Another session locks the tables the reconcile reads, for longer than the 2 s wait.
             let answer = try await h.client.withTransaction(logger: DesiredStateHarness.logger) { conn in
-                try await conn.query("LOCK TABLE repositories, platforms IN ACCESS EXCLUSIVE MODE")
+                try await conn.query(
+                    "LOCK TABLE repositories, platforms IN ACCESS EXCLUSIVE MODE", logger: DesiredStateHarness.logger)
                 return try await h.call(.POST, "/api/v1/reconcile", token: admin)
             }
             XCTAssertEqual(answer.status, 202, answer.text)

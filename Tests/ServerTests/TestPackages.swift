@@ -16,7 +16,7 @@ enum TestPackages {
 
     static let arches = ["x86_64", "aarch64"]
     static let projects = ["hello", "world"]
-    static let built: Result<Built, Error> = Result { try build() }
+    static let built: Result<Built, any Error> = Result { try build() }
 
     static func get() throws -> Built { try built.get() }
 
