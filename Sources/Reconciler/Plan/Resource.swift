@@ -117,37 +117,41 @@ extension Resource {
 }
 
 extension Resource {
-    /// The record with every source location removed: equal for a desired record and the same
-    /// record read back from the database, which has none.
-    var withoutLocations: Resource {
-        switch self {
-        case .signKey(var k):
-            k.location = nil
-            return .signKey(k)
-        case .repository(var r):
-            r.location = nil
-            return .repository(r)
-        case .storeRepository:
-            return self
-        case .platform(var p):
-            p.location = nil
-            p.repos = p.repos.map {
-                var r = $0
-                r.location = nil
-                return r
-            }
-            return .platform(p)
-        case .distribution(var d):
-            d.location = nil
-            return .distribution(d)
-        case .release(var r):
-            r.location = nil
-            r.packages = r.packages.map {
-                var p = $0
-                p.location = nil
-                return p
-            }
-            return .release(r)
+    /// Whether two records are the same object with the same values, source locations aside
+    /// (a desired record has one, the same record read back from the database has none).
+    /// Compares in place, without copying the records.
+    func sameRecord(as other: Resource) -> Bool {
+        switch (self, other) {
+        case (.signKey(let a), .signKey(let b)):
+            return a.name == b.name && a.description == b.description && a.keyid == b.keyid
+                && a.fingerprint == b.fingerprint && a.publicURL == b.publicURL
+        case (.repository(let a), .repository(let b)):
+            return a.sameRepository(as: b)
+        case (.storeRepository(let a), .storeRepository(let b)):
+            return a == b
+        case (.platform(let a), .platform(let b)):
+            return a.name == b.name && a.type == b.type && a.distrType == b.distrType
+                && a.distrVersion == b.distrVersion && a.testDistName == b.testDistName
+                && a.archList == b.archList && a.data == b.data
+                && a.repos.count == b.repos.count
+                && zip(a.repos, b.repos).allSatisfy { $0.sameRepository(as: $1) }
+        case (.distribution(let a), .distribution(let b)):
+            return a.name == b.name && a.platforms == b.platforms
+        case (.release(let a), .release(let b)):
+            return a.name == b.name && a.platform == b.platform && a.referencePlatform == b.referencePlatform
+                && a.builds == b.builds && a.packages.count == b.packages.count
+                && zip(a.packages, b.packages).allSatisfy {
+                    $0.name == $1.name && $0.arch == $1.arch && $0.repositories == $1.repositories
+                }
+        default:
+            return false
         }
+    }
+}
+
+extension Repository {
+    fileprivate func sameRepository(as other: Repository) -> Bool {
+        name == other.name && arch == other.arch && url == other.url && type == other.type
+            && debug == other.debug && production == other.production
     }
 }

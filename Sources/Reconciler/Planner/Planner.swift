@@ -52,7 +52,7 @@ package enum Planner {
             return Change(.create, desired: d)
         case (let d?, let a?):
             // Equal records (the common, no-op case) have equal fields: skip building them.
-            if origin != .api, d.withoutLocations == a.withoutLocations { return nil }
+            if origin != .api, d.sameRecord(as: a) { return nil }
             guard origin == .api || !FieldChange.diff(a.fields, d.fields).isEmpty else { return nil }
             if let frozen { return Change(.keep, desired: d, actual: a, reason: frozen, origin: origin) }
             return Change(
