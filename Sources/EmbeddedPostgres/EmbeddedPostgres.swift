@@ -69,9 +69,34 @@ package actor EmbeddedPostgres {
         self.logger = logger
     }
 
-    /// The folder for `KILN_HOME` (`<home>/postgres`).
-    package static func directory(home: String) -> String {
-        URL(fileURLWithPath: home).appendingPathComponent("postgres").standardizedFileURL.path
+    /// The folder for `KILN_HOME`: `<home>/postgres`, or, when we are root and the user that runs
+    /// PostgreSQL cannot enter a folder above it (a clone under `/root`, mode 0700), a folder of
+    /// its own under `fallbackRoot` named after the home's absolute path, so the same home always
+    /// finds the same cluster.
+    package static func directory(
+        home: String, options: Options = Options(), fallbackRoot: String = "/var/lib/kiln"
+    ) -> String {
+        let homePath = URL(fileURLWithPath: home).standardizedFileURL.path
+        let preferred = homePath + "/postgres"
+        // Folders still missing are made by us, enterable; the existing ones decide.
+        var existing = URL(fileURLWithPath: preferred)
+        while !FileManager.default.fileExists(atPath: existing.path), existing.path != "/" {
+            existing.deleteLastPathComponent()
+        }
+        guard let identity = try? Self.identity(options),
+            identity.firstUnenterableAncestor(of: existing.path + "/postgres") != nil
+        else { return preferred }
+        return fallbackRoot + "/postgres-" + stableHash(homePath)
+    }
+
+    /// FNV-1a (64 bit) of `text` in hex: stable across runs and machines, unlike `hashValue`.
+    static func stableHash(_ text: String) -> String {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in text.utf8 {
+            hash ^= UInt64(byte)
+            hash = hash &* 0x0000_0100_0000_01b3
+        }
+        return String(hash, radix: 16)
     }
 
     /// Creates the cluster if needed, starts it (or reuses one already running from this folder),

@@ -1,3 +1,4 @@
+import Foundation
 import Logging
 import PostgresNIO
 import Store
@@ -14,7 +15,13 @@ extension KilnDatabase {
         if let config {
             return try await withClient(config: config, logger: logger, migrate: migrate, body)
         }
-        let postgres = EmbeddedPostgres(directory: EmbeddedPostgres.directory(home: home), logger: logger)
+        let directory = EmbeddedPostgres.directory(home: home)
+        if !directory.hasPrefix(URL(fileURLWithPath: home).standardizedFileURL.path + "/") {
+            logger.notice(
+                "the embedded PostgreSQL of \(home) lives in \(directory): the postgres user cannot enter a folder above \(home)"
+            )
+        }
+        let postgres = EmbeddedPostgres(directory: directory, logger: logger)
         let config = try await postgres.start()
         do {
             let value = try await withClient(config: config, logger: logger, migrate: migrate, body)
