@@ -16,7 +16,7 @@ extension BuildStore {
         {
             total = count
         }
-        let offset = Int64(max(0, page - 1)) * Int64(pageSize)
+        let offset = pageOffset(page: page, pageSize: pageSize)
         let rows = try await builds(
             whereSQL: "TRUE ORDER BY b.id DESC LIMIT $1 OFFSET $2", binds: [Int64(pageSize), offset])
         return (Int(total), rows)

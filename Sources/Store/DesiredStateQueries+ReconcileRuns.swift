@@ -7,7 +7,7 @@ extension DesiredStateQueries {
     package func reconcileRunsPage(page: Int, pageSize: Int = 20) async throws -> ReconcileRunsPage {
         let size = max(1, min(pageSize, 1000))
         let page = max(1, page)
-        let offset = Int64(page - 1) * Int64(size)
+        let offset = pageOffset(page: page, pageSize: size)
         var total: Int64 = 0
         for try await count in try await client.query("SELECT count(*) FROM reconcile_runs", logger: logger)
             .decode(Int64.self)
