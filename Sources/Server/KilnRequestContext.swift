@@ -10,6 +10,8 @@ package struct KilnRequestContext: RequestContext {
     package var coreContext: CoreRequestContextStorage
     /// Set by `AuthMiddleware` when the request carried a valid bearer token.
     package var identity: Identity?
+    /// The largest body `RequestBody` reads (set from `RequestLimits` by `RequestLimitMiddleware`).
+    package var maxBodySize: Int = RequestLimits.defaultMaxBodySize
 
     package init(source: ApplicationRequestContextSource) {
         self.coreContext = .init(source: source)

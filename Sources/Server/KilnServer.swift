@@ -13,6 +13,7 @@ package enum KilnServer {
     package static func makeRouter(_ dependencies: ServerDependencies) -> Router<KilnRequestContext> {
         let router = Router(context: KilnRequestContext.self)
         router.add(middleware: JSONErrorMiddleware<KilnRequestContext>())
+        router.add(middleware: RequestLimitMiddleware(limits: dependencies.settings.limits))
         router.add(middleware: AuthMiddleware(authority: dependencies.tokens))
         router.get("/health") { _, _ in ["status": "ok"] }
         let api = router.group("api/v1")
@@ -26,6 +27,8 @@ package enum KilnServer {
 
     /// The application serving `makeRouter(dependencies)` on `host:port` (port 0: any free port,
     /// reported through `onServerRunning`). `services` run beside the server in its ServiceGroup.
+    /// A connection that completes no request head (or body part) and writes no answer for
+    /// `limits.idleTimeout` is closed: half-open clients and idle keep-alive connections are dropped.
     package static func makeApplication(
         _ dependencies: ServerDependencies,
         host: String = "127.0.0.1",
@@ -35,6 +38,7 @@ package enum KilnServer {
     ) -> some ApplicationProtocol {
         Application(
             router: makeRouter(dependencies),
+            server: .http1(configuration: .init(idleTimeout: TimeAmount(dependencies.settings.limits.idleTimeout))),
             configuration: .init(address: .hostname(host, port: port), serverName: "kiln"),
             services: services,
             onServerRunning: onServerRunning,

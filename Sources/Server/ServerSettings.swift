@@ -12,6 +12,9 @@ package struct ServerSettings: Sendable, Equatable {
     /// Prefix of per-build artifact-store repository names (`<prefix>-<build>-<platform>-<arch>-<kind>`);
     /// distinct Kiln installations sharing one Pulp need distinct prefixes (`KILN_BUILD_REPOSITORY_PREFIX`).
     package var buildRepositoryPrefix: String
+    /// Request limits and timeouts (issue 8: body size, build size, arches, artifacts, list
+    /// items, statement and connection timeouts).
+    package var limits: RequestLimits
 
     /// The default of `nodeTimeout`.
     package static let defaultNodeTimeout: Duration = .seconds(90)
@@ -25,13 +28,15 @@ package struct ServerSettings: Sendable, Equatable {
         maxTaskAttempts: Int = ServerSettings.defaultMaxTaskAttempts,
         sweepInterval: Duration? = nil,
         buildsPageSize: Int = 10,
-        buildRepositoryPrefix: String = ServerSettings.defaultBuildRepositoryPrefix
+        buildRepositoryPrefix: String = ServerSettings.defaultBuildRepositoryPrefix,
+        limits: RequestLimits = RequestLimits()
     ) {
         self.nodeTimeout = nodeTimeout
         self.maxTaskAttempts = maxTaskAttempts
         self.sweepInterval = sweepInterval ?? min(.seconds(10), nodeTimeout / 3)
         self.buildsPageSize = buildsPageSize
         self.buildRepositoryPrefix = buildRepositoryPrefix
+        self.limits = limits
     }
 }
 

@@ -14,6 +14,15 @@ package enum WebhookSignature {
         return HMAC<SHA256>.isValidAuthenticationCode(mac, authenticating: body, using: SymmetricKey(data: secret))
     }
 
+    /// True when `header` has the shape of a signature (`prefix` + 64 hex digits), checked before
+    /// the body is read.
+    package static func isWellFormed(header: String, prefix: String) -> Bool {
+        let header = header.trimmingCharacters(in: .whitespaces)
+        guard header.hasPrefix(prefix) else { return false }
+        let digits = header.utf8.dropFirst(prefix.utf8.count)
+        return digits.count == 2 * SHA256.byteCount && digits.allSatisfy { nibble($0) != nil }
+    }
+
     /// The hex HMAC-SHA256 of `body` (what a forge sends), for tests and tools.
     package static func hex(body: [UInt8], secret: [UInt8]) -> String {
         let mac = HMAC<SHA256>.authenticationCode(for: body, using: SymmetricKey(data: secret))

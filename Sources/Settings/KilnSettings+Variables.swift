@@ -43,6 +43,28 @@ extension KilnSettings {
             "KILN_WEBHOOK_SECRET", default: nil, documented: "unset: webhooks answer 503", example: "hook-secret",
             isSecret: true
         ) { raw in Array(raw.utf8) }
+        // Request limits and timeouts (issue 8, hostile input: Server/RequestLimits).
+        static let maxBodySize = Setting<Int>(
+            "KILN_MAX_BODY_SIZE", default: RequestLimits.defaultMaxBodySize, documented: "8388608",
+            example: "1048576", parse: SettingParsers.positiveInteger)
+        static let maxBuildTasks = Setting<Int>(
+            "KILN_MAX_BUILD_TASKS", default: RequestLimits.defaultMaxBuildTasks, documented: "10000",
+            example: "500", parse: SettingParsers.positiveInteger)
+        static let maxNodeArches = Setting<Int>(
+            "KILN_MAX_NODE_ARCHES", default: RequestLimits.defaultMaxNodeArches, documented: "32",
+            example: "8", parse: SettingParsers.positiveInteger)
+        static let maxBuildArtifacts = Setting<Int>(
+            "KILN_MAX_BUILD_ARTIFACTS", default: RequestLimits.defaultMaxBuildArtifacts, documented: "5000",
+            example: "1000", parse: SettingParsers.positiveInteger)
+        static let maxListItems = Setting<Int>(
+            "KILN_MAX_LIST_ITEMS", default: RequestLimits.defaultMaxListItems, documented: "1000",
+            example: "200", parse: SettingParsers.positiveInteger)
+        static let statementTimeout = Setting<Duration>(
+            "KILN_STATEMENT_TIMEOUT", default: RequestLimits.defaultStatementTimeout, documented: "30",
+            example: "2m", parse: SettingParsers.duration)
+        static let httpIdleTimeout = Setting<Duration>(
+            "KILN_HTTP_IDLE_TIMEOUT", default: RequestLimits.defaultIdleTimeout, documented: "30",
+            example: "10s", parse: SettingParsers.duration)
         static let pulpVirtualenv = Setting<String>(
             "PULP_VENV", default: "/tmp/pulp-venv", documented: "`/tmp/pulp-venv`", example: "/opt/pulp",
             parse: SettingParsers.text)

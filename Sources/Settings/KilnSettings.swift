@@ -38,6 +38,9 @@ package struct KilnSettings: Sendable, Equatable {
     package var reconcileInterval: Duration
     /// The push webhooks' HMAC-SHA256 secret (`KILN_WEBHOOK_SECRET`); nil: webhooks answer 503.
     package var webhookSecret: [UInt8]?
+    /// Request limits and timeouts (`KILN_MAX_BODY_SIZE`, `KILN_MAX_BUILD_TASKS`, `KILN_MAX_NODE_ARCHES`,
+    /// `KILN_MAX_BUILD_ARTIFACTS`, `KILN_MAX_LIST_ITEMS`, `KILN_STATEMENT_TIMEOUT`, `KILN_HTTP_IDLE_TIMEOUT`).
+    package var limits: RequestLimits
     /// The local Pulp install's virtualenv, for `kiln bench reconcile --pulp-seed` (`PULP_VENV`).
     package var pulpVirtualenv: String
     /// The local Pulp install's settings file, for `kiln bench reconcile --pulp-seed` (`PULP_SETTINGS`).
@@ -61,6 +64,14 @@ package struct KilnSettings: Sendable, Equatable {
         buildRepositoryPrefix = try Variables.buildRepositoryPrefix.read(from: environment)
         reconcileInterval = try Variables.reconcileInterval.read(from: environment)
         webhookSecret = try Variables.webhookSecret.read(from: environment)
+        limits = RequestLimits(
+            maxBodySize: try Variables.maxBodySize.read(from: environment),
+            maxBuildTasks: try Variables.maxBuildTasks.read(from: environment),
+            maxNodeArches: try Variables.maxNodeArches.read(from: environment),
+            maxBuildArtifacts: try Variables.maxBuildArtifacts.read(from: environment),
+            maxListItems: try Variables.maxListItems.read(from: environment),
+            statementTimeout: try Variables.statementTimeout.read(from: environment),
+            idleTimeout: try Variables.httpIdleTimeout.read(from: environment))
         pulpVirtualenv = try Variables.pulpVirtualenv.read(from: environment)
         pulpSettingsFile = try Variables.pulpSettingsFile.read(from: environment)
     }
@@ -69,14 +80,18 @@ package struct KilnSettings: Sendable, Equatable {
     package static let variables: [any SettingDescription] = [
         Variables.home, Variables.databaseURL, Variables.pulpURL, Variables.pulpUser, Variables.pulpPassword,
         Variables.jwtSecret, Variables.nodeTimeout, Variables.maxTaskAttempts, Variables.buildRepositoryPrefix,
-        Variables.reconcileInterval, Variables.webhookSecret, Variables.pulpVirtualenv, Variables.pulpSettingsFile
+        Variables.reconcileInterval, Variables.webhookSecret,
+        // Request limits and timeouts (issue 8, hostile input).
+        Variables.maxBodySize, Variables.maxBuildTasks, Variables.maxNodeArches, Variables.maxBuildArtifacts,
+        Variables.maxListItems, Variables.statementTimeout, Variables.httpIdleTimeout,
+        Variables.pulpVirtualenv, Variables.pulpSettingsFile
     ]
 
     /// The HTTP server's and build workflow's tunables.
     package var server: ServerSettings {
         ServerSettings(
             nodeTimeout: nodeTimeout, maxTaskAttempts: maxTaskAttempts,
-            buildRepositoryPrefix: buildRepositoryPrefix)
+            buildRepositoryPrefix: buildRepositoryPrefix, limits: limits)
     }
 
     /// The push webhooks' settings (the branch is the reconcile loop's).

@@ -11,10 +11,15 @@ import Statuses
 package struct BuildStore: Sendable {
     let client: PostgresClient
     let logger: Logger
+    /// The statement timeout of every write transaction (nil: PostgreSQL's own setting).
+    let statementTimeout: Duration?
 
-    package init(client: PostgresClient, logger: Logger = Logger(label: "kiln.store.builds")) {
+    package init(
+        client: PostgresClient, logger: Logger = Logger(label: "kiln.store.builds"), statementTimeout: Duration? = nil
+    ) {
         self.client = client
         self.logger = logger
+        self.statementTimeout = statementTimeout
     }
 
     /// Creates the build, one task per platform × arch × ref, and the dependencies that keep
@@ -24,7 +29,7 @@ package struct BuildStore: Sendable {
     /// (`invalid`) unknown platforms, arches and linked builds.
     package func create(_ request: BuildRequest) async throws -> Int64 {
         let logger = self.logger
-        return try await buildTransaction(client, logger: logger) { connection in
+        return try await buildTransaction(client, logger: logger, statementTimeout: statementTimeout) { connection in
             // Platforms and their arch lists.
             let names = request.platforms.map(\.name)
             var known: [String: (Int64, [String])] = [:]
@@ -134,7 +139,7 @@ package struct BuildStore: Sendable {
     @discardableResult
     package func restartFailed(buildID: Int64) async throws -> [Int64] {
         let logger = self.logger
-        return try await buildTransaction(client, logger: logger) { connection in
+        return try await buildTransaction(client, logger: logger, statementTimeout: statementTimeout) { connection in
             var exists = false
             for try await _ in try await connection.query(
                 "SELECT id FROM builds WHERE id = \(buildID) FOR UPDATE", logger: logger
@@ -163,7 +168,7 @@ package struct BuildStore: Sendable {
     /// repositories to delete.
     package func delete(buildID: Int64, requestedBy userID: Int64? = nil) async throws -> [String] {
         let logger = self.logger
-        return try await buildTransaction(client, logger: logger) { connection in
+        return try await buildTransaction(client, logger: logger, statementTimeout: statementTimeout) { connection in
             var state: (Bool, Bool, Int64)?
             for try await row in try await connection.query(
                 "SELECT released, signed, created_by FROM builds WHERE id = \(buildID) FOR UPDATE", logger: logger

@@ -8,10 +8,12 @@ package enum BuildStoreError: Error, Sendable, Equatable, CustomStringConvertibl
     case invalid(String)
     /// The caller may not do this to the object.
     case forbidden(String)
+    /// The work ran past the statement timeout and was rolled back.
+    case timedOut(String)
 
     package var description: String {
         switch self {
-        case .notFound(let m), .conflict(let m), .invalid(let m), .forbidden(let m): return m
+        case .notFound(let m), .conflict(let m), .invalid(let m), .forbidden(let m), .timedOut(let m): return m
         }
     }
 }

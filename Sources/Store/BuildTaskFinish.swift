@@ -73,7 +73,7 @@ extension BuildStore {
         importArtifacts: @Sendable (HeldTask) async throws -> [ArtifactRecord]
     ) async throws {
         let logger = self.logger
-        try await buildTransaction(client, logger: logger) { connection in
+        try await buildTransaction(client, logger: logger, statementTimeout: statementTimeout) { connection in
             var found: (Int64, Int64, String, Int16, String?, String, Int32, String, String)?
             for try await row in try await connection.query(
                 """

@@ -3,13 +3,43 @@ import PostgresNIO
 
 /// Runs `body` in a transaction on one pooled connection: COMMIT when it returns,
 /// ROLLBACK when it throws, and the body's own error is rethrown unchanged
-/// (PostgresNIO's `withTransaction` wraps it).
+/// (PostgresNIO's `withTransaction` wraps it). With `statementTimeout` set, every statement of
+/// the transaction is cancelled by PostgreSQL after that long (`SET LOCAL statement_timeout`),
+/// the transaction rolls back and `BuildStoreError.timedOut` is thrown: no request holds a
+/// backend for minutes.
 func buildTransaction<R: Sendable>(
-    _ client: PostgresClient, logger: Logger,
+    _ client: PostgresClient, logger: Logger, statementTimeout: Duration? = nil,
     _ body: @Sendable (PostgresConnection) async throws -> R
 ) async throws -> R {
-    try await client.withConnection { connection in
-        try await transaction(on: connection, logger: logger, body)
+    do {
+        return try await client.withConnection { connection in
+            try await transaction(on: connection, logger: logger) { connection in
+                if let statementTimeout {
+                    let milliseconds = String(max(1, statementTimeout.milliseconds))
+                    try await connection.query(
+                        "SELECT set_config('statement_timeout', \(milliseconds), true)", logger: logger)
+                }
+                return try await body(connection)
+            }
+        }
+    } catch let error as PSQLError where error.serverInfo?[.sqlState] == queryCanceledState {
+        guard let statementTimeout else { throw error }
+        throw BuildStoreError.timedOut(
+            "The request's database work ran longer than the statement timeout of "
+                + "\(statementTimeout.milliseconds) ms (KILN_STATEMENT_TIMEOUT) and was rolled back; nothing was changed"
+        )
+    }
+}
+
+/// PostgreSQL's SQLSTATE for a statement cancelled (by `statement_timeout` among others).
+private let queryCanceledState = "57014"
+
+extension Duration {
+    /// The duration in whole milliseconds (rounded down, saturating).
+    var milliseconds: Int64 {
+        let parts = components
+        let (scaled, overflow) = parts.seconds.multipliedReportingOverflow(by: 1000)
+        return overflow ? Int64.max : scaled + parts.attoseconds / 1_000_000_000_000_000
     }
 }
 

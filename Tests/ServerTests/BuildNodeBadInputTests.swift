@@ -158,7 +158,7 @@ import Testing
         try await RouterHarness.with { h in
             let node = try await h.nodeToken("n1")
             let user = try await h.userToken("alice")
-            let huge = "[" + String(repeating: " ", count: RequestBody.maxSize) + "]"
+            let huge = "[" + String(repeating: " ", count: RequestLimits.defaultMaxBodySize) + "]"
             let tooLarge = try await h.call(.POST, "/api/v1/build_node/ping", token: node, raw: huge)
             #expect(tooLarge.status == 413, "\(tooLarge.text)")
             #expect(tooLarge.detail != nil, "\(tooLarge.text)")

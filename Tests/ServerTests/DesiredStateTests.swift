@@ -158,7 +158,7 @@ final class DesiredStateTests: XCTestCase {
             XCTAssertEqual(missing.detail, "Repository 987654 not found")
             let garbage = try await h.call(.GET, "/api/v1/repositories/abc/", token: user)
             XCTAssertEqual(garbage.status, 422)
-            XCTAssertEqual(garbage.detail, "repository_id must be an integer, got 'abc'")
+            XCTAssertEqual(garbage.detail, "repository_id must be a positive integer, got 'abc'")
 
             // Sign keys: a user token.
             let v1 = try await h.call(.GET, "/api/v1/sign-keys/")

@@ -4,7 +4,7 @@ import Logging
 import Store
 
 /// Store refusals as HTTP answers: not found 404, conflict 409 (with ALBS's `"ok": false`),
-/// invalid 422, forbidden 403.
+/// invalid 422, forbidden 403, timed out (statement timeout) 503.
 extension BuildStoreError: HTTPResponseError, JSONDetailError {
     package var status: HTTPResponse.Status { apiError.status }
 
@@ -18,6 +18,7 @@ extension BuildStoreError: HTTPResponseError, JSONDetailError {
         case .conflict(let detail): APIError(.conflict, detail, ok: false)
         case .invalid(let detail): APIError(.unprocessableContent, detail)
         case .forbidden(let detail): APIError(.forbidden, detail)
+        case .timedOut(let detail): APIError(.serviceUnavailable, detail)
         }
     }
 }

@@ -10,32 +10,50 @@ import Store
 func addBuildNodeRoutes(to node: RouterGroup<KilnRequestContext>, workflow: BuildWorkflow) {
     node.post("ping") { request, context -> OKAnswer in
         let identity = try context.requireScope(.node)
-        let body = try await RequestBody.decode(PingRequest.self, from: request)
+        let body = try await RequestBody.decode(PingRequest.self, from: request, context: context)
+        try InputCheck.count(body.activeTasks.count, "active_tasks", limit: RequestLimits.maxArrayItems)
+        for id in body.activeTasks { try InputCheck.id(id, "active_tasks") }
         try await workflow.claims.ping(taskIDs: body.activeTasks, node: identity.subject)
         return OKAnswer()
     }
 
     node.post("get_task") { request, context -> Response in
         let identity = try context.requireScope(.node)
-        let body = try await RequestBody.decode(GetTaskRequest.self, from: request)
+        let body = try await RequestBody.decode(GetTaskRequest.self, from: request, context: context)
         guard !body.supportedArches.isEmpty else {
             throw APIError(.unprocessableContent, "supported_arches must list at least one arch")
         }
-        if let bad = body.supportedArches.first(where: { $0.isEmpty || $0.count > 64 }) {
-            throw APIError(.unprocessableContent, "supported_arches: invalid arch '\(bad)'")
+        let limits = workflow.settings.limits
+        try InputCheck.count(
+            body.supportedArches.count, "supported_arches", limit: limits.maxNodeArches, setting: "KILN_MAX_NODE_ARCHES"
+        )
+        for arch in body.supportedArches {
+            try InputCheck.text(arch, "supported_arches", maxLength: InputCheck.archLength, empty: false)
+        }
+        let excluded = body.excludedPackages ?? []
+        try InputCheck.count(excluded.count, "excluded_packages", limit: RequestLimits.maxArrayItems)
+        for name in excluded {
+            try InputCheck.text(name, "excluded_packages", maxLength: InputCheck.urlLength)
         }
         var arches: [String] = []
         for arch in body.supportedArches where !arches.contains(arch) { arches.append(arch) }
         // The answer (`NodeTaskAnswer`) is rendered by the claim statement itself: the hot path.
         let answer = try await workflow.claims.claim(
-            arches: arches, node: identity.subject, excludedPackages: body.excludedPackages ?? [])
+            arches: arches, node: identity.subject, excludedPackages: excluded)
         return JSONResponse.raw(answer ?? "null")
     }
 
     node.post("build_done") { request, context -> OKAnswer in
         let identity = try context.requireScope(.node)
-        let body = try await RequestBody.decode(BuildDoneRequest.self, from: request)
+        let body = try await RequestBody.decode(BuildDoneRequest.self, from: request, context: context)
         let artifacts = body.artifacts ?? []
+        // The whole result is checked before the task row, the database or the artifact store is touched.
+        try InputCheck.id(body.taskID, "task_id")
+        try InputCheck.count(
+            artifacts.count, "artifacts", limit: workflow.settings.limits.maxBuildArtifacts,
+            setting: "KILN_MAX_BUILD_ARTIFACTS")
+        try InputCheck.text(body.gitCommitHash, "git_commit_hash", maxLength: InputCheck.hashLength)
+        try InputCheck.text(body.almaCommitCasHash, "alma_commit_cas_hash", maxLength: InputCheck.hashLength)
         try BuildArtifactImporter.validate(artifacts)
         let finish = TaskFinish(
             taskID: body.taskID, node: identity.subject, outcome: body.status,

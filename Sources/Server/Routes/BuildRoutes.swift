@@ -10,11 +10,13 @@ import Store
 func addBuildRoutes(to builds: RouterGroup<KilnRequestContext>, workflow: BuildWorkflow) {
     builds.post("/") { request, context -> BuildAnswer in
         let identity = try context.requireScope(.user)
+        // The whole body is checked (shape, text, limits) before any query runs.
+        let body = try await RequestBody.decode(CreateBuildRequest.self, from: request, context: context)
+        let checked = try body.buildRequest(createdBy: identity.userID ?? 0, limits: workflow.settings.limits)
         guard let userID = identity.userID, try await workflow.users.user(id: userID) != nil else {
             throw APIError(.unauthorized, "The token's user does not exist")
         }
-        let body = try await RequestBody.decode(CreateBuildRequest.self, from: request)
-        let id = try await workflow.builds.create(try body.buildRequest(createdBy: userID))
+        let id = try await workflow.builds.create(checked)
         return try await build(id, workflow)
     }
 
@@ -29,7 +31,15 @@ func addBuildRoutes(to builds: RouterGroup<KilnRequestContext>, workflow: BuildW
             return try BuildsPageAnswer(builds: rows.map(BuildAnswer.init), totalBuilds: total, currentPage: page)
                 .response(from: request, context: context)
         }
-        let (_, rows) = try await workflow.builds.buildsPage(page: 1, pageSize: 100_000)
+        // Unpaginated: at most `maxListItems` builds (one more is read to tell).
+        let limit = workflow.settings.limits.maxListItems
+        let (_, rows) = try await workflow.builds.buildsPage(page: 1, pageSize: limit + 1)
+        guard rows.count <= limit else {
+            throw APIError(
+                .unprocessableContent,
+                "There are more than \(limit) builds, the most one list answers (KILN_MAX_LIST_ITEMS): "
+                    + "page through them with ?pageNumber=1, 2, ...")
+        }
         return try rows.map(BuildAnswer.init).response(from: request, context: context)
     }
 

@@ -36,11 +36,13 @@ struct GitManaged: Sendable {
     }
 }
 
-/// The integer path parameter `name`: 422 with a detail when it is not an integer.
+/// The id path parameter `name`: 422 with a detail when it is not a positive 64-bit integer
+/// (the raw text is quoted at most 64 characters long).
 func integerParameter(_ context: KilnRequestContext, _ name: String) throws -> Int64 {
     let raw = context.parameters.get(name) ?? ""
-    guard let value = Int64(raw) else {
-        throw APIError(.unprocessableContent, "\(name) must be an integer, got '\(raw)'")
+    guard let value = Int64(raw), value > 0 else {
+        let shown = raw.count > 64 ? String(raw.prefix(64)) + "..." : raw
+        throw APIError(.unprocessableContent, "\(name) must be a positive integer, got '\(shown)'")
     }
     return value
 }

@@ -13,7 +13,8 @@ func addDistributionRoutes(
 
     distributions.post("/") { request, context -> Response in
         try context.requireScope(.user)
-        let body = try await RequestBody.decode(DistributionCreateBody.self, from: request)
+        let body = try await RequestBody.decode(DistributionCreateBody.self, from: request, context: context)
+        try InputCheck.text(body.name, "name", maxLength: InputCheck.nameLength, empty: false)
         throw git.conflict(kind: "distributions", folder: "distributions", name: body.name)
     }
 }

@@ -52,7 +52,8 @@ func addReconcileRoutes(
         var page = 1
         if let raw = request.uri.queryParameters["page"] {
             guard let value = Int(String(raw)), value >= 1 else {
-                throw APIError(.unprocessableContent, "page must be a positive integer, got '\(raw)'")
+                let shown = raw.count > 64 ? String(raw.prefix(64)) + "..." : String(raw)
+                throw APIError(.unprocessableContent, "page must be a positive integer, got '\(shown)'")
             }
             page = value
         }

@@ -36,7 +36,6 @@ struct WebhookHandler: Sendable {
         guard let secret = settings.secret else {
             throw APIError(.serviceUnavailable, "Webhooks are disabled: set KILN_WEBHOOK_SECRET")
         }
-        let body = Array(buffer: try await request.body.collect(upTo: Self.maxBody))
         let header: String?
         let prefix: String
         switch forge {
@@ -47,10 +46,19 @@ struct WebhookHandler: Sendable {
             header = Self.header(request, "X-Gitea-Signature")
             prefix = ""
         }
+        // The signature header is checked (present, prefix + 64 hex digits) before a byte of
+        // the body is read: an unsigned delivery costs no buffering.
         guard let header else {
             throw APIError(
                 .unauthorized, "Missing \(forge == .github ? "X-Hub-Signature-256" : "X-Gitea-Signature") header")
         }
+        guard WebhookSignature.isWellFormed(header: header, prefix: prefix) else {
+            throw APIError(
+                .unauthorized,
+                "Bad webhook signature: expected \(prefix)<64 hex digits of the HMAC-SHA256 of the body>")
+        }
+        let body = [UInt8](
+            try await RequestBody.collect(request, limit: Self.maxBody, setting: "GitHub's webhook payload cap"))
         guard WebhookSignature.isValid(header: header, prefix: prefix, body: body, secret: secret) else {
             throw APIError(
                 .unauthorized,

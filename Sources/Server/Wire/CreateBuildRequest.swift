@@ -38,15 +38,36 @@ struct CreateBuildRequest: Codable, Sendable {
 
     /// The build to create, after the body's own checks (422 naming the field): at least one
     /// platform and task, no empty URL, a known ref_type, non-empty arch lists without repeats,
-    /// no platform twice. Unknown platforms, arches and linked builds are the store's to refuse.
-    func buildRequest(createdBy: Int64) throws -> BuildRequest {
+    /// no platform twice, text without NUL and within its length, positive linked build ids, and
+    /// at most `limits.maxBuildTasks` tasks (refs × arches of every platform). Unknown platforms,
+    /// arches and linked builds are the store's to refuse. Runs before any query.
+    func buildRequest(createdBy: Int64, limits: RequestLimits) throws -> BuildRequest {
         guard !platforms.isEmpty else {
             throw APIError(.unprocessableContent, "platforms: at least one platform is required")
         }
         guard !tasks.isEmpty else { throw APIError(.unprocessableContent, "tasks: at least one task is required") }
+        // Size first: nothing below walks a list longer than the limit allows.
+        var arches = 0
+        for platform in platforms {
+            let (sum, overflow) = arches.addingReportingOverflow(platform.archList.count)
+            arches = overflow ? Int.max : sum
+        }
+        let (product, overflow) = arches.multipliedReportingOverflow(by: tasks.count)
+        let taskCount = overflow ? Int.max : product
+        guard taskCount <= limits.maxBuildTasks else {
+            throw APIError(
+                .unprocessableContent,
+                "The build would have \(overflow ? "too many" : String(taskCount)) tasks (refs × arches of every platform); "
+                    + "the limit is \(limits.maxBuildTasks) (KILN_MAX_BUILD_TASKS)")
+        }
+        try InputCheck.count(linkedBuilds?.count ?? 0, "linked_builds", limit: RequestLimits.maxArrayItems)
+        for id in linkedBuilds ?? [] { try InputCheck.id(id, "linked_builds") }
         var refs: [BuildRequest.Ref] = []
         for ref in tasks {
             guard !ref.url.isEmpty else { throw APIError(.unprocessableContent, "tasks: url must not be empty") }
+            try InputCheck.text(ref.url, "tasks: url", maxLength: InputCheck.urlLength)
+            try InputCheck.text(ref.gitRef, "tasks: git_ref", maxLength: InputCheck.urlLength)
+            try InputCheck.text(ref.gitCommitHash, "tasks: git_commit_hash", maxLength: InputCheck.hashLength)
             let raw =
                 ref.refType
                 ?? (ref.url.hasSuffix(".src.rpm") ? Int(RefType.srpmURL.rawValue) : Int(RefType.gitBranch.rawValue))
@@ -54,12 +75,18 @@ struct CreateBuildRequest: Codable, Sendable {
                 let allowed = RefType.allCases.map { String($0.rawValue) }.joined(separator: ", ")
                 throw APIError(.unprocessableContent, "tasks: ref_type must be one of \(allowed), got \(raw)")
             }
-            refs.append(
-                BuildRequest.Ref(url: ref.url, gitRef: ref.gitRef, refType: refType, gitCommitHash: ref.gitCommitHash))
+            let built = BuildRequest.Ref(
+                url: ref.url, gitRef: ref.gitRef, refType: refType, gitCommitHash: ref.gitCommitHash)
+            try InputCheck.text(built.packageName, "tasks: package name of \(ref.url)", maxLength: InputCheck.urlLength)
+            refs.append(built)
         }
         for platform in platforms {
+            try InputCheck.text(platform.name, "platforms: name", maxLength: InputCheck.nameLength, empty: false)
             guard !platform.archList.isEmpty else {
                 throw APIError(.unprocessableContent, "platforms: arch_list of \(platform.name) is empty")
+            }
+            for arch in platform.archList {
+                try InputCheck.text(arch, "platforms: arch_list", maxLength: InputCheck.archLength, empty: false)
             }
             if Set(platform.archList).count != platform.archList.count {
                 throw APIError(.unprocessableContent, "platforms: arch_list of \(platform.name) repeats an arch")

@@ -36,10 +36,15 @@ struct BuildArtifactImporter: Sendable {
         fileName.contains("-debuginfo-") || fileName.contains("-debugsource-")
     }
 
-    /// Validates the artifacts before anything is touched (a bad name is a 422, nothing changed).
+    /// Validates the artifacts before anything is touched (a bad name, a NUL or an over-long
+    /// field is a 422, nothing changed: no artifact-store write, no `build_repositories` row).
     static func validate(_ artifacts: [BuildDoneArtifact]) throws {
         for artifact in artifacts {
-            if artifact.name.isEmpty || artifact.name.contains("/") {
+            try InputCheck.text(artifact.name, "artifacts: name", maxLength: InputCheck.nameLength)
+            try InputCheck.text(artifact.href, "artifacts: href", maxLength: InputCheck.urlLength)
+            try InputCheck.text(artifact.path, "artifacts: path", maxLength: InputCheck.urlLength)
+            try InputCheck.text(artifact.casHash, "artifacts: cas_hash", maxLength: InputCheck.hashLength)
+            if artifact.name.isEmpty || artifact.name.contains("/") || artifact.name == "." || artifact.name == ".." {
                 throw APIError(.unprocessableContent, "artifacts: invalid name '\(artifact.name)'")
             }
             if artifact.href.isEmpty {

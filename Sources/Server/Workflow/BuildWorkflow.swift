@@ -15,7 +15,9 @@ struct BuildWorkflow: Sendable {
 
     init(_ dependencies: ServerDependencies) {
         let client = dependencies.database
-        self.builds = BuildStore(client: client, logger: dependencies.logger)
+        self.builds = BuildStore(
+            client: client, logger: dependencies.logger,
+            statementTimeout: dependencies.settings.limits.statementTimeout)
         self.claims = TaskClaims(client: client, logger: dependencies.logger, clock: dependencies.leaseClock)
         self.users = UserStore(client: client)
         let locks = RepositoryLocks()
