@@ -36,6 +36,7 @@ struct ServerHarness: LiveServer, BuildHarness {
     static func with(
         settings: ServerSettings = ServerSettings(),
         pulp: Bool = false,
+        configure: (inout ServerDependencies) -> Void = { _ in },
         _ body: (ServerHarness) async throws -> Void
     ) async throws {
         var settings = settings
@@ -48,6 +49,7 @@ struct ServerHarness: LiveServer, BuildHarness {
             var dependencies = ServerDependencies(
                 database: client, artifactStore: store, tokens: tokens, settings: finalSettings, logger: logger)
             dependencies.leaseClock = clock
+            configure(&dependencies)
             try await runLiveServer(dependencies, logger: logger) { port in
                 try await body(
                     ServerHarness(

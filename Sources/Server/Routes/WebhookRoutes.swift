@@ -71,9 +71,12 @@ struct WebhookHandler: Sendable {
         if let event, event != "push" {
             return (.accepted, WebhookAnswer(status: .ignored, detail: "Event '\(event)' is not a push"))
         }
+        try RequestBody.checkDepth(Data(body))
         guard let payload = try? JSONDecoder().decode(PushPayload.self, from: Data(body)) else {
             throw APIError(.unprocessableContent, "A push payload must be a JSON object with a string 'ref'")
         }
+        try InputCheck.text(payload.ref, "ref", maxLength: InputCheck.urlLength)
+        try InputCheck.text(payload.after, "after", maxLength: InputCheck.hashLength)
         guard let loop else {
             throw APIError(
                 .serviceUnavailable, "No desired-state repository is configured: start kiln serve with --repo")
