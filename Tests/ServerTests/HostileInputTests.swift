@@ -21,9 +21,8 @@ import Testing
         var settings = ServerSettings()
         settings.limits.maxBodySize = Self.bodyLimit
         let secret = Array("hostile-webhook-secret".utf8)
-        try await ServerHarness.with(
-            settings: settings, configure: { $0.webhooks = WebhookSettings(secret: secret) }
-        ) { h in
+        let configure: (inout ServerDependencies) -> Void = { $0.webhooks = WebhookSettings(secret: secret) }
+        try await ServerHarness.with(settings: settings, configure: configure) { h in
             // A platform, a build whose one task a node holds, and an uploaded RPM: a valid
             // `build_done` is one field away from writing to the store and the database.
             try await Fixtures.platform(h.client, name: "P", arches: ["x86_64"])

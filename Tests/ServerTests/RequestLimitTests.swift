@@ -109,9 +109,10 @@ import Testing
     @Test func halfOpenConnectionsAreClosedAndWebhooksCheckTheHeaderFirst() async throws {
         var settings = ServerSettings()
         settings.limits.idleTimeout = .seconds(1)
-        try await ServerHarness.with(
-            settings: settings, configure: { $0.webhooks = WebhookSettings(secret: Array("s3cret".utf8)) }
-        ) { h in
+        let configure: (inout ServerDependencies) -> Void = {
+            $0.webhooks = WebhookSettings(secret: Array("s3cret".utf8))
+        }
+        try await ServerHarness.with(settings: settings, configure: configure) { h in
             // A delivery announcing 100 MB without a signature: answered at once, body unread.
             let unsigned = try await RawClient.exchange(
                 port: h.port,
