@@ -4,31 +4,43 @@ import PostgresNIO
 import Statuses
 
 extension BuildStore {
-    /// The build with its tasks, creator and links; nil when absent.
+    /// The build with its tasks, creator and links; nil when absent. Read in one transaction
+    /// (one snapshot, under the statement timeout).
     package func build(id: Int64) async throws -> BuildRow? {
-        try await builds(whereSQL: "b.id = $1", binds: [id]).first
+        let logger = self.logger
+        return try await buildTransaction(client, logger: logger, statementTimeout: statementTimeout) { connection in
+            try await Self.builds(whereSQL: "b.id = $1", binds: [id], connection: connection, logger: logger).first
+        }
     }
 
-    /// A page (1-based) of builds, newest first, and the number of builds.
+    /// A page (1-based) of builds, newest first, and the number of builds, read in one
+    /// transaction (one snapshot, under the statement timeout).
     package func buildsPage(page: Int, pageSize: Int) async throws -> (total: Int, builds: [BuildRow]) {
-        var total: Int64 = 0
-        for try await count in try await client.query("SELECT count(*) FROM builds", logger: logger).decode(Int64.self)
-        {
-            total = count
+        let logger = self.logger
+        return try await buildTransaction(client, logger: logger, statementTimeout: statementTimeout) { connection in
+            var total: Int64 = 0
+            for try await count in try await connection.query("SELECT count(*) FROM builds", logger: logger).decode(
+                Int64.self)
+            {
+                total = count
+            }
+            let offset = pageOffset(page: page, pageSize: pageSize)
+            let rows = try await Self.builds(
+                whereSQL: "TRUE ORDER BY b.id DESC LIMIT $1 OFFSET $2", binds: [Int64(pageSize), offset],
+                connection: connection, logger: logger)
+            return (Int(total), rows)
         }
-        let offset = pageOffset(page: page, pageSize: pageSize)
-        let rows = try await builds(
-            whereSQL: "TRUE ORDER BY b.id DESC LIMIT $1 OFFSET $2", binds: [Int64(pageSize), offset])
-        return (Int(total), rows)
     }
 
     /// Builds selected by `whereSQL` (with `binds`), in its order, with their tasks, creators,
     /// links and artifacts read in four more queries.
-    private func builds(whereSQL: String, binds values: [Int64]) async throws -> [BuildRow] {
+    private static func builds(
+        whereSQL: String, binds values: [Int64], connection: PostgresConnection, logger: Logger
+    ) async throws -> [BuildRow] {
         var binds = PostgresBindings()
         for value in values { binds.append(value) }
         var builds: [BuildRow] = []
-        for try await (id, created, finished, released, signed, userID, username, email) in try await client.query(
+        for try await (id, created, finished, released, signed, userID, username, email) in try await connection.query(
             PostgresQuery(
                 unsafeSQL: """
                     SELECT b.id, b.created_at, b.finished_at, b.released, b.signed, u.id, u.username, u.email
@@ -46,7 +58,7 @@ extension BuildStore {
         var position: [Int64: Int] = [:]
         for (index, build) in builds.enumerated() { position[build.id] = index }
 
-        for try await (buildID, linked) in try await client.query(
+        for try await (buildID, linked) in try await connection.query(
             """
             SELECT build_id, linked_build_id FROM build_links WHERE build_id = ANY(\(ids)) ORDER BY linked_build_id
             """, logger: logger
@@ -55,7 +67,7 @@ extension BuildStore {
         }
 
         var artifacts: [Int64: [BuildArtifactRow]] = [:]
-        for try await (taskID, id, name, type, href, arch, sha256) in try await client.query(
+        for try await (taskID, id, name, type, href, arch, sha256) in try await connection.query(
             """
             SELECT a.build_task_id, a.id, a.name, a.type, a.href, a.arch, a.sha256
             FROM artifacts a JOIN build_tasks t ON t.id = a.build_task_id
@@ -67,7 +79,7 @@ extension BuildStore {
                 BuildArtifactRow(id: id, name: name, type: kind, href: href, arch: arch, sha256: sha256))
         }
 
-        let rows = try await client.query(
+        let rows = try await connection.query(
             """
             SELECT t.build_id, t.id, t.ts, t.status, t.index, t.arch, t.attempts, t.error, t.node,
                    t.started_at, t.finished_at,
