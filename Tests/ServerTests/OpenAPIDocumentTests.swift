@@ -87,6 +87,29 @@ import Testing
         #expect(checked >= 2 * (OpenAPIWireSchema.all.count - 1))
     }
 
+    @Test func examplesFitTheirSchemasAndWireTypes() throws {
+        let validator = SchemaValidator(schemas: Self.schemas)
+        var checked = 0
+        for operation in OpenAPIOperation.all {
+            for parameter in operation.parameters {
+                guard let example = parameter.example else { continue }
+                #expect(validator.errors(example, parameter.schema.json) == [], "\(operation.id) \(parameter.name)")
+                checked += 1
+            }
+            guard let example = operation.bodyExample, let body = operation.body else { continue }
+            #expect(validator.errors(example, body.json) == [], "\(operation.id) body example")
+            guard case .ref(let name) = body,
+                let roundTrip = OpenAPIWireSchema.all.first(where: { $0.name == name })?.roundTrip
+            else {
+                Issue.record("\(operation.id): the body is not a wire schema")
+                continue
+            }
+            #expect(throws: Never.self) { try roundTrip(JSONEncoder().encode(example)) }
+            checked += 1
+        }
+        #expect(checked >= 10)
+    }
+
     @Test func aRenamedFieldFailsTheCheck() throws {
         let build = try #require(OpenAPIWireSchema.all.first { $0.name == "Build" }?.roundTrip)
         let schema = try #require(Self.schemas["Build"])

@@ -102,7 +102,10 @@ package enum OpenAPIDocument {
         }
         shared(operation.scopes.isEmpty ? "InvalidToken" : "Unauthorized")
         if !operation.scopes.isEmpty { shared("Forbidden") }
-        if operation.body != nil { ["BadRequest", "PayloadTooLarge", "Unprocessable"].forEach(shared) }
+        if operation.body != nil {
+            (operation.decodesJSON ? ["BadRequest"] : []).forEach(shared)
+            ["PayloadTooLarge", "Unprocessable"].forEach(shared)
+        }
         if operation.parameters.contains(where: { $0.location != .header }) { shared("Unprocessable") }
         if operation.canFail { ["InternalError", "ServiceUnavailable"].forEach(shared) }
 
@@ -121,16 +124,20 @@ package enum OpenAPIDocument {
         if !operation.parameters.isEmpty {
             fields["parameters"] = .array(
                 operation.parameters.map {
-                    .object([
+                    var fields: [String: JSONValue] = [
                         "name": .string($0.name), "in": .string($0.location.rawValue), "required": .bool($0.required),
                         "description": .string($0.description), "schema": $0.schema.json
-                    ])
+                    ]
+                    fields["example"] = $0.example
+                    return .object(fields)
                 })
         }
         if let body = operation.body {
+            var mediaType: [String: JSONValue] = ["schema": body.json]
+            mediaType["example"] = operation.bodyExample
             fields["requestBody"] = .object([
                 "required": .bool(true),
-                "content": .object(["application/json": .object(["schema": body.json])])
+                "content": .object(["application/json": .object(mediaType)])
             ])
         }
         return .object(fields)

@@ -1,3 +1,5 @@
+import Spec
+
 /// One route of the API as the OpenAPI document describes it.
 package struct OpenAPIOperation: Sendable {
     package var method: String
@@ -11,10 +13,14 @@ package struct OpenAPIOperation: Sendable {
     package var parameters: [Parameter]
     /// The JSON request body, when the route reads one.
     package var body: OpenAPISchema?
+    /// A body that works against `examples/` (schemathesis sends it first).
+    package var bodyExample: JSONValue?
     /// The answers particular to the route; the shared error answers are added by `OpenAPIDocument`.
     package var responses: [Answer]
     /// Whether the route can fail with 500 and answer 503 during an outage (all but the document itself).
     package var canFail = true
+    /// Whether the body is decoded as JSON up front (400 when malformed); webhooks check a signature first.
+    package var decodesJSON = true
 
     package struct Parameter: Sendable {
         package enum Location: String, Sendable {
@@ -25,11 +31,12 @@ package struct OpenAPIOperation: Sendable {
         package var schema: OpenAPISchema
         package var required: Bool
         package var description: String
+        package var example: JSONValue? = nil
 
-        package static func path(_ name: String, minimum: Int? = nil) -> Parameter {
+        package static func path(_ name: String, minimum: Int? = nil, example: Int = 1) -> Parameter {
             Parameter(
                 name: name, location: .path, schema: .integer(format: "int64", minimum: minimum), required: true,
-                description: "An integer id (422 otherwise).")
+                description: "An integer id (422 otherwise).", example: .int(example))
         }
     }
 

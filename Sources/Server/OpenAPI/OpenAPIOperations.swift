@@ -1,15 +1,20 @@
+import Spec
+
 /// Every route `KilnServer.makeRouter` registers (`OpenAPIDocumentTests` compares the two lists).
 extension OpenAPIOperation {
     package static let all: [OpenAPIOperation] = service + builds + buildNode + desiredState + reconcile + webhooks
 
     private static func op(
         _ method: String, _ path: String, _ id: String, tag: String, _ summary: String, scopes: [AuthScope] = [],
-        parameters: [Parameter] = [], body: OpenAPISchema? = nil, _ responses: [Answer]
+        parameters: [Parameter] = [], body: OpenAPISchema? = nil, example: JSONValue? = nil, _ responses: [Answer]
     ) -> OpenAPIOperation {
         OpenAPIOperation(
             method: method, path: path, id: id, tag: tag, summary: summary, scopes: scopes, parameters: parameters,
-            body: body, responses: responses)
+            body: body, bodyExample: example, responses: responses)
     }
+
+    private static func json(_ fields: [String: JSONValue]) -> JSONValue { .object(fields) }
+    private static func strings(_ values: String...) -> JSONValue { .array(values.map(JSONValue.string)) }
 
     private static let gitManaged = Answer.error(
         409, "Desired state is managed in git: `detail` names the file to edit; nothing was changed.")
@@ -34,6 +39,15 @@ extension OpenAPIOperation {
         op(
             "post", "/api/v1/builds/", "createBuild", tag: "builds", "Create a build.", scopes: [.user],
             body: .ref("CreateBuild"),
+            example: json([
+                "platforms": .array([json(["name": .string("AlmaLinux-9"), "arch_list": strings("x86_64")])]),
+                "tasks": .array([
+                    json([
+                        "url": .string("https://git.almalinux.org/rpms/bash.git"), "git_ref": .string("c9"),
+                        "ref_type": .int(1)
+                    ])
+                ])
+            ]),
             [
                 Answer(200, "The new build.", .ref("Build")),
                 .error(401, "No token, an invalid token, or the token's user does not exist."),
@@ -44,7 +58,8 @@ extension OpenAPIOperation {
             parameters: [
                 Parameter(
                     name: "pageNumber", location: .query, schema: .integer(minimum: 1), required: false,
-                    description: "A page of builds (`BuildsPage`); without it, every build as a list.")
+                    description: "A page of builds (`BuildsPage`); without it, every build as a list.",
+                    example: .int(1))
             ],
             [
                 Answer(
@@ -61,7 +76,8 @@ extension OpenAPIOperation {
             [Answer(200, "The build.", .ref("Build")), .error(404, "No such build.")]),
         op(
             "delete", "/api/v1/builds/{build_id}/remove", "deleteBuild", tag: "builds",
-            "Delete a build (its creator or an admin).", scopes: [.user], parameters: [.path("build_id", minimum: 1)],
+            "Delete a build (its creator or an admin).", scopes: [.user],
+            parameters: [.path("build_id", minimum: 1, example: 2)],
             [
                 Answer(204, "Deleted."),
                 .error(403, "Not the build's creator nor an admin, or a token of another scope."),
@@ -73,14 +89,16 @@ extension OpenAPIOperation {
     static let buildNode: [OpenAPIOperation] = [
         op(
             "post", "/api/v1/build_node/ping", "ping", tag: "build_node", "Refresh the leases of the node's tasks.",
-            scopes: [.node], body: .ref("Ping"), [Answer(200, "Refreshed.", .ref("OK"))]),
+            scopes: [.node], body: .ref("Ping"), example: json(["active_tasks": .array([.int(1)])]),
+            [Answer(200, "Refreshed.", .ref("OK"))]),
         op(
             "post", "/api/v1/build_node/get_task", "getTask", tag: "build_node", "Claim the next ready task.",
-            scopes: [.node], body: .ref("GetTask"),
+            scopes: [.node], body: .ref("GetTask"), example: json(["supported_arches": strings("x86_64")]),
             [Answer(200, "The claimed task, or `null` when none is ready.", .nullable(.ref("NodeTask")))]),
         op(
             "post", "/api/v1/build_node/build_done", "buildDone", tag: "build_node", "Record a task's result.",
             scopes: [.node], body: .ref("BuildDone"),
+            example: json(["task_id": .int(1), "status": .string("failed")]),
             [
                 Answer(200, "Recorded.", .ref("OK")),
                 .error(404, "No such task."),
@@ -141,7 +159,8 @@ extension OpenAPIOperation {
                     .ref("ReconcileRun")),
                 Answer(202, "Still running after 2 s.", .ref("ReconcileRunning")),
                 .error(404, "The run vanished."),
-                .error(422, "The desired state could not be read.")
+                .error(422, "The desired state could not be read."),
+                .error(503, "No desired-state repository (`kiln serve` without `--repo`), or an outage.")
             ]),
         op(
             "get", "/api/v1/reconcile/runs", "listReconcileRuns", tag: "reconcile",
@@ -150,7 +169,7 @@ extension OpenAPIOperation {
             parameters: [
                 Parameter(
                     name: "page", location: .query, schema: .integer(minimum: 1), required: false,
-                    description: "The page (default 1).")
+                    description: "The page (default 1).", example: .int(1))
             ],
             [Answer(200, "One page of runs.", .ref("ReconcileRunsPage"))]),
         op(
@@ -184,7 +203,7 @@ extension OpenAPIOperation {
                     name: $0, location: .header, schema: .string(), required: false,
                     description: "The event (`push`, `ping`, ...); the first present counts.")
             }
-        return op(
+        var operation = op(
             "post", "/api/v1/webhooks/\(forge)", "\(forge)Webhook", tag: "webhooks",
             "A signed push webhook (no bearer token).", parameters: headers, body: .ref("PushPayload"),
             [
@@ -195,5 +214,7 @@ extension OpenAPIOperation {
                 .error(
                     503, "Webhooks are disabled (no KILN_WEBHOOK_SECRET), no desired-state repository, or an outage.")
             ])
+        operation.decodesJSON = false
+        return operation
     }
 }
