@@ -14,7 +14,7 @@
 #
 # Knobs (environment): KILN_OPENAPI_VENV (default /tmp/kiln-openapi-venv, reused),
 # KILN_OPENAPI_EXAMPLES (test cases per operation and phase, default 50), KILN_OPENAPI_SEED
-# (default 8: the same inputs every run), KILN_OPENAPI_RUN_TIMEOUT (seconds per schemathesis run,
+# (default 3: the same inputs every run; it reaches the NUL-byte 500s of issue 8), KILN_OPENAPI_RUN_TIMEOUT (seconds per schemathesis run,
 # default 300), KILN_BIN (the kiln binary), KILN_OPENAPI_KEEP (a folder to copy the logs, the
 # JUnit reports and the document into).
 set -euo pipefail
@@ -23,7 +23,7 @@ root=$(pwd)
 
 venv=${KILN_OPENAPI_VENV:-/tmp/kiln-openapi-venv}
 examples=${KILN_OPENAPI_EXAMPLES:-50}
-seed=${KILN_OPENAPI_SEED:-8}
+seed=${KILN_OPENAPI_SEED:-3}
 run_timeout=${KILN_OPENAPI_RUN_TIMEOUT:-300}
 kiln=${KILN_BIN:-$root/.build/debug/kiln}
 # Pinned: versions known to install and run here (Python 3.11).
