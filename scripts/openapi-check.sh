@@ -14,9 +14,9 @@
 #
 # Knobs (environment): KILN_OPENAPI_VENV (default /tmp/kiln-openapi-venv, reused),
 # KILN_OPENAPI_EXAMPLES (test cases per operation and phase, default 50), KILN_OPENAPI_SEED
-# (default 3: the same inputs every run; it reaches the NUL-byte 500s of issue 8), KILN_OPENAPI_RUN_TIMEOUT (seconds per schemathesis run,
-# default 300), KILN_BIN (the kiln binary), KILN_OPENAPI_KEEP (a folder to copy the logs, the
-# JUnit reports and the document into).
+# (default 3: the same inputs every run; it reaches the NUL-byte 500s of issue 8),
+# KILN_OPENAPI_RUN_TIMEOUT (seconds per schemathesis run, default 300), KILN_BIN (the kiln
+# binary), KILN_OPENAPI_KEEP (a folder to copy the logs, the JUnit reports and the document into).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
