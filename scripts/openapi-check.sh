@@ -35,6 +35,16 @@ log() { echo "[openapi] $*" >&2; }
 started=$(date +%s)
 
 # --- tools ------------------------------------------------------------------------------
+# A fresh Debian 12 may lack curl or python3's venv module (ensurepip lives in python3-venv).
+need=()
+command -v curl >/dev/null || need+=(curl)
+python3 -c 'import venv, ensurepip' >/dev/null 2>&1 || need+=(python3 python3-venv)
+if [ ${#need[@]} -gt 0 ]; then
+  [ "$(id -u)" = 0 ] || { log "need root for apt-get install ${need[*]}"; exit 1; }
+  log "apt-get install ${need[*]}"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+fi
 if [ ! -x "$venv/bin/python" ]; then
   log "creating $venv"
   python3 -m venv "$venv"
