@@ -10,6 +10,8 @@
 #   KILN_TEST_PULP_PASSWORD  its password
 # Without KILN_TEST_PULP_URL the Pulp tests FAIL; KILN_SKIP_PULP=1 (local quick runs only)
 # starts no Pulp and skips them, loudly.
+# After the Swift tests, scripts/openapi-check.sh runs schemathesis against a `kiln serve` it starts
+# (GET /openapi.json, a token of every scope; a venv under /tmp/kiln-openapi-venv, reused).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -50,3 +52,6 @@ fi
 swift format lint --strict --recursive --parallel Sources Tests Package.swift
 swift build --build-tests
 swift test --skip-build
+
+# --- the OpenAPI contract against a running kiln (schemathesis; a few minutes) -----------------
+bash scripts/openapi-check.sh

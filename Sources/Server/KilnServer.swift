@@ -16,6 +16,7 @@ package enum KilnServer {
         router.add(middleware: RequestLimitMiddleware(limits: dependencies.settings.limits))
         router.add(middleware: AuthMiddleware(authority: dependencies.tokens))
         router.get("/health") { _, _ in ["status": "ok"] }
+        addOpenAPIRoute(to: router)
         let api = router.group("api/v1")
         let workflow = BuildWorkflow(dependencies)
         addBuildRoutes(to: api.group("builds"), workflow: workflow)
