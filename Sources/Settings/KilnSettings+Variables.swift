@@ -43,6 +43,11 @@ extension KilnSettings {
             "KILN_WEBHOOK_SECRET", default: nil, documented: "unset: webhooks answer 503", example: "hook-secret",
             isSecret: true
         ) { raw in Array(raw.utf8) }
+        // Desired state (issue 8, untrusted input): URL schemes repositories may use.
+        static let repositoryURLSchemes = Setting<Set<String>>(
+            "KILN_REPOSITORY_URL_SCHEMES", default: ["http", "https"], documented: "`http,https`",
+            example: "http,https,ftp",
+            parse: SettingParsers.urlSchemes)
         static let pulpVirtualenv = Setting<String>(
             "PULP_VENV", default: "/tmp/pulp-venv", documented: "`/tmp/pulp-venv`", example: "/opt/pulp",
             parse: SettingParsers.text)

@@ -38,6 +38,8 @@ package struct KilnSettings: Sendable, Equatable {
     package var reconcileInterval: Duration
     /// The push webhooks' HMAC-SHA256 secret (`KILN_WEBHOOK_SECRET`); nil: webhooks answer 503.
     package var webhookSecret: [UInt8]?
+    /// URL schemes desired-state repositories may use (`KILN_REPOSITORY_URL_SCHEMES`), lowercase.
+    package var repositoryURLSchemes: Set<String>
     /// The local Pulp install's virtualenv, for `kiln bench reconcile --pulp-seed` (`PULP_VENV`).
     package var pulpVirtualenv: String
     /// The local Pulp install's settings file, for `kiln bench reconcile --pulp-seed` (`PULP_SETTINGS`).
@@ -61,6 +63,7 @@ package struct KilnSettings: Sendable, Equatable {
         buildRepositoryPrefix = try Variables.buildRepositoryPrefix.read(from: environment)
         reconcileInterval = try Variables.reconcileInterval.read(from: environment)
         webhookSecret = try Variables.webhookSecret.read(from: environment)
+        repositoryURLSchemes = try Variables.repositoryURLSchemes.read(from: environment)
         pulpVirtualenv = try Variables.pulpVirtualenv.read(from: environment)
         pulpSettingsFile = try Variables.pulpSettingsFile.read(from: environment)
     }
@@ -69,7 +72,9 @@ package struct KilnSettings: Sendable, Equatable {
     package static let variables: [any SettingDescription] = [
         Variables.home, Variables.databaseURL, Variables.pulpURL, Variables.pulpUser, Variables.pulpPassword,
         Variables.jwtSecret, Variables.nodeTimeout, Variables.maxTaskAttempts, Variables.buildRepositoryPrefix,
-        Variables.reconcileInterval, Variables.webhookSecret, Variables.pulpVirtualenv, Variables.pulpSettingsFile
+        Variables.reconcileInterval, Variables.webhookSecret,
+        Variables.repositoryURLSchemes,  // desired state (issue 8)
+        Variables.pulpVirtualenv, Variables.pulpSettingsFile
     ]
 
     /// The HTTP server's and build workflow's tunables.
