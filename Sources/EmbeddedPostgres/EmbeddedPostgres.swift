@@ -16,15 +16,17 @@ import Store
 ///     let config = try await postgres.start()   // initdb on first use, then CREATE DATABASE kiln
 ///     ... ; try await postgres.stop()
 ///
-/// Layout: `<directory>/data` (the cluster) and `<directory>/server.log`. When the process runs as
-/// root, `initdb`/`pg_ctl` run as the `postgres` user through `runuser`, the folder is chowned to it
-/// and every parent folder is checked to be enterable by it.
+/// Layout: `<directory>/data` (the cluster), `<directory>/server.log` and `<directory>/secret`
+/// (the superuser's password, mode 0600, owned by Kiln's user). The cluster is private: SCRAM-SHA-256
+/// password authentication only (no `trust`), TCP on 127.0.0.1, no Unix socket. When the process
+/// runs as root, `initdb`/`pg_ctl` run as the `postgres` user through `runuser`, the folder is
+/// chowned to it (mode 0700) and every parent folder is checked to be enterable by it.
 package actor EmbeddedPostgres {
     /// How the cluster is created and started.
     package struct Options: Sendable {
         /// fsync and full-page writes on (the default). Off is only for throwaway test clusters.
         package var durable: Bool
-        /// The superuser `initdb` creates (trust authentication on loopback).
+        /// The superuser `initdb` creates (password authentication with the secret).
         package var username: String
         /// The database created when missing.
         package var database: String
@@ -59,6 +61,8 @@ package actor EmbeddedPostgres {
     package nonisolated var dataDirectory: String { directory + "/data" }
     /// The server's log file.
     package nonisolated var logFile: String { directory + "/server.log" }
+    /// The superuser's password (mode 0600, Kiln's user only), generated on first start.
+    package nonisolated var secretFile: String { directory + "/secret" }
 
     package init(
         directory: String, options: Options = Options(),
@@ -106,12 +110,13 @@ package actor EmbeddedPostgres {
         let bin = try Self.binDirectory(options.binDirectory)
         let identity = try Self.identity(options)
         try prepareDirectory(identity)
-        try await initializeIfNeeded(bin: bin, identity: identity)
+        let secret = try Self.loadOrCreateSecret(at: secretFile)
+        try await initializeIfNeeded(bin: bin, identity: identity, secret: secret)
 
         var config: DatabaseConfig?
         if let port = runningPort() {
             let candidate = DatabaseConfig(
-                host: "127.0.0.1", port: port, username: options.username,
+                host: "127.0.0.1", port: port, username: options.username, password: secret,
                 database: options.database)
             if await Self.canConnect(candidate, logger: logger) {
                 logger.info("reusing running PostgreSQL", metadata: ["port": "\(port)", "data": "\(dataDirectory)"])
@@ -124,11 +129,12 @@ package actor EmbeddedPostgres {
             }
         }
         if config == nil {
-            config = try await startServer(bin: bin, identity: identity)
+            config = try await startServer(bin: bin, identity: identity, secret: secret)
             startedHere = true
         }
         guard let config else { throw EmbeddedPostgresError.fileSystem("unreachable") }
         try await waitAndCreateDatabase(config)
+        try await Self.upgradeTrust(config, dataDirectory: dataDirectory, identity: identity, logger: logger)
         current = config
         return config
     }
@@ -185,15 +191,19 @@ package actor EmbeddedPostgres {
         }
     }
 
-    private func initializeIfNeeded(bin: String, identity: SystemIdentity?) async throws {
+    private func initializeIfNeeded(bin: String, identity: SystemIdentity?, secret: String) async throws {
         let fm = FileManager.default
         if fm.fileExists(atPath: dataDirectory + "/PG_VERSION") { return }
         if let entries = try? fm.contentsOfDirectory(atPath: dataDirectory), !entries.isEmpty {
             throw EmbeddedPostgresError.notACluster(path: dataDirectory)
         }
         logger.info("initializing PostgreSQL cluster", metadata: ["data": "\(dataDirectory)"])
+        // initdb reads the password from a file (as the postgres user when we are root).
+        let passwordFile = directory + "/initdb-password"
+        try Self.writePrivate(secret + "\n", to: passwordFile, owner: identity)
+        defer { unlink(passwordFile) }
         var arguments = [
-            "-D", dataDirectory, "-A", "trust", "-U", options.username,
+            "-D", dataDirectory, "-A", "scram-sha-256", "--pwfile=\(passwordFile)", "-U", options.username,
             "-E", "UTF8", "--locale=C", "--no-instructions"
         ]
         if !options.durable { arguments.append("--no-sync") }
@@ -205,7 +215,7 @@ package actor EmbeddedPostgres {
         }
     }
 
-    private func startServer(bin: String, identity: SystemIdentity?) async throws -> DatabaseConfig {
+    private func startServer(bin: String, identity: SystemIdentity?, secret: String) async throws -> DatabaseConfig {
         var lastFailure = ""
         for _ in 0..<3 {
             let port = try Self.freeLoopbackPort()
@@ -223,7 +233,7 @@ package actor EmbeddedPostgres {
             if result.succeeded {
                 logger.info("started PostgreSQL", metadata: ["port": "\(port)", "data": "\(dataDirectory)"])
                 return DatabaseConfig(
-                    host: "127.0.0.1", port: port, username: options.username,
+                    host: "127.0.0.1", port: port, username: options.username, password: secret,
                     database: options.database)
             }
             lastFailure = result.output + "\n" + logTail()
@@ -242,6 +252,9 @@ package actor EmbeddedPostgres {
                 try await Self.createDatabaseIfMissing(config.database, admin: admin, logger: logger)
                 return
             } catch let error as PSQLError where error.code == .server {
+                if error.serverInfo?[.sqlState] == "28P01" {
+                    throw EmbeddedPostgresError.wrongSecret(path: secretFile)
+                }
                 throw error
             } catch {
                 lastError = error

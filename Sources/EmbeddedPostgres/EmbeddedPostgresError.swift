@@ -16,6 +16,8 @@ package enum EmbeddedPostgresError: Error, CustomStringConvertible, Sendable {
     case notReady(port: Int, detail: String)
     /// A file-system operation failed.
     case fileSystem(String)
+    /// The cluster refuses the password in the secret file (the file was replaced or lost).
+    case wrongSecret(path: String)
 
     package var description: String {
         switch self {
@@ -35,6 +37,9 @@ package enum EmbeddedPostgresError: Error, CustomStringConvertible, Sendable {
             return "PostgreSQL on 127.0.0.1:\(port) did not become ready: \(detail)"
         case .fileSystem(let message):
             return message
+        case .wrongSecret(let path):
+            return
+                "the embedded PostgreSQL refuses the password in \(path): restore that file, or remove the cluster folder to start over"
         }
     }
 }

@@ -12,13 +12,14 @@ package struct SpecDirectory: Sendable, Hashable {
     }
 
     /// Every regular file below the folder, paths relative to it, sorted; `.git` and other
-    /// hidden folders are skipped, symlinks are not followed. Reads on NIO's blocking thread pool.
-    package func files() async throws -> [SpecFile] {
-        try await LibGit2.offPool { [self] in try blockingFiles() }
+    /// hidden folders are skipped. Symlinks are listed as `.symlink(target:)`, never followed, and
+    /// files above `maxFileBytes` as `.tooLarge(bytes:)`, unread. Reads on NIO's blocking thread pool.
+    package func files(maxFileBytes: Int = SpecRules.default.maxFileBytes) async throws -> [SpecFile] {
+        try await LibGit2.offPool { [self] in try blockingFiles(maxFileBytes: maxFileBytes) }
     }
 
     /// `files()` on the calling thread.
-    func blockingFiles() throws -> [SpecFile] {
+    func blockingFiles(maxFileBytes: Int = SpecRules.default.maxFileBytes) throws -> [SpecFile] {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue else {
             throw GitError(.pathNotFound, "'\(path)' is not a folder")
@@ -26,7 +27,8 @@ package struct SpecDirectory: Sendable, Hashable {
         let root = URL(fileURLWithPath: path, isDirectory: true)
         guard
             let enumerator = FileManager.default.enumerator(
-                at: root, includingPropertiesForKeys: [.isRegularFileKey, .isDirectoryKey],
+                at: root,
+                includingPropertiesForKeys: [.isRegularFileKey, .isDirectoryKey, .isSymbolicLinkKey, .fileSizeKey],
                 options: [.skipsHiddenFiles]
             )
         else {
@@ -35,11 +37,20 @@ package struct SpecDirectory: Sendable, Hashable {
         let rootPath = root.standardizedFileURL.path
         var files: [SpecFile] = []
         for case let url as URL in enumerator {
-            let values = try url.resourceValues(forKeys: [.isRegularFileKey])
-            guard values.isRegularFile == true else { continue }
+            let values = try url.resourceValues(forKeys: [.isRegularFileKey, .isSymbolicLinkKey, .fileSizeKey])
             let full = url.standardizedFileURL.path
             guard full.hasPrefix(rootPath + "/") else { continue }
             let relative = String(full.dropFirst(rootPath.count + 1))
+            if values.isSymbolicLink == true {
+                let target = (try? FileManager.default.destinationOfSymbolicLink(atPath: url.path)) ?? "?"
+                files.append(SpecFile(path: relative, contents: [], entry: .symlink(target: target)))
+                continue
+            }
+            guard values.isRegularFile == true else { continue }
+            if let size = values.fileSize, size > maxFileBytes {
+                files.append(SpecFile(path: relative, contents: [], entry: .tooLarge(bytes: size)))
+                continue
+            }
             let data = try Data(contentsOf: url)
             files.append(SpecFile(path: relative, contents: [UInt8](data)))
         }

@@ -65,6 +65,11 @@ extension KilnSettings {
         static let httpIdleTimeout = Setting<Duration>(
             "KILN_HTTP_IDLE_TIMEOUT", default: RequestLimits.defaultIdleTimeout, documented: "30",
             example: "10s", parse: SettingParsers.duration)
+        // Desired state (issue 8, untrusted input): URL schemes repositories may use.
+        static let repositoryURLSchemes = Setting<Set<String>>(
+            "KILN_REPOSITORY_URL_SCHEMES", default: ["http", "https"], documented: "`http,https`",
+            example: "http,https,ftp",
+            parse: SettingParsers.urlSchemes)
         static let pulpVirtualenv = Setting<String>(
             "PULP_VENV", default: "/tmp/pulp-venv", documented: "`/tmp/pulp-venv`", example: "/opt/pulp",
             parse: SettingParsers.text)

@@ -41,6 +41,8 @@ package struct KilnSettings: Sendable, Equatable {
     /// Request limits and timeouts (`KILN_MAX_BODY_SIZE`, `KILN_MAX_BUILD_TASKS`, `KILN_MAX_NODE_ARCHES`,
     /// `KILN_MAX_BUILD_ARTIFACTS`, `KILN_MAX_LIST_ITEMS`, `KILN_STATEMENT_TIMEOUT`, `KILN_HTTP_IDLE_TIMEOUT`).
     package var limits: RequestLimits
+    /// URL schemes desired-state repositories may use (`KILN_REPOSITORY_URL_SCHEMES`), lowercase.
+    package var repositoryURLSchemes: Set<String>
     /// The local Pulp install's virtualenv, for `kiln bench reconcile --pulp-seed` (`PULP_VENV`).
     package var pulpVirtualenv: String
     /// The local Pulp install's settings file, for `kiln bench reconcile --pulp-seed` (`PULP_SETTINGS`).
@@ -72,6 +74,7 @@ package struct KilnSettings: Sendable, Equatable {
             maxListItems: try Variables.maxListItems.read(from: environment),
             statementTimeout: try Variables.statementTimeout.read(from: environment),
             idleTimeout: try Variables.httpIdleTimeout.read(from: environment))
+        repositoryURLSchemes = try Variables.repositoryURLSchemes.read(from: environment)
         pulpVirtualenv = try Variables.pulpVirtualenv.read(from: environment)
         pulpSettingsFile = try Variables.pulpSettingsFile.read(from: environment)
     }
@@ -84,6 +87,7 @@ package struct KilnSettings: Sendable, Equatable {
         // Request limits and timeouts (issue 8, hostile input).
         Variables.maxBodySize, Variables.maxBuildTasks, Variables.maxNodeArches, Variables.maxBuildArtifacts,
         Variables.maxListItems, Variables.statementTimeout, Variables.httpIdleTimeout,
+        Variables.repositoryURLSchemes,  // desired state (issue 8)
         Variables.pulpVirtualenv, Variables.pulpSettingsFile
     ]
 

@@ -53,6 +53,22 @@ enum SettingParsers {
         return raw
     }
 
+    /// A comma-separated list of URL schemes (`http,https`), lowercased: each a letter, then
+    /// letters, digits, `+`, `-` or `.`.
+    @Sendable static func urlSchemes(_ raw: String) throws -> Set<String> {
+        let reason = "expected URL schemes separated by commas (http,https)"
+        let schemes = raw.lowercased().split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+        guard !schemes.isEmpty else { throw InvalidValue(reason: reason) }
+        for scheme in schemes {
+            guard let first = scheme.unicodeScalars.first, ("a"..."z").contains(first),
+                scheme.unicodeScalars.allSatisfy({ schemeScalars.contains($0) })
+            else { throw InvalidValue(reason: reason + "; '\(scheme)' is not a scheme") }
+        }
+        return Set(schemes)
+    }
+
+    private static let schemeScalars = Set("abcdefghijklmnopqrstuvwxyz0123456789+-.".unicodeScalars)
+
     /// A secret of at least `minimumLength` bytes.
     static func secret(minimumLength: Int) -> @Sendable (String) throws -> [UInt8] {
         { raw in

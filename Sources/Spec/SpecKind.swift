@@ -33,9 +33,13 @@ package enum SpecKind: String, Sendable, Hashable, Codable, CaseIterable {
     /// The kind a file path belongs to: a `*.yml`/`*.yaml` file anywhere under one of the
     /// kind folders. `nil` for every other file (README.md, files at the root, ...).
     package init?(path: String) {
-        guard path.hasSuffix(".yml") || path.hasSuffix(".yaml"),
-            let slash = path.firstIndex(of: "/")
-        else { return nil }
+        guard path.hasSuffix(".yml") || path.hasSuffix(".yaml") else { return nil }
+        self.init(folderOf: path)
+    }
+
+    /// The kind whose folder holds `path` (any file name), `nil` outside the kind folders.
+    package init?(folderOf path: String) {
+        guard let slash = path.firstIndex(of: "/") else { return nil }
         let folder = path[..<slash]
         guard let kind = SpecKind.allCases.first(where: { $0.folder == folder }) else { return nil }
         self = kind

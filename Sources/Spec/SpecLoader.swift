@@ -12,12 +12,22 @@ import Foundation
 package enum SpecLoader {
     /// Parses and validates `files`. Linear in the input size; files are parsed
     /// concurrently, then merged in path order, so the result does not depend on timing.
-    package static func load(_ files: [SpecFile]) -> SpecResult {
+    /// `rules` sets the size limits and the URL schemes allowed.
+    package static func load(_ files: [SpecFile], rules: SpecRules = .default) -> SpecResult {
         let specFiles = files.compactMap { file in SpecKind(path: file.path).map { (file, $0) } }
             .sorted { $0.0.path < $1.0.path }
-        let outcomes = readAll(specFiles)
+        let outcomes = readAll(specFiles, rules: rules)
         var parsed = ParsedState()
         var diagnostics: [Diagnostic] = []
+        // A symlink is refused anywhere in the kind folders, whatever its name.
+        for file in files where SpecKind(path: file.path) == nil && SpecKind(folderOf: file.path) != nil {
+            if case .symlink(let target) = file.entry {
+                diagnostics.append(
+                    Diagnostic(
+                        SourceLocation(file: file.path, line: 1, column: 1),
+                        "symlinks are not allowed in desired state: \(file.path) points to '\(target)'"))
+            }
+        }
         for outcome in outcomes {
             diagnostics += outcome.diagnostics
             if let object = outcome.object { parsed.add(object) }
@@ -34,11 +44,11 @@ package enum SpecLoader {
     package static func isSpecPath(_ path: String) -> Bool { SpecKind(path: path) != nil }
 
     /// Reads each file independently, on all cores; outcome `i` belongs to file `i`.
-    private static func readAll(_ files: [(SpecFile, SpecKind)]) -> [FileOutcome] {
-        guard files.count > 8 else { return files.map { FileOutcome($0.0, kind: $0.1) } }
+    private static func readAll(_ files: [(SpecFile, SpecKind)], rules: SpecRules) -> [FileOutcome] {
+        guard files.count > 8 else { return files.map { FileOutcome($0.0, kind: $0.1, rules: rules) } }
         let slots = OutcomeSlots(count: files.count)
         DispatchQueue.concurrentPerform(iterations: files.count) { i in
-            slots.store(FileOutcome(files[i].0, kind: files[i].1), at: i)
+            slots.store(FileOutcome(files[i].0, kind: files[i].1, rules: rules), at: i)
         }
         return slots.collect()
     }

@@ -55,7 +55,8 @@ struct ApplyCommand: SettingsCommand {
                     try await engine.apply(savedPlan: plan, trigger: "cli")
                 }
             } else {
-                let snapshot = try await ReconcileCLI.readDesiredState(source, command: "apply")
+                let snapshot = try await ReconcileCLI.readDesiredState(
+                    source, rules: settings.specRules, command: "apply")
                 result = try await ReconcileCLI.withEngine(database: database, settings: settings, logger: logger) {
                     engine in
                     try await engine.reconcile(

@@ -7,10 +7,10 @@ import Settings
 /// The `kiln` command line: validate, plan and apply desired state; serve the API.
 ///
 /// `main` parses the command line; for a command that uses settings (``SettingsCommand``: serve,
-/// migrate, plan, apply, token, the database benchmarks) it then reads and validates every
+/// migrate, validate, plan, apply, token, the database benchmarks) it then reads and validates every
 /// setting (``KilnSettings``) once, before the command does anything, and passes them in. An
-/// invalid one stops `kiln` with one line on standard error and exit status 64. `--help`,
-/// `validate` and `bench validate` use no settings and do not read them.
+/// invalid one stops `kiln` with one line on standard error and exit status 64. `--help`
+/// and `bench validate` use no settings and do not read them.
 @main
 struct Kiln: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

@@ -40,7 +40,7 @@ struct PlanCommand: SettingsCommand {
 
     func run(settings: KilnSettings) async throws {
         let logger = ReconcileCLI.logger()
-        let snapshot = try await ReconcileCLI.readDesiredState(source, command: "plan")
+        let snapshot = try await ReconcileCLI.readDesiredState(source, rules: settings.specRules, command: "plan")
         let plan: Plan
         do {
             plan = try await ReconcileCLI.withEngine(database: database, settings: settings, logger: logger) { engine in
@@ -89,7 +89,9 @@ enum ReconcileCLI {
     }
 
     /// Reads and validates the desired state; prints every problem as file:line:column and exits 1.
-    static func readDesiredState(_ options: DesiredStateOptions, command: String) async throws -> DesiredStateSnapshot {
+    static func readDesiredState(
+        _ options: DesiredStateOptions, rules: SpecRules, command: String
+    ) async throws -> DesiredStateSnapshot {
         guard let repo = options.repo else {
             CommandOutput.error("kiln \(command): give --repo PATH (a git repository holding the desired state)")
             throw ExitCode(1)
@@ -100,7 +102,7 @@ enum ReconcileCLI {
         do {
             let reader = DesiredStateReader(
                 repository: try GitRepository(path: repo),
-                subdirectory: prefix.isEmpty ? nil : prefix)
+                subdirectory: prefix.isEmpty ? nil : prefix, rules: rules)
             snapshot = try await reader.read(ref: options.ref)
         } catch {
             CommandOutput.error("kiln \(command): \(error)")

@@ -3,6 +3,7 @@ import GitSource
 import Logging
 import Reconciler
 import Server
+import Spec
 
 /// Wiring of `kiln serve --repo` into the reconcile loop, the reconcile endpoint and the webhooks.
 extension ServerDependencies {
@@ -11,8 +12,11 @@ extension ServerDependencies {
     ///
     /// A local folder is read at `--ref` (default `HEAD`) on every run; a URL (or a path that is
     /// not a folder) is mirrored into `<home>/git-cache/` and `--ref` is the branch fetched (default `main`).
-    /// `interval` is `KILN_RECONCILE_INTERVAL` of the settings.
-    mutating func attachReconcileLoop(home: String, interval: Duration, logger: Logger) throws -> ReconcileLoop? {
+    /// `interval` is `KILN_RECONCILE_INTERVAL` of the settings, `rules` the desired state's limits
+    /// and URL schemes (`KILN_REPOSITORY_URL_SCHEMES`).
+    mutating func attachReconcileLoop(
+        home: String, interval: Duration, rules: SpecRules, logger: Logger
+    ) throws -> ReconcileLoop? {
         guard let source = desiredStateSource else { return nil }
         let engine = ReconcileEngine(
             database: PostgresStateDatabase(client: database, logger: logger),
@@ -33,7 +37,7 @@ extension ServerDependencies {
         let loop = ReconcileLoop(
             engine: engine, source: loopSource,
             subdirectory: source.path.isEmpty ? nil : source.path,
-            interval: interval, logger: logger)
+            interval: interval, rules: rules, logger: logger)
         reconcileLoop = loop
         return loop
     }

@@ -61,7 +61,7 @@ struct ServeCommand: SettingsCommand {
                     logger: serviceLogger, desiredStateSource: source)
                 dependencies.webhooks = settings.webhooks
                 let reconcileLoop = try dependencies.attachReconcileLoop(
-                    home: home, interval: settings.reconcileInterval, logger: serviceLogger)
+                    home: home, interval: settings.reconcileInterval, rules: settings.specRules, logger: serviceLogger)
                 let app = KilnServer.makeApplication(dependencies, host: host, port: port) { channel in
                     let bound = channel.localAddress?.port ?? port
                     serviceLogger.notice(

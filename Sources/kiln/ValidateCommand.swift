@@ -2,20 +2,23 @@ import ArgumentParser
 import CommandLineOptions
 import Foundation
 import GitSource
+import Settings
 import Spec
 
 /// `kiln validate`: check a desired-state repository at a commit (or a plain folder).
 ///
 ///     kiln validate --repo ../state --ref main --path examples
 ///     kiln validate --dir examples --format json
-struct ValidateCommand: AsyncParsableCommand {
+struct ValidateCommand: SettingsCommand {
     static let configuration = CommandConfiguration(
         commandName: "validate",
         abstract: "Validate desired state: every problem as path:line:column: message.",
         discussion: """
             With --repo, the files are read from the git object database at --ref (default HEAD), so \
             exactly that commit is validated: uncommitted edits in the work tree are not seen. With \
-            --dir, a plain folder is read from disk. Exit status: 0 valid, 1 problems or errors.
+            --dir, a plain folder is read from disk. The limits apply reads with are checked (file size, \
+            object size with YAML aliases expanded, nesting), and URL schemes against \
+            KILN_REPOSITORY_URL_SCHEMES. Exit status: 0 valid, 1 problems or errors.
             """
     )
 
@@ -43,15 +46,16 @@ struct ValidateCommand: AsyncParsableCommand {
         }
     }
 
-    func run() async throws {
+    func run(settings: KilnSettings) async throws {
+        let rules = settings.specRules
         let source: ValidationSource
         do {
-            source = try await read()
+            source = try await read(maxFileBytes: rules.maxFileBytes)
         } catch {
             CommandOutput.error("kiln validate: \(error)")
             throw ExitCode(1)
         }
-        let result = SpecLoader.load(source.files)
+        let result = SpecLoader.load(source.files, rules: rules)
         let diagnostics = result.diagnostics.map { source.displayed($0) }
         let report = ValidationReport(
             commit: source.commit, valid: diagnostics.isEmpty,
@@ -66,17 +70,17 @@ struct ValidateCommand: AsyncParsableCommand {
     }
 
     /// The files and where they came from.
-    private func read() async throws -> ValidationSource {
+    private func read(maxFileBytes: Int) async throws -> ValidationSource {
         let prefix = normalized(path)
         if let repo {
             let repository = try GitRepository(path: repo)
             let commit = try await repository.resolve(ref)
-            let files = try await repository.files(at: commit, under: prefix)
+            let files = try await repository.files(at: commit, under: prefix, maxFileBytes: maxFileBytes)
             return ValidationSource(files: files, commit: commit, displayPrefix: prefix)
         }
         let root = dir ?? "."
         let folder = prefix.isEmpty ? root : root + "/" + prefix
-        let files = try await SpecDirectory(path: folder).files()
+        let files = try await SpecDirectory(path: folder).files(maxFileBytes: maxFileBytes)
         let shown = normalized(folder)
         return ValidationSource(
             files: files, commit: nil,

@@ -132,16 +132,48 @@ func gitErrorKind<T>(_ body: () async throws -> T) async -> GitError.Kind? {
 
             let git = try GitRepository(path: repo.path)
             let expected = ["README.md", "platforms/a.yml", "platforms/nested/deep/b.yml"]
-            #expect(try await git.files(at: "HEAD", under: "examples").map(\.path) == expected)
-            #expect(try await git.files(at: "HEAD", under: "./examples/").map(\.path) == expected)
+            func regular(_ files: [SpecFile]) -> [String] { files.filter { $0.entry == .regular }.map(\.path) }
+            #expect(regular(try await git.files(at: "HEAD", under: "examples")) == expected)
+            #expect(regular(try await git.files(at: "HEAD", under: "./examples/")) == expected)
             #expect(try await git.files(at: "HEAD", under: "examples/platforms/nested").map(\.path) == ["deep/b.yml"])
-            #expect(try await git.files(at: "HEAD").count == 4)
+            #expect(try await git.files(at: "HEAD").count == 5)
+            // The symlink is listed, never followed, so the loader can refuse it at its path.
+            let link = try await git.files(at: "HEAD", under: "examples").first { $0.path == "link.yml" }
+            #expect(link?.entry == .symlink(target: "README.md"))
+            #expect(link?.contents == [])
             #expect(
                 try await git.file(at: "HEAD", path: "examples/platforms/a.yml")?.contents == Array("name: a\n".utf8))
             #expect(try await git.file(at: "HEAD", path: "examples/missing.yml") == nil)
 
             #expect(await gitErrorKind { try await git.files(at: "HEAD", under: "nowhere") } == .pathNotFound)
             #expect(await gitErrorKind { try await git.files(at: "HEAD", under: "README.md") } == .pathNotFound)
+        }
+    }
+
+    @Test func symlinksAndLargeBlobsAreListedUnread() async throws {
+        try await withTestRepository { repo in
+            try repo.write("platforms/a.yml", "name: a\n")
+            try repo.write("platforms/big.yml", String(repeating: "x", count: 2_000))
+            try FileManager.default.createSymbolicLink(
+                atPath: repo.path + "/platforms/passwd.yml", withDestinationPath: "/etc/passwd")
+            try repo.commit()
+            let git = try GitRepository(path: repo.path)
+            let files = try await git.files(at: "HEAD", maxFileBytes: 1_000)
+            #expect(files.map(\.path) == ["platforms/a.yml", "platforms/big.yml", "platforms/passwd.yml"])
+            #expect(files.map(\.entry) == [.regular, .tooLarge(bytes: 2_000), .symlink(target: "/etc/passwd")])
+            #expect(files[1].contents == [] && files[2].contents == [])
+            #expect(
+                try await git.file(at: "HEAD", path: "platforms/passwd.yml")?.entry == .symlink(target: "/etc/passwd"))
+
+            let diagnostics = SpecLoader.load(files).diagnostics.map(\.description)
+            #expect(
+                diagnostics.contains(
+                    "platforms/passwd.yml:1:1: symlinks are not allowed in desired state: "
+                        + "platforms/passwd.yml points to '/etc/passwd'"))
+
+            // A plain folder read from disk lists its symlinks the same way.
+            let fromDisk = try await SpecDirectory(path: repo.path).files(maxFileBytes: 1_000)
+            #expect(fromDisk.map(\.entry) == [.regular, .tooLarge(bytes: 2_000), .symlink(target: "/etc/passwd")])
         }
     }
 

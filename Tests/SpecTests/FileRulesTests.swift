@@ -124,7 +124,7 @@ final class FileRulesTests: XCTestCase {
                 "sign-keys/k.yml:3:14: 'fingerprint' must be 40 hexadecimal digits, found 'XF18AC2876178908D6E71267D36CB86CB86B3716'",
                 "sign-keys/m.yml:2:8: 'keyid' 0000000000000000 is not the last 16 digits of the fingerprint "
                     + "BF18AC2876178908D6E71267D36CB86CB86B3716",
-                "sign-keys/m.yml:4:13: 'public_url' must be an http://, https:// or file:// URL, found 'ftp://e.org/key'"
+                "sign-keys/m.yml:4:13: 'public_url' must be a URL starting with one of http://, https:// (KILN_REPOSITORY_URL_SCHEMES allows others), found 'ftp://e.org/key'"
             ])
     }
 

@@ -36,6 +36,8 @@ package actor ReconcileLoop: Service {
     package nonisolated let source: Source
     package nonisolated let subdirectory: String?
     package nonisolated let interval: Duration
+    /// Size limits and URL schemes the desired state is read with.
+    package nonisolated let rules: SpecRules
     nonisolated let logger: Logger
     private var reader: DesiredStateReader?
     private let triggers: AsyncStream<Trigger>
@@ -55,8 +57,9 @@ package actor ReconcileLoop: Service {
 
     package init(
         engine: ReconcileEngine, source: Source, subdirectory: String? = nil, interval: Duration,
-        logger: Logger = Logger(label: "kiln.reconcile-loop")
+        rules: SpecRules = .default, logger: Logger = Logger(label: "kiln.reconcile-loop")
     ) {
+        self.rules = rules
         self.engine = engine
         self.source = source
         self.subdirectory = subdirectory
@@ -157,11 +160,13 @@ package actor ReconcileLoop: Service {
         case .remote(let mirror, let branch):
             let sha = try await mirror.fetch(branch: branch)
             let reader =
-                try self.reader ?? DesiredStateReader(repository: mirror.repository(), subdirectory: subdirectory)
+                try self.reader
+                ?? DesiredStateReader(repository: mirror.repository(), subdirectory: subdirectory, rules: rules)
             self.reader = reader
             return try await reader.readValid(ref: sha)
         case .local(let repository, let ref):
-            let reader = self.reader ?? DesiredStateReader(repository: repository, subdirectory: subdirectory)
+            let reader =
+                self.reader ?? DesiredStateReader(repository: repository, subdirectory: subdirectory, rules: rules)
             self.reader = reader
             return try await reader.readValid(ref: ref)
         }

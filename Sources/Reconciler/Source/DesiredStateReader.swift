@@ -11,12 +11,15 @@ package actor DesiredStateReader {
     package let repository: GitRepository
     /// Folder of the repository holding the desired state (nil: the root).
     package let subdirectory: String?
+    /// Size limits and URL schemes the desired state is read with.
+    package let rules: SpecRules
     private var lastCommit: String?
     private var files: [String: SpecFile] = [:]
 
-    package init(repository: GitRepository, subdirectory: String? = nil) {
+    package init(repository: GitRepository, subdirectory: String? = nil, rules: SpecRules = .default) {
         self.repository = repository
         self.subdirectory = subdirectory
+        self.rules = rules
     }
 
     /// The desired state at `ref` (a branch, tag or SHA); invalid state is reported in
@@ -38,7 +41,7 @@ package actor DesiredStateReader {
                     files[change.path] = nil
                 default:
                     let full = [subdirectory, change.path].compactMap { $0 }.joined(separator: "/")
-                    if var file = try await repository.file(at: sha, path: full) {
+                    if var file = try await repository.file(at: sha, path: full, maxFileBytes: rules.maxFileBytes) {
                         file.path = change.path
                         files[change.path] = file
                     } else {
@@ -48,13 +51,13 @@ package actor DesiredStateReader {
                 readPaths.append(change.path)
             }
         } else {
-            let all = try await repository.files(at: sha, under: subdirectory)
+            let all = try await repository.files(at: sha, under: subdirectory, maxFileBytes: rules.maxFileBytes)
             files = Dictionary(all.map { ($0.path, $0) }, uniquingKeysWith: { a, _ in a })
             readPaths = all.map(\.path)
         }
         self.lastCommit = sha
         self.files = files
-        let result = SpecLoader.load(Array(files.values))
+        let result = SpecLoader.load(Array(files.values), rules: rules)
         return DesiredStateSnapshot(commitSHA: sha, result: result, readPaths: readPaths)
     }
 

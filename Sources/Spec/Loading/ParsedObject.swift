@@ -15,8 +15,8 @@ struct FileOutcome: Sendable {
     var diagnostics: [Diagnostic]
 
     /// Parses and reads one file on its own (safe to run concurrently with other files).
-    init(_ file: SpecFile, kind: SpecKind) {
-        var reader = FileReader(path: file.path)
+    init(_ file: SpecFile, kind: SpecKind, rules: SpecRules) {
+        var reader = FileReader(path: file.path, rules: rules)
         if let root = reader.document(file, kind: kind) {
             switch kind {
             case .platform: object = reader.platform(root).map(ParsedObject.platform)

@@ -155,12 +155,21 @@ extension FileReader {
         return name.unicodeScalars.allSatisfy { $0.isASCIIAlnum || "._+-".unicodeScalars.contains($0) }
     }
 
-    /// An `http://`, `https://` or `file://` URL.
+    /// A URL whose scheme is one of `rules.urlSchemes` (http and https by default), with
+    /// something after `scheme://`.
     mutating func url(_ f: Fields, _ key: String, required: Bool) -> String? {
         guard let url = string(f, key, required: required) else { return nil }
-        let ok = ["http://", "https://", "file://"].contains { url.hasPrefix($0) && url.utf8.count > $0.utf8.count }
+        let schemes = rules.urlSchemes.sorted()
+        let ok = schemes.contains { scheme in
+            let prefix = scheme + "://"
+            return url.utf8.count > prefix.utf8.count && url.lowercased().hasPrefix(prefix)
+        }
         if !ok, let node = f.node(key) {
-            report(node, "'\(key)' must be an http://, https:// or file:// URL, found '\(url)'")
+            let allowed = schemes.map { $0 + "://" }.joined(separator: ", ")
+            report(
+                node,
+                "'\(key)' must be a URL starting with one of \(allowed) "
+                    + "(KILN_REPOSITORY_URL_SCHEMES allows others), found '\(url)'")
         }
         return url
     }

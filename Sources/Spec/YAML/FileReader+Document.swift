@@ -2,10 +2,40 @@ import Yams
 
 extension FileReader {
     /// Parses one file's single YAML document. Syntax problems are reported at Yams' mark.
+    /// The limits of `rules` (file size, nesting, expanded size) are checked first, on the event
+    /// stream, so no node is built from a file that breaks them.
     mutating func document(_ file: SpecFile, kind: SpecKind) -> Node? {
         let start = SourceLocation(file: path, line: 1, column: 1)
+        switch file.entry {
+        case .regular: break
+        case .symlink(let target):
+            report(at: start, "symlinks are not allowed in desired state: \(path) points to '\(target)'")
+            return nil
+        case .tooLarge(let bytes):
+            report(at: start, "file is \(bytes) bytes; the limit is \(rules.maxFileBytes) bytes")
+            return nil
+        }
+        guard file.contents.count <= rules.maxFileBytes else {
+            report(at: start, "file is \(file.contents.count) bytes; the limit is \(rules.maxFileBytes) bytes")
+            return nil
+        }
         guard let text = String(validating: file.contents, as: UTF8.self) else {
             report(at: start, "file is not valid UTF-8")
+            return nil
+        }
+        switch YAMLBudget.check(file.contents, maxDepth: rules.maxDepth, maxSize: rules.maxObjectSize) {
+        case .fits, .unreadable:
+            break  // syntax errors are reported by the parser below
+        case .tooDeep(let line, let column):
+            report(
+                at: SourceLocation(file: path, line: line, column: column),
+                "nested too deeply: more than \(rules.maxDepth) levels of lists and mappings")
+            return nil
+        case .tooLarge(let line, let column):
+            report(
+                at: SourceLocation(file: path, line: line, column: column),
+                "\(kind.displayName) too large: more than \(rules.maxObjectSize) bytes with YAML aliases "
+                    + "expanded (the limit); refused here")
             return nil
         }
         do {

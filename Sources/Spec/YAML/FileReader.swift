@@ -4,9 +4,13 @@ import Yams
 /// exact position. Never stops at the first problem.
 struct FileReader {
     let path: String
+    let rules: SpecRules
     var diagnostics: [Diagnostic] = []
 
-    init(path: String) { self.path = path }
+    init(path: String, rules: SpecRules = .default) {
+        self.path = path
+        self.rules = rules
+    }
 
     func location(_ node: Node) -> SourceLocation {
         let mark = node.mark
