@@ -33,7 +33,7 @@ else
   TASKS=${CHAOS_TASKS:-10000}; NODES=${CHAOS_NODES:-64}; APPLY_KILLS=${CHAOS_APPLY_KILLS:-50}
   PULP_DOWN=${CHAOS_PULP_DOWN:-60}; PG_RESTART_AT=${CHAOS_PG_RESTART_AT:-45}; PULP_STOP_AT=${CHAOS_PULP_STOP_AT:-90}
 fi
-DEADLINE=${CHAOS_DEADLINE:-660}           # the dispatch part gives up after this many seconds
+DEADLINE=${CHAOS_DEADLINE:-600}           # the dispatch part gives up after this many seconds
 KILL_EVERY=${CHAOS_KILL_EVERY:-4}         # seconds between server kills
 NODE_TIMEOUT=${CHAOS_NODE_TIMEOUT:-20}    # KILN_NODE_TIMEOUT of the servers
 ARTIFACT_EVERY=${CHAOS_ARTIFACT_EVERY:-50}
@@ -249,8 +249,11 @@ UNLABELLED=0; PULP_OBJECTS=0
 for kind in repositories remotes distributions; do
   page=$(curl -sf -u admin:admin "$PULP_API/pulp/api/v3/$kind/?limit=5000&fields=pulp_href,name,pulp_labels") || die "Pulp listing $kind failed"
   PULP_OBJECTS=$((PULP_OBJECTS + $(jq '.results | length' <<<"$page")))
-  UNLABELLED=$((UNLABELLED + $(jq '[.results[] | select((.pulp_labels["managed-by"] // "") != "kiln")] | length' <<<"$page")))
-  jq -r '.results[] | select((.pulp_labels["managed-by"] // "") != "kiln") | "unlabelled: \(.name) \(.pulp_href)"' <<<"$page" >>"$LOGS/pulp-unlabelled.txt"
+  # Pulp's own artifact distribution (core/artifacts, one per Pulp, created by pulpcore) is not Kiln's.
+  mine='[.results[] | select(.pulp_href | contains("/distributions/core/artifacts/") | not)]'
+  PULP_OBJECTS=$((PULP_OBJECTS - $(jq '.results | length' <<<"$page") + $(jq "$mine | length" <<<"$page")))
+  UNLABELLED=$((UNLABELLED + $(jq "$mine"' | map(select((.pulp_labels["managed-by"] // "") != "kiln")) | length' <<<"$page")))
+  jq -r "$mine"'[] | select((.pulp_labels["managed-by"] // "") != "kiln") | "unlabelled: \(.name) \(.pulp_href)"' <<<"$page" >>"$LOGS/pulp-unlabelled.txt"
 done
 T1=$(date +%s)
 
@@ -267,7 +270,7 @@ if [ -s "$LOGS/dispatch.json" ]; then
          "  results refused (4xx)    \(.results_refused)",
          "  stuck past node timeout  \(.stuck_past_node_timeout)  (threshold \(.stuck_threshold_s) s, longest lease \(.longest_lease_s) s)",
          "  5xx seen                 \(.server_errors_5xx)  \(.server_errors_by_route)",
-         "  context: \(.requeued_tasks) requeued, \(.artifacts_reported) artifacts imported, \(.connection_errors) connection errors, \(.artifact_upload_retries) upload retries, all finished: \(.drained), \(.seconds) s"' \
+         "  context: \(.requeued_tasks) requeued, \(.artifacts_reported) artifacts imported, \(.connection_errors) connection errors (\(.hung_calls_5s) hung 5 s or more), \(.artifact_upload_retries) upload retries, all finished: \(.drained), \(.seconds) s"' \
     "$LOGS/dispatch.json"
   jq -r '.examples[]? | "  - \(.)"' "$LOGS/dispatch.json"
 else

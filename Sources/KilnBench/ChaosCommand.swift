@@ -88,7 +88,8 @@ struct ChaosCommand: SettingsCommand {
             let watch = ChaosWatch(client: client, buildID: buildID, stuckAfter: stuckAfter, logger: logger)
             let start = ContinuousClock.now
             Bench.progress(
-                "build \(buildID): \(nodes) nodes on \(serverURLs.joined(separator: " ")), node timeout \(Int(timeout)) s")
+                "build \(buildID): \(nodes) nodes on \(serverURLs.joined(separator: " ")), node timeout \(Int(timeout)) s"
+            )
             let drained = await withTaskGroup(of: Void.self) { group in
                 for node in chaosNodes { group.addTask { await node.run() } }
                 group.addTask { await watch.sample() }

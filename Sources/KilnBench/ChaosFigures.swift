@@ -22,6 +22,7 @@ struct ChaosFigures: Codable, Sendable {
     var requeuedTasks: Int
     var artifactsReported: Int
     var connectionErrors: Int
+    var hungCalls: Int
     var artifactUploadRetries: Int
     var nodeTimeoutSeconds: Double
     var stuckThresholdSeconds: Double
@@ -31,16 +32,27 @@ struct ChaosFigures: Codable, Sendable {
     var examples: [String]
 
     enum CodingKeys: String, CodingKey {
-        case tasksLost = "tasks_lost", claimedTwice = "claimed_twice", finishedTwice = "finished_twice"
-        case resultsDropped = "results_dropped", resultsRefused = "results_refused"
-        case stuckPastNodeTimeout = "stuck_past_node_timeout", serverErrors = "server_errors_5xx"
+        case tasksLost = "tasks_lost"
+        case claimedTwice = "claimed_twice"
+        case finishedTwice = "finished_twice"
+        case resultsDropped = "results_dropped"
+        case resultsRefused = "results_refused"
+        case stuckPastNodeTimeout = "stuck_past_node_timeout"
+        case serverErrors = "server_errors_5xx"
         case tasks, nodes, servers, seconds, drained
-        case unfinishedAtEnd = "unfinished_at_end", finishedByNoNode = "finished_by_no_node"
-        case requeuedTasks = "requeued_tasks", artifactsReported = "artifacts_reported"
-        case connectionErrors = "connection_errors", artifactUploadRetries = "artifact_upload_retries"
-        case nodeTimeoutSeconds = "node_timeout_s", stuckThresholdSeconds = "stuck_threshold_s"
-        case longestLeaseSeconds = "longest_lease_s", watchQueriesFailed = "watch_queries_failed"
-        case serverErrorsByRoute = "server_errors_by_route", examples
+        case unfinishedAtEnd = "unfinished_at_end"
+        case finishedByNoNode = "finished_by_no_node"
+        case requeuedTasks = "requeued_tasks"
+        case artifactsReported = "artifacts_reported"
+        case connectionErrors = "connection_errors"
+        case hungCalls = "hung_calls_5s"
+        case artifactUploadRetries = "artifact_upload_retries"
+        case nodeTimeoutSeconds = "node_timeout_s"
+        case stuckThresholdSeconds = "stuck_threshold_s"
+        case longestLeaseSeconds = "longest_lease_s"
+        case watchQueriesFailed = "watch_queries_failed"
+        case serverErrorsByRoute = "server_errors_by_route"
+        case examples
     }
 
     /// All targets met and every task finished before the deadline.
@@ -88,11 +100,12 @@ struct ChaosFigures: Codable, Sendable {
             if accepted > 1 || row.testTasks > 1 || row.sha256.count > reported {
                 finishedTwice += 1
                 note(
-                    "task \(row.id): \(accepted) accepted finishes, \(row.testTasks) test tasks, \(row.sha256.count) artifact rows")
+                    "task \(row.id): \(accepted) accepted finishes, \(row.testTasks) test tasks, \(row.sha256.count) artifact rows"
+                )
             }
             for finish in mine where finish.answer == .refused || finish.answer == .rejected {
                 refused += 1
-                note("task \(row.id): build_done of \(finish.node) answered \(finish.status)")
+                note("task \(row.id): build_done of \(finish.node) answered \(finish.status) \(finish.detail)")
             }
             if let result = landed.first {
                 let want = BuildTaskOutcome(rawValue: result.outcome)?.status
@@ -114,6 +127,7 @@ struct ChaosFigures: Codable, Sendable {
             tasks: tasks, nodes: nodes, servers: servers, seconds: seconds, drained: drained,
             unfinishedAtEnd: unfinished, finishedByNoNode: byNoNode, requeuedTasks: requeued,
             artifactsReported: artifacts, connectionErrors: await ledger.connectionErrors,
+            hungCalls: await ledger.slowFailures,
             artifactUploadRetries: await ledger.uploadErrors, nodeTimeoutSeconds: nodeTimeout,
             stuckThresholdSeconds: stuckAfter, longestLeaseSeconds: await watch.longestLease,
             watchQueriesFailed: await watch.failedQueries, serverErrorsByRoute: errors, examples: examples)
@@ -121,18 +135,21 @@ struct ChaosFigures: Codable, Sendable {
 
     func printText() {
         print("kiln bench chaos: \(tasks) tasks, \(nodes) nodes, \(servers) servers, \(Bench.fmt(seconds)) s")
-        print("  tasks lost               \(tasksLost)  (unfinished \(unfinishedAtEnd), finished by no node \(finishedByNoNode))")
+        print(
+            "  tasks lost               \(tasksLost)  (unfinished \(unfinishedAtEnd), finished by no node \(finishedByNoNode))"
+        )
         print("  claimed twice            \(claimedTwice)")
         print("  finished twice           \(finishedTwice)")
         print("  results dropped          \(resultsDropped)")
         print("  results refused (4xx)    \(resultsRefused)")
         print(
             "  stuck past node timeout  \(stuckPastNodeTimeout)  (lease older than \(Bench.fmt(stuckThresholdSeconds)) s;"
-                + " node timeout \(Bench.fmt(nodeTimeoutSeconds)) s; longest lease seen \(Bench.fmt(longestLeaseSeconds)) s)")
+                + " node timeout \(Bench.fmt(nodeTimeoutSeconds)) s; longest lease seen \(Bench.fmt(longestLeaseSeconds)) s)"
+        )
         print("  5xx seen                 \(serverErrors)  \(serverErrorsByRoute.sorted { $0.key < $1.key })")
         print(
             "  context: \(requeuedTasks) tasks requeued after a lost lease, \(artifactsReported) log artifacts imported,"
-                + " \(connectionErrors) connection errors retried, \(artifactUploadRetries) artifact uploads retried,"
+                + " \(connectionErrors) connection errors retried (\(hungCalls) after hanging 5 s or more), \(artifactUploadRetries) artifact uploads retried,"
                 + " \(watchQueriesFailed) watch queries failed, all finished: \(drained)")
         for example in examples { print("  - \(example)") }
         print(passed ? "PASS: every target 0" : "FAIL: a target is not 0")

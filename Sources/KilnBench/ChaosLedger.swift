@@ -27,6 +27,12 @@ actor ChaosLedger {
         var status: Int?
         var path: String?
         var sha256: [String]?
+        var detail: String?
+        var elapsedMs: Int?
+        enum CodingKeys: String, CodingKey {
+            case ms, node, event, task, outcome, answer, status, path, sha256, detail
+            case elapsedMs = "elapsed_ms"
+        }
     }
 
     /// A finish as the node recorded it.
@@ -36,6 +42,7 @@ actor ChaosLedger {
         var answer: FinishAnswer
         var status: Int
         var sha256: [String]
+        var detail: String
     }
 
     private(set) var claims: [Int64: [String]] = [:]
@@ -43,6 +50,8 @@ actor ChaosLedger {
     private(set) var serverErrors: [String: Int] = [:]
     private(set) var connectionErrors = 0
     private(set) var uploadErrors = 0
+    /// Connection errors that came after 5 s or more (hangs, not refusals).
+    private(set) var slowFailures = 0
     private let start = ContinuousClock.now
     private let handle: FileHandle?
     private let encoder = JSONEncoder()
@@ -73,13 +82,16 @@ actor ChaosLedger {
         write(Event(ms: now, node: node, event: "claim", task: task))
     }
 
-    func finished(_ task: Int64, node: String, outcome: String, answer: FinishAnswer, status: Int, sha256: [String]) {
+    func finished(
+        _ task: Int64, node: String, outcome: String, answer: FinishAnswer, status: Int, sha256: [String],
+        detail: String
+    ) {
         finishes[task, default: []].append(
-            Finish(node: node, outcome: outcome, answer: answer, status: status, sha256: sha256))
+            Finish(node: node, outcome: outcome, answer: answer, status: status, sha256: sha256, detail: detail))
         write(
             Event(
                 ms: now, node: node, event: "finish", task: task, outcome: outcome, answer: answer.rawValue,
-                status: status, sha256: sha256))
+                status: status, sha256: sha256, detail: detail.isEmpty ? nil : detail))
     }
 
     func serverError(_ status: Int, path: String, node: String) {
@@ -87,9 +99,14 @@ actor ChaosLedger {
         write(Event(ms: now, node: node, event: "5xx", status: status, path: path))
     }
 
-    func connectionError(path: String, node: String) {
+    /// A call that got no HTTP answer (refused, reset, or no answer within the request timeout).
+    func connectionError(path: String, node: String, after elapsed: Double, error: String) {
         connectionErrors += 1
-        write(Event(ms: now, node: node, event: "connection_error", path: path))
+        if elapsed >= 5000 { slowFailures += 1 }
+        write(
+            Event(
+                ms: now, node: node, event: "connection_error", path: path, detail: error,
+                elapsedMs: Int(elapsed)))
     }
 
     func uploadError(node: String) {

@@ -103,14 +103,19 @@ struct ChaosNode: Sendable {
                 if answer.status >= 500 {
                     ambiguous = true
                 } else {
+                    // The real node takes any 409 as "already done"; the ledger keeps the server's
+                    // reason, so a 409 for a lease lost while retrying is not counted as a result.
+                    let detail = Self.detail(in: answer.body)
                     let kind: ChaosLedger.FinishAnswer =
                         switch answer.status {
                         case 200: .accepted
-                        case 409: ambiguous ? .alreadyDoneAfterRetry : .refused
+                        case 409 where ambiguous && detail.contains("already finished"): .alreadyDoneAfterRetry
+                        case 409: .refused
                         default: .rejected
                         }
                     await ledger.finished(
-                        task, node: name, outcome: outcome, answer: kind, status: answer.status, sha256: sha256)
+                        task, node: name, outcome: outcome, answer: kind, status: answer.status, sha256: sha256,
+                        detail: detail)
                     return
                 }
             } catch {
@@ -126,7 +131,8 @@ struct ChaosNode: Sendable {
         let file = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent(
             "kiln-chaos-\(name)-\(task)-\(UUID().uuidString).log")
         defer { try? FileManager.default.removeItem(at: file) }
-        do { try Data("chaos build log of task \(task) on \(name) \(UUID().uuidString)\n".utf8).write(to: file) } catch {
+        do { try Data("chaos build log of task \(task) on \(name) \(UUID().uuidString)\n".utf8).write(to: file) } catch
+        {
             return nil
         }
         var delay = plan.retryDelay
@@ -161,6 +167,7 @@ struct ChaosNode: Sendable {
         request.headers.add(name: "Authorization", value: "Bearer \(token)")
         request.headers.add(name: "Content-Type", value: "application/json")
         request.body = .bytes(ByteBuffer(string: body))
+        let start = ContinuousClock.now
         do {
             let response = try await http.execute(request, timeout: plan.requestTimeout)
             let bytes = try await response.body.collect(upTo: 8 << 20)
@@ -168,9 +175,18 @@ struct ChaosNode: Sendable {
             if status >= 500 { await ledger.serverError(status, path: path, node: name) }
             return Answer(status: status, body: bytes)
         } catch {
-            if !Task.isCancelled { await ledger.connectionError(path: path, node: name) }
+            if !Task.isCancelled {
+                await ledger.connectionError(
+                    path: path, node: name, after: (ContinuousClock.now - start).milliseconds, error: "\(error)")
+            }
             throw error
         }
+    }
+
+    /// The `detail` of an error answer, or "".
+    static func detail(in body: ByteBuffer) -> String {
+        let object = try? JSONSerialization.jsonObject(with: Data(body.readableBytesView)) as? [String: Any]
+        return object?["detail"] as? String ?? ""
     }
 
     /// The task id of a `get_task` answer; nil for `null`.
