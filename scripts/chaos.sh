@@ -270,10 +270,14 @@ T1=$(date +%s)
 # ============ report =========================================================================
 echo
 echo "Kiln chaos suite — $(date -u +%Y-%m-%dT%H:%MZ), commit $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo '?'), total $((T1 - T0)) s"
-echo "dispatch: $TASKS tasks, $NODES nodes, 3 servers on one PostgreSQL, $KILLS SIGKILLs (one every ${KILL_EVERY} s),"
-echo "          PostgreSQL restarted once at ${PG_RESTART_AT} s, Pulp stopped ${PULP_DOWN} s at ${PULP_STOP_AT} s, $((D1 - D0)) s"
 if [ "$PARTS" = apply ]; then
-  echo "  (skipped: CHAOS_PARTS=apply)"
+  echo "dispatch: (skipped: CHAOS_PARTS=apply)"
+else
+  echo "dispatch: $TASKS tasks, $NODES nodes, 3 servers on one PostgreSQL, $KILLS SIGKILLs (one every ${KILL_EVERY} s),"
+  echo "          PostgreSQL restarted once at ${PG_RESTART_AT} s, Pulp stopped ${PULP_DOWN} s at ${PULP_STOP_AT} s, $((D1 - D0)) s"
+fi
+if [ "$PARTS" = apply ]; then
+  :
 elif [ -s "$LOGS/dispatch.json" ]; then
   jq -r '"  tasks lost               \(.tasks_lost)  (unfinished \(.unfinished_at_end), finished by no node \(.finished_by_no_node))",
          "  claimed twice            \(.claimed_twice)",

@@ -97,6 +97,7 @@ struct ChaosNode: Sendable {
              "alma_commit_cas_hash": null}
             """
         var ambiguous = false
+        var delay = plan.retryDelay
         while !Task.isCancelled {
             do {
                 let answer = try await call("build_done", body: body, server: server)
@@ -122,7 +123,8 @@ struct ChaosNode: Sendable {
                 ambiguous = true
             }
             server = (server + 1) % servers.count
-            try? await Task.sleep(for: plan.retryDelay)
+            try? await Task.sleep(for: delay)
+            delay = min(delay * 2, .seconds(2))
         }
     }
 
