@@ -200,8 +200,8 @@ A1=$(date +%s%N)
 apply b kiln_apply || die "the apply a -> b failed"
 apply a kiln_apply || die "the apply b -> a failed"
 SWITCH_MS=$(( ($(date +%s%N) - A1) / 2000000 ))
-# The kills alternate a <-> b: random points over one switch (capped at 20 s to keep the run bounded).
-SPAN=$(( SWITCH_MS > 20000 ? 20000 : SWITCH_MS + 300 ))
+# The kills alternate a <-> b: random points over one switch (capped at 12 s to keep the run bounded).
+SPAN=$(( SWITCH_MS > 12000 ? 12000 : SWITCH_MS + 300 ))
 log "apply: a from empty $FULL_MS ms, a <-> b $SWITCH_MS ms on average; now $APPLY_KILLS applies killed at random points in 0-$SPAN ms"
 KILLED=0; FINISHED=0; refs=(a b)
 for n in $(seq 1 "$APPLY_KILLS"); do
