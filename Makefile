@@ -1,11 +1,12 @@
 # Kiln: the two commands the README promises.
 #   make run   - Kiln on the embedded default (private PostgreSQL, local artifact store, examples/)
 #   make test  - the whole test suite (real PostgreSQL, real Pulp)
+#   make chaos - the chaos suite (bounded, loopback only, not part of make test; docs/RELIABILITY.md)
 SHELL := /bin/bash
 KILN_HOME ?= $(CURDIR)/.kiln
 export KILN_HOME
 
-.PHONY: run test deps build pulp-start pulp-stop
+.PHONY: run test deps build chaos pulp-start pulp-stop
 
 deps:
 	@bash scripts/install-deps.sh
@@ -18,3 +19,6 @@ run: build
 
 test: deps
 	bash scripts/test.sh
+
+chaos: build
+	bash scripts/chaos.sh

@@ -6,7 +6,9 @@ package struct BenchCommand: AsyncParsableCommand {
     package static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Run a benchmark and print its figures.",
-        subcommands: [BenchValidateCommand.self, BenchReconcileCommand.self, BenchDispatchCommand.self]
+        subcommands: [
+            BenchValidateCommand.self, BenchReconcileCommand.self, BenchDispatchCommand.self, ChaosCommand.self
+        ]
     )
 
     package init() {}
