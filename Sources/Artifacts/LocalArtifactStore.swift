@@ -28,6 +28,13 @@ package actor LocalArtifactStore: ArtifactStore {
     static let artifactPrefix = "/local/artifacts/"
     static let contentPrefix = "/local/content/"
 
+    /// The store is there when its root folder is.
+    package func checkHealth() async throws {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: root.path, isDirectory: &isDirectory), isDirectory.boolValue
+        else { throw ArtifactStoreUnavailable("the artifact folder \(root.path) is missing") }
+    }
+
     package init(root: URL) {
         self.root = root.standardizedFileURL
         self.storeDescription = "local \(root.standardizedFileURL.path)"
