@@ -174,15 +174,19 @@ package final class DatabaseSupervisor: Service, Sendable {
                     if !closing.withLockedValue({ $0 }) { self?.markDown("the server closed the connection") }
                 }
                 markUp()
-                defer {
+                do {
+                    while !Task.isCancelled && !Task.isShuttingDownGracefully {
+                        try await cancelWhenGracefulShutdown { try await Task.sleep(for: self.timing.heartbeat) }
+                        try await probe(connection)
+                        if case .down = health { break }  // closed under us: reconnect
+                    }
+                } catch {
                     closing.withLockedValue { $0 = true }
-                    connection.close().whenComplete { _ in }
+                    try? await connection.close()
+                    throw error
                 }
-                while !Task.isCancelled && !Task.isShuttingDownGracefully {
-                    try await cancelWhenGracefulShutdown { try await Task.sleep(for: self.timing.heartbeat) }
-                    try await probe(connection)
-                    if case .down = health { break }  // closed under us: reconnect
-                }
+                closing.withLockedValue { $0 = true }
+                try? await connection.close()
             } catch {
                 attempt += 1
                 if Task.isCancelled || Task.isShuttingDownGracefully { break }
@@ -198,55 +202,62 @@ package final class DatabaseSupervisor: Service, Sendable {
         configuration.options.connectTimeout = .milliseconds(Int64(timing.probeTimeout / .milliseconds(1)))
         let logger = self.logger
         let settled = configuration
-        return try await withDeadline(timing.probeTimeout * 2) {
+        return try await withDeadline(timing.probeTimeout * 2, onLate: { try? await $0.close() }) {
             try await PostgresConnection.connect(configuration: settled, id: id, logger: logger)
         }
     }
 
     private func probe(_ connection: PostgresConnection) async throws {
         let logger = self.logger
-        let timeout = timing.probeTimeout
-        try await withThrowingTaskGroup(of: Bool.self) { group in
-            group.addTask {
-                try await connection.query("SELECT 1", logger: logger).collect()
-                return true
+        do {
+            _ = try await withDeadline(timing.probeTimeout) {
+                try await connection.query("SELECT 1", logger: logger).collect().count
             }
-            group.addTask {
-                try await Task.sleep(for: timeout)
-                return false
-            }
-            let answered = try await group.next() ?? false
-            if !answered {
-                connection.close().whenComplete { _ in }  // fails the pending query, so the group can end
-                group.cancelAll()
-                throw DatabaseUnavailableError(cause: "no answer within \(timeout)")
-            }
-            group.cancelAll()
+        } catch {
+            try? await connection.close()
+            throw error
         }
     }
 
     /// Checks the database with one `SELECT 1` on the pool within `probeTimeout` (for a server
     /// without a supervisor, e.g. tests); throws `DatabaseUnavailableError` on timeout.
     package static func check(_ client: PostgresClient, timeout: Duration) async throws {
-        try await withDeadline(timeout) {
+        _ = try await withDeadline(timeout) {
             try await client.query("SELECT 1").collect()
         }
     }
 }
 
-/// `body`, or `DatabaseUnavailableError` when it takes longer than `timeout` (body is cancelled).
-func withDeadline<T: Sendable>(_ timeout: Duration, _ body: @escaping @Sendable () async throws -> T) async throws -> T
-{
-    try await withThrowingTaskGroup(of: T?.self) { group in
-        group.addTask { try await body() }
-        group.addTask {
-            try await Task.sleep(for: timeout)
-            return nil
+/// `body`, or `DatabaseUnavailableError` when it takes longer than `timeout`. Does not wait for
+/// `body` to notice its cancellation (a connect or query stuck on a dead socket may not): a
+/// value it still produces late is handed to `onLate` (e.g. to close a connection).
+func withDeadline<T: Sendable>(
+    _ timeout: Duration, onLate: @escaping @Sendable (T) async -> Void = { _ in },
+    _ body: @escaping @Sendable () async throws -> T
+) async throws -> T {
+    let pending = NIOLockedValueBox<CheckedContinuation<T, any Error>?>(nil)
+    let take: @Sendable () -> CheckedContinuation<T, any Error>? = {
+        pending.withLockedValue { continuation in
+            defer { continuation = nil }
+            return continuation
         }
-        defer { group.cancelAll() }
-        guard let first = try await group.next(), let value = first else {
-            throw DatabaseUnavailableError(cause: "no answer within \(timeout)")
+    }
+    return try await withCheckedThrowingContinuation { continuation in
+        pending.withLockedValue { $0 = continuation }
+        let work = Task {
+            do {
+                let value = try await body()
+                if let continuation = take() { continuation.resume(returning: value) } else { await onLate(value) }
+            } catch {
+                take()?.resume(throwing: error)
+            }
         }
-        return value
+        Task {
+            try? await Task.sleep(for: timeout)
+            if let continuation = take() {
+                work.cancel()
+                continuation.resume(throwing: DatabaseUnavailableError(cause: "no answer within \(timeout)"))
+            }
+        }
     }
 }
