@@ -202,9 +202,10 @@ package final class DatabaseSupervisor: Service, Sendable {
         configuration.options.connectTimeout = .milliseconds(Int64(timing.probeTimeout / .milliseconds(1)))
         let logger = self.logger
         let settled = configuration
-        return try await withDeadline(timing.probeTimeout * 2, onLate: { try? await $0.close() }) {
-            try await PostgresConnection.connect(configuration: settled, id: id, logger: logger)
-        }
+        return try await withDeadline(
+            timing.probeTimeout * 2,
+            onLate: { try? await $0.close() },
+            { try await PostgresConnection.connect(configuration: settled, id: id, logger: logger) })
     }
 
     private func probe(_ connection: PostgresConnection) async throws {
