@@ -20,7 +20,7 @@ struct DatabaseOutageTests {
     static let logger: Logger = {
         var logger = Logger(
             label: "kiln.test.outage", factory: { label in StreamLogHandler.standardError(label: label) })
-        logger.logLevel = ProcessInfo.processInfo.environment["KILN_TEST_OUTAGE_LOG"] == nil ? .critical : .info
+        logger.logLevel = ProcessInfo.processInfo.environment["KILN_TEST_OUTAGE_LOG"] == nil ? .critical : .debug
         return logger
     }()
 

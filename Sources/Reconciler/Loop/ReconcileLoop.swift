@@ -160,7 +160,9 @@ package actor ReconcileLoop: Service {
         let cause = DatabaseUnavailable.cause(of: underlying)
         if let interrupted = error as? ReconcileInterrupted {
             let message =
-                cause.map { "database unreachable: \($0); the run could not finish" } ?? "\(interrupted.underlying)"
+                cause.map { "database unreachable: \($0); the run could not finish" }
+                ?? (underlying is CancellationError
+                    ? "cancelled before it finished (the server was shutting down)" : "\(underlying)")
             pendingFailures.append(.run(id: interrupted.runID, errors: [message]))
         } else if let cause {
             pendingFailures.removeAll { if case .unstarted = $0 { true } else { false } }  // keep the latest

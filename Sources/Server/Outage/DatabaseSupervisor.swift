@@ -176,9 +176,9 @@ package final class DatabaseSupervisor: Service, Sendable {
                 markUp()
                 do {
                     while !Task.isCancelled && !Task.isShuttingDownGracefully {
-                        try await cancelWhenGracefulShutdown { try await Task.sleep(for: self.timing.heartbeat) }
+                        try await waitForHeartbeat()
+                        if case .down = health { break }  // closed under us: reconnect now
                         try await probe(connection)
-                        if case .down = health { break }  // closed under us: reconnect
                     }
                 } catch {
                     closing.withLockedValue { $0 = true }
@@ -190,11 +190,23 @@ package final class DatabaseSupervisor: Service, Sendable {
             } catch {
                 attempt += 1
                 if Task.isCancelled || Task.isShuttingDownGracefully { break }
+                logger.debug("database watch: \(error)")
                 markDown(DatabaseUnavailable.cause(of: error) ?? "\(error)")
                 _ = try? await cancelWhenGracefulShutdown { try await Task.sleep(for: self.timing.reconnect) }
             }
         }
         eventContinuation.finish()
+    }
+
+    /// Sleeps `heartbeat` in steps of at most 100 ms, returning early once the database is down
+    /// (the watch connection closed), so reconnecting starts at once.
+    private func waitForHeartbeat() async throws {
+        var left = timing.heartbeat
+        while left > .zero, health == .up {
+            let step = min(left, .milliseconds(100))
+            try await cancelWhenGracefulShutdown { try await Task.sleep(for: step) }
+            left -= step
+        }
     }
 
     private func connect(id: Int) async throws -> PostgresConnection {
