@@ -28,11 +28,13 @@ package actor LocalArtifactStore: ArtifactStore {
     static let artifactPrefix = "/local/artifacts/"
     static let contentPrefix = "/local/content/"
 
-    /// The store is there when its root folder is.
+    /// The store is there when its root folder exists or can be made (it is made on first use).
     package func checkHealth() async throws {
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: root.path, isDirectory: &isDirectory), isDirectory.boolValue
-        else { throw ArtifactStoreUnavailable("the artifact folder \(root.path) is missing") }
+        do {
+            try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
+        } catch {
+            throw ArtifactStoreUnavailable("the artifact folder \(root.path) cannot be made: \(error)")
+        }
     }
 
     package init(root: URL) {
