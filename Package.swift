@@ -188,7 +188,7 @@ let package = Package(
             name: "ServerTests",
             dependencies: [
                 "Server", "KilnTestSupport", "KilnBench", "Store", "Statuses", "Spec", "Artifacts", "GitSource",
-                "Reconciler",
+                "Reconciler", "EmbeddedPostgres", "Processes",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),

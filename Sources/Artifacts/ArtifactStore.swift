@@ -48,9 +48,17 @@ package protocol ArtifactStore: Sendable {
 
     /// Releases connections; call once when done with the store.
     func shutdown() async throws
+
+    /// Throws when the store cannot be reached now (`/health`); quick and without retries.
+    func checkHealth() async throws
 }
 
 extension ArtifactStore {
+    /// Default: the store is there when it can list Kiln's repositories.
+    package func checkHealth() async throws {
+        _ = try await listManagedRepositories()
+    }
+
     /// Default: `ensureRepository` per spec, `maxConcurrent` in flight; the first error is thrown.
     package func ensureRepositories(
         _ specs: [StoreRepositorySpec], maxConcurrent: Int = 8
@@ -111,5 +119,14 @@ package enum ArtifactStoreError: Error, Sendable, Equatable, CustomStringConvert
         case .kindMismatch(let r, let e, let w):
             return "artifact store: repository '\(r)' exists as \(e.rawValue), wanted \(w.rawValue)"
         }
+    }
+}
+
+/// The artifact store cannot be reached (`checkHealth`).
+package struct ArtifactStoreUnavailable: Error, Sendable, CustomStringConvertible {
+    package var description: String
+
+    package init(_ description: String) {
+        self.description = description
     }
 }

@@ -28,6 +28,15 @@ package actor LocalArtifactStore: ArtifactStore {
     static let artifactPrefix = "/local/artifacts/"
     static let contentPrefix = "/local/content/"
 
+    /// The store is there when its root folder exists or can be made (it is made on first use).
+    package func checkHealth() async throws {
+        do {
+            try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
+        } catch {
+            throw ArtifactStoreUnavailable("the artifact folder \(root.path) cannot be made: \(error)")
+        }
+    }
+
     package init(root: URL) {
         self.root = root.standardizedFileURL
         self.storeDescription = "local \(root.standardizedFileURL.path)"

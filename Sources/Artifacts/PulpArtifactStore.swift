@@ -34,6 +34,11 @@ package final class PulpArtifactStore: ArtifactStore {
 
     // MARK: reading
 
+    /// Pulp answers its status endpoint (one try, 3 s at most).
+    package func checkHealth() async throws {
+        try await client.send(.GET, "/pulp/api/v3/status/", timeout: .seconds(3), retries: 0)
+    }
+
     package func listManagedRepositories() async throws -> [StoreRepository] {
         let query = [("pulp_label_select", Self.labelSelector)]
         return try await withThrowingTaskGroup(of: [StoreRepository].self) { group in

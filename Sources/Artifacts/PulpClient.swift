@@ -12,6 +12,8 @@ package final class PulpClient: Sendable {
     let authorization: String
     let http: HTTPClient
     let requestTimeout: TimeAmount
+    /// How failed calls are retried (connection errors; 5xx for idempotent methods).
+    package let retry: PulpRetry
     /// How long a task may run before `waitForTask` gives up.
     package let taskTimeout: Duration
     let logger: Logger
@@ -22,8 +24,9 @@ package final class PulpClient: Sendable {
         baseURL: String, username: String, password: String,
         requestTimeout: Duration = .seconds(60), taskTimeout: Duration = .seconds(600),
         connectTimeout: Duration = .seconds(3),
-        maxConnections: Int = 16, logger: Logger = Logger(label: "kiln.pulp")
+        maxConnections: Int = 16, retry: PulpRetry = PulpRetry(), logger: Logger = Logger(label: "kiln.pulp")
     ) {
+        self.retry = retry
         var base = baseURL
         while base.hasSuffix("/") { base.removeLast() }
         if base.hasSuffix("/pulp/api/v3") { base.removeLast("/pulp/api/v3".count) }
@@ -75,12 +78,35 @@ package final class PulpClient: Sendable {
         return s
     }
 
-    /// Sends a request; non-2xx answers throw `PulpError` with status, URL and body.
+    /// Sends a request; non-2xx answers throw `PulpError` with status, URL and body. Connection
+    /// failures are retried with back-off (`retry`; `retries` overrides its attempts), and so are
+    /// 5xx answers of idempotent methods (GET, HEAD, PUT, DELETE): a POST or PATCH Pulp may have
+    /// acted on is not sent twice.
     @discardableResult
     package func send(
         _ method: HTTPMethod, _ href: String, query: [(String, String)] = [], json: Data? = nil,
         body: ByteBuffer? = nil, contentType: String? = nil, timeout: TimeAmount? = nil,
-        allow: Set<Int> = []
+        allow: Set<Int> = [], retries: Int? = nil
+    ) async throws -> Response {
+        let attempts = max(1, (retries ?? retry.retries) + 1)
+        var delay = retry.firstDelay
+        for attempt in 1... {
+            do {
+                return try await sendOnce(
+                    method, href, query: query, json: json, body: body, contentType: contentType, timeout: timeout,
+                    allow: allow)
+            } catch let error as PulpError where attempt < attempts && retry.shouldRetry(error, method: method) {
+                logger.warning("\(error); retry \(attempt) of \(attempts - 1) in \(delay)")
+                try await Task.sleep(for: delay)
+                delay = min(delay * 2, retry.maxDelay)
+            }
+        }
+        fatalError("unreachable")
+    }
+
+    private func sendOnce(
+        _ method: HTTPMethod, _ href: String, query: [(String, String)], json: Data?,
+        body: ByteBuffer?, contentType: String?, timeout: TimeAmount?, allow: Set<Int>
     ) async throws -> Response {
         let target = url(href, query: query)
         var request = HTTPClientRequest(url: target)
@@ -102,7 +128,9 @@ package final class PulpClient: Sendable {
         } catch let error as HTTPClientError where error == .deadlineExceeded || error == .readTimeout {
             throw PulpError(kind: .timeout, method: method.rawValue, url: target, body: "\(error)")
         } catch {
-            throw PulpError(kind: .transport, method: method.rawValue, url: target, body: "\(error)")
+            var failure = PulpError(kind: .transport, method: method.rawValue, url: target, body: "\(error)")
+            failure.notSent = PulpRetry.isConnectFailure(error)
+            throw failure
         }
         let status = Int(response.status.code)
         guard (200..<300).contains(status) || allow.contains(status) else {

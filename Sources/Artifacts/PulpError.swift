@@ -12,6 +12,8 @@ package struct PulpError: Error, Sendable, CustomStringConvertible {
     package var url: String
     /// Pulp's response body or the task's error description (truncated).
     package var body: String
+    /// The request never reached Pulp (connection refused, connect timeout): safe to send again.
+    package var notSent = false
 
     package init(kind: Kind, status: Int? = nil, method: String, url: String, body: String) {
         self.kind = kind

@@ -1,10 +1,13 @@
 import Hummingbird
 import Logging
+import Store
 
 /// Gives the errors that carry no Kiln answer of their own a JSON `{"detail": "..."}` body:
 /// Hummingbird's `HTTPError` (unknown route 404, wrong method, body too large 413) keeps its
 /// status, a `DecodingError` is 422, any other non-HTTP error is a 500 whose cause is logged,
 /// not shown. `APIError` and the domain errors (`JSONDetailError`s) pass through and answer themselves.
+/// The database being unreachable (PostgresNIO connection, pool and shutdown errors) is a 503
+/// with `Retry-After`.
 package struct JSONErrorMiddleware<Context: RequestContext>: RouterMiddleware {
     package init() {}
 
@@ -19,6 +22,10 @@ package struct JSONErrorMiddleware<Context: RequestContext>: RouterMiddleware {
             throw APIError(error.status, error.body ?? error.status.reasonPhrase)
         } catch let error as any HTTPResponseError {
             throw APIError(error.status, error.status.reasonPhrase)
+        } catch let error where DatabaseUnavailable.isUnavailable(error) {
+            let cause = DatabaseUnavailable.cause(of: error) ?? "\(error)"
+            context.logger.warning("request failed, database unreachable: \(cause)")
+            throw APIError.databaseUnavailable(cause)
         } catch let error as DecodingError {
             throw APIError(.unprocessableContent, RequestBody.describe(error))
         } catch {

@@ -13,9 +13,18 @@ package enum KilnServer {
     package static func makeRouter(_ dependencies: ServerDependencies) -> Router<KilnRequestContext> {
         let router = Router(context: KilnRequestContext.self)
         router.add(middleware: JSONErrorMiddleware<KilnRequestContext>())
+        if let supervisor = dependencies.databaseSupervisor {
+            router.add(middleware: DatabaseOutageMiddleware<KilnRequestContext>(supervisor: supervisor))
+        }
         router.add(middleware: RequestLimitMiddleware(limits: dependencies.settings.limits))
         router.add(middleware: AuthMiddleware(authority: dependencies.tokens))
-        router.get("/health") { _, _ in ["status": "ok"] }
+        router.get("/health") { request, context -> Response in
+            let (status, answer) = await health(dependencies)
+            var response = try WireJSON.encoder().encode(answer, from: request, context: context)
+            response.status = status
+            if status == .serviceUnavailable { response.headers[.retryAfter] = "2" }
+            return response
+        }
         addOpenAPIRoute(to: router)
         let api = router.group("api/v1")
         let workflow = BuildWorkflow(dependencies)
@@ -38,7 +47,7 @@ package enum KilnServer {
         onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }
     ) -> some ApplicationProtocol {
         Application(
-            router: makeRouter(dependencies),
+            responder: KilnResponder(dependencies),
             server: .http1(configuration: .init(idleTimeout: TimeAmount(dependencies.settings.limits.idleTimeout))),
             configuration: .init(address: .hostname(host, port: port), serverName: "kiln"),
             services: services,

@@ -24,6 +24,12 @@ package struct ServerDependencies: Sendable {
     package var leaseClock: any LeaseClock = SystemLeaseClock()
     /// Push-webhook secret and branch (`KILN_WEBHOOK_SECRET`).
     package var webhooks: WebhookSettings = WebhookSettings()
+    /// Watches PostgreSQL and replaces the pool after an outage (`kiln serve`; nil in most tests:
+    /// `database` is then used as is). Requests answer 503 while it reports the database down.
+    package var databaseSupervisor: DatabaseSupervisor? = nil
+
+    /// The pool to use now: the supervisor's current one, else `database`.
+    package var currentDatabase: PostgresClient { databaseSupervisor?.client ?? database }
 
     package init(
         database: PostgresClient,

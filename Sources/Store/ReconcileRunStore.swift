@@ -66,6 +66,49 @@ package struct ReconcileRunStore: Sendable {
             """, logger: logger)
     }
 
+    /// Marks runs left `running` by an owner that is gone as `failed`, with `cause` as their error;
+    /// returns their ids. Call it only while holding the reconcile lock (`withReconcileLock`).
+    ///
+    /// Why that is safe with several Kiln processes on one database: a run row is written
+    /// `running` only by a process holding the session-level advisory lock, and the lock dies
+    /// with its session (process killed, connection lost). So a caller holding the lock knows no
+    /// other run is going. `recordFailure` writes its row outside the lock and finishes it
+    /// moments later: rows younger than `grace` are left alone for that.
+    @discardableResult
+    package func failInterruptedRuns(cause: String, grace: Duration = .seconds(10)) async throws -> [Int64] {
+        let errorsJSON = String(decoding: try JSONEncoder().encode([cause]), as: UTF8.self)
+        let graceMS = Int(grace.components.seconds * 1000 + grace.components.attoseconds / 1_000_000_000_000_000)
+        let rows = try await client.query(
+            """
+            UPDATE reconcile_runs SET result = \(ReconcileRunResult.failed.rawValue), finished_at = now(),
+              errors = errors || \(errorsJSON)::jsonb,
+              duration_ms = LEAST(EXTRACT(EPOCH FROM now() - started_at) * 1000, 2147483647)::integer
+            WHERE result = \(ReconcileRunResult.running.rawValue)
+              AND started_at < now() - make_interval(secs => \(graceMS)::double precision / 1000)
+            RETURNING id
+            """, logger: logger)
+        var ids: [Int64] = []
+        for try await id in rows.decode(Int64.self) { ids.append(id) }
+        if !ids.isEmpty { logger.warning("reconcile runs \(ids) were left running: marked failed (\(cause))") }
+        return ids
+    }
+
+    /// Marks one run `failed` with `errors`, if it is still `running` (a run whose end could not
+    /// be written, e.g. because the database went away); returns whether it was.
+    @discardableResult
+    package func failRun(id: Int64, errors: [String]) async throws -> Bool {
+        let errorsJSON = String(decoding: try JSONEncoder().encode(errors), as: UTF8.self)
+        let rows = try await client.query(
+            """
+            UPDATE reconcile_runs SET result = \(ReconcileRunResult.failed.rawValue), finished_at = now(),
+              errors = errors || \(errorsJSON)::jsonb,
+              duration_ms = LEAST(EXTRACT(EPOCH FROM now() - started_at) * 1000, 2147483647)::integer
+            WHERE id = \(id) AND result = \(ReconcileRunResult.running.rawValue) RETURNING id
+            """, logger: logger)
+        for try await _ in rows.decode(Int64.self) { return true }
+        return false
+    }
+
     /// Records a run that did not happen (`skipped`) in one statement.
     package func recordSkipped(trigger: String, commitSHA: String?, reason: String) async throws -> Int64 {
         let errorsJSON = String(decoding: try JSONEncoder().encode([reason]), as: UTF8.self)

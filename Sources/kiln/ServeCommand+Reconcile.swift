@@ -19,7 +19,10 @@ extension ServerDependencies {
     ) throws -> ReconcileLoop? {
         guard let source = desiredStateSource else { return nil }
         let engine = ReconcileEngine(
-            database: PostgresStateDatabase(client: database, logger: logger),
+            database: PostgresStateDatabase(
+                currentClient: { [fixed = database, supervisor = databaseSupervisor] in
+                    supervisor?.client ?? fixed
+                }, logger: logger),
             store: artifactStore, logger: logger)
         var isDirectory: ObjCBool = false
         let loopSource: ReconcileLoop.Source

@@ -55,19 +55,24 @@ struct ServeCommand: SettingsCommand {
         let serviceLogger = logger
 
         do {
-            try await database.withClient(settings: settings, logger: logger, migrate: true) { client in
+            try await withDatabaseConfig(settings: settings, logger: logger) { config in
+                // migrate on a short-lived pool; the supervisor runs the serving pools
+                try await KilnDatabase.withClient(config: config, logger: logger, migrate: true) { _ in }
+                let supervisor = DatabaseSupervisor(config: config, logger: serviceLogger)
                 var dependencies = ServerDependencies(
-                    database: client, artifactStore: store, tokens: tokens, settings: settings.server,
+                    database: supervisor.client, artifactStore: store, tokens: tokens, settings: settings.server,
                     logger: serviceLogger, desiredStateSource: source)
                 dependencies.webhooks = settings.webhooks
+                dependencies.databaseSupervisor = supervisor
                 let reconcileLoop = try dependencies.attachReconcileLoop(
                     home: home, interval: settings.reconcileInterval, rules: settings.specRules, logger: serviceLogger)
+                try await Self.failInterruptedRuns(config: config, logger: serviceLogger)
                 let app = KilnServer.makeApplication(dependencies, host: host, port: port) { channel in
                     let bound = channel.localAddress?.port ?? port
                     serviceLogger.notice(
                         "kiln listening on http://\(host):\(bound) (artifacts: \(storeConfig.description))")
                 }
-                var services: [any Service] = [app, StaleTaskSweeper(dependencies)]
+                var services: [any Service] = [supervisor, app, StaleTaskSweeper(dependencies)]
                 // The reconcile loop (with --repo): once at start, then every KILN_RECONCILE_INTERVAL
                 // and on POST /api/v1/reconcile and push webhooks.
                 if let reconcileLoop { services.append(reconcileLoop) }

@@ -17,3 +17,17 @@ package enum ApplyError: Error, Sendable, Equatable, CustomStringConvertible {
         }
     }
 }
+
+/// A run that started (its row is `running`) but could not record its end: `underlying` is why
+/// (typically the database going away). The reconcile loop marks the run failed once it can.
+package struct ReconcileInterrupted: Error, Sendable, CustomStringConvertible {
+    package var runID: Int64
+    package var underlying: any Error
+
+    package init(runID: Int64, underlying: any Error) {
+        self.runID = runID
+        self.underlying = underlying
+    }
+
+    package var description: String { "reconcile run \(runID) interrupted: \(underlying)" }
+}

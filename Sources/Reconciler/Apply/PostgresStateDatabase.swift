@@ -10,12 +10,23 @@ import Store
 ///     let db = PostgresStateDatabase(client: client)
 ///     let actual = try await db.readActualState()
 package struct PostgresStateDatabase: StateDatabase {
-    package let rows: DesiredStateStore
-    package let runs: ReconcileRunStore
+    /// The pool to use, asked on every call (`kiln serve` replaces its pool after an outage).
+    let currentClient: @Sendable () -> PostgresClient
+    let logger: Logger
+
+    package var rows: DesiredStateStore { DesiredStateStore(client: currentClient(), logger: logger) }
+    package var runs: ReconcileRunStore { ReconcileRunStore(client: currentClient(), logger: logger) }
 
     package init(client: PostgresClient, logger: Logger = Logger(label: "kiln.reconciler.db")) {
-        rows = DesiredStateStore(client: client, logger: logger)
-        runs = ReconcileRunStore(client: client, logger: logger)
+        self.init(currentClient: { client }, logger: logger)
+    }
+
+    /// A database whose pool may change between calls (`currentClient` is asked every time).
+    package init(
+        currentClient: @escaping @Sendable () -> PostgresClient, logger: Logger = Logger(label: "kiln.reconciler.db")
+    ) {
+        self.currentClient = currentClient
+        self.logger = logger
     }
 
     package func readActualState() async throws -> ActualState {
@@ -103,5 +114,13 @@ package struct PostgresStateDatabase: StateDatabase {
 
     package func recordSkipped(trigger: String, commitSHA: String?, reason: String) async throws -> Int64 {
         try await runs.recordSkipped(trigger: trigger, commitSHA: commitSHA, reason: reason)
+    }
+
+    package func failInterruptedRuns(cause: String) async throws -> [Int64] {
+        try await runs.failInterruptedRuns(cause: cause)
+    }
+
+    package func failRun(id: Int64, errors: [String]) async throws -> Bool {
+        try await runs.failRun(id: id, errors: errors)
     }
 }

@@ -86,6 +86,23 @@ package struct ReconcileEngine: Sendable {
         return ReconcileResult(runID: runID, result: .failed, plan: nil, errors: errors, durationMS: 0)
     }
 
+    /// The error recorded on a run whose process stopped (or lost the database) before it finished.
+    package static let interruptedCause =
+        "interrupted: the Kiln process running this reconcile stopped or lost its database connection before it finished"
+
+    /// Marks runs left `running` by a dead process as failed (`interruptedCause`), if no other
+    /// process is reconciling now (holds the lock); returns their ids, nil when the lock was busy
+    /// (the process holding it sweeps them when its next run starts). `kiln serve` calls it at startup.
+    package func failInterruptedRuns() async throws -> [Int64]? {
+        try await database.withReconcileLock { try await database.failInterruptedRuns(cause: Self.interruptedCause) }
+    }
+
+    /// Marks run `runID` failed with `errors` if it is still `running` (its end could not be written).
+    @discardableResult
+    package func failRun(_ runID: Int64, errors: [String]) async throws -> Bool {
+        try await database.failRun(id: runID, errors: errors)
+    }
+
     // MARK: - Internals
 
     private func locked(
@@ -94,8 +111,14 @@ package struct ReconcileEngine: Sendable {
     ) async throws -> ReconcileResult {
         let outcome = try await database.withReconcileLock { () -> ReconcileResult in
             let clock = ContinuousClock.now
+            // holding the lock: any run still `running` lost its process or connection
+            _ = try await database.failInterruptedRuns(cause: Self.interruptedCause)
             let runID = try await database.startRun(trigger: trigger, commitSHA: commitSHA)
-            return try await body(runID, clock)
+            do {
+                return try await body(runID, clock)
+            } catch {
+                throw ReconcileInterrupted(runID: runID, underlying: error)
+            }
         }
         if let outcome { return outcome }
         let reason = "skipped: another reconcile is running"

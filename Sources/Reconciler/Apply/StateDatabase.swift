@@ -24,4 +24,11 @@ package protocol StateDatabase: Sendable {
 
     /// Records a run skipped because another reconcile held the lock.
     func recordSkipped(trigger: String, commitSHA: String?, reason: String) async throws -> Int64
+
+    /// Marks runs left `running` by a process (or connection) that is gone as failed with
+    /// `cause`; call only while holding the reconcile lock. Returns their ids.
+    func failInterruptedRuns(cause: String) async throws -> [Int64]
+
+    /// Marks run `id` failed with `errors` if it is still `running`; returns whether it was.
+    func failRun(id: Int64, errors: [String]) async throws -> Bool
 }

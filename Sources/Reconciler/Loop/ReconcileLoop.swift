@@ -4,6 +4,7 @@ import Logging
 import ServiceLifecycle
 import Spec
 import Statuses
+import Store
 
 /// Reconciles on an interval and on demand (webhook, API): fetches the configured git
 /// remote, re-reads only the files that changed since the last commit, plans and applies.
@@ -54,17 +55,38 @@ package actor ReconcileLoop: Service {
     /// Whether the service's first run has finished; `waitForFirstRun` callers wait in `firstRunWaiters`.
     private var firstRunDone = false
     private var firstRunWaiters: [CheckedContinuation<Void, Never>] = []
+    /// Failures that could not be written because the database was unreachable: recorded at the
+    /// start of the next run that reaches it.
+    private var pendingFailures: [PendingFailure] = []
+    /// Runs in a row that failed because the database was unreachable (sets the retry back-off).
+    private var outageRetries = 0
+    /// Asks the service for a retry after a delay (the database was unreachable).
+    private let retries: AsyncStream<Duration>
+    private let retryContinuation: AsyncStream<Duration>.Continuation
+    /// The first retry after an outage; doubled on each failure, at most `interval`.
+    package nonisolated let retryDelay: Duration
+
+    /// A failure to record once the database is back.
+    private enum PendingFailure: Sendable {
+        /// A run whose row is `running` and whose end was never written.
+        case run(id: Int64, errors: [String])
+        /// A run that could not even start.
+        case unstarted(trigger: String, errors: [String])
+    }
 
     package init(
         engine: ReconcileEngine, source: Source, subdirectory: String? = nil, interval: Duration,
-        rules: SpecRules = .default, logger: Logger = Logger(label: "kiln.reconcile-loop")
+        rules: SpecRules = .default, retryDelay: Duration = .seconds(2),
+        logger: Logger = Logger(label: "kiln.reconcile-loop")
     ) {
         self.rules = rules
         self.engine = engine
         self.source = source
         self.subdirectory = subdirectory
         self.interval = interval
+        self.retryDelay = retryDelay
         self.logger = logger
+        (retries, retryContinuation) = AsyncStream.makeStream(of: Duration.self)
         // unbounded, never dropping a trigger: served ones are skipped cheaply (see `run`)
         (triggers, continuation) = AsyncStream.makeStream(of: Trigger.self)
     }
@@ -104,6 +126,7 @@ package actor ReconcileLoop: Service {
     private func runHoldingTurn(trigger: String) async -> ReconcileResult? {
         lastRunStart = .now
         defer { endTurn() }
+        await recordPendingFailures()
         do {
             let snapshot = try await readDesiredState()
             let result = try await engine.reconcile(
@@ -111,6 +134,7 @@ package actor ReconcileLoop: Service {
                 trigger: trigger)
             lastResult = result
             lastError = nil
+            outageRetries = 0
             logger.info(
                 "reconcile \(result.result.rawValue) at \(snapshot.commitSHA.prefix(12)) (\(trigger), \(result.durationMS) ms, read \(snapshot.readPaths.count) file(s))"
             )
@@ -118,6 +142,7 @@ package actor ReconcileLoop: Service {
         } catch {
             lastError = "\(error)"
             logger.error("reconcile (\(trigger)) failed: \(error)")
+            if await handleOutage(error, trigger: trigger) { return nil }
             if let invalid = error as? InvalidDesiredState {
                 _ = try? await engine.recordFailure(
                     trigger: trigger, commitSHA: invalid.commitSHA,
@@ -129,6 +154,57 @@ package actor ReconcileLoop: Service {
             }
             return nil
         }
+    }
+
+    /// Handles a run that failed because the database went away (or another error after its row
+    /// was written): remembers the failure to record once the database is back and asks for a
+    /// retry with back-off. Returns false for other errors.
+    private func handleOutage(_ error: any Error, trigger: String) async -> Bool {
+        let underlying = (error as? ReconcileInterrupted)?.underlying ?? error
+        let cause = DatabaseUnavailable.cause(of: underlying)
+        if let interrupted = error as? ReconcileInterrupted {
+            let message =
+                cause.map { "database unreachable: \($0); the run could not finish" }
+                ?? (underlying is CancellationError
+                    ? "cancelled before it finished (the server was shutting down)" : "\(underlying)")
+            pendingFailures.append(.run(id: interrupted.runID, errors: [message]))
+        } else if let cause {
+            pendingFailures.removeAll { if case .unstarted = $0 { true } else { false } }  // keep the latest
+            pendingFailures.append(
+                .unstarted(trigger: trigger, errors: ["database unreachable: \(cause); the run could not start"]))
+        } else {
+            return false
+        }
+        guard cause != nil else {
+            await recordPendingFailures()  // the database may well be there
+            outageRetries = 0
+            return true
+        }
+        outageRetries += 1
+        let exponent = min(outageRetries - 1, 16)
+        let delay = min(retryDelay * (1 << exponent), max(interval, retryDelay))
+        logger.warning("reconcile: the database is unreachable; retrying in \(delay)")
+        retryContinuation.yield(delay)
+        return true
+    }
+
+    /// Writes the failures remembered during an outage; keeps them while the database is still away.
+    private func recordPendingFailures() async {
+        var left: [PendingFailure] = []
+        for failure in pendingFailures {
+            do {
+                switch failure {
+                case .run(let id, let errors):
+                    try await engine.failRun(id, errors: errors)
+                case .unstarted(let trigger, let errors):
+                    try await engine.recordFailure(trigger: trigger, commitSHA: nil, errors: errors)
+                }
+            } catch {
+                left.append(failure)
+            }
+        }
+        if left.isEmpty && !pendingFailures.isEmpty { outageRetries = 0 }
+        pendingFailures = left
     }
 
     /// Waits until no run is going (first come first served), then holds the turn.
@@ -176,6 +252,7 @@ package actor ReconcileLoop: Service {
     /// trigger. A trigger issued before the latest run started is skipped: that run served it.
     package func run() async throws {
         let continuation = self.continuation
+        let retryContinuation = self.retryContinuation
         let interval = self.interval
         defer { finishFirstRun() }
         try await withGracefulShutdownHandler {
@@ -184,6 +261,14 @@ package actor ReconcileLoop: Service {
                     while !Task.isCancelled {
                         try await Task.sleep(for: interval)
                         continuation.yield(Trigger(reason: "timer", issued: .now))
+                    }
+                }
+                let retries = self.retries
+                group.addTask {
+                    // retries after a database outage, each after its back-off
+                    for await delay in retries {
+                        try await Task.sleep(for: delay)
+                        continuation.yield(Trigger(reason: "retry", issued: .now))
                     }
                 }
                 await self.reconcileNow(trigger: "timer")
@@ -196,6 +281,7 @@ package actor ReconcileLoop: Service {
             }
         } onGracefulShutdown: {
             continuation.finish()
+            retryContinuation.finish()
         }
     }
 }

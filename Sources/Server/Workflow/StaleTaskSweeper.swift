@@ -8,14 +8,17 @@ import Store
 ///
 ///     let group = ServiceGroup(services: [app, StaleTaskSweeper(dependencies)], ...)
 package struct StaleTaskSweeper: Service {
-    let claims: TaskClaims
+    let dependencies: ServerDependencies
     let settings: ServerSettings
     let logger: Logger
 
+    /// The claims on the current pool (it changes after a database outage).
+    var claims: TaskClaims {
+        TaskClaims(client: dependencies.currentDatabase, logger: dependencies.logger, clock: dependencies.leaseClock)
+    }
+
     package init(_ dependencies: ServerDependencies) {
-        self.claims = TaskClaims(
-            client: dependencies.database, logger: dependencies.logger,
-            clock: dependencies.leaseClock)
+        self.dependencies = dependencies
         self.settings = dependencies.settings
         self.logger = dependencies.logger
     }
@@ -34,7 +37,11 @@ package struct StaleTaskSweeper: Service {
     package func run() async throws {
         while !Task.isCancelled && !Task.isShuttingDownGracefully {
             do {
-                try await sweep()
+                if case .down = dependencies.databaseSupervisor?.health {
+                    // the database is away: nothing to sweep until it is back
+                } else {
+                    try await sweep()
+                }
             } catch {
                 logger.warning("stale-task sweep failed: \(error)")
             }
