@@ -6,8 +6,8 @@ import Store
 /// Hummingbird's `HTTPError` (unknown route 404, wrong method, body too large 413) keeps its
 /// status, a `DecodingError` is 422, any other non-HTTP error is a 500 whose cause is logged,
 /// not shown. `APIError` and the domain errors (`JSONDetailError`s) pass through and answer themselves.
-/// The database being unreachable (PostgresNIO connection, pool and shutdown errors) is a 503
-/// with `Retry-After`.
+/// The database being unreachable (PostgresNIO connection, pool and shutdown errors), and a
+/// statement cancelled by the statement timeout, are a 503 with `Retry-After`.
 package struct JSONErrorMiddleware<Context: RequestContext>: RouterMiddleware {
     package init() {}
 
@@ -26,6 +26,12 @@ package struct JSONErrorMiddleware<Context: RequestContext>: RouterMiddleware {
             let cause = DatabaseUnavailable.cause(of: error) ?? "\(error)"
             context.logger.warning("request failed, database unreachable: \(cause)")
             throw APIError.databaseUnavailable(cause)
+        } catch let error where isStatementCancelled(error) {
+            context.logger.warning("request cancelled by the statement timeout: \(String(reflecting: error))")
+            throw APIError(
+                .serviceUnavailable,
+                "The request's database work ran longer than the statement timeout (KILN_STATEMENT_TIMEOUT) "
+                    + "and was cancelled; nothing was changed", retryAfter: 2)
         } catch let error as DecodingError {
             throw APIError(.unprocessableContent, RequestBody.describe(error))
         } catch {

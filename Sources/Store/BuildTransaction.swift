@@ -34,6 +34,12 @@ func buildTransaction<R: Sendable>(
 /// PostgreSQL's SQLSTATE for a statement cancelled (by `statement_timeout` among others).
 private let queryCanceledState = "57014"
 
+/// Whether `error` is PostgreSQL cancelling a statement (`statement_timeout`, 57014): the
+/// statement's transaction is rolled back, nothing it did is kept.
+package func isStatementCancelled(_ error: any Error) -> Bool {
+    (error as? PSQLError)?.serverInfo?[.sqlState] == queryCanceledState
+}
+
 extension Duration {
     /// The duration in whole milliseconds (rounded down, saturating).
     var milliseconds: Int64 {

@@ -22,6 +22,10 @@ package struct DatabaseConfig: Sendable, Hashable {
     package var password: String?
     package var database: String
     package var tls: TLSMode
+    /// The longest one statement of this configuration's sessions may run before PostgreSQL
+    /// cancels it (`statement_timeout`, sent at connect); nil: the server's default (none).
+    /// `kiln serve` sets it on its request pools (`KILN_STATEMENT_TIMEOUT`), never on migrations.
+    package var statementTimeout: Duration?
 
     package init(
         host: String, port: Int = 5432, username: String, password: String? = nil,
@@ -71,9 +75,14 @@ package struct DatabaseConfig: Sendable, Hashable {
         case .prefer: clientTLS = .prefer(.makeClientConfiguration())
         case .require: clientTLS = .require(.makeClientConfiguration())
         }
-        return PostgresClient.Configuration(
+        var configuration = PostgresClient.Configuration(
             host: host, port: port, username: username,
             password: password, database: database, tls: clientTLS)
+        if let statementTimeout {
+            let milliseconds = max(1, statementTimeout.milliseconds)
+            configuration.options.additionalStartupParameters.append(("statement_timeout", "\(milliseconds)"))
+        }
+        return configuration
     }
 
     /// A single-connection configuration (used for administrative statements).

@@ -58,7 +58,10 @@ struct ServeCommand: SettingsCommand {
             try await withDatabaseConfig(settings: settings, logger: logger) { config in
                 // migrate on a short-lived pool; the supervisor runs the serving pools
                 try await KilnDatabase.withClient(config: config, logger: logger, migrate: true) { _ in }
-                let supervisor = DatabaseSupervisor(config: config, logger: serviceLogger)
+                // the serving pools cancel any statement past KILN_STATEMENT_TIMEOUT (503, rolled back)
+                var served = config
+                served.statementTimeout = settings.server.limits.statementTimeout
+                let supervisor = DatabaseSupervisor(config: served, logger: serviceLogger)
                 var dependencies = ServerDependencies(
                     database: supervisor.client, artifactStore: store, tokens: tokens, settings: settings.server,
                     logger: serviceLogger, desiredStateSource: source)
