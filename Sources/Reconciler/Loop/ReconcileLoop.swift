@@ -47,6 +47,9 @@ package actor ReconcileLoop: Service {
     package private(set) var lastResult: ReconcileResult?
     /// The last error that kept a run from starting (fetch, invalid desired state).
     package private(set) var lastError: String?
+    /// The database's unreachability when the last run failed for it (nil otherwise): callers
+    /// answer that as an outage (503), not as a bad desired state.
+    package private(set) var lastOutage: String?
     /// When the latest run started: triggers issued before it are already served.
     private var lastRunStart: ContinuousClock.Instant?
     /// Whether a run holds the turn; other runs queue behind it in `waitingRuns`.
@@ -134,6 +137,7 @@ package actor ReconcileLoop: Service {
                 trigger: trigger)
             lastResult = result
             lastError = nil
+            lastOutage = nil
             outageRetries = 0
             logger.info(
                 "reconcile \(result.result.rawValue) at \(snapshot.commitSHA.prefix(12)) (\(trigger), \(result.durationMS) ms, read \(snapshot.readPaths.count) file(s))"
@@ -141,6 +145,7 @@ package actor ReconcileLoop: Service {
             return result
         } catch {
             lastError = "\(error)"
+            lastOutage = DatabaseUnavailable.cause(of: (error as? ReconcileInterrupted)?.underlying ?? error)
             logger.error("reconcile (\(trigger)) failed: \(error)")
             if await handleOutage(error, trigger: trigger) { return nil }
             if let invalid = error as? InvalidDesiredState {

@@ -24,12 +24,14 @@ func addReconcileRoutes(
         Task {
             let result = await loop.reconcileNow(trigger: "api")
             let error = result == nil ? await loop.lastError : nil
-            await box.set(result, error: error)
+            let outage = result == nil ? await loop.lastOutage : nil
+            await box.set(result, error: error, outage: outage)
         }
         let deadline = ContinuousClock.now + reconcileQuickWait
         while ContinuousClock.now < deadline {
             if let done = await box.outcome {
                 guard let result = done.result else {
+                    if let outage = done.outage { throw APIError.databaseUnavailable(outage) }
                     throw APIError(
                         .unprocessableContent,
                         "The desired state could not be read: \(done.error ?? "unknown error")")
@@ -75,10 +77,12 @@ private actor ReconcileOutcome {
     struct Done: Sendable {
         var result: ReconcileResult?
         var error: String?
+        /// Set when the run failed because the database was unreachable (answered 503).
+        var outage: String?
     }
     private(set) var outcome: Done?
 
-    func set(_ result: ReconcileResult?, error: String?) {
-        outcome = Done(result: result, error: error)
+    func set(_ result: ReconcileResult?, error: String?, outage: String?) {
+        outcome = Done(result: result, error: error, outage: outage)
     }
 }
