@@ -26,13 +26,15 @@ package struct ReconcileRunStore: Sendable {
         let logger = self.logger
         let key = Self.lockKey
         return try await client.withConnection { conn -> T? in
-            var got = false
-            for try await locked in try await conn.query("SELECT pg_try_advisory_lock(\(key))", logger: logger)
-                .decode(Bool.self)
-            { got = locked }
-            guard got else { return nil }
+            var holder: Int32?
+            for try await (locked, pid) in try await conn.query(
+                "SELECT pg_try_advisory_lock(\(key)), pg_backend_pid()", logger: logger
+            ).decode((Bool, Int32).self) where locked {
+                holder = pid
+            }
+            guard let holder else { return nil }
             do {
-                let value = try await body()
+                let value = try await Self.$lockHolder.withValue(holder) { try await body() }
                 _ = try? await conn.query("SELECT pg_advisory_unlock(\(key))", logger: logger)
                 return value
             } catch {
@@ -42,11 +44,15 @@ package struct ReconcileRunStore: Sendable {
         }
     }
 
+    /// The backend pid of the session holding the reconcile lock, inside `withReconcileLock`.
+    @TaskLocal static var lockHolder: Int32?
+
     /// Records the start of a run; returns its id.
     package func start(trigger: String, commitSHA: String?) async throws -> Int64 {
         let rows = try await client.query(
             """
-            INSERT INTO reconcile_runs (trigger, commit_sha) VALUES (\(trigger), \(commitSHA)) RETURNING id
+            INSERT INTO reconcile_runs (trigger, commit_sha, owner_pid)
+            VALUES (\(trigger), \(commitSHA), \(Self.lockHolder)) RETURNING id
             """, logger: logger)
         for try await id in rows.decode(Int64.self) { return id }
         throw ReconcileRunStoreError.noRowReturned
@@ -72,8 +78,10 @@ package struct ReconcileRunStore: Sendable {
     /// Why that is safe with several Kiln processes on one database: a run row is written
     /// `running` only by a process holding the session-level advisory lock, and the lock dies
     /// with its session (process killed, connection lost). So a caller holding the lock knows no
-    /// other run is going. `recordFailure` writes its row outside the lock and finishes it
-    /// moments later: rows younger than `grace` are left alone for that.
+    /// other run is going: a `running` row owned by another session (`owner_pid`, the lock
+    /// holder's backend pid when it started) is dead at once. `recordFailure` writes its row
+    /// outside the lock (no owner) and finishes it moments later: ownerless rows younger than
+    /// `grace` are left alone for that.
     @discardableResult
     package func failInterruptedRuns(cause: String, grace: Duration = .seconds(10)) async throws -> [Int64] {
         let errorsJSON = String(decoding: try JSONEncoder().encode([cause]), as: UTF8.self)
@@ -84,7 +92,9 @@ package struct ReconcileRunStore: Sendable {
               errors = errors || \(errorsJSON)::jsonb,
               duration_ms = LEAST(EXTRACT(EPOCH FROM now() - started_at) * 1000, 2147483647)::integer
             WHERE result = \(ReconcileRunResult.running.rawValue)
-              AND started_at < now() - make_interval(secs => \(graceMS)::double precision / 1000)
+              AND CASE WHEN owner_pid IS NULL
+                       THEN started_at < now() - make_interval(secs => \(graceMS)::double precision / 1000)
+                       ELSE \(Self.lockHolder)::integer IS NOT NULL AND owner_pid <> \(Self.lockHolder) END
             RETURNING id
             """, logger: logger)
         var ids: [Int64] = []

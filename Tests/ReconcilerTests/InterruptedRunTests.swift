@@ -53,6 +53,39 @@ struct InterruptedRunTests {
         }
     }
 
+    @Test("a running run whose lock session is gone is failed at once; an ownerless young one waits its grace")
+    func ownedRunsNeedNoGrace() async throws {
+        try await TestDatabase.with { client, _ in
+            let engine = ReconcileEngine(
+                database: PostgresStateDatabase(client: client, logger: Self.quiet()), store: nil,
+                logger: Self.quiet())
+            var ids: [Int64] = []
+            // a `kiln apply` killed a moment ago (its session held the lock, pid 2147483000), and a
+            // failure being recorded right now outside the lock (no owner)
+            for try await id in try await client.query(
+                """
+                INSERT INTO reconcile_runs (trigger, owner_pid) VALUES ('cli', 2147483000), ('timer', NULL) RETURNING id
+                """
+            ).decode(Int64.self) { ids.append(id) }
+            #expect(ids.count == 2)
+            let swept = try await engine.failInterruptedRuns()
+            #expect(swept == [ids[0]])
+            #expect(try await Self.run(client, ids[0]).result == ReconcileRunResult.failed.rawValue)
+            #expect(try await Self.run(client, ids[1]).result == ReconcileRunResult.running.rawValue)
+
+            // a run started under the lock records the lock session as its owner
+            let owner = try await ReconcileRunStore(client: client).withReconcileLock { () -> Bool in
+                let store = ReconcileRunStore(client: client)
+                let id = try await store.start(trigger: "api", commitSHA: nil)
+                for try await owned in try await client.query(
+                    "SELECT owner_pid IS NOT NULL FROM reconcile_runs WHERE id = \(id)"
+                ).decode(Bool.self) { return owned }
+                return false
+            }
+            #expect(owner == true)
+        }
+    }
+
     @Test("a run the database left mid-way is recorded failed with the cause once it is back")
     func outageMidRun() async throws {
         let fixture = try ReconcileFixture.make()
