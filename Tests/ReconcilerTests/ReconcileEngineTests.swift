@@ -301,6 +301,7 @@ final class ReconcileEngineTests: XCTestCase {
             XCTAssertEqual(failed.result, .failed)
             XCTAssertTrue(
                 failed.errors.contains { $0.contains("store_repository \"new-baseos-x86_64\"") }, "\(failed.errors)")
+            XCTAssertTrue(failed.artifactStoreUnavailable, "a closed port is the store being away: \(failed.errors)")
             try await expectEqual(
                 try await client.string("SELECT result FROM reconcile_runs WHERE id = \(failed.runID)"), "failed")
             let recorded =
@@ -312,6 +313,7 @@ final class ReconcileEngineTests: XCTestCase {
 
             let fixed = try await f.engine(client).reconcile(desired: s2.result.state, commitSHA: sha, trigger: "cli")
             XCTAssertEqual(fixed.result, .applied, "\(fixed.errors)")
+            XCTAssertFalse(fixed.artifactStoreUnavailable)
             try await expectEqual(try await client.count("SELECT count(*) FROM platforms WHERE name = 'New'"), 1)
             let after = try await f.engine(client).plan(desired: s2.result.state, commitSHA: sha)
             XCTAssertFalse(after.hasChanges, after.renderText())

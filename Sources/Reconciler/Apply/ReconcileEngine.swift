@@ -129,14 +129,16 @@ package struct ReconcileEngine: Sendable {
 
     private func finish(
         _ runID: Int64, _ sha: String, _ plan: Plan?, _ result: ReconcileRunResult, _ errors: [String],
-        _ start: ContinuousClock.Instant
+        _ start: ContinuousClock.Instant, artifactStoreUnavailable: Bool = false
     ) async throws -> ReconcileResult {
         let elapsed = ContinuousClock.now - start
         let ms = Int(elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000)
         try await database.finishRun(
             id: runID, commitSHA: sha, plan: plan, result: result, errors: errors, durationMS: ms)
         if result == .failed { logger.error("reconcile run \(runID) failed: \(errors.joined(separator: "; "))") }
-        return ReconcileResult(runID: runID, result: result, plan: plan, errors: errors, durationMS: ms)
+        return ReconcileResult(
+            runID: runID, result: result, plan: plan, errors: errors, durationMS: ms,
+            artifactStoreUnavailable: artifactStoreUnavailable)
     }
 
     private func execute(_ plan: Plan, runID: Int64, clock: ContinuousClock.Instant) async throws -> ReconcileResult {
@@ -156,24 +158,26 @@ package struct ReconcileEngine: Sendable {
         }
         // 1. store creates and updates (idempotent): a failure here writes no database row
         if let store, !storeWrites.isEmpty {
-            var errors: [String] = []
+            var errors: [StoreFailure] = []
             do {
                 // the store's bulk path: one listing, then only the writes that differ, 8 in flight
                 _ = try await store.ensureRepositories(storeWrites, maxConcurrent: maxConcurrentStoreWrites)
             } catch {
                 // retry one by one (idempotent) to converge what can be and name each failure
-                errors = try await boundedMap(storeWrites, maxConcurrent: maxConcurrentStoreWrites) { spec -> String? in
+                errors = try await boundedMap(storeWrites, maxConcurrent: maxConcurrentStoreWrites) {
+                    spec -> StoreFailure? in
                     do {
                         _ = try await store.ensureRepository(spec)
                         return nil
-                    } catch { return "store_repository \"\(spec.name)\": \(error)" }
+                    } catch { return StoreFailure("store_repository \"\(spec.name)\": \(error)", error) }
                 }.compactMap { $0 }
                 if errors.isEmpty { logger.warning("store: bulk ensure failed (\(error)); one-by-one retry succeeded") }
             }
             if !errors.isEmpty {
                 return try await finish(
                     runID, plan.commitSHA, plan, .failed,
-                    errors + ["no database change was made"], clock)
+                    errors.map(\.message) + ["no database change was made"], clock,
+                    artifactStoreUnavailable: errors.contains { $0.unavailable })
             }
         }
         // 2. every database change in one transaction
@@ -187,19 +191,31 @@ package struct ReconcileEngine: Sendable {
         // 3. store deletions, after the commit
         if let store, !storeDeletes.isEmpty {
             let errors = try await boundedMap(storeDeletes.map(\.name), maxConcurrent: maxConcurrentStoreWrites) {
-                name -> String? in
+                name -> StoreFailure? in
                 do {
                     try await store.deleteRepository(named: name)
                     return nil
-                } catch { return "store_repository \"\(name)\": delete: \(error)" }
+                } catch { return StoreFailure("store_repository \"\(name)\": delete: \(error)", error) }
             }.compactMap { $0 }
             if !errors.isEmpty {
                 return try await finish(
                     runID, plan.commitSHA, plan, .failed,
-                    errors + ["database changes were committed; the next apply retries the deletions"],
-                    clock)
+                    errors.map(\.message) + ["database changes were committed; the next apply retries the deletions"],
+                    clock, artifactStoreUnavailable: errors.contains { $0.unavailable })
             }
         }
         return try await finish(runID, plan.commitSHA, plan, .applied, [], clock)
+    }
+}
+
+/// One artifact-store write that failed during an apply: its message, and whether the store was
+/// unreachable (then the loop retries the apply with back-off).
+private struct StoreFailure: Sendable {
+    var message: String
+    var unavailable: Bool
+
+    init(_ message: String, _ error: any Error) {
+        self.message = message
+        self.unavailable = ArtifactStoreUnavailable.isUnavailable(error)
     }
 }

@@ -10,13 +10,19 @@ package struct ReconcileResult: Sendable, Hashable {
     /// Error messages, per object where possible.
     package var errors: [String]
     package var durationMS: Int
+    /// The run failed because the artifact store was unreachable (the loop retries with back-off).
+    package var artifactStoreUnavailable: Bool
 
-    package init(runID: Int64, result: ReconcileRunResult, plan: Plan?, errors: [String], durationMS: Int) {
+    package init(
+        runID: Int64, result: ReconcileRunResult, plan: Plan?, errors: [String], durationMS: Int,
+        artifactStoreUnavailable: Bool = false
+    ) {
         self.runID = runID
         self.result = result
         self.plan = plan
         self.errors = errors
         self.durationMS = durationMS
+        self.artifactStoreUnavailable = artifactStoreUnavailable
     }
 
     /// True for `applied` and `no_changes`.

@@ -1,3 +1,4 @@
+import Artifacts
 import Foundation
 import GitSource
 import Logging
@@ -61,7 +62,7 @@ package actor ReconcileLoop: Service {
     /// Failures that could not be written because the database was unreachable: recorded at the
     /// start of the next run that reaches it.
     private var pendingFailures: [PendingFailure] = []
-    /// Runs in a row that failed because the database was unreachable (sets the retry back-off).
+    /// Runs in a row that failed because the database or the artifact store was unreachable (sets the retry back-off).
     private var outageRetries = 0
     /// Asks the service for a retry after a delay (the database was unreachable).
     private let retries: AsyncStream<Duration>
@@ -138,7 +139,11 @@ package actor ReconcileLoop: Service {
             lastResult = result
             lastError = nil
             lastOutage = nil
-            outageRetries = 0
+            if result.artifactStoreUnavailable {
+                scheduleRetry(because: "the artifact store is unreachable")
+            } else {
+                outageRetries = 0
+            }
             logger.info(
                 "reconcile \(result.result.rawValue) at \(snapshot.commitSHA.prefix(12)) (\(trigger), \(result.durationMS) ms, read \(snapshot.readPaths.count) file(s))"
             )
@@ -148,6 +153,9 @@ package actor ReconcileLoop: Service {
             lastOutage = DatabaseUnavailable.cause(of: (error as? ReconcileInterrupted)?.underlying ?? error)
             logger.error("reconcile (\(trigger)) failed: \(error)")
             if await handleOutage(error, trigger: trigger) { return nil }
+            if ArtifactStoreUnavailable.isUnavailable(error) {
+                scheduleRetry(because: "the artifact store is unreachable")
+            }
             if let invalid = error as? InvalidDesiredState {
                 _ = try? await engine.recordFailure(
                     trigger: trigger, commitSHA: invalid.commitSHA,
@@ -185,12 +193,18 @@ package actor ReconcileLoop: Service {
             outageRetries = 0
             return true
         }
+        scheduleRetry(because: "the database is unreachable")
+        return true
+    }
+
+    /// Asks for another run after a back-off: `retryDelay`, doubled for each failure in a row, at
+    /// most `interval` (a run failed because the database or the artifact store was away).
+    private func scheduleRetry(because reason: String) {
         outageRetries += 1
         let exponent = min(outageRetries - 1, 16)
         let delay = min(retryDelay * (1 << exponent), max(interval, retryDelay))
-        logger.warning("reconcile: the database is unreachable; retrying in \(delay)")
+        logger.warning("reconcile: \(reason); retrying in \(delay)")
         retryContinuation.yield(delay)
-        return true
     }
 
     /// Writes the failures remembered during an outage; keeps them while the database is still away.
