@@ -29,6 +29,8 @@ struct ChaosFigures: Codable, Sendable {
     var longestLeaseSeconds: Double
     var watchQueriesFailed: Int
     var serverErrorsByRoute: [String: Int]
+    /// 503 with `Retry-After` (the database away, a designed answer; not counted in `serverErrors`).
+    var outageAnswers: Int
     var examples: [String]
 
     enum CodingKeys: String, CodingKey {
@@ -52,6 +54,7 @@ struct ChaosFigures: Codable, Sendable {
         case longestLeaseSeconds = "longest_lease_s"
         case watchQueriesFailed = "watch_queries_failed"
         case serverErrorsByRoute = "server_errors_by_route"
+        case outageAnswers = "outage_503_with_retry_after"
         case examples
     }
 
@@ -130,7 +133,8 @@ struct ChaosFigures: Codable, Sendable {
             hungCalls: await ledger.slowFailures,
             artifactUploadRetries: await ledger.uploadErrors, nodeTimeoutSeconds: nodeTimeout,
             stuckThresholdSeconds: stuckAfter, longestLeaseSeconds: await watch.longestLease,
-            watchQueriesFailed: await watch.failedQueries, serverErrorsByRoute: errors, examples: examples)
+            watchQueriesFailed: await watch.failedQueries, serverErrorsByRoute: errors,
+            outageAnswers: await ledger.outageAnswers, examples: examples)
     }
 
     func printText() {
@@ -147,6 +151,7 @@ struct ChaosFigures: Codable, Sendable {
                 + " node timeout \(Bench.fmt(nodeTimeoutSeconds)) s; longest lease seen \(Bench.fmt(longestLeaseSeconds)) s)"
         )
         print("  5xx seen                 \(serverErrors)  \(serverErrorsByRoute.sorted { $0.key < $1.key })")
+        print("  503 with Retry-After     \(outageAnswers)  (the designed answer while PostgreSQL is away; retried)")
         print(
             "  context: \(requeuedTasks) tasks requeued after a lost lease, \(artifactsReported) log artifacts imported,"
                 + " \(connectionErrors) connection errors retried (\(hungCalls) after hanging 5 s or more), \(artifactUploadRetries) artifact uploads retried,"

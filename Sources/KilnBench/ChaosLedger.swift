@@ -48,6 +48,8 @@ actor ChaosLedger {
     private(set) var claims: [Int64: [String]] = [:]
     private(set) var finishes: [Int64: [Finish]] = [:]
     private(set) var serverErrors: [String: Int] = [:]
+    /// 503 answers with `Retry-After`: Kiln saying the database is away (issue 8, outages).
+    private(set) var outageAnswers = 0
     private(set) var connectionErrors = 0
     private(set) var uploadErrors = 0
     /// Connection errors that came after 5 s or more (hangs, not refusals).
@@ -97,6 +99,11 @@ actor ChaosLedger {
     func serverError(_ status: Int, path: String, node: String) {
         serverErrors["\(status) \(path)", default: 0] += 1
         write(Event(ms: now, node: node, event: "5xx", status: status, path: path))
+    }
+
+    func outageAnswer(path: String, node: String) {
+        outageAnswers += 1
+        write(Event(ms: now, node: node, event: "503", status: 503, path: path))
     }
 
     /// A call that got no HTTP answer (refused, reset, or no answer within the request timeout).

@@ -174,7 +174,12 @@ struct ChaosNode: Sendable {
             let response = try await http.execute(request, timeout: plan.requestTimeout)
             let bytes = try await response.body.collect(upTo: 8 << 20)
             let status = Int(response.status.code)
-            if status >= 500 { await ledger.serverError(status, path: path, node: name) }
+            if status == 503 && response.headers.first(name: "Retry-After") != nil {
+                // the designed outage answer (PostgreSQL away): retried, counted apart from 5xx
+                await ledger.outageAnswer(path: path, node: name)
+            } else if status >= 500 {
+                await ledger.serverError(status, path: path, node: name)
+            }
             return Answer(status: status, body: bytes)
         } catch {
             if !Task.isCancelled {
