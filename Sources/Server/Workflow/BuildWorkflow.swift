@@ -6,6 +6,7 @@ import Store
 struct BuildWorkflow: Sendable {
     let builds: BuildStore
     let claims: TaskClaims
+    let imports: BuildImportQueue
     let users: UserStore
     let importer: BuildArtifactImporter
     let artifactStore: any ArtifactStore
@@ -20,6 +21,7 @@ struct BuildWorkflow: Sendable {
             statementTimeout: dependencies.settings.limits.statementTimeout)
         self.claims = TaskClaims(client: client, logger: dependencies.logger, clock: dependencies.leaseClock)
         self.users = UserStore(client: client)
+        self.imports = BuildImportQueue(client: client, logger: dependencies.logger)
         let locks = RepositoryLocks()
         self.locks = locks
         self.artifactStore = dependencies.artifactStore
