@@ -3,7 +3,8 @@ import Artifacts
 /// Serializes the creation of one artifact-store repository across concurrent imports in this
 /// process and remembers repositories already ensured, so each is looked up once per process.
 /// Across processes creation is idempotent: when another process created the repository (or
-/// its remote or distribution) first, the store answers "must be unique" (Pulp 400) and the
+/// its remote or distribution) first, the store answers "must be unique" (Pulp 400 or a failed
+/// create task) and the
 /// ensure is run again, which then finds and reuses what the other process made.
 package actor RepositoryLocks {
     private var known: [String: StoreRepository] = [:]
@@ -25,15 +26,27 @@ package actor RepositoryLocks {
     }
 
     /// `store.ensureRepository(spec)`, run again when another process won the creation race.
-    package static func ensureRacing(_ spec: StoreRepositorySpec, in store: any ArtifactStore) async throws -> StoreRepository {
+    package static func ensureRacing(
+        _ spec: StoreRepositorySpec, in store: any ArtifactStore
+    ) async throws -> StoreRepository {
         var attempt = 0
         while true {
             do {
                 return try await store.ensureRepository(spec)
-            } catch let error as PulpError where error.kind == .http && error.status == 400 && attempt < raceRetries {
+            } catch let error as PulpError where Self.lostCreationRace(error) && attempt < raceRetries {
                 attempt += 1
                 try await Task.sleep(for: .milliseconds(50 * attempt))
             }
+        }
+    }
+
+    /// Pulp refused a create because the object exists: a 400 on the create call, or a failed
+    /// create task (distributions are created by a task) whose error says "must be unique".
+    static func lostCreationRace(_ error: PulpError) -> Bool {
+        switch error.kind {
+        case .http: error.status == 400
+        case .taskFailed: error.body.contains("unique")
+        case .transport, .timeout, .decoding: false
         }
     }
 
