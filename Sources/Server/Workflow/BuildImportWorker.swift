@@ -58,6 +58,7 @@ package struct BuildImportWorker: Service {
             let message = "The artifacts reported by \(job.finish.node) could not be imported: \(error)"
             return .completed(try await queue.complete(job, artifacts: [], failure: message))
         } catch {
+            await importer.locks.forgetAll()
             let delay = settings.backoff(afterAttempts: job.attempts)
             logger.warning(
                 "import of task \(job.task.id) failed (attempt \(job.attempts)), retrying in \(delay): \(error)")

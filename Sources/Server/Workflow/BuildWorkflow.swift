@@ -8,7 +8,6 @@ struct BuildWorkflow: Sendable {
     let claims: TaskClaims
     let imports: BuildImportQueue
     let users: UserStore
-    let importer: BuildArtifactImporter
     let artifactStore: any ArtifactStore
     let locks: RepositoryLocks
     let settings: ServerSettings
@@ -22,14 +21,8 @@ struct BuildWorkflow: Sendable {
         self.claims = TaskClaims(client: client, logger: dependencies.logger, clock: dependencies.leaseClock)
         self.users = UserStore(client: client)
         self.imports = BuildImportQueue(client: client, logger: dependencies.logger)
-        let locks = RepositoryLocks()
-        self.locks = locks
+        self.locks = RepositoryLocks()
         self.artifactStore = dependencies.artifactStore
-        self.importer = BuildArtifactImporter(
-            store: dependencies.artifactStore,
-            repositories: BuildRepositoryStore(client: client, logger: dependencies.logger),
-            locks: locks,
-            prefix: dependencies.settings.buildRepositoryPrefix)
         self.settings = dependencies.settings
         self.logger = dependencies.logger
     }

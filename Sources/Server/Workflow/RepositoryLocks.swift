@@ -50,6 +50,11 @@ package actor RepositoryLocks {
         }
     }
 
+    /// Forgets every repository (after an import failed: one may have been deleted meanwhile).
+    func forgetAll() {
+        known = [:]
+    }
+
     /// Forgets repositories (after they were deleted).
     func forget(_ names: [String]) {
         for name in names { known[name] = nil }
