@@ -33,7 +33,8 @@ actor ChaosWatch {
         var sha256: [String]
     }
 
-    /// Samples stuck tasks every second until cancelled.
+    /// Samples stuck tasks every second until cancelled (a task whose result is recorded and
+    /// whose import is pending is held by its import job, not by node pings: not stuck).
     func sample() async {
         let started = BuildTaskStatus.started.rawValue
         while !Task.isCancelled {
@@ -42,6 +43,7 @@ actor ChaosWatch {
                     """
                     SELECT id, extract(epoch FROM now() - ts)::float8 FROM build_tasks
                     WHERE build_id = \(buildID) AND status = \(started) AND ts IS NOT NULL
+                      AND result_recorded_at IS NULL
                     """, logger: logger)
                 for try await (id, age) in rows.decode((Int64, Double).self) {
                     longestLease = max(longestLease, age)

@@ -15,6 +15,8 @@ package struct ServerSettings: Sendable, Equatable {
     /// Request limits and timeouts (issue 8: body size, build size, arches, artifacts, list
     /// items, statement and connection timeouts).
     package var limits: RequestLimits
+    /// The artifact-import queue behind `build_done` (workers, leases, back-off).
+    package var imports: ImportSettings = ImportSettings()
 
     /// The default of `nodeTimeout`.
     package static let defaultNodeTimeout: Duration = .seconds(90)

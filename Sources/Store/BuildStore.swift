@@ -149,13 +149,14 @@ package struct BuildStore: Sendable {
             for try await id in try await connection.query(
                 """
                 UPDATE build_tasks SET status = \(BuildTaskStatus.idle.rawValue), attempts = 0, error = NULL, node = NULL,
-                       ts = NULL, started_at = NULL, finished_at = NULL
+                       ts = NULL, started_at = NULL, finished_at = NULL, swept_node = NULL, result_recorded_at = NULL
                 WHERE build_id = \(buildID) AND status = \(BuildTaskStatus.failed.rawValue) RETURNING id
                 """, logger: logger
             ).decode(Int64.self) { restarted.append(id) }
             guard !restarted.isEmpty else { return [] }
             try await connection.query("DELETE FROM artifacts WHERE build_task_id = ANY(\(restarted))", logger: logger)
             try await connection.query("DELETE FROM test_tasks WHERE build_task_id = ANY(\(restarted))", logger: logger)
+            try await connection.query("DELETE FROM build_imports WHERE task_id = ANY(\(restarted))", logger: logger)
             try await recountPendingDependencies(buildID: buildID, connection: connection, logger: logger)
             try await connection.query("UPDATE builds SET finished_at = NULL WHERE id = \(buildID)", logger: logger)
             return restarted.sorted()

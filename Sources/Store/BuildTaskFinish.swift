@@ -100,47 +100,60 @@ extension BuildStore {
                 platformArches: decodeStringArray(archJSON), arch: arch, index: Int(index), packageName: package)
             let artifacts = try await importArtifacts(held)
 
-            // Finishes of one build are serialized on the build row (taken after the import, so
-            // imports run in parallel): the "was this the last task?" check then sees the others.
-            try await connection.query("SELECT id FROM builds WHERE id = \(buildID) FOR UPDATE", logger: logger)
-            // Everything else in one statement: status, ref hash, artifacts, released dependents,
-            // the test task, and the build's finished_at when this was its last unfinished task.
-            try await connection.query(
-                """
-                WITH task AS (
-                    UPDATE build_tasks SET status = \(finish.outcome.status.rawValue), finished_at = now(), ts = NULL,
-                           alma_commit_cas_hash = coalesce(\(finish.almaCommitCasHash), alma_commit_cas_hash),
-                           is_cas_authenticated = \(finish.isCasAuthenticated)
-                    WHERE id = \(finish.taskID) RETURNING ref_id
-                ), ref AS (
-                    UPDATE build_task_refs SET git_commit_hash = coalesce(\(finish.gitCommitHash), git_commit_hash)
-                    WHERE id = (SELECT ref_id FROM task) RETURNING id
-                ), saved AS (
-                    INSERT INTO artifacts (build_task_id, name, type, href, sha256, path, cas_hash, arch)
-                    SELECT \(finish.taskID), u.name, u.type, u.href, NULLIF(u.sha256, ''), NULLIF(u.path, ''),
-                           NULLIF(u.cas_hash, ''), NULLIF(u.arch, '')
-                    FROM unnest(
-                        \(artifacts.map(\.name))::text[], \(artifacts.map(\.type.rawValue))::text[], \(artifacts.map(\.href))::text[],
-                        \(artifacts.map { $0.sha256 ?? "" })::text[], \(artifacts.map { $0.path ?? "" })::text[],
-                        \(artifacts.map { $0.casHash ?? "" })::text[], \(artifacts.map { $0.arch ?? "" })::text[])
-                        WITH ORDINALITY AS u(name, type, href, sha256, path, cas_hash, arch, ord)
-                    ORDER BY u.ord
-                    RETURNING id
-                ), released AS (
-                    UPDATE build_tasks d SET pending_deps = greatest(d.pending_deps - 1, 0)
-                    FROM build_task_dependencies x
-                    WHERE x.depends_on_id = \(finish.taskID) AND d.id = x.task_id AND d.status = \(BuildTaskStatus.idle.rawValue)
-                    RETURNING d.id
-                ), tested AS (
-                    INSERT INTO test_tasks (build_task_id, package_name, env_arch, status, revision)
-                    SELECT \(finish.taskID), \(package), \(arch), \(TestTaskStatus.created.rawValue),
-                           coalesce((SELECT max(revision) FROM test_tasks WHERE build_task_id = \(finish.taskID)), 0) + 1
-                    WHERE \(finish.outcome == .done)
-                    RETURNING id
-                )
-                UPDATE builds SET finished_at = now() WHERE id = \(buildID)
-                AND NOT EXISTS (SELECT 1 FROM build_tasks WHERE build_id = \(buildID) AND status = ANY(\(BuildTaskStatus.unfinished.map(\.rawValue))) AND id <> \(finish.taskID))
-                """, logger: logger)
+            try await writeFinish(
+                on: connection, finish, buildID: buildID, packageName: package, arch: arch, artifacts: artifacts,
+                logger: logger)
         }
     }
+}
+
+/// Writes a task's final state on `connection` (inside the caller's transaction, task row
+/// locked and checked): the status, ref hash, artifacts, released dependents, the test task
+/// of a completed task, and the build's finished_at when this was its last unfinished task.
+/// `BuildStore.finish` and the import queue (`BuildImportQueue.complete`) both end here.
+func writeFinish(
+    on connection: PostgresConnection, _ finish: TaskFinish, buildID: Int64, packageName package: String,
+    arch: String, artifacts: [ArtifactRecord], logger: Logger
+) async throws {
+    // Finishes of one build are serialized on the build row (taken after the import, so
+    // imports run in parallel): the "was this the last task?" check then sees the others.
+    try await connection.query("SELECT id FROM builds WHERE id = \(buildID) FOR UPDATE", logger: logger)
+    // Everything else in one statement: status, ref hash, artifacts, released dependents,
+    // the test task, and the build's finished_at when this was its last unfinished task.
+    try await connection.query(
+        """
+        WITH task AS (
+            UPDATE build_tasks SET status = \(finish.outcome.status.rawValue), finished_at = now(), ts = NULL,
+                   alma_commit_cas_hash = coalesce(\(finish.almaCommitCasHash), alma_commit_cas_hash),
+                   is_cas_authenticated = \(finish.isCasAuthenticated)
+            WHERE id = \(finish.taskID) RETURNING ref_id
+        ), ref AS (
+            UPDATE build_task_refs SET git_commit_hash = coalesce(\(finish.gitCommitHash), git_commit_hash)
+            WHERE id = (SELECT ref_id FROM task) RETURNING id
+        ), saved AS (
+            INSERT INTO artifacts (build_task_id, name, type, href, sha256, path, cas_hash, arch)
+            SELECT \(finish.taskID), u.name, u.type, u.href, NULLIF(u.sha256, ''), NULLIF(u.path, ''),
+                   NULLIF(u.cas_hash, ''), NULLIF(u.arch, '')
+            FROM unnest(
+                \(artifacts.map(\.name))::text[], \(artifacts.map(\.type.rawValue))::text[], \(artifacts.map(\.href))::text[],
+                \(artifacts.map { $0.sha256 ?? "" })::text[], \(artifacts.map { $0.path ?? "" })::text[],
+                \(artifacts.map { $0.casHash ?? "" })::text[], \(artifacts.map { $0.arch ?? "" })::text[])
+                WITH ORDINALITY AS u(name, type, href, sha256, path, cas_hash, arch, ord)
+            ORDER BY u.ord
+            RETURNING id
+        ), released AS (
+            UPDATE build_tasks d SET pending_deps = greatest(d.pending_deps - 1, 0)
+            FROM build_task_dependencies x
+            WHERE x.depends_on_id = \(finish.taskID) AND d.id = x.task_id AND d.status = \(BuildTaskStatus.idle.rawValue)
+            RETURNING d.id
+        ), tested AS (
+            INSERT INTO test_tasks (build_task_id, package_name, env_arch, status, revision)
+            SELECT \(finish.taskID), \(package), \(arch), \(TestTaskStatus.created.rawValue),
+                   coalesce((SELECT max(revision) FROM test_tasks WHERE build_task_id = \(finish.taskID)), 0) + 1
+            WHERE \(finish.outcome == .done)
+            RETURNING id
+        )
+        UPDATE builds SET finished_at = now() WHERE id = \(buildID)
+        AND NOT EXISTS (SELECT 1 FROM build_tasks WHERE build_id = \(buildID) AND status = ANY(\(BuildTaskStatus.unfinished.map(\.rawValue))) AND id <> \(finish.taskID))
+        """, logger: logger)
 }

@@ -80,6 +80,9 @@ package struct TaskClaims: Sendable {
 
     /// Started tasks whose lease is older than `timeout` go back to idle, or fail (with a
     /// message) once they were claimed `maxAttempts` times; a failed task releases its dependents.
+    /// A task whose result is recorded (`result_recorded_at`, its import pending) is left alone;
+    /// a requeued task remembers its node (`swept_node`), whose late `build_done` is still accepted
+    /// until another node claims the task.
     package func sweepStale(timeout: Double, maxAttempts: Int) async throws -> SweepResult {
         let now = clock.now()
         let attempts = Int32(maxAttempts)
@@ -90,6 +93,7 @@ package struct TaskClaims: Sendable {
             """
             WITH stale AS (
                 SELECT id FROM build_tasks WHERE status = \(started) AND ts < \(now)::timestamptz - make_interval(secs => \(timeout))
+                AND result_recorded_at IS NULL
                 ORDER BY ts LIMIT 1000 FOR UPDATE SKIP LOCKED
             ), updated AS (
                 UPDATE build_tasks t SET
@@ -98,7 +102,7 @@ package struct TaskClaims: Sendable {
                         THEN format('node %s stopped pinging for more than %s s; failed after %s attempts', t.node, \(timeout), t.attempts)
                         ELSE t.error END,
                     finished_at = CASE WHEN t.attempts >= \(attempts) THEN \(now)::timestamptz ELSE NULL END,
-                    node = NULL, ts = NULL
+                    swept_node = t.node, node = NULL, ts = NULL
                 FROM stale WHERE t.id = stale.id
                 RETURNING t.id, t.status, t.build_id
             ), finished AS (

@@ -75,7 +75,9 @@ struct ServeCommand: SettingsCommand {
                     serviceLogger.notice(
                         "kiln listening on http://\(host):\(bound) (artifacts: \(storeConfig.description))")
                 }
-                var services: [any Service] = [supervisor, app, StaleTaskSweeper(dependencies)]
+                var services: [any Service] = [
+                    supervisor, app, StaleTaskSweeper(dependencies), BuildImportWorker(dependencies)
+                ]
                 // The reconcile loop (with --repo): once at start, then every KILN_RECONCILE_INTERVAL
                 // and on POST /api/v1/reconcile and push webhooks.
                 if let reconcileLoop { services.append(reconcileLoop) }

@@ -14,6 +14,26 @@ protocol BuildHarness: HTTPCaller {
 }
 
 extension BuildHarness {
+    /// An import worker over this harness's database and store (or `store`), as `kiln serve` runs it.
+    func importWorker(store: (any ArtifactStore)? = nil, settings: ServerSettings? = nil) -> BuildImportWorker {
+        BuildImportWorker(
+            database: client, store: store ?? self.store, settings: settings ?? self.settings,
+            logger: ServerHarness.logger)
+    }
+
+    /// Runs the import queue in the test process until the task's recorded result is imported
+    /// (polling: a concurrent worker may hold the job); throws if it stays pending.
+    func awaitImport(_ taskID: Int) async throws {
+        let worker = importWorker()
+        let queue = BuildImportQueue(client: client)
+        for _ in 0..<3000 {
+            try await worker.drain()
+            if try await !queue.isPending(taskID: Int64(taskID)) { return }
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        throw HarnessError(description: "the import of task \(taskID) is still pending")
+    }
+
     func nodeToken(_ name: String) async throws -> String {
         try await tokens.issue(KilnClaims(sub: name, scope: .node))
     }

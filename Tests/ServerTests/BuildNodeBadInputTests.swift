@@ -110,19 +110,8 @@ import Testing
                     ]
                 ])
             #expect(badName.status == 422)
-            let unknownHref = try await h.call(
-                .POST, "/api/v1/build_node/build_done", token: token,
-                json: [
-                    "task_id": taskID, "status": "done",
-                    "artifacts": [
-                        [
-                            "name": "hello-1.0-1.x86_64.rpm", "type": "rpm",
-                            "href": "/local/artifacts/\(String(repeating: "b", count: 64))/",
-                            "sha256": String(repeating: "b", count: 64)
-                        ]
-                    ]
-                ])
-            #expect(unknownHref.status == 422, "\(unknownHref.text)")
+            // An href the artifact store does not know is found by the import after the answer:
+            // BuildImportTests.unknownArtifactFailsTheTask.
             let malformedDone = try await h.call(.POST, "/api/v1/build_node/build_done", token: token, raw: "[1,")
             #expect(malformedDone.status == 400)
             let notHeld = try await intruder.buildDone(taskID, rpms: [packages.rpm("hello", arch: "x86_64")])
@@ -135,7 +124,7 @@ import Testing
             let tests = try await h.count("SELECT count(*) FROM test_tasks")
             #expect(tests == 0)
 
-            // The real result, then a repeat: 409, nothing doubled.
+            // The real result, then a repeat (the node's answer was lost): 200, nothing doubled.
             let done = try await holder.buildDone(taskID, rpms: [packages.rpm("hello", arch: "x86_64")], log: "ok")
             #expect(done.status == 200, "\(done.text)")
             status = try await h.count("SELECT status FROM build_tasks WHERE id = \(taskID)")
@@ -143,8 +132,7 @@ import Testing
             artifacts = try await h.count("SELECT count(*) FROM artifacts")
             #expect(artifacts == 2)
             let repeated = try await holder.buildDone(taskID, rpms: [packages.rpm("hello", arch: "x86_64")], log: "ok")
-            #expect(repeated.status == 409)
-            #expect(repeated.detail?.contains("already finished") ?? false, "\(repeated.text)")
+            #expect(repeated.status == 200, "\(repeated.text)")
             artifacts = try await h.count("SELECT count(*) FROM artifacts")
             #expect(artifacts == 2)
             let testTasks = try await h.count("SELECT count(*) FROM test_tasks")

@@ -37,8 +37,10 @@ struct SimulatedNode<Harness: BuildHarness>: Sendable {
     }
 
     /// Uploads `files` to the artifact store (as the node does before `build_done`) and reports them.
+    /// With `awaitImport` (the default) a 200 is followed by running the import queue until the
+    /// task's artifacts are imported and its final state written.
     func buildDone(
-        _ taskID: Int, status: String = "done", rpms: [URL] = [], log: String? = nil
+        _ taskID: Int, status: String = "done", rpms: [URL] = [], log: String? = nil, awaitImport: Bool = true
     ) async throws -> HTTPAnswer {
         var artifacts: [[String: Any]] = []
         for file in rpms {
@@ -65,6 +67,8 @@ struct SimulatedNode<Harness: BuildHarness>: Sendable {
             "is_cas_authenticated": false, "git_commit_hash": "0123456789abcdef0123456789abcdef01234567",
             "alma_commit_cas_hash": NSNull()
         ]
-        return try await harness.call(.POST, "/api/v1/build_node/build_done", token: token, json: body)
+        let answer = try await harness.call(.POST, "/api/v1/build_node/build_done", token: token, json: body)
+        if awaitImport && answer.status == 200 { try await harness.awaitImport(taskID) }
+        return answer
     }
 }

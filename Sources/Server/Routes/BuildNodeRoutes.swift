@@ -1,3 +1,4 @@
+import Foundation
 import Hummingbird
 import Store
 
@@ -5,8 +6,9 @@ import Store
 /// - `POST ping` `{"active_tasks": [ids]}` refreshes the lease of tasks the node holds.
 /// - `POST get_task` `{"supported_arches": [...], "excluded_packages": [...]}` claims the next
 ///   ready task (one `arch = $1` SKIP LOCKED statement per arch, in the node's order) or answers `null`.
-/// - `POST build_done` records the result; 409 `{"ok": false, "detail": ...}` when the node does
-///   not hold the task or it is already finished.
+/// - `POST build_done` records the result and answers at once (the artifact import runs after,
+///   in `BuildImportWorker`); 409 `{"ok": false, "detail": ...}` when the node does not hold the
+///   task or another node's result is recorded; a repeat by the same node answers 200.
 func addBuildNodeRoutes(to node: RouterGroup<KilnRequestContext>, workflow: BuildWorkflow) {
     node.post("ping") { request, context -> OKAnswer in
         let identity = try context.requireScope(.node)
@@ -59,10 +61,10 @@ func addBuildNodeRoutes(to node: RouterGroup<KilnRequestContext>, workflow: Buil
             taskID: body.taskID, node: identity.subject, outcome: body.status,
             gitCommitHash: body.gitCommitHash, almaCommitCasHash: body.almaCommitCasHash,
             isCasAuthenticated: body.isCasAuthenticated ?? false)
-        let importer = workflow.importer
-        try await workflow.builds.finish(finish) { held in
-            try await importer.importArtifacts(artifacts, task: held)
-        }
+        // The result is recorded durably and answered; `BuildImportWorker` imports the artifacts
+        // and finishes the task afterwards. A repeat from the same node is answered 200 again.
+        let json = String(decoding: try JSONEncoder().encode(artifacts), as: UTF8.self)
+        _ = try await workflow.imports.record(finish, artifactsJSON: json)
         return OKAnswer()
     }
 }

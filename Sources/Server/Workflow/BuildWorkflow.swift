@@ -6,8 +6,8 @@ import Store
 struct BuildWorkflow: Sendable {
     let builds: BuildStore
     let claims: TaskClaims
+    let imports: BuildImportQueue
     let users: UserStore
-    let importer: BuildArtifactImporter
     let artifactStore: any ArtifactStore
     let locks: RepositoryLocks
     let settings: ServerSettings
@@ -20,14 +20,9 @@ struct BuildWorkflow: Sendable {
             statementTimeout: dependencies.settings.limits.statementTimeout)
         self.claims = TaskClaims(client: client, logger: dependencies.logger, clock: dependencies.leaseClock)
         self.users = UserStore(client: client)
-        let locks = RepositoryLocks()
-        self.locks = locks
+        self.imports = BuildImportQueue(client: client, logger: dependencies.logger)
+        self.locks = RepositoryLocks()
         self.artifactStore = dependencies.artifactStore
-        self.importer = BuildArtifactImporter(
-            store: dependencies.artifactStore,
-            repositories: BuildRepositoryStore(client: client, logger: dependencies.logger),
-            locks: locks,
-            prefix: dependencies.settings.buildRepositoryPrefix)
         self.settings = dependencies.settings
         self.logger = dependencies.logger
     }
