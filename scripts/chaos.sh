@@ -286,6 +286,8 @@ elif [ -s "$LOGS/dispatch.json" ]; then
          "  results refused (4xx)    \(.results_refused)",
          "  stuck past node timeout  \(.stuck_past_node_timeout)  (threshold \(.stuck_threshold_s * 10 | round / 10) s, longest lease \(.longest_lease_s * 10 | round / 10) s)",
          "  5xx seen                 \(.server_errors_5xx)  \(.server_errors_by_route)",
+         "  503 with Retry-After     \(.outage_503_with_retry_after // 0)  (the designed answer while PostgreSQL is away; retried)",
+         "  imports pending at end   \(.imports_pending_at_end // 0)  (result recorded, artifact import still queued: not drained)",
          "  context: \(.requeued_tasks) requeued, \(.artifacts_reported) artifacts imported, \(.connection_errors) connection errors (\(.hung_calls_5s) hung 5 s or more), \(.artifact_upload_retries) upload retries, all finished: \(.drained), \(.seconds | round) s"' \
     "$LOGS/dispatch.json"
   jq -r '.examples[]? | "  - \(.)"' "$LOGS/dispatch.json"

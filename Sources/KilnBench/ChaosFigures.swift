@@ -29,6 +29,9 @@ struct ChaosFigures: Codable, Sendable {
     var longestLeaseSeconds: Double
     var watchQueriesFailed: Int
     var serverErrorsByRoute: [String: Int]
+    /// Tasks whose result is recorded but whose artifact import was still pending at the end
+    /// (not lost: the import finishes once the store catches up; the run is not drained).
+    var importsPendingAtEnd: Int
     /// 503 with `Retry-After` (the database away, a designed answer; not counted in `serverErrors`).
     var outageAnswers: Int
     var examples: [String]
@@ -55,6 +58,7 @@ struct ChaosFigures: Codable, Sendable {
         case watchQueriesFailed = "watch_queries_failed"
         case serverErrorsByRoute = "server_errors_by_route"
         case outageAnswers = "outage_503_with_retry_after"
+        case importsPendingAtEnd = "imports_pending_at_end"
         case examples
     }
 
@@ -81,12 +85,16 @@ struct ChaosFigures: Codable, Sendable {
         var refused = 0
         var requeued = 0
         var artifacts = 0
+        var importsPending = 0
         for row in rows {
             let status = BuildTaskStatus(rawValue: row.status)
             let mine = finishes[row.id] ?? []
             let landed = mine.filter { $0.answer == .accepted || $0.answer == .alreadyDoneAfterRetry }
             if row.attempts > 1 { requeued += 1 }
-            if status?.isFinished != true {
+            if row.importPending && status?.isFinished != true {
+                importsPending += 1
+                note("task \(row.id): result recorded, import still pending at the end")
+            } else if status?.isFinished != true {
                 unfinished += 1
                 note("task \(row.id): still \(status.map { "\($0)" } ?? "\(row.status)") at the end")
             } else if landed.isEmpty {
@@ -110,7 +118,7 @@ struct ChaosFigures: Codable, Sendable {
                 refused += 1
                 note("task \(row.id): build_done of \(finish.node) answered \(finish.status) \(finish.detail)")
             }
-            if let result = landed.first {
+            if let result = landed.first, !row.importPending {
                 let want = BuildTaskOutcome(rawValue: result.outcome)?.status
                 let wantTests: Int64 = result.outcome == "done" ? 1 : 0
                 if status != want || row.sha256 != result.sha256 || row.testTasks < wantTests {
@@ -134,6 +142,7 @@ struct ChaosFigures: Codable, Sendable {
             artifactUploadRetries: await ledger.uploadErrors, nodeTimeoutSeconds: nodeTimeout,
             stuckThresholdSeconds: stuckAfter, longestLeaseSeconds: await watch.longestLease,
             watchQueriesFailed: await watch.failedQueries, serverErrorsByRoute: errors,
+            importsPendingAtEnd: importsPending,
             outageAnswers: await ledger.outageAnswers, examples: examples)
     }
 
@@ -151,6 +160,9 @@ struct ChaosFigures: Codable, Sendable {
                 + " node timeout \(Bench.fmt(nodeTimeoutSeconds)) s; longest lease seen \(Bench.fmt(longestLeaseSeconds)) s)"
         )
         print("  5xx seen                 \(serverErrors)  \(serverErrorsByRoute.sorted { $0.key < $1.key })")
+        print(
+            "  imports pending at end   \(importsPendingAtEnd)  (result recorded; the artifact store had not caught up)"
+        )
         print("  503 with Retry-After     \(outageAnswers)  (the designed answer while PostgreSQL is away; retried)")
         print(
             "  context: \(requeuedTasks) tasks requeued after a lost lease, \(artifactsReported) log artifacts imported,"

@@ -31,6 +31,8 @@ actor ChaosWatch {
         var error: String
         var testTasks: Int64
         var sha256: [String]
+        /// `build_done`'s result is recorded (a `build_imports` job) and its import still pending.
+        var importPending: Bool
     }
 
     /// Samples stuck tasks every second until cancelled (a task whose result is recorded and
@@ -91,19 +93,21 @@ actor ChaosWatch {
         for _ in 0..<60 {
             do {
                 var rows: [TaskRow] = []
-                for try await (id, status, attempts, error, tests, sha) in try await client.query(
+                for try await (id, status, attempts, error, tests, sha, pending) in try await client.query(
                     """
                     SELECT t.id, t.status, t.attempts, coalesce(t.error, ''),
                       (SELECT count(*) FROM test_tasks x WHERE x.build_task_id = t.id),
                       coalesce((SELECT string_agg(coalesce(a.sha256, ''), ',' ORDER BY a.id)
-                                FROM artifacts a WHERE a.build_task_id = t.id), '')
+                                FROM artifacts a WHERE a.build_task_id = t.id), ''),
+                      EXISTS (SELECT 1 FROM build_imports i WHERE i.task_id = t.id AND i.state = 'pending')
                     FROM build_tasks t WHERE t.build_id = \(buildID) ORDER BY t.id
                     """, logger: logger
-                ).decode((Int64, Int16, Int32, String, Int64, String).self) {
+                ).decode((Int64, Int16, Int32, String, Int64, String, Bool).self) {
                     rows.append(
                         TaskRow(
                             id: id, status: status, attempts: attempts, error: error, testTasks: tests,
-                            sha256: sha.isEmpty ? [] : sha.split(separator: ",").map(String.init)))
+                            sha256: sha.isEmpty ? [] : sha.split(separator: ",").map(String.init),
+                            importPending: pending))
                 }
                 return rows
             } catch {
