@@ -1,12 +1,12 @@
 /// The architecture rules of desired state (see docs/spec.md, "Architectures").
 ///
 /// ```swift
-/// Architecture.buildArches(for: "rpm")        // x86_64, aarch64, ppc64le, s390x, i686
+/// Architecture.buildArches(for: "rpm")        // x86_64, x86_64_v2, aarch64, ppc64le, s390x, i686, riscv64
 /// Architecture.isKnown("noarch", type: "rpm") // true
 /// ```
 package enum Architecture {
     /// Architectures an rpm platform builds for (allowed in `arch_list`).
-    package static let rpmBuild = ["x86_64", "aarch64", "ppc64le", "s390x", "i686"]
+    package static let rpmBuild = ["x86_64", "x86_64_v2", "aarch64", "ppc64le", "s390x", "i686", "riscv64"]
     /// Architectures a deb platform builds for (allowed in `arch_list`).
     package static let debBuild = ["amd64", "arm64"]
     /// Source packages (both types): allowed as a repository arch, never in `arch_list`.

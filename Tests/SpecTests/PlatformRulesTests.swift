@@ -96,10 +96,10 @@ final class PlatformRulesTests: XCTestCase {
         XCTAssertEqual(
             lines(result),
             [
-                "platforms/arch.yml:8:5: unknown architecture 'x86-64'; known: x86_64, aarch64, ppc64le, s390x, i686",
+                "platforms/arch.yml:8:5: unknown architecture 'x86-64'; known: x86_64, x86_64_v2, aarch64, ppc64le, s390x, i686, riscv64",
                 "platforms/arch.yml:9:5: 'noarch' cannot be in arch_list: list build architectures "
-                    + "(x86_64, aarch64, ppc64le, s390x, i686); noarch and src builds are implied",
-                "platforms/arch.yml:12:11: unknown architecture 'armv7'; known: x86_64, aarch64, ppc64le, s390x, i686, noarch, src",
+                    + "(x86_64, x86_64_v2, aarch64, ppc64le, s390x, i686, riscv64); noarch and src builds are implied",
+                "platforms/arch.yml:12:11: unknown architecture 'armv7'; known: x86_64, x86_64_v2, aarch64, ppc64le, s390x, i686, riscv64, noarch, src",
                 "platforms/arch.yml:16:11: repo 'b' has arch 'ppc64le', which is not in the platform's arch_list (x86_64); "
                     + "a platform repo's arch is one of arch_list or src",
                 "platforms/arch.yml:27:12: repo 'd' has arch src and debug true: source repositories have no debug variant",
