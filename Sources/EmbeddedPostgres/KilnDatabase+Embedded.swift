@@ -12,9 +12,18 @@ extension KilnDatabase {
         config: DatabaseConfig?, home: String, logger: Logger, migrate: Bool,
         _ body: (PostgresClient) async throws -> T
     ) async throws -> T {
-        if let config {
-            return try await withClient(config: config, logger: logger, migrate: migrate, body)
+        try await withConfig(config: config, home: home, logger: logger) { config in
+            try await withClient(config: config, logger: logger, migrate: migrate, body)
         }
+    }
+
+    /// Runs `body` with `config`, or, when it is nil, with the embedded cluster under `home`
+    /// (started here, stopped after `body`; its folder is logged when the `postgres` user cannot
+    /// enter `home` and the data lives elsewhere).
+    package static func withConfig<T: Sendable>(
+        config: DatabaseConfig?, home: String, logger: Logger, _ body: (DatabaseConfig) async throws -> T
+    ) async throws -> T {
+        if let config { return try await body(config) }
         let directory = EmbeddedPostgres.directory(home: home)
         if !directory.hasPrefix(URL(fileURLWithPath: home).standardizedFileURL.path + "/") {
             logger.notice(
@@ -24,7 +33,7 @@ extension KilnDatabase {
         let postgres = EmbeddedPostgres(directory: directory, logger: logger)
         let config = try await postgres.start()
         do {
-            let value = try await withClient(config: config, logger: logger, migrate: migrate, body)
+            let value = try await body(config)
             try await postgres.stop()
             return value
         } catch {

@@ -14,18 +14,8 @@ extension ServeCommand {
     func withDatabaseConfig<T: Sendable>(
         settings: KilnSettings, logger: Logger, _ body: (DatabaseConfig) async throws -> T
     ) async throws -> T {
-        if let config = try database.database(settings) { return try await body(config) }
-        let postgres = EmbeddedPostgres(
-            directory: EmbeddedPostgres.directory(home: database.home(settings)), logger: logger)
-        let config = try await postgres.start()
-        do {
-            let value = try await body(config)
-            try await postgres.stop()
-            return value
-        } catch {
-            try? await postgres.stop()
-            throw error
-        }
+        try await KilnDatabase.withConfig(
+            config: try database.database(settings), home: database.home(settings), logger: logger, body)
     }
 
     /// Marks reconcile runs whose process died as failed, when no other Kiln process sharing the
