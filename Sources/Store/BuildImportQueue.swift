@@ -210,6 +210,22 @@ package struct BuildImportQueue: Sendable {
             """, logger: logger)
     }
 
+    /// Extends the claim's lease by `lease` seconds from now while its import runs (a slow store
+    /// must not let another worker take the job and import it again); false when the claim is
+    /// no longer the job's current one.
+    @discardableResult
+    package func extend(_ job: ImportJob, lease: Double) async throws -> Bool {
+        var extended = false
+        for try await _ in try await client.query(
+            """
+            UPDATE build_imports SET due_at = now() + make_interval(secs => \(lease))
+            WHERE task_id = \(job.task.id) AND claim_token = \(job.claimToken) AND state = 'pending'
+            RETURNING task_id
+            """, logger: logger
+        ).decode(Int64.self) { extended = true }
+        return extended
+    }
+
     /// Gives the job back after a failed attempt: due again in `delay` seconds, `error` kept.
     package func retry(_ job: ImportJob, error: String, delay: Double) async throws {
         try await client.query(

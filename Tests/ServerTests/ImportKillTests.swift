@@ -125,7 +125,7 @@ final class ProcessBox: @unchecked Sendable {
 /// imported twice (the real `kiln serve` process, real PostgreSQL, the shared test Pulp).
 @Suite struct ImportKillTests {
     /// Logs per `build_done`: enough that an import takes a while in Pulp.
-    static let logsPerTask = 24
+    static let logsPerTask = 8
 
     @Test func killedInTheMiddleOfAnImportAndRestartedFinishesItOnce() async throws {
         let store = try ServerHarness.makeStore(pulp: true)
