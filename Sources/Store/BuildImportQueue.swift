@@ -45,7 +45,12 @@ package struct BuildImportQueue: Sendable {
     /// the task is held by the node (or was, and no other node claimed it since the sweep took it
     /// back), it stays `started` with `result_recorded_at` set, and a pending job is queued.
     /// Unknown task: notFound; not started, finished, or held by another node: conflict.
-    package func record(_ finish: TaskFinish, artifactsJSON: String) async throws -> RecordOutcome {
+    /// `statsJSON` (the node's `stats` object) is kept in `build_tasks.performance_stats` as
+    /// `{"build_node_stats": stats, "build_done_stats": {}}` (ALBS's `statistics` shape);
+    /// `complete` adds the import's timing under `build_done_stats`.
+    package func record(
+        _ finish: TaskFinish, artifactsJSON: String, statsJSON: String? = nil
+    ) async throws -> RecordOutcome {
         let logger = self.logger
         return try await buildTransaction(client, logger: logger) { connection in
             var found: (Int16, String?, String?, Date?)?
@@ -84,7 +89,10 @@ package struct BuildImportQueue: Sendable {
             try await connection.query(
                 """
                 UPDATE build_tasks SET status = \(BuildTaskStatus.started.rawValue), node = \(finish.node),
-                       swept_node = NULL, result_recorded_at = now()
+                       swept_node = NULL, result_recorded_at = now(),
+                       performance_stats = jsonb_build_object(
+                           'build_node_stats', coalesce(\(statsJSON)::jsonb, '{}'::jsonb),
+                           'build_done_stats', '{}'::jsonb)
                 WHERE id = \(finish.taskID)
                 """, logger: logger)
             try await connection.query(
@@ -176,6 +184,7 @@ package struct BuildImportQueue: Sendable {
                     try await connection.query(
                         "UPDATE build_tasks SET error = \(failure) WHERE id = \(job.task.id)", logger: logger)
                 }
+                try await recordImportTiming(on: connection, taskID: job.task.id)
             }
             try await connection.query(
                 """
@@ -184,6 +193,37 @@ package struct BuildImportQueue: Sendable {
                 """, logger: logger)
             return true
         }
+    }
+
+    /// Adds `build_done_stats.build_done` (`start_ts`: when the result was recorded, `end_ts`:
+    /// now, `delta`: seconds between) to the task's `performance_stats`, as ALBS times its
+    /// `build_done` processing.
+    private func recordImportTiming(on connection: PostgresConnection, taskID: Int64) async throws {
+        try await connection.query(
+            """
+            UPDATE build_tasks t SET performance_stats = jsonb_set(
+                coalesce(t.performance_stats, '{"build_node_stats": {}}'::jsonb), '{build_done_stats}',
+                coalesce(t.performance_stats -> 'build_done_stats', '{}'::jsonb) || jsonb_build_object('build_done',
+                    jsonb_build_object('start_ts', j.created_at::text, 'end_ts', now()::text,
+                                       'delta', (extract(epoch FROM now() - j.created_at))::text)))
+            FROM build_imports j WHERE t.id = \(taskID) AND j.task_id = t.id
+            """, logger: logger)
+    }
+
+    /// Extends the claim's lease by `lease` seconds from now while its import runs (a slow store
+    /// must not let another worker take the job and import it again); false when the claim is
+    /// no longer the job's current one.
+    @discardableResult
+    package func extend(_ job: ImportJob, lease: Double) async throws -> Bool {
+        var extended = false
+        for try await _ in try await client.query(
+            """
+            UPDATE build_imports SET due_at = now() + make_interval(secs => \(lease))
+            WHERE task_id = \(job.task.id) AND claim_token = \(job.claimToken) AND state = 'pending'
+            RETURNING task_id
+            """, logger: logger
+        ).decode(Int64.self) { extended = true }
+        return extended
     }
 
     /// Gives the job back after a failed attempt: due again in `delay` seconds, `error` kept.

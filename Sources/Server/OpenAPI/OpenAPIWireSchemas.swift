@@ -161,7 +161,9 @@ extension OpenAPIWireSchema {
             roundTrip: request(BuildDoneArtifact.self)),
         .init(
             name: "BuildDone",
-            description: "`POST /api/v1/build_node/build_done` (other keys, e.g. `stats`, are ignored).",
+            description:
+                "`POST /api/v1/build_node/build_done` (`stats`: the node's stage timings, kept as"
+                + " `performance_stats`; other keys are ignored).",
             schema: .object(
                 [
                     p("task_id", .id),
@@ -169,7 +171,8 @@ extension OpenAPIWireSchema {
                     p("artifacts", .nullable(.array(.ref("BuildDoneArtifact"))), required: false),
                     p("is_cas_authenticated", .nullable(.boolean), required: false),
                     p("git_commit_hash", .nullable(.string()), required: false),
-                    p("alma_commit_cas_hash", .nullable(.string()), required: false)
+                    p("alma_commit_cas_hash", .nullable(.string()), required: false),
+                    p("stats", .nullable(.map(values: nil)), required: false)
                 ], open: true),
             roundTrip: request(BuildDoneRequest.self)),
         .init(

@@ -6,7 +6,7 @@ import Store
 /// - `POST ping` `{"active_tasks": [ids]}` refreshes the lease of tasks the node holds.
 /// - `POST get_task` `{"supported_arches": [...], "excluded_packages": [...]}` claims the next
 ///   ready task (one `arch = $1` SKIP LOCKED statement per arch, in the node's order) or answers `null`.
-/// - `POST build_done` records the result and answers at once (the artifact import runs after,
+/// - `POST build_done` records the result (and the node's `stats`) and answers at once (the artifact import runs after,
 ///   in `BuildImportWorker`); 409 `{"ok": false, "detail": ...}` when the node does not hold the
 ///   task or another node's result is recorded; a repeat by the same node answers 200.
 func addBuildNodeRoutes(to node: RouterGroup<KilnRequestContext>, workflow: BuildWorkflow) {
@@ -57,6 +57,7 @@ func addBuildNodeRoutes(to node: RouterGroup<KilnRequestContext>, workflow: Buil
         try InputCheck.text(body.gitCommitHash, "git_commit_hash", maxLength: InputCheck.hashLength)
         try InputCheck.text(body.almaCommitCasHash, "alma_commit_cas_hash", maxLength: InputCheck.hashLength)
         try BuildArtifactImporter.validate(artifacts)
+        let stats = try BuildDoneStats.json(body.stats)
         let finish = TaskFinish(
             taskID: body.taskID, node: identity.subject, outcome: body.status,
             gitCommitHash: body.gitCommitHash, almaCommitCasHash: body.almaCommitCasHash,
@@ -64,7 +65,7 @@ func addBuildNodeRoutes(to node: RouterGroup<KilnRequestContext>, workflow: Buil
         // The result is recorded durably and answered; `BuildImportWorker` imports the artifacts
         // and finishes the task afterwards. A repeat from the same node is answered 200 again.
         let json = String(decoding: try JSONEncoder().encode(artifacts), as: UTF8.self)
-        _ = try await workflow.imports.record(finish, artifactsJSON: json)
+        _ = try await workflow.imports.record(finish, artifactsJSON: json, statsJSON: stats)
         return OKAnswer()
     }
 }

@@ -1,3 +1,4 @@
+import Spec
 import Statuses
 
 /// `POST /build_node/get_task` body (flat, as the ALBS node sends it).
@@ -35,7 +36,8 @@ struct BuildDoneArtifact: Codable, Sendable {
     }
 }
 
-/// `POST /build_node/build_done` body; unknown fields (e.g. `stats`) are ignored.
+/// `POST /build_node/build_done` body; unknown fields are ignored. `stats` (the node's stage
+/// timings, `{stage: {start_ts, end_ts, delta}}`) is kept as sent, up to `maxStatsSize` bytes.
 struct BuildDoneRequest: Codable, Sendable {
     var taskID: Int64
     var status: BuildTaskOutcome
@@ -43,10 +45,14 @@ struct BuildDoneRequest: Codable, Sendable {
     var isCasAuthenticated: Bool?
     var gitCommitHash: String?
     var almaCommitCasHash: String?
+    var stats: JSONValue?
+
+    /// Largest `stats` object kept, in bytes of its JSON text.
+    static let maxStatsSize = 64 * 1024
 
     enum CodingKeys: String, CodingKey {
         case taskID = "task_id"
-        case status, artifacts
+        case status, artifacts, stats
         case isCasAuthenticated = "is_cas_authenticated"
         case gitCommitHash = "git_commit_hash"
         case almaCommitCasHash = "alma_commit_cas_hash"

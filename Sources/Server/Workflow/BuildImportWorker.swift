@@ -78,7 +78,9 @@ package struct BuildImportWorker: Service {
         guard let job = try await queue.claim(lease: settings.lease.seconds) else { return .idle }
         do {
             let artifacts = try JSONDecoder().decode([BuildDoneArtifact].self, from: Data(job.artifactsJSON.utf8))
-            let records = try await importer.importArtifacts(artifacts, task: job.task)
+            let records = try await whileHoldingLease(of: job, in: queue) {
+                try await importer.importArtifacts(artifacts, task: job.task)
+            }
             return .completed(try await queue.complete(job, artifacts: records))
         } catch let error as ArtifactStoreError where error.isRefusal {
             // The node reported artifacts the store refuses for good: retrying cannot help.
@@ -92,6 +94,34 @@ package struct BuildImportWorker: Service {
                 "import of task \(job.task.id) failed (attempt \(job.attempts)), retrying in \(delay): \(error)")
             try await queue.retry(job, error: String(describing: error), delay: delay.seconds)
             return .failed(String(describing: error))
+        }
+    }
+
+    /// Runs `body` while renewing the job's lease every third of it, so an import slower than
+    /// the lease (a busy Pulp) is not taken and repeated by another worker; a worker that dies
+    /// stops renewing and the job is due again once the lease lapses.
+    private func whileHoldingLease<T: Sendable>(
+        of job: ImportJob, in queue: BuildImportQueue, _ body: @escaping @Sendable () async throws -> T
+    ) async throws -> T {
+        let lease = settings.lease
+        let logger = self.logger
+        return try await withThrowingTaskGroup(of: T?.self) { group in
+            group.addTask {
+                while !Task.isCancelled {
+                    try? await Task.sleep(for: lease / 3)
+                    if Task.isCancelled { break }
+                    do { try await queue.extend(job, lease: lease.seconds) } catch {
+                        logger.warning("could not renew the import lease of task \(job.task.id): \(error)")
+                    }
+                }
+                return nil
+            }
+            group.addTask { try await body() }
+            defer { group.cancelAll() }
+            while let result = try await group.next() {
+                if let value = result { return value }
+            }
+            throw CancellationError()
         }
     }
 
