@@ -16,7 +16,7 @@ extension ServeCommand {
     ) async throws -> T {
         if let config = try database.database(settings) { return try await body(config) }
         let postgres = EmbeddedPostgres(
-            directory: EmbeddedPostgres.directory(home: database.home(settings)), logger: logger)
+            directory: KilnDatabase.embeddedDirectory(home: database.home(settings), logger: logger), logger: logger)
         let config = try await postgres.start()
         do {
             let value = try await body(config)

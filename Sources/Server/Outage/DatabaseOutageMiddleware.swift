@@ -8,7 +8,10 @@ struct DatabaseOutageMiddleware<Context: RequestContext>: RouterMiddleware {
     func handle(
         _ request: Request, context: Context, next: (Request, Context) async throws -> Response
     ) async throws -> Response {
-        if request.uri.path != "/health", case .down(let cause) = supervisor.health {
+        // `/health` and the local store's files (`/repos/...`) need no database.
+        if request.uri.path != "/health", !request.uri.path.hasPrefix("/repos/"),
+            case .down(let cause) = supervisor.health
+        {
             throw APIError.databaseUnavailable(cause)
         }
         return try await next(request, context)
