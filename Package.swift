@@ -173,7 +173,7 @@ let package = Package(
         .testTarget(
             name: "ArtifactsTests",
             dependencies: [
-                "Artifacts", "KilnTestSupport",
+                "Artifacts", "KilnTestSupport", "Processes",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio")

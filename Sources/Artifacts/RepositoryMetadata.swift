@@ -9,11 +9,14 @@ import Processes
 struct RepositoryMetadata: Sendable {
     /// The store's root: the metadata of an empty repository is made once under it and copied.
     let root: URL
+    /// No sqlite databases (dnf reads the XML); gzip, which every yum and dnf reads (createrepo_c
+    /// 0.17 would write zstd).
+    static let options = ["--quiet", "--no-database", "--general-compress-type=gz"]
 
     /// Rewrites `folder/repodata/` for the packages now in `folder` (`--update` reuses what
     /// is unchanged).
     func update(_ folder: URL) throws {
-        try run(["--quiet", "--no-database", "--workers", "2", "--update", folder.path])
+        try run(Self.options + ["--workers", "2", "--update", folder.path])
     }
 
     /// Gives `folder` the metadata of an empty repository unless it has metadata: a copy of one
@@ -26,7 +29,7 @@ struct RepositoryMetadata: Sendable {
         let templateData = template.appendingPathComponent("repodata", isDirectory: true)
         if !fm.fileExists(atPath: templateData.appendingPathComponent("repomd.xml").path) {
             try fm.createDirectory(at: template, withIntermediateDirectories: true)
-            try run(["--quiet", "--no-database", template.path])
+            try run(Self.options + [template.path])
         }
         try fm.createDirectory(at: folder, withIntermediateDirectories: true)
         let staging = folder.appendingPathComponent(".repodata-\(UUID().uuidString)", isDirectory: true)
