@@ -15,6 +15,9 @@ package enum KilnServer {
     package static func makeRouter(_ dependencies: ServerDependencies) -> Router<KilnRequestContext> {
         let router = Router(context: KilnRequestContext.self)
         router.add(middleware: JSONErrorMiddleware<KilnRequestContext>())
+        if let local = dependencies.artifactStore as? LocalArtifactStore {
+            router.add(middleware: LocalRepositoryMiddleware(store: local))  // /repos/: files, no database
+        }
         if let supervisor = dependencies.databaseSupervisor {
             router.add(middleware: DatabaseOutageMiddleware<KilnRequestContext>(supervisor: supervisor))
         }
@@ -28,9 +31,6 @@ package enum KilnServer {
             return response
         }
         addOpenAPIRoute(to: router)
-        if let local = dependencies.artifactStore as? LocalArtifactStore {
-            LocalRepositoryRoutes.add(to: router, store: local)
-        }
         let api = router.group("api/v1")
         let workflow = BuildWorkflow(dependencies)
         addBuildRoutes(to: api.group("builds"), workflow: workflow)
@@ -75,6 +75,6 @@ package enum KilnServer {
         var name = host
         if ["0.0.0.0", "::", "[::]", ""].contains(host) { name = ProcessInfo.processInfo.hostName }
         if name.contains(":") && !name.hasPrefix("[") { name = "[\(name)]" }
-        return "http://\(name):\(port)/\(LocalRepositoryRoutes.prefix)/"
+        return "http://\(name):\(port)/\(LocalRepositoryMiddleware.prefix)/"
     }
 }

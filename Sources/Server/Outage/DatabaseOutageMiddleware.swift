@@ -8,10 +8,7 @@ struct DatabaseOutageMiddleware<Context: RequestContext>: RouterMiddleware {
     func handle(
         _ request: Request, context: Context, next: (Request, Context) async throws -> Response
     ) async throws -> Response {
-        // `/health` and the local store's files (`/repos/...`) need no database.
-        if request.uri.path != "/health", !request.uri.path.hasPrefix("/repos/"),
-            case .down(let cause) = supervisor.health
-        {
+        if request.uri.path != "/health", case .down(let cause) = supervisor.health {
             throw APIError.databaseUnavailable(cause)
         }
         return try await next(request, context)
