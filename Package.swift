@@ -70,6 +70,7 @@ let package = Package(
         .target(
             name: "Artifacts",
             dependencies: [
+                "Processes",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -172,7 +173,7 @@ let package = Package(
         .testTarget(
             name: "ArtifactsTests",
             dependencies: [
-                "Artifacts", "KilnTestSupport",
+                "Artifacts", "KilnTestSupport", "Processes",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio")

@@ -2,7 +2,8 @@
 # Installs the system packages Kiln needs to build, run and test, only when missing.
 set -euo pipefail
 need=()
-for p in libgit2-dev pkg-config zlib1g-dev postgresql git rpm; do
+# createrepo-c: the local artifact store's repository metadata; dnf: the test that installs from it
+for p in libgit2-dev pkg-config zlib1g-dev postgresql git rpm createrepo-c dnf; do
   dpkg -s "$p" >/dev/null 2>&1 || need+=("$p")
 done
 if [ ${#need[@]} -gt 0 ]; then

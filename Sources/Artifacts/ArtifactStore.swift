@@ -51,9 +51,24 @@ package protocol ArtifactStore: Sendable {
 
     /// Throws when the store cannot be reached now (`/health`); quick and without retries.
     func checkHealth() async throws
+
+    /// Whether `href` has the shape of the artifact hrefs this store hands out to uploaders:
+    /// cheap and without I/O (`build_done` asks per artifact before recording the result; the
+    /// import still checks that the artifact exists and its sha256).
+    func recognizesArtifact(href: String) -> Bool
+
+    /// Which store Kiln uses and what a build node must upload to (the detail of a `build_done`
+    /// whose hrefs this store cannot resolve).
+    var nodeUploadHint: String { get }
 }
 
 extension ArtifactStore {
+    /// Default: any href (the import decides).
+    package func recognizesArtifact(href: String) -> Bool { true }
+
+    /// Default: the store's description.
+    package var nodeUploadHint: String { "Kiln's artifact store is \(storeDescription)" }
+
     /// Default: the store is there when it can list Kiln's repositories.
     package func checkHealth() async throws {
         _ = try await listManagedRepositories()

@@ -1,4 +1,5 @@
 import Foundation
+import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
 
@@ -7,7 +8,10 @@ import NIOPosix
 /// version, content) and its files under `content/`. Uploaded artifacts live in
 /// `root/.artifacts/<sha256>`; content metadata in `root/.content/`. Same semantics as the
 /// Pulp store: idempotent ensure, listing by label, delete of absent is fine, sha256 checked.
-/// It serves nothing over HTTP and writes no repodata: `url` is the folder's `file://` URL.
+/// An `rpm` repository's `content/` is a real yum repository: `createrepo_c` rewrites its
+/// `repodata/` after every content change (``RepositoryMetadata``). `kiln serve` serves
+/// `content/` at `<served base>/<name>/` (``serve(at:)``, `Server`'s `/repos/` route); until a
+/// server says where, `url` is the `file://` URL of `content/`.
 ///
 /// All of its work is file I/O (whole-file copies, sha256 of every artifact), so the actor runs
 /// on a dedicated thread (``ioLoop``) rather than on Swift's cooperative pool: the async API
@@ -16,6 +20,8 @@ import NIOPosix
 package actor LocalArtifactStore: ArtifactStore {
     package let root: URL
     package nonisolated let storeDescription: String
+    /// Where `kiln serve` serves the repositories (`http://host:port/repos/`), nil when not served.
+    let servedBase = NIOLockedValueBox<String?>(nil)
 
     /// The thread every local store's isolated code runs on: an event loop of its own, used for
     /// blocking file work only (it lives as long as the process).
@@ -27,6 +33,8 @@ package actor LocalArtifactStore: ArtifactStore {
     static let manifestName = "kiln-repository.json"
     static let artifactPrefix = "/local/artifacts/"
     static let contentPrefix = "/local/content/"
+    /// The folder of a repository holding its files (and `repodata/` for `rpm` repositories).
+    static let contentFolder = "content"
 
     /// The store is there when its root folder exists or can be made (it is made on first use).
     package func checkHealth() async throws {
@@ -37,8 +45,12 @@ package actor LocalArtifactStore: ArtifactStore {
         }
     }
 
+    /// `createrepo_c` for the `rpm` repositories.
+    let metadata: RepositoryMetadata
+
     package init(root: URL) {
         self.root = root.standardizedFileURL
+        self.metadata = RepositoryMetadata(root: root.standardizedFileURL)
         self.storeDescription = "local \(root.standardizedFileURL.path)"
     }
 
@@ -90,8 +102,39 @@ package actor LocalArtifactStore: ArtifactStore {
         return StoreRepository(
             name: m.spec.name, kind: m.spec.kind, remoteURL: m.spec.remoteURL, basePath: m.spec.basePath,
             labels: m.spec.labels, href: dir.path, distributionHref: dir.path,
-            remoteHref: m.spec.remoteURL.map { _ in dir.path + "#remote" }, url: dir.absoluteString,
+            remoteHref: m.spec.remoteURL.map { _ in dir.path + "#remote" }, url: url(of: m.spec.name),
             latestVersionHref: String(m.version))
+    }
+
+    /// The URL a repository is read at: served over HTTP once ``serve(at:)`` was called, else
+    /// the `file://` URL of its `content/` folder.
+    nonisolated func url(of name: String) -> String {
+        if let base = servedBase.withLockedValue({ $0 }) { return base + name + "/" }
+        return root.appendingPathComponent(name, isDirectory: true)
+            .appendingPathComponent(Self.contentFolder, isDirectory: true).absoluteString
+    }
+
+    /// Records that `kiln serve` serves this store's repositories under `baseURL`
+    /// (`http://host:port/repos/`): repository URLs reported from now on are under it.
+    package nonisolated func serve(at baseURL: String) {
+        let base = baseURL.hasSuffix("/") ? baseURL : baseURL + "/"
+        servedBase.withLockedValue { $0 = base }
+    }
+
+    /// The file a request for `path` inside repository `name` reads, or nil when the name or a
+    /// path segment is not one the store writes (empty, `.`/`..`, hidden, or a NUL): no
+    /// traversal out of the repository's `content/` folder. Existence is the caller's check.
+    package nonisolated func servedFile(repository name: String, path: [String]) -> URL? {
+        guard (try? Self.validate(name)) != nil, !path.isEmpty else { return nil }
+        var url = root.appendingPathComponent(name, isDirectory: true)
+            .appendingPathComponent(Self.contentFolder, isDirectory: true)
+        for segment in path {
+            guard !segment.isEmpty, !segment.hasPrefix("."), !segment.contains("/"), !segment.contains("\0") else {
+                return nil
+            }
+            url.appendPathComponent(segment)
+        }
+        return url
     }
 
     // MARK: repositories
@@ -125,6 +168,7 @@ package actor LocalArtifactStore: ArtifactStore {
         }
         let m = Manifest(spec: spec, version: 0, content: [])
         try writeManifest(m)
+        if spec.kind == .rpm { try metadata.writeEmpty(in: contentURL(spec.name)) }
         return describe(m)
     }
 
@@ -157,6 +201,19 @@ package actor LocalArtifactStore: ArtifactStore {
             try fm.moveItem(at: tmp, to: blob)
         }
         return UploadedArtifact(href: Self.artifactPrefix + sha + "/", sha256: sha, size: size)
+    }
+
+    /// `/local/artifacts/<sha256>/`: the hrefs ``uploadArtifact(file:)`` returns.
+    package nonisolated func recognizesArtifact(href: String) -> Bool {
+        guard href.hasPrefix(Self.artifactPrefix), href.hasSuffix("/") else { return false }
+        let sha = href.dropFirst(Self.artifactPrefix.count).dropLast()
+        return sha.count == 64 && sha.allSatisfy(\.isHexDigit)
+    }
+
+    package nonisolated var nodeUploadHint: String {
+        "Kiln's artifact store is the local folder store at \(root.path) (KILN_PULP_URL is not set), which a build "
+            + "node cannot upload to: start Kiln with KILN_PULP_URL (and KILN_PULP_USER, KILN_PULP_PASSWORD) set to "
+            + "the Pulp the node uploads to (its pulp_host), as `make run` does"
     }
 
     func blob(forArtifact href: String) throws -> (URL, String) {
@@ -218,7 +275,7 @@ package actor LocalArtifactStore: ArtifactStore {
 
     /// Adds/removes content in a new version; files are copied into `<repo>/content/`.
     func apply(_ m: inout Manifest, add: [StoreContent], remove: [String]) throws {
-        let dir = repoDir(m.spec.name).appendingPathComponent("content", isDirectory: true)
+        let dir = contentURL(m.spec.name)
         try fm.createDirectory(at: dir, withIntermediateDirectories: true)
         let removing = Set(remove)
         var content = m.content.filter { !removing.contains($0.href) }
@@ -237,7 +294,13 @@ package actor LocalArtifactStore: ArtifactStore {
         guard content != m.content else { return }
         m.content = content
         m.version += 1
+        // The metadata first: a manifest naming a version whose repodata is missing would be a lie.
+        if m.spec.kind == .rpm { try metadata.update(dir) }
         try writeManifest(m)
+    }
+
+    func contentURL(_ name: String) -> URL {
+        repoDir(name).appendingPathComponent(Self.contentFolder, isDirectory: true)
     }
 
     package func modifyContent(of repository: String, add: [String], remove: [String]) async throws {

@@ -24,12 +24,7 @@ extension KilnDatabase {
         config: DatabaseConfig?, home: String, logger: Logger, _ body: (DatabaseConfig) async throws -> T
     ) async throws -> T {
         if let config { return try await body(config) }
-        let directory = EmbeddedPostgres.directory(home: home)
-        if !directory.hasPrefix(URL(fileURLWithPath: home).standardizedFileURL.path + "/") {
-            logger.notice(
-                "the embedded PostgreSQL of \(home) lives in \(directory): the postgres user cannot enter a folder above \(home)"
-            )
-        }
+        let directory = embeddedDirectory(home: home, logger: logger)
         let postgres = EmbeddedPostgres(directory: directory, logger: logger)
         let config = try await postgres.start()
         do {
@@ -40,5 +35,17 @@ extension KilnDatabase {
             try? await postgres.stop()
             throw error
         }
+    }
+
+    /// The embedded cluster's folder for `home` (`EmbeddedPostgres.directory`), saying in the log
+    /// when it is outside `home` because the `postgres` user cannot enter a folder above it.
+    package static func embeddedDirectory(home: String, logger: Logger) -> String {
+        let directory = EmbeddedPostgres.directory(home: home)
+        if !directory.hasPrefix(URL(fileURLWithPath: home).standardizedFileURL.path + "/") {
+            logger.notice(
+                "the embedded PostgreSQL of \(home) lives in \(directory): the postgres user cannot enter a folder above \(home)"
+            )
+        }
+        return directory
     }
 }

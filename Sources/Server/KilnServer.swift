@@ -1,3 +1,5 @@
+import Artifacts
+import Foundation
 import Hummingbird
 import Logging
 import NIOCore
@@ -13,6 +15,9 @@ package enum KilnServer {
     package static func makeRouter(_ dependencies: ServerDependencies) -> Router<KilnRequestContext> {
         let router = Router(context: KilnRequestContext.self)
         router.add(middleware: JSONErrorMiddleware<KilnRequestContext>())
+        if let local = dependencies.artifactStore as? LocalArtifactStore {
+            router.add(middleware: LocalRepositoryMiddleware(store: local))  // /repos/: files, no database
+        }
         if let supervisor = dependencies.databaseSupervisor {
             router.add(middleware: DatabaseOutageMiddleware<KilnRequestContext>(supervisor: supervisor))
         }
@@ -46,13 +51,30 @@ package enum KilnServer {
         services: [any Service] = [],
         onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }
     ) -> some ApplicationProtocol {
-        Application(
+        let local = dependencies.artifactStore as? LocalArtifactStore
+        // The local store's repositories are served here: their URLs name this server.
+        if port != 0 { local?.serve(at: servedRepositoriesURL(host: host, port: port)) }
+        return Application(
             responder: KilnResponder(dependencies),
             server: .http1(configuration: .init(idleTimeout: TimeAmount(dependencies.settings.limits.idleTimeout))),
             configuration: .init(address: .hostname(host, port: port), serverName: "kiln"),
             services: services,
-            onServerRunning: onServerRunning,
+            onServerRunning: { channel in
+                if let local, let bound = channel.localAddress?.port {
+                    local.serve(at: servedRepositoriesURL(host: host, port: bound))
+                }
+                await onServerRunning(channel)
+            },
             logger: dependencies.logger
         )
+    }
+
+    /// `http://host:port/repos/`, where the local store's repositories are served; a wildcard
+    /// address (`0.0.0.0`, `::`) is named by this machine's host name.
+    package static func servedRepositoriesURL(host: String, port: Int) -> String {
+        var name = host
+        if ["0.0.0.0", "::", "[::]", ""].contains(host) { name = ProcessInfo.processInfo.hostName }
+        if name.contains(":") && !name.hasPrefix("[") { name = "[\(name)]" }
+        return "http://\(name):\(port)/\(LocalRepositoryMiddleware.prefix)/"
     }
 }

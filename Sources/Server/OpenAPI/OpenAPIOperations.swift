@@ -103,6 +103,10 @@ extension OpenAPIOperation {
                 Answer(200, "Recorded.", .ref("OK")),
                 .error(404, "No such task."),
                 .error(409, "The node does not hold the task, or it is finished (`ok: false`)."),
+                .error(
+                    422,
+                    "A wrong body, or artifact hrefs Kiln's artifact store cannot resolve (`detail` says which store and what the node must upload to)."
+                ),
                 .error(502, "The artifact store failed.")
             ])
     ]

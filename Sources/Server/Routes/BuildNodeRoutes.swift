@@ -57,6 +57,7 @@ func addBuildNodeRoutes(to node: RouterGroup<KilnRequestContext>, workflow: Buil
         try InputCheck.text(body.gitCommitHash, "git_commit_hash", maxLength: InputCheck.hashLength)
         try InputCheck.text(body.almaCommitCasHash, "alma_commit_cas_hash", maxLength: InputCheck.hashLength)
         try BuildArtifactImporter.validate(artifacts)
+        try BuildArtifactImporter.checkResolvable(artifacts, in: workflow.artifactStore)
         let stats = try BuildDoneStats.json(body.stats)
         let finish = TaskFinish(
             taskID: body.taskID, node: identity.subject, outcome: body.status,

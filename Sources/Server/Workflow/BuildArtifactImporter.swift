@@ -130,3 +130,17 @@ struct BuildArtifactImporter: Sendable {
         return repository
     }
 }
+
+extension BuildArtifactImporter {
+    /// 422 when an artifact's href is not one the configured store hands out, with a detail
+    /// naming the store and what the node must upload to. Shape only, no request per artifact:
+    /// `build_done` stays cheap and answers while the store is down; the import checks the rest.
+    static func checkResolvable(_ artifacts: [BuildDoneArtifact], in store: any ArtifactStore) throws {
+        for artifact in artifacts where !store.recognizesArtifact(href: artifact.href) {
+            throw APIError(
+                .unprocessableContent,
+                "artifacts: href '\(artifact.href)' of \(artifact.name) is not an artifact of Kiln's artifact store. "
+                    + store.nodeUploadHint)
+        }
+    }
+}
