@@ -43,6 +43,10 @@ package protocol ArtifactStore: Sendable {
     /// `repository` (e.g. noarch packages copied to every arch's build repository).
     func modifyContent(of repository: String, add: [String], remove: [String]) async throws
 
+    /// Where a node downloads the RPM `fileName` of `repository` once it is imported (the
+    /// served content URL), nil when the store serves nothing at a URL.
+    func packageURL(fileName: String, in repository: StoreRepository) -> String?
+
     /// The content of the latest version of `repository`.
     func listContent(of repository: String) async throws -> [StoreContent]
 

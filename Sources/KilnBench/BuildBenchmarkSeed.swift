@@ -49,8 +49,9 @@ package struct BuildBenchmarkSeed: Sendable {
         ).decode(Int64.self) { refID = id }
         try await client.query(
             """
-            INSERT INTO build_tasks (build_id, platform_id, ref_id, arch, index, package_name)
-            SELECT \(buildID), \(platformID), \(refID), (\(arches)::text[])[(g % \(Int64(arches.count)))::int + 1], g, 'bench-' || g
+            INSERT INTO build_tasks (build_id, platform_id, ref_id, arch, index, package_name, exclude_key)
+            SELECT \(buildID), \(platformID), \(refID), (\(arches)::text[])[(g % \(Int64(arches.count)))::int + 1], g, 'bench-' || g,
+                   'https://git.example.org/rpms/bench.git'
             FROM generate_series(0, \(Int64(count)) - 1) AS g
             """, logger: logger)
         try await client.query("ANALYZE build_tasks", logger: logger)

@@ -60,7 +60,9 @@ struct ChaosNode: Sendable {
 
     private func worker(_ held: Held) async {
         var server = first
-        let arches = plan.arches.map { "\"\($0)\"" }.joined(separator: ", ")
+        // Every build starts with `src` tasks: the node takes them too and completes them like the others.
+        let supported = plan.arches.contains("src") ? plan.arches : plan.arches + ["src"]
+        let arches = supported.map { "\"\($0)\"" }.joined(separator: ", ")
         let request = #"{"supported_arches": [\#(arches)]}"#
         while !Task.isCancelled {
             guard let answer = await retrying("get_task", body: request, server: &server) else { return }

@@ -22,37 +22,25 @@ package struct BuildStore: Sendable {
         self.statementTimeout = statementTimeout
     }
 
-    /// Creates the build, one task per platform × arch × ref, and the dependencies that keep
-    /// order: a task of index i waits for every task of index i-1 of its platform, and tasks of
-    /// index 0 wait for the unfinished tasks of linked builds on the same platform.
+    /// Creates the build: per platform and ref (its index), one `src` task and one task per arch.
+    /// Order: the arch tasks of a ref wait for its `src` task (they build from the source RPM it
+    /// made, as in ALBS); every task of index i waits for every task of index i-1 of its
+    /// platform, and the `src` tasks of index 0 for the unfinished tasks of linked builds on it.
+    /// Set-based and linear in the build's own size: ids are drawn from the sequences first, so
+    /// refs, tasks (with `pending_deps` already counted) and dependencies are one statement each,
+    /// and no statement reads another build's tasks (linked builds' unfinished tasks aside).
     /// The request's shape (non-empty lists, no repeats) is the caller's to check; this refuses
-    /// (`invalid`) unknown platforms, arches and linked builds.
+    /// (`invalid`) unknown platforms, arches, flavors and linked builds.
     package func create(_ request: BuildRequest) async throws -> Int64 {
         let logger = self.logger
         return try await buildTransaction(client, logger: logger, statementTimeout: statementTimeout) { connection in
-            // Platforms and their arch lists.
-            let names = request.platforms.map(\.name)
-            var known: [String: (Int64, [String])] = [:]
-            let rows = try await connection.query(
-                "SELECT id, name, arch_list::text FROM platforms WHERE name = ANY(\(names))", logger: logger)
-            for try await (id, name, archJSON) in rows.decode((Int64, String, String).self) {
-                known[name] = (id, decodeStringArray(archJSON))
-            }
-            var platformIDs: [Int64] = []
-            for platform in request.platforms {
-                guard let (id, arches) = known[platform.name] else {
-                    throw BuildStoreError.invalid("Unknown platform: \(platform.name)")
-                }
-                for arch in platform.archList where !arches.contains(arch) {
-                    throw BuildStoreError.invalid(
-                        "Unknown arch \(arch) for platform \(platform.name) (its arches: \(arches.joined(separator: ", ")))"
-                    )
-                }
-                platformIDs.append(id)
-            }
+            let platformIDs = try await Self.checkPlatforms(request, connection: connection, logger: logger)
+            try await Self.checkFlavors(request.platformFlavorIDs, connection: connection, logger: logger)
             let unfinished = BuildTaskStatus.unfinished.map(\.rawValue)
-            // Linked builds must exist; lock their unfinished tasks so none finishes unseen.
+            // Linked builds must exist; lock their unfinished tasks so none finishes unseen, and
+            // count them per platform (the pending count of the new index-0 `src` tasks).
             let linked = Array(Set(request.linkedBuilds)).sorted()
+            var linkedPending: [Int64: Int32] = [:]
             if !linked.isEmpty {
                 var found = Set<Int64>()
                 for try await id in try await connection.query(
@@ -61,13 +49,21 @@ package struct BuildStore: Sendable {
                 if let missing = linked.first(where: { !found.contains($0) }) {
                     throw BuildStoreError.invalid("Unknown linked build: \(missing)")
                 }
-                try await connection.query(
-                    "SELECT id FROM build_tasks WHERE build_id = ANY(\(linked)) AND status = ANY(\(unfinished)) FOR SHARE",
-                    logger: logger)
+                for try await platformID in try await connection.query(
+                    """
+                    SELECT platform_id FROM build_tasks WHERE build_id = ANY(\(linked)) AND status = ANY(\(unfinished))
+                    FOR SHARE
+                    """, logger: logger
+                ).decode(Int64.self) { linkedPending[platformID, default: 0] += 1 }
             }
             var buildID: Int64 = 0
             for try await id in try await connection.query(
-                "INSERT INTO builds (created_by) VALUES (\(request.createdBy)) RETURNING id", logger: logger
+                """
+                INSERT INTO builds (created_by, mock_options, product_id, parallel_mode_enabled)
+                VALUES (\(request.createdBy), \(request.mockOptionsJSON)::jsonb, \(request.productID),
+                        \(request.parallelModeEnabled))
+                RETURNING id
+                """, logger: logger
             ).decode(Int64.self) { buildID = id }
             if !linked.isEmpty {
                 try await connection.query(
@@ -75,62 +71,125 @@ package struct BuildStore: Sendable {
                     INSERT INTO build_links (build_id, linked_build_id) SELECT \(buildID), unnest(\(linked)::bigint[])
                     """, logger: logger)
             }
-            // Refs, in order.
-            var refIDs: [Int64] = []
-            for ref in request.refs {
-                for try await id in try await connection.query(
+            if !request.platformFlavorIDs.isEmpty {
+                try await connection.query(
                     """
-                    INSERT INTO build_task_refs (url, git_ref, ref_type, git_commit_hash)
-                    VALUES (\(ref.url), \(ref.gitRef), \(ref.refType.rawValue), \(ref.gitCommitHash)) RETURNING id
-                    """, logger: logger
-                ).decode(Int64.self) { refIDs.append(id) }
+                    INSERT INTO build_platform_flavors (build_id, flavor_id, position)
+                    SELECT \(buildID), u.id, u.ord - 1
+                    FROM unnest(\(request.platformFlavorIDs)::bigint[]) WITH ORDINALITY AS u(id, ord)
+                    """, logger: logger)
             }
-            // Tasks: platform-major, then index, then arch in the request's order.
-            var tPlatform: [Int64] = []
-            var tRef: [Int64] = []
-            var tArch: [String] = []
-            var tIndex: [Int32] = []
-            var tPackage: [String] = []
-            for (p, platform) in request.platforms.enumerated() {
-                for (index, ref) in request.refs.enumerated() {
-                    for arch in platform.archList {
-                        tPlatform.append(platformIDs[p])
-                        tRef.append(refIDs[index])
-                        tArch.append(arch)
-                        tIndex.append(Int32(index))
-                        tPackage.append(ref.packageName)
-                    }
-                }
-            }
-            // Tasks are inserted with a placeholder pending count so none is claimable before
-            // its dependencies exist; the count is set once they do.
+            // Refs, in one statement, with ids drawn first (so the i-th id is ref i's).
+            let refIDs = try await Self.nextIDs(
+                "build_task_refs_id_seq", count: request.refs.count, connection: connection, logger: logger)
+            let refs = request.refs
             try await connection.query(
                 """
-                INSERT INTO build_tasks (build_id, platform_id, ref_id, arch, index, package_name, pending_deps, is_secure_boot)
-                SELECT \(buildID), u.platform_id, u.ref_id, u.arch, u.idx, u.package, 1, \(request.isSecureBoot)
-                FROM unnest(\(tPlatform)::bigint[], \(tRef)::bigint[], \(tArch)::text[], \(tIndex)::int[], \(tPackage)::text[])
-                     WITH ORDINALITY AS u(platform_id, ref_id, arch, idx, package, ord)
-                ORDER BY u.ord
+                INSERT INTO build_task_refs (id, url, git_ref, ref_type, git_commit_hash, mock_options, test_configuration)
+                SELECT u.id, u.url, NULLIF(u.git_ref, ''), u.ref_type, NULLIF(u.hash, ''),
+                       NULLIF(u.mock, '')::jsonb, NULLIF(u.test, '')::jsonb
+                FROM unnest(\(refIDs)::bigint[], \(refs.map(\.url))::text[], \(refs.map { $0.gitRef ?? "" })::text[],
+                            \(refs.map(\.refType.rawValue))::smallint[], \(refs.map { $0.gitCommitHash ?? "" })::text[],
+                            \(refs.map { $0.mockOptionsJSON ?? "" })::text[],
+                            \(refs.map { $0.testConfigurationJSON ?? "" })::text[])
+                     AS u(id, url, git_ref, ref_type, hash, mock, test)
                 """, logger: logger)
+            // Tasks: platform-major, then index, then `src` and the arches in the request's order;
+            // each with its pending count: a task of index i > 0 waits for the 1 + arches tasks of
+            // index i-1, an arch task also for its `src` task, a `src` task of index 0 for the
+            // linked builds' unfinished tasks.
+            let plan = BuildTaskPlan(request: request, platformIDs: platformIDs, refIDs: refIDs, linked: linkedPending)
+            let taskIDs = try await Self.nextIDs(
+                "build_tasks_id_seq", count: plan.count, connection: connection, logger: logger)
             try await connection.query(
                 """
+                WITH t AS MATERIALIZED (
+                    SELECT * FROM unnest(\(taskIDs)::bigint[], \(plan.platform)::bigint[], \(plan.ref)::bigint[],
+                                         \(plan.arch)::text[], \(plan.index)::int[], \(plan.pending)::int[])
+                         AS u(id, platform_id, ref_id, arch, idx, pending)
+                ), refs AS (
+                    SELECT * FROM unnest(\(refIDs)::bigint[], \(refs.map(\.packageName))::text[],
+                                         \(refs.map(\.excludeKey))::text[], \(refs.map { $0.mockOptionsJSON ?? "" })::text[])
+                         AS r(id, package, exclude_key, mock)
+                ), tasks AS (
+                    INSERT INTO build_tasks (id, build_id, platform_id, ref_id, arch, index, package_name, exclude_key,
+                                             pending_deps, is_secure_boot, mock_options)
+                    SELECT t.id, \(buildID), t.platform_id, t.ref_id, t.arch, t.idx, r.package, r.exclude_key, t.pending,
+                           \(request.isSecureBoot), NULLIF(r.mock, '')::jsonb
+                    FROM t JOIN refs r ON r.id = t.ref_id
+                    ORDER BY t.id
+                    RETURNING id
+                )
                 INSERT INTO build_task_dependencies (task_id, depends_on_id)
-                SELECT t.id, d.id FROM build_tasks t
-                JOIN build_tasks d ON d.build_id = t.build_id AND d.platform_id = t.platform_id AND d.index = t.index - 1
-                WHERE t.build_id = \(buildID)
+                SELECT t.id, d.id FROM t JOIN t d ON d.platform_id = t.platform_id AND d.idx = t.idx - 1
+                UNION ALL
+                SELECT t.id, d.id FROM t JOIN t d ON d.platform_id = t.platform_id AND d.idx = t.idx
+                    AND d.arch = \(BuildRequest.sourceArch)
+                WHERE t.arch <> \(BuildRequest.sourceArch)
                 """, logger: logger)
             if !linked.isEmpty {
+                let firstSources = plan.firstSourceTasks(ids: taskIDs)
                 try await connection.query(
                     """
                     INSERT INTO build_task_dependencies (task_id, depends_on_id)
-                    SELECT t.id, d.id FROM build_tasks t
-                    JOIN build_tasks d ON d.build_id = ANY(\(linked)) AND d.platform_id = t.platform_id AND d.status = ANY(\(unfinished))
-                    WHERE t.build_id = \(buildID) AND t.index = 0
+                    SELECT s.id, d.id FROM unnest(\(firstSources.map(\.id))::bigint[], \(firstSources.map(\.platform))::bigint[])
+                         AS s(id, platform_id)
+                    JOIN build_tasks d ON d.build_id = ANY(\(linked)) AND d.platform_id = s.platform_id
+                        AND d.status = ANY(\(unfinished))
                     """, logger: logger)
             }
-            try await recountPendingDependencies(buildID: buildID, connection: connection, logger: logger)
             return buildID
         }
+    }
+
+    /// The platforms' ids (in request order), refusing unknown platforms and arches.
+    static func checkPlatforms(
+        _ request: BuildRequest, connection: PostgresConnection, logger: Logger
+    ) async throws -> [Int64] {
+        let names = request.platforms.map(\.name)
+        var known: [String: (Int64, [String])] = [:]
+        let rows = try await connection.query(
+            "SELECT id, name, arch_list::text FROM platforms WHERE name = ANY(\(names))", logger: logger)
+        for try await (id, name, archJSON) in rows.decode((Int64, String, String).self) {
+            known[name] = (id, decodeStringArray(archJSON))
+        }
+        var platformIDs: [Int64] = []
+        for platform in request.platforms {
+            guard let (id, arches) = known[platform.name] else {
+                throw BuildStoreError.invalid("Unknown platform: \(platform.name)")
+            }
+            for arch in platform.archList where arch != BuildRequest.sourceArch && !arches.contains(arch) {
+                throw BuildStoreError.invalid(
+                    "Unknown arch \(arch) for platform \(platform.name) (its arches: \(arches.joined(separator: ", ")))"
+                )
+            }
+            platformIDs.append(id)
+        }
+        return platformIDs
+    }
+
+    /// Refuses (`invalid`) the first flavor id that names no platform flavor.
+    static func checkFlavors(_ ids: [Int64], connection: PostgresConnection, logger: Logger) async throws {
+        guard !ids.isEmpty else { return }
+        var found = Set<Int64>()
+        for try await id in try await connection.query(
+            "SELECT id FROM platform_flavors WHERE id = ANY(\(ids))", logger: logger
+        ).decode(Int64.self) { found.insert(id) }
+        if let missing = ids.first(where: { !found.contains($0) }) {
+            throw BuildStoreError.invalid("Unknown platform flavor: \(missing)")
+        }
+    }
+
+    /// `count` fresh values of `sequence`, ascending.
+    static func nextIDs(
+        _ sequence: String, count: Int, connection: PostgresConnection, logger: Logger
+    ) async throws -> [Int64] {
+        var ids: [Int64] = []
+        ids.reserveCapacity(count)
+        for try await id in try await connection.query(
+            "SELECT nextval(\(sequence)::regclass) FROM generate_series(1, \(count))", logger: logger
+        ).decode(Int64.self) { ids.append(id) }
+        return ids.sorted()
     }
 
     /// Puts the build's failed tasks back to idle (attempts, error and artifacts cleared) and

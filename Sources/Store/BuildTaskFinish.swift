@@ -26,10 +26,14 @@ package struct ArtifactRecord: Sendable, Equatable {
     package var casHash: String?
     /// RPM arch from the file name (`x86_64`, `noarch`, `src`); nil for logs.
     package var arch: String?
+    /// Where a node downloads the imported file (the artifact store's content URL), when known.
+    package var url: String?
 
     package init(
-        name: String, type: ArtifactType, href: String, sha256: String?, path: String?, casHash: String?, arch: String?
+        name: String, type: ArtifactType, href: String, sha256: String?, path: String?, casHash: String?, arch: String?,
+        url: String? = nil
     ) {
+        self.url = url
         self.name = name
         self.type = type
         self.href = href
@@ -109,7 +113,8 @@ extension BuildStore {
 
 /// Writes a task's final state on `connection` (inside the caller's transaction, task row
 /// locked and checked): the status, ref hash, artifacts, released dependents, the test task
-/// of a completed task, and the build's finished_at when this was its last unfinished task.
+/// of a completed arch task (none for `src`, as ALBS), what a `src` task means for its arch tasks
+/// (`finishSourceTask`), and the build's finished_at when this was its last unfinished task.
 /// `BuildStore.finish` and the import queue (`BuildImportQueue.complete`) both end here.
 func writeFinish(
     on connection: PostgresConnection, _ finish: TaskFinish, buildID: Int64, packageName package: String,
@@ -118,6 +123,9 @@ func writeFinish(
     // Finishes of one build are serialized on the build row (taken after the import, so
     // imports run in parallel): the "was this the last task?" check then sees the others.
     try await connection.query("SELECT id FROM builds WHERE id = \(buildID) FOR UPDATE", logger: logger)
+    if arch == BuildRequest.sourceArch {
+        try await finishSourceTask(on: connection, finish, artifacts: artifacts, logger: logger)
+    }
     // Everything else in one statement: status, ref hash, artifacts, released dependents,
     // the test task, and the build's finished_at when this was its last unfinished task.
     try await connection.query(
@@ -150,7 +158,7 @@ func writeFinish(
             INSERT INTO test_tasks (build_task_id, package_name, env_arch, status, revision)
             SELECT \(finish.taskID), \(package), \(arch), \(TestTaskStatus.created.rawValue),
                    coalesce((SELECT max(revision) FROM test_tasks WHERE build_task_id = \(finish.taskID)), 0) + 1
-            WHERE \(finish.outcome == .done)
+            WHERE \(finish.outcome == .done && arch != BuildRequest.sourceArch)
             RETURNING id
         )
         UPDATE builds SET finished_at = now() WHERE id = \(buildID)

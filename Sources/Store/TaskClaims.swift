@@ -25,9 +25,11 @@ package struct TaskClaims: Sendable {
 
     /// Claims the next ready task of the first arch in `arches` that has one (lowest id first)
     /// for `node` and returns the `get_task` answer as JSON text, nil when there is none.
-    /// Tasks whose package is in `excludedPackages` are left for other nodes.
+    /// Tasks are left for other nodes when a name of `excludedPackages` occurs in their ref's URL
+    /// (case-insensitive, as ALBS's `ILIKE '%name%'`), or for a `.src.rpm` ref in its package name.
     package func claim(arches: [String], node: String, excludedPackages: [String] = []) async throws -> String? {
         let now = clock.now()
+        let excludedPackages = Self.excludeNames(excludedPackages)
         for arch in arches {
             if excludedPackages.isEmpty {
                 if let json = try await claimRaw(arch: arch, node: node, now: now) { return json }
@@ -38,6 +40,12 @@ package struct TaskClaims: Sendable {
             }
         }
         return nil
+    }
+
+    /// The names a claim matches `exclude_key` against: lowercased, empty ones dropped (an empty
+    /// name would match every task).
+    static func excludeNames(_ names: [String]) -> [String] {
+        names.filter { !$0.isEmpty }.map { $0.lowercased() }
     }
 
     /// One run of the claim statement `get_task` runs (`ClaimTaskStatement`) for one arch, without
@@ -181,5 +189,7 @@ package struct TaskClaims: Sendable {
     static let claimSQL = claimedCTE.replacingOccurrences(of: "%EXCLUDE%", with: "") + answerSelect
     static let claimExcludingSQL =
         claimedCTE.replacingOccurrences(
-            of: "%EXCLUDE%", with: "AND package_name <> ALL($4::text[])") + answerSelect
+            of: "%EXCLUDE%",
+            with: "AND NOT EXISTS (SELECT 1 FROM unnest($4::text[]) AS e(name) WHERE strpos(exclude_key, e.name) > 0)")
+        + answerSelect
 }

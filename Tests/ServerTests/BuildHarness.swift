@@ -46,7 +46,7 @@ extension BuildHarness {
     }
 
     /// Creates a build of `projects` (refs `main`) on one platform through the API (throws unless
-    /// the answer is a 200); returns the build id and its task ids in index order.
+    /// the answer is a 200); returns the build id and its arch task ids (not `src`) in index order.
     func createBuild(
         token: String, platform: String = "P", arches: [String] = ["x86_64"],
         projects: [String] = ["hello"], linked: [Int] = []
@@ -61,7 +61,8 @@ extension BuildHarness {
         guard answer.status == 200 else {
             throw HarnessError(description: "creating a build answered \(answer.status): \(answer.text)")
         }
-        let tasks = (answer.object["tasks"] as? [[String: Any]] ?? []).compactMap { $0["id"] as? Int }
+        let tasks = (answer.object["tasks"] as? [[String: Any]] ?? []).filter { $0["arch"] as? String != "src" }
+            .compactMap { $0["id"] as? Int }
         return (answer.object["id"] as? Int ?? 0, tasks)
     }
 }

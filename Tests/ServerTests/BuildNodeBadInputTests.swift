@@ -53,7 +53,9 @@ import Testing
                     "platforms": [["name": "P", "arch_list": ["x86_64"]]],
                     "tasks": [["url": "https://git.example.org/rpms/hello.git"]]
                 ])
-            let taskID = ((created.object["tasks"] as? [[String: Any]])?.first?["id"] as? Int) ?? 0
+            let taskID =
+                ((created.object["tasks"] as? [[String: Any]])?.first { $0["arch"] as? String != "src" }?["id"] as? Int)
+                ?? 0
             let holder = try await SimulatedNode(h, name: "holder", arches: ["x86_64"])
             let intruder = try await SimulatedNode(h, name: "intruder", arches: ["x86_64"])
             let token = holder.token

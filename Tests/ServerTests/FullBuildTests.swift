@@ -5,7 +5,7 @@ import Server
 import Statuses
 import XCTest
 
-/// A full build of 2 platforms × 2 arches × 2 refs driven by simulated nodes to completion.
+/// A full build of 2 platforms × (src + 2 arches) × 2 refs driven by simulated nodes to completion.
 final class FullBuildTests: XCTestCase {
     func testFullBuildLocalStore() async throws {
         try await runFullBuild(pulp: false)
@@ -37,16 +37,17 @@ final class FullBuildTests: XCTestCase {
             XCTAssertEqual(created.status, 200, created.text)
             let buildID = try XCTUnwrap(created.object["id"] as? Int)
             let tasks = try XCTUnwrap(created.object["tasks"] as? [[String: Any]])
-            XCTAssertEqual(tasks.count, 8)
+            XCTAssertEqual(tasks.count, 12)
+            XCTAssertEqual(tasks.filter { $0["arch"] as? String == "src" }.count, 4)
             XCTAssertEqual((created.object["user"] as? [String: Any])?["username"] as? String, "alice")
             XCTAssertTrue(tasks.allSatisfy { $0["status"] as? Int == 0 })
 
-            let x86 = try await SimulatedNode(h, name: "node-x86", arches: ["x86_64", "i686"])
-            let arm = try await SimulatedNode(h, name: "node-arm", arches: ["aarch64"])
+            let x86 = try await SimulatedNode(h, name: "node-x86", arches: ["x86_64", "i686", "src"])
+            let arm = try await SimulatedNode(h, name: "node-arm", arches: ["aarch64", "src"])
             var done = 0
             var seen = Set<Int>()
             var rounds = 0
-            while done < 8 {
+            while done < 12 {
                 rounds += 1
                 XCTAssertLessThan(rounds, 40, "the build does not finish")
                 if rounds >= 40 { return }
@@ -65,8 +66,10 @@ final class FullBuildTests: XCTestCase {
                         task.repositories.allSatisfy { $0.url.contains(task.arch) || $0.name.contains(task.arch) },
                         "\(task.repositories)")
                     XCTAssertFalse(task.repositories.contains { $0.name.hasSuffix("-logs") })
-                    XCTAssertEqual(
-                        task.repositories.filter { $0.name.hasSuffix("-BaseOS-debug") }.map(\.mockEnabled), [false])
+                    if task.arch != "src" {
+                        XCTAssertEqual(
+                            task.repositories.filter { $0.name.hasSuffix("-BaseOS-debug") }.map(\.mockEnabled), [false])
+                    }
                     let project = task.ref.url.contains("hello") ? "hello" : "world"
                     let index = project == "hello" ? 0 : 1
                     if index == 1 {
@@ -78,6 +81,8 @@ final class FullBuildTests: XCTestCase {
                             """)
                         XCTAssertEqual(unfinished, 0, "index 1 handed out before index 0 finished")
                         XCTAssertEqual(task.ref.refType, .gitTag)
+                    }
+                    if index == 1 && task.arch != "src" {
                         let own = try XCTUnwrap(task.repositories.first, "no repositories")
                         XCTAssertTrue(
                             own.name.hasPrefix(
@@ -85,18 +90,30 @@ final class FullBuildTests: XCTestCase {
                             "build's own repository first: \(task.repositories.map(\.name))")
                         XCTAssertTrue(own.mockEnabled)
                     }
+                    if task.arch == "src" {
+                        XCTAssertNil(task.builtSrpmURL)
+                    } else {
+                        // An arch task comes after its ref's src task, with the source RPM it built.
+                        let source = try await h.count(
+                            """
+                            SELECT count(*) FROM build_tasks s JOIN build_tasks a ON a.build_id = s.build_id
+                            AND a.platform_id = s.platform_id AND a.index = s.index
+                            WHERE a.id = \(task.id) AND s.arch = 'src' AND s.status = 2
+                            """)
+                        XCTAssertEqual(source, 1, "arch task \(task.id) handed out before its src task finished")
+                        XCTAssertTrue(task.builtSrpmURL?.hasSuffix("/\(project)-1.0-1.src.rpm") == true)
+                    }
                     var rpms = [packages.rpm(project, arch: task.arch)]
                     if task.arch == "x86_64" {
                         rpms.append(packages.rpm("\(project)-doc", arch: "noarch"))
-                        rpms.append(packages.rpm(project, arch: "src"))
                     }
                     let answer = try await node.buildDone(task.id, rpms: rpms, log: "build log of \(task.id)")
                     XCTAssertEqual(answer.status, 200, answer.text)
                     XCTAssertEqual(answer.object["ok"] as? Bool, true)
                     done += 1
                 }
-                XCTAssertTrue(progressed || done == 8, "no node got work with \(8 - done) tasks left")
-                if !progressed && done < 8 { return }
+                XCTAssertTrue(progressed || done == 12, "no node got work with \(12 - done) tasks left")
+                if !progressed && done < 12 { return }
             }
             let x86Idle = try await x86.getTask()
             XCTAssertNil(x86Idle)
@@ -108,7 +125,7 @@ final class FullBuildTests: XCTestCase {
             XCTAssertFalse(build.object["finished_at"] is NSNull)
             for task in finalTasks {
                 let artifacts = try XCTUnwrap(task["artifacts"] as? [[String: Any]])
-                let expected = task["arch"] as? String == "x86_64" ? 4 : 2
+                let expected = task["arch"] as? String == "x86_64" ? 3 : 2
                 XCTAssertEqual(artifacts.count, expected, "\(task)")
                 XCTAssertEqual(
                     (task["ref"] as? [String: Any])?["git_commit_hash"] as? String,
@@ -133,7 +150,7 @@ final class FullBuildTests: XCTestCase {
                     XCTAssertEqual(logs.count, 2)
                 }
                 let sources = Set(
-                    try await h.store.listContent(of: "\(prefix)-\(buildID)-\(platform)-x86_64-src").map(\.fileName))
+                    try await h.store.listContent(of: "\(prefix)-\(buildID)-\(platform)-src-src").map(\.fileName))
                 XCTAssertEqual(sources, ["hello-1.0-1.src.rpm", "world-1.0-1.src.rpm"])
                 // ppc64le is in AlmaLinux-9's arch_list: noarch goes there too.
                 if platform == "AlmaLinux-9" {

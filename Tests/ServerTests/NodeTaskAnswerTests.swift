@@ -9,6 +9,14 @@ import Testing
 /// The `get_task` answer PostgreSQL renders in the claim statement decodes, strictly (every
 /// field of `NodeTaskAnswer` present, null ones too, no other), into the wire type Server declares.
 @Suite struct NodeTaskAnswerTests {
+    /// Claims the next ready `src` task and records it done (no artifacts).
+    func finishSource(_ claims: TaskClaims, _ builds: BuildStore) async throws {
+        let json = try #require(try await claims.claimRaw(arch: "src", node: "n1"))
+        let task = try NodeTaskAnswer.strictlyDecoded(from: Data(json.utf8))
+        #expect(task.arch == "src")
+        try await builds.finish(TaskFinish(taskID: Int64(task.id), node: "n1", outcome: .done)) { _ in [] }
+    }
+
     @Test func claimStatementOutputDecodesIntoTheWireType() async throws {
         try await TestDatabase.with { client, _ in
             try await Fixtures.platform(client, name: "P", arches: ["x86_64"])
@@ -39,7 +47,8 @@ import Testing
 
             let clock = ManualLeaseClock()
             let claims = TaskClaims(client: client, clock: clock)
-            // The base build's task first; the child's waits for it.
+            // The base build's src task, then its arch task; the child's wait for them.
+            try await finishSource(claims, builds)
             let first = try #require(try await claims.claimRaw(arch: "x86_64", node: "n1"))
             let baseTask = try NodeTaskAnswer.strictlyDecoded(from: Data(first.utf8))
             #expect(baseTask.buildID == Int(base))
@@ -51,6 +60,7 @@ import Testing
             #expect(baseTask.builtSrpmURL == nil && baseTask.srpmHash == nil && baseTask.almaCommitCasHash == nil)
             #expect(!baseTask.isCasAuthenticated && !baseTask.isSecureBoot)
             try await builds.finish(TaskFinish(taskID: Int64(baseTask.id), node: "n1", outcome: .done)) { _ in [] }
+            try await finishSource(claims, builds)
 
             // Through the excluding statement: linked builds, their repositories (priority 8, log
             // repositories left out), then the platform's (10, debug not mock-enabled, build_log left out).

@@ -28,7 +28,7 @@ import Testing
             let ghost = try await h.tokens.issue(KilnClaims(sub: "ghost", scope: .user, uid: 987_654))
             let node = try await h.nodeToken("n1")
 
-            // 2 refs × 2 arches = 4 tasks > 3.
+            // 2 refs × (src + 2 arches) = 6 tasks > 3.
             let big = try await h.call(
                 .POST, "/api/v1/builds/", token: ghost,
                 json: [
@@ -37,7 +37,7 @@ import Testing
                 ])
             #expect(big.status == 422)
             #expect(big.detail?.contains("KILN_MAX_BUILD_TASKS") ?? false, "\(big.text)")
-            #expect(big.detail?.contains("4 tasks") ?? false, "\(big.text)")
+            #expect(big.detail?.contains("6 tasks") ?? false, "\(big.text)")
 
             let arches = try await h.call(
                 .POST, "/api/v1/build_node/get_task", token: node,

@@ -113,7 +113,11 @@ extension OpenAPIWireSchema {
             roundTrip: answer(BuildsPageAnswer.self)),
         .init(
             name: "CreateBuildPlatform", description: "A platform and the arches to build for.",
-            schema: .object([p("name", .string()), p("arch_list", strings)], open: true),
+            schema: .object(
+                [
+                    p("name", .string()), p("arch_list", strings),
+                    p("parallel_mode_enabled", .nullable(.boolean), required: false)
+                ], open: true),
             roundTrip: request(CreateBuildRequest.Platform.self)),
         .init(
             name: "CreateBuildTaskRef", description: "A ref to build.",
@@ -123,16 +127,27 @@ extension OpenAPIWireSchema {
                     p(
                         "ref_type", .nullable(.integer(allowed: RefType.allCases.map { Int($0.rawValue) })),
                         required: false, "default: 3 for a `.src.rpm` URL, else 1"),
-                    p("git_commit_hash", .nullable(.string()), required: false)
+                    p("git_commit_hash", .nullable(.string()), required: false),
+                    p("mock_options", .nullable(.map(values: nil)), required: false, "merged over the build's"),
+                    p("test_configuration", .nullable(.map(values: nil)), required: false),
+                    p(
+                        "is_module", .nullable(.boolean), required: false,
+                        "true: 422, module builds are not supported yet")
                 ], open: true),
             roundTrip: request(CreateBuildRequest.TaskRef.self)),
         .init(
-            name: "CreateBuild", description: "`POST /api/v1/builds/`: platforms × arch_list × tasks.",
+            name: "CreateBuild",
+            description:
+                "`POST /api/v1/builds/`: platforms × (src + arch_list) × tasks, with mock options and flavors.",
             schema: .object(
                 [
                     p("platforms", .array(.ref("CreateBuildPlatform"))), p("tasks", .array(.ref("CreateBuildTaskRef"))),
                     p("linked_builds", .nullable(.array(.id)), required: false),
-                    p("is_secure_boot", .nullable(.boolean), required: false)
+                    p("is_secure_boot", .nullable(.boolean), required: false),
+                    p("product_id", .nullable(.id), required: false),
+                    p("mock_options", .nullable(.map(values: nil)), required: false),
+                    p("platform_flavors", .nullable(.array(.id)), required: false, "platform flavor ids"),
+                    p("parallel_mode_enabled", .nullable(.boolean), required: false)
                 ], open: true),
             roundTrip: request(CreateBuildRequest.self))
     ]

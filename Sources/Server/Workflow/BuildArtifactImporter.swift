@@ -100,7 +100,8 @@ struct BuildArtifactImporter: Sendable {
                     ArtifactRecord(
                         name: artifact.name, type: artifact.type, href: content.href,
                         sha256: artifact.sha256?.lowercased(), path: artifact.path, casHash: artifact.casHash,
-                        arch: artifact.type == .rpm ? (content.arch ?? Self.rpmArch(fileName: artifact.name)) : nil))
+                        arch: artifact.type == .rpm ? (content.arch ?? Self.rpmArch(fileName: artifact.name)) : nil,
+                        url: group.kind == .src ? store.packageURL(fileName: content.fileName, in: repository) : nil))
             }
             if group.kind == .rpm {
                 let noarch = zip(group.items, imported).filter { Self.rpmArch(fileName: $0.0.name) == "noarch" }.map(
