@@ -13,10 +13,11 @@ extension PulpArtifactStore {
 }
 
 extension LocalArtifactStore {
-    /// The local store keeps a repository's files in its folder's `content/`.
+    /// The local store keeps a repository's files flat in its `content/` folder, which is what the
+    /// repository URL points at (served over HTTP by `kiln serve`, else `file://`).
     nonisolated package func packageURL(fileName: String, in repository: StoreRepository) -> String? {
         guard let base = repository.url, !fileName.isEmpty else { return nil }
-        return joinURL(base, "content/\(fileName)")
+        return joinURL(base, fileName)
     }
 }
 
