@@ -26,6 +26,8 @@ package struct ArtifactRecord: Sendable, Equatable {
     package var casHash: String?
     /// RPM arch from the file name (`x86_64`, `noarch`, `src`); nil for logs.
     package var arch: String?
+    /// Name, epoch, version, release from the RPM header (stored for the build filters).
+    package var rpm: RPMFields? = nil
 
     package init(
         name: String, type: ArtifactType, href: String, sha256: String?, path: String?, casHash: String?, arch: String?
@@ -156,4 +158,5 @@ func writeFinish(
         UPDATE builds SET finished_at = now() WHERE id = \(buildID)
         AND NOT EXISTS (SELECT 1 FROM build_tasks WHERE build_id = \(buildID) AND status = ANY(\(BuildTaskStatus.unfinished.map(\.rawValue))) AND id <> \(finish.taskID))
         """, logger: logger)
+    try await storeRPMFields(on: connection, taskID: finish.taskID, artifacts: artifacts, logger: logger)
 }
