@@ -39,6 +39,8 @@ package struct BuildImportQueue: Sendable {
         case recorded
         /// The same node's result was already recorded (its earlier answer was lost): nothing changed.
         case alreadyRecorded
+        /// The task was cancelled while the node held it: the result is not kept, nothing changed.
+        case ignored
     }
 
     /// Records `finish` and the node's artifact list in one short transaction (no network call):
@@ -75,6 +77,7 @@ package struct BuildImportQueue: Sendable {
                 }
                 return .alreadyRecorded
             }
+            if status == .cancelled, finish.node == node || finish.node == sweptNode { return .ignored }
             switch status {
             case .idle:
                 guard sweptNode == finish.node else {

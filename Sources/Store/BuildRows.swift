@@ -1,4 +1,5 @@
 import Foundation
+import Spec
 import Statuses
 
 /// A build as read for the API: its tasks (with platform, ref and artifacts), creator and links.
@@ -14,6 +15,18 @@ package struct BuildRow: Sendable, Equatable {
     package var linkedBuilds: [Int64]
     /// Ordered by platform id, task index, task id.
     package var tasks: [BuildTaskRow]
+    /// The build's own mock options (`builds.mock_options`, an object).
+    package var mockOptions: JSONValue = .object([:])
+    package var productID: Int64? = nil
+    package var parallelModeEnabled: Bool = false
+    /// The flavors the build names, in their order.
+    package var platformFlavors: [BuildFlavorRow] = []
+}
+
+/// A platform flavor a build names.
+package struct BuildFlavorRow: Sendable, Equatable {
+    package var id: Int64
+    package var name: String
 }
 
 /// The creator of a build.
@@ -40,6 +53,13 @@ package struct BuildTaskRow: Sendable, Equatable {
     package var ref: BuildTaskRefRow
     /// Ordered by id.
     package var artifacts: [BuildArtifactRow]
+    package var isSecureBoot: Bool = false
+    /// The ref's mock options the task was created with.
+    package var mockOptions: JSONValue? = nil
+    /// The node's `stats` from build_done (`build_tasks.performance_stats`).
+    package var performanceStats: JSONValue? = nil
+    package var isCasAuthenticated: Bool = false
+    package var almaCommitCasHash: String? = nil
 }
 
 /// The platform a task builds for.

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import PostgresNIO
+import Spec
 import Statuses
 
 extension BuildStore {
@@ -9,49 +10,68 @@ extension BuildStore {
     package func build(id: Int64) async throws -> BuildRow? {
         let logger = self.logger
         return try await buildTransaction(client, logger: logger, statementTimeout: statementTimeout) { connection in
-            try await Self.builds(whereSQL: "b.id = $1", binds: [id], connection: connection, logger: logger).first
+            var binds = PostgresBindings()
+            binds.append(id)
+            return try await Self.builds(whereSQL: "b.id = $1", binds: binds, connection: connection, logger: logger)
+                .first
         }
     }
 
-    /// A page (1-based) of builds, newest first, and the number of builds, read in one
-    /// transaction (one snapshot, under the statement timeout).
-    package func buildsPage(page: Int, pageSize: Int) async throws -> (total: Int, builds: [BuildRow]) {
+    /// A page (1-based) of the builds `filter` selects, newest first, and the number of them,
+    /// read in one transaction (one snapshot, under the statement timeout).
+    package func buildsPage(
+        page: Int, pageSize: Int, filter: BuildFilter = BuildFilter()
+    ) async throws -> (total: Int, builds: [BuildRow]) {
         let logger = self.logger
         return try await buildTransaction(client, logger: logger, statementTimeout: statementTimeout) { connection in
+            var countBinds = PostgresBindings()
+            let countCondition = filter.condition(binds: &countBinds)
             var total: Int64 = 0
-            for try await count in try await connection.query("SELECT count(*) FROM builds", logger: logger).decode(
-                Int64.self)
-            {
-                total = count
-            }
-            let offset = pageOffset(page: page, pageSize: pageSize)
-            let rows = try await Self.builds(
-                whereSQL: "TRUE ORDER BY b.id DESC LIMIT $1 OFFSET $2", binds: [Int64(pageSize), offset],
-                connection: connection, logger: logger)
+            for try await count in try await connection.query(
+                PostgresQuery(unsafeSQL: "SELECT count(*) FROM builds b WHERE \(countCondition)", binds: countBinds),
+                logger: logger
+            ).decode(Int64.self) { total = count }
+            let (sql, binds) = Self.pageQuery(page: page, pageSize: pageSize, filter: filter)
+            let rows = try await Self.builds(whereSQL: sql, binds: binds, connection: connection, logger: logger)
             return (Int(total), rows)
         }
     }
 
-    /// Builds selected by `whereSQL` (with `binds`), in its order, with their tasks, creators,
-    /// links and artifacts read in four more queries.
-    private static func builds(
-        whereSQL: String, binds values: [Int64], connection: PostgresConnection, logger: Logger
-    ) async throws -> [BuildRow] {
+    /// The condition, order and window of one page of `filter`'s builds (after `WHERE`).
+    package static func pageQuery(page: Int, pageSize: Int, filter: BuildFilter) -> (String, PostgresBindings) {
         var binds = PostgresBindings()
-        for value in values { binds.append(value) }
+        let condition = filter.condition(binds: &binds)
+        binds.append(Int64(pageSize))
+        binds.append(pageOffset(page: page, pageSize: pageSize))
+        return ("\(condition) ORDER BY b.id DESC LIMIT $\(binds.count - 1) OFFSET $\(binds.count)", binds)
+    }
+
+    /// Builds selected by `whereSQL` (with `binds`), in its order, with their tasks, creators,
+    /// links, flavors and artifacts read in five more queries.
+    private static func builds(
+        whereSQL: String, binds: PostgresBindings, connection: PostgresConnection, logger: Logger
+    ) async throws -> [BuildRow] {
         var builds: [BuildRow] = []
-        for try await (id, created, finished, released, signed, userID, username, email) in try await connection.query(
+        let buildRows = try await connection.query(
             PostgresQuery(
                 unsafeSQL: """
-                    SELECT b.id, b.created_at, b.finished_at, b.released, b.signed, u.id, u.username, u.email
+                    SELECT b.id, b.created_at, b.finished_at, b.released, b.signed, u.id, u.username, u.email,
+                           b.mock_options::text, b.product_id, b.parallel_mode_enabled
                     FROM builds b LEFT JOIN users u ON u.id = b.created_by WHERE \(whereSQL)
-                    """, binds: binds), logger: logger
-        ).decode((Int64, Date, Date?, Bool, Bool, Int64?, String?, String?).self) {
-            let user = userID.map { BuildUserRow(id: $0, username: username ?? "", email: email ?? "") }
+                    """, binds: binds), logger: logger)
+        for try await row in buildRows {
+            let c = row.makeRandomAccess()
+            let user = try c[5].decode(Int64?.self).map {
+                BuildUserRow(
+                    id: $0, username: try c[6].decode(String?.self) ?? "", email: try c[7].decode(String?.self) ?? "")
+            }
             builds.append(
                 BuildRow(
-                    id: id, createdAt: created, finishedAt: finished, released: released, signed: signed,
-                    user: user, linkedBuilds: [], tasks: []))
+                    id: try c[0].decode(Int64.self), createdAt: try c[1].decode(Date.self),
+                    finishedAt: try c[2].decode(Date?.self), released: try c[3].decode(Bool.self),
+                    signed: try c[4].decode(Bool.self), user: user, linkedBuilds: [], tasks: [],
+                    mockOptions: decodeJSONValue(try c[8].decode(String.self)) ?? .object([:]),
+                    productID: try c[9].decode(Int64?.self), parallelModeEnabled: try c[10].decode(Bool.self)))
         }
         guard !builds.isEmpty else { return [] }
         let ids = builds.map(\.id)
@@ -64,6 +84,17 @@ extension BuildStore {
             """, logger: logger
         ).decode((Int64, Int64).self) {
             if let index = position[buildID] { builds[index].linkedBuilds.append(linked) }
+        }
+
+        for try await (buildID, flavorID, name) in try await connection.query(
+            """
+            SELECT bf.build_id, f.id, f.name FROM build_platform_flavors bf JOIN platform_flavors f ON f.id = bf.flavor_id
+            WHERE bf.build_id = ANY(\(ids)) ORDER BY bf.position, f.id
+            """, logger: logger
+        ).decode((Int64, Int64, String).self) {
+            if let index = position[buildID] {
+                builds[index].platformFlavors.append(BuildFlavorRow(id: flavorID, name: name))
+            }
         }
 
         var artifacts: [Int64: [BuildArtifactRow]] = [:]
@@ -84,7 +115,9 @@ extension BuildStore {
             SELECT t.build_id, t.id, t.ts, t.status, t.index, t.arch, t.attempts, t.error, t.node,
                    t.started_at, t.finished_at,
                    p.id, p.type, p.name, p.arch_list::text,
-                   r.url, r.git_ref, r.ref_type, r.git_commit_hash
+                   r.url, r.git_ref, r.ref_type, r.git_commit_hash,
+                   t.is_secure_boot, t.mock_options::text, t.performance_stats::text, t.is_cas_authenticated,
+                   t.alma_commit_cas_hash
             FROM build_tasks t JOIN platforms p ON p.id = t.platform_id JOIN build_task_refs r ON r.id = t.ref_id
             WHERE t.build_id = ANY(\(ids)) ORDER BY p.id, t.index, t.id
             """, logger: logger)
@@ -111,9 +144,19 @@ extension BuildStore {
                     refType: try StoredValue.decode(
                         RefType.self, try c[17].decode(Int16.self), column: "build_task_refs.ref_type"),
                     gitCommitHash: try c[18].decode(String?.self)),
-                artifacts: artifacts[id] ?? [])
+                artifacts: artifacts[id] ?? [],
+                isSecureBoot: try c[19].decode(Bool.self),
+                mockOptions: try c[20].decode(String?.self).flatMap(decodeJSONValue),
+                performanceStats: try c[21].decode(String?.self).flatMap(decodeJSONValue),
+                isCasAuthenticated: try c[22].decode(Bool.self),
+                almaCommitCasHash: try c[23].decode(String?.self))
             if let index = position[try c[0].decode(Int64.self)] { builds[index].tasks.append(task) }
         }
         return builds
     }
+}
+
+/// Decodes stored JSON text (`jsonb::text`); nil when it is not JSON.
+func decodeJSONValue(_ json: String) -> JSONValue? {
+    try? JSONDecoder().decode(JSONValue.self, from: Data(json.utf8))
 }

@@ -194,9 +194,11 @@ package struct BuildStore: Sendable {
 
     /// Puts the build's failed tasks back to idle (attempts, error and artifacts cleared) and
     /// recomputes every idle task's pending dependencies, so a restarted task again waits for
-    /// restarted tasks of earlier indexes. Returns the restarted task ids.
+    /// restarted tasks of earlier indexes. With `parallel` (ALBS `parallel-restart-failed`) the
+    /// restarted tasks no longer wait for tasks of other indexes of the build
+    /// (`dropOrderingBetweenIndexes`). Returns the restarted task ids.
     @discardableResult
-    package func restartFailed(buildID: Int64) async throws -> [Int64] {
+    package func restartFailed(buildID: Int64, parallel: Bool = false) async throws -> [Int64] {
         let logger = self.logger
         return try await buildTransaction(client, logger: logger, statementTimeout: statementTimeout) { connection in
             var exists = false
@@ -216,6 +218,9 @@ package struct BuildStore: Sendable {
             try await connection.query("DELETE FROM artifacts WHERE build_task_id = ANY(\(restarted))", logger: logger)
             try await connection.query("DELETE FROM test_tasks WHERE build_task_id = ANY(\(restarted))", logger: logger)
             try await connection.query("DELETE FROM build_imports WHERE task_id = ANY(\(restarted))", logger: logger)
+            if parallel {
+                try await dropOrderingBetweenIndexes(restarted: restarted, connection: connection, logger: logger)
+            }
             try await recountPendingDependencies(buildID: buildID, connection: connection, logger: logger)
             try await connection.query("UPDATE builds SET finished_at = NULL WHERE id = \(buildID)", logger: logger)
             return restarted.sorted()

@@ -28,6 +28,8 @@ package struct ArtifactRecord: Sendable, Equatable {
     package var arch: String?
     /// Where a node downloads the imported file (the artifact store's content URL), when known.
     package var url: String?
+    /// Name, epoch, version, release from the RPM header (stored for the build filters).
+    package var rpm: RPMFields? = nil
 
     package init(
         name: String, type: ArtifactType, href: String, sha256: String?, path: String?, casHash: String?, arch: String?,
@@ -164,4 +166,5 @@ func writeFinish(
         UPDATE builds SET finished_at = now() WHERE id = \(buildID)
         AND NOT EXISTS (SELECT 1 FROM build_tasks WHERE build_id = \(buildID) AND status = ANY(\(BuildTaskStatus.unfinished.map(\.rawValue))) AND id <> \(finish.taskID))
         """, logger: logger)
+    try await storeRPMFields(on: connection, taskID: finish.taskID, artifacts: artifacts, logger: logger)
 }

@@ -32,8 +32,13 @@ import Testing
             let holder = try await SimulatedNode(h, name: "holder", arches: ["x86_64"])
             guard let task = try await holder.getTask() else { throw HarnessError(description: "no task to claim") }
             let uploaded = try await h.store.uploadArtifact(file: packages.rpm("hello", arch: "x86_64"))
-            let templates = BodyTemplates(
+            // Cancelling is not undone: its probes go to a build already cancelled (changes nothing).
+            let cancelled = try await h.createBuild(token: user)
+            let cancel = try await h.call(.PATCH, "/api/v1/builds/\(cancelled.id)/cancel", token: admin)
+            #expect(cancel.status == 200, "\(cancel.text)")
+            var templates = BodyTemplates(
                 taskID: task.id, buildID: build.id, href: uploaded.href, sha256: uploaded.sha256)
+            templates.cancelledBuildID = cancelled.id
 
             let routes = Self.routes(h)
             #expect(routes.count >= 26, "\(routes)")
@@ -82,7 +87,7 @@ import Testing
             #expect(health.status == 200)
             let list = try await h.call(.GET, "/api/v1/builds/", token: user)
             #expect(list.status == 200)
-            #expect(list.array.count == 1)
+            #expect(list.array.count == 2, "the build and the cancelled one")
             let done = try await holder.buildDone(task.id, rpms: [packages.rpm("hello", arch: "x86_64")])
             #expect(done.status == 200, "\(done.text)")
         }
@@ -332,9 +337,12 @@ struct BodyTemplates: Sendable {
     var buildID: Int
     var href: String
     var sha256: String
+    /// A build already cancelled (the `cancel` route's valid id).
+    var cancelledBuildID: Int? = nil
 
     func validID(for route: HostileInputTests.Route) -> String {
-        route.path.contains("{build_id}") ? String(buildID) : "1"
+        if route.path.hasSuffix("/cancel"), let cancelledBuildID { return String(cancelledBuildID) }
+        return route.path.contains("{build_id}") ? String(buildID) : "1"
     }
 
     /// The valid body as JSON text.

@@ -15,6 +15,31 @@ import Testing
         try JSONDecoder().decode(JSONValue.self, from: answer.body)
     }
 
+    /// A build (or list of builds) without the fields added since the SQL rendering (issue 9:
+    /// checked by `BuildAPIExtrasTests`), so the legacy fields are compared exactly.
+    func legacyBuildFields(_ value: JSONValue) -> JSONValue {
+        switch value {
+        case .array(let builds): return .array(builds.map(legacyBuildFields))
+        case .object(var build):
+            for key in ["owner", "mock_options", "platform_flavors", "product_id", "parallel_mode_enabled"] {
+                build[key] = nil
+            }
+            if case .array(let tasks)? = build["tasks"] {
+                build["tasks"] = .array(
+                    tasks.map { task in
+                        guard case .object(var fields) = task else { return task }
+                        for key in [
+                            "is_secure_boot", "mock_options", "performance_stats", "is_cas_authenticated",
+                            "alma_commit_cas_hash"
+                        ] { fields[key] = nil }
+                        return .object(fields)
+                    })
+            }
+            return .object(build)
+        default: return value
+        }
+    }
+
     @Test func buildAnswersMatchTheSQLRendering() async throws {
         let packages = try TestPackages.get()
         try await RouterHarness.with { h in
@@ -37,10 +62,10 @@ import Testing
             #expect(one.status == 200)
             let legacyOne = try await LegacyJSON.value(
                 h.client, "SELECT \(LegacyJSON.build)::text FROM builds b WHERE b.id = \(base.id)")
-            #expect(try value(one) == legacyOne)
+            #expect(legacyBuildFields(try value(one)) == legacyOne)
 
             let all = try await h.call(.GET, "/api/v1/builds/", token: user)
-            #expect(try value(all) == (try await LegacyJSON.value(h.client, LegacyJSON.builds)))
+            #expect(legacyBuildFields(try value(all)) == (try await LegacyJSON.value(h.client, LegacyJSON.builds)))
             // Present even when null.
             let task = try #require(all.array.last?["tasks"] as? [[String: Any]]).first {
                 $0["id"] as? Int == base.tasks[2]

@@ -54,26 +54,47 @@ extension OpenAPIOperation {
                 .error(422, "A wrong body, an unknown platform, arch or linked build.")
             ]),
         op(
-            "get", "/api/v1/builds/", "listBuilds", tag: "builds", "List builds, newest first.", scopes: [.user],
+            "get", "/api/v1/builds/", "listBuilds", tag: "builds",
+            "List builds, newest first (public), filtered as ALBS: filters combine with AND; task, ref and "
+                + "RPM filters must hold for one and the same task.",
             parameters: [
                 Parameter(
                     name: "pageNumber", location: .query, schema: .integer(minimum: 1), required: false,
                     description: "A page of builds (`BuildsPage`); without it, every build as a list.",
                     example: .int(1))
-            ],
+            ] + buildFilters,
             [
                 Answer(
                     200, "Every build, or one page of them with `pageNumber`.",
-                    .oneOf([.array(.ref("Build")), .ref("BuildsPage")]))
+                    .oneOf([.array(.ref("Build")), .ref("BuildsPage")])),
+                .error(422, "A parameter is not of its type (a positive integer, a boolean) or too long.")
             ]),
         op(
-            "get", "/api/v1/builds/{build_id}/", "getBuild", tag: "builds", "Read a build.", scopes: [.user],
+            "get", "/api/v1/builds/{build_id}/", "getBuild", tag: "builds", "Read a build (public).",
             parameters: [.path("build_id", minimum: 1)],
             [Answer(200, "The build.", .ref("Build")), .error(404, "No such build.")]),
         op(
             "patch", "/api/v1/builds/{build_id}/restart-failed", "restartFailedBuildTasks", tag: "builds",
-            "Requeue the failed tasks of a build.", scopes: [.user], parameters: [.path("build_id", minimum: 1)],
+            "Requeue the failed tasks of a build, in order: a restarted task waits for the restarted tasks of "
+                + "earlier ref indexes.", scopes: [.user], parameters: [.path("build_id", minimum: 1)],
             [Answer(200, "The build.", .ref("Build")), .error(404, "No such build.")]),
+        op(
+            "patch", "/api/v1/builds/{build_id}/parallel-restart-failed", "parallelRestartFailedBuildTasks",
+            tag: "builds",
+            "Requeue the failed tasks of a build to run at once: their dependencies on other ref indexes of the "
+                + "build are dropped (those within an index and on linked builds stay).",
+            scopes: [.user], parameters: [.path("build_id", minimum: 1)],
+            [Answer(200, "The build.", .ref("Build")), .error(404, "No such build.")]),
+        op(
+            "patch", "/api/v1/builds/{build_id}/cancel", "cancelBuild", tag: "builds",
+            "Cancel a build (its creator or an admin): idle and started tasks become cancelled (5); a node "
+                + "building one finishes and its `build_done` is answered 200 and ignored; the build is finished.",
+            scopes: [.user], parameters: [.path("build_id", minimum: 1)],
+            [
+                Answer(200, "The build.", .ref("Build")),
+                .error(403, "Not the build's creator nor an admin, or a token of another scope."),
+                .error(404, "No such build.")
+            ]),
         op(
             "delete", "/api/v1/builds/{build_id}/remove", "deleteBuild", tag: "builds",
             "Delete a build (its creator or an admin).", scopes: [.user],
@@ -85,6 +106,30 @@ extension OpenAPIOperation {
                 .error(409, "Something of the build is released or signed.")
             ])
     ]
+
+    /// The filters of `GET /api/v1/builds/` (ALBS `get_builds`).
+    private static let buildFilters: [Parameter] = {
+        func query(_ name: String, _ schema: OpenAPISchema, _ description: String, _ example: JSONValue) -> Parameter {
+            Parameter(
+                name: name, location: .query, schema: schema, required: false, description: description,
+                example: example)
+        }
+        return [
+            query("created_by", .integer(format: "int64", minimum: 1), "Builds of this user id.", .int(1)),
+            query("project", .string(), "A ref URL contains `/` followed by this (case-sensitive).", .string("bash")),
+            query("ref", .string(), "A ref URL or git ref contains this (case-sensitive).", .string("c9")),
+            query("rpm_name", .string(), "A task built an RPM of this exact name.", .string("bash")),
+            query("rpm_epoch", .string(), "… of this exact epoch.", .string("0")),
+            query("rpm_version", .string(), "… of this exact version.", .string("5.1.8")),
+            query("rpm_release", .string(), "… of this exact release.", .string("6.el9")),
+            query("rpm_arch", .string(), "… of this exact arch.", .string("x86_64")),
+            query("platform_id", .integer(format: "int64", minimum: 1), "A task is for this platform.", .int(1)),
+            query("build_task_arch", .string(), "A task is for this arch.", .string("x86_64")),
+            query("released", .boolean, "The build is (not) released.", .bool(false)),
+            query("signed", .boolean, "The build is (not) signed.", .bool(false)),
+            query("is_running", .boolean, "The build is (not) finished.", .bool(true))
+        ]
+    }()
 
     static let buildNode: [OpenAPIOperation] = [
         op(

@@ -94,15 +94,33 @@ extension OpenAPIWireSchema {
                 p("error", .nullable(.string())), p("node", .nullable(.string())),
                 p("started_at", .nullable(.timestamp)), p("finished_at", .nullable(.timestamp)),
                 p("platform", .ref("BuildPlatform")), p("ref", .ref("BuildRef")),
-                p("artifacts", .array(.ref("BuildArtifact")))
+                p("artifacts", .array(.ref("BuildArtifact"))), p("is_secure_boot", .boolean),
+                p("mock_options", .nullable(.map(values: nil)), "The ref's mock options."),
+                p(
+                    "performance_stats", .nullable(.array(.ref("PerformanceStats"))),
+                    "The node's `stats` from build_done, once recorded."),
+                p("is_cas_authenticated", .boolean), p("alma_commit_cas_hash", .nullable(.string()))
             ]),
             roundTrip: answer(BuildAnswer.BuildTask.self)),
+        .init(
+            name: "PerformanceStats", description: "A task's statistics (ALBS `PerformanceStats`; `id` is the task's).",
+            schema: .object([p("id", .id), p("build_task_id", .id), p("statistics", .map(values: nil))]),
+            roundTrip: answer(BuildAnswer.PerformanceStats.self)),
+        .init(
+            name: "BuildFlavor", description: "A platform flavor a build names (ALBS `PlatformFlavour`).",
+            schema: .object([p("id", .id), p("name", .string())]),
+            roundTrip: answer(BuildAnswer.Flavor.self)),
         .init(
             name: "Build", description: "A build (ALBS `Build`).",
             schema: .object([
                 p("id", .id), p("created_at", .timestamp), p("finished_at", .nullable(.timestamp)),
-                p("released", .boolean), p("signed", .boolean), p("user", .nullable(.ref("BuildUser"))),
-                p("linked_builds", .array(.id)), p("tasks", .array(.ref("BuildTask")))
+                p("released", .boolean), p("signed", .boolean),
+                p("user", .nullable(.ref("BuildUser")), "The creator (Kiln's older name for `owner`)."),
+                p("owner", .nullable(.ref("BuildUser")), "The creator."),
+                p("linked_builds", .array(.id)), p("tasks", .array(.ref("BuildTask"))),
+                p("mock_options", .map(values: nil), "The build's mock options."),
+                p("platform_flavors", .array(.ref("BuildFlavor"))), p("product_id", .nullable(.id)),
+                p("parallel_mode_enabled", .boolean)
             ]),
             roundTrip: answer(BuildAnswer.self)),
         .init(

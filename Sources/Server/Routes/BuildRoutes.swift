@@ -3,10 +3,12 @@ import Hummingbird
 import Logging
 import Store
 
-/// `/api/v1/builds` (user token): `POST /` creates a build, `GET /` lists them (paginated with
-/// `pageNumber`), `GET /{build_id}/` reads one, `PATCH /{build_id}/restart-failed` requeues
-/// failed tasks, `DELETE /{build_id}/remove` deletes (the creator or an admin only, 403 otherwise; 409 once
-/// released or signed).
+/// `/api/v1/builds`: `GET /` lists builds (public; paginated with `pageNumber`, filtered as ALBS:
+/// `BuildListQuery`), `GET /{build_id}/` reads one (public). With a user token: `POST /` creates
+/// a build, `PATCH /{build_id}/restart-failed` requeues failed tasks in order,
+/// `PATCH /{build_id}/parallel-restart-failed` requeues them to run at once,
+/// `PATCH /{build_id}/cancel` cancels the build and `DELETE /{build_id}/remove` deletes it (these
+/// two: the creator or an admin only, 403 otherwise; delete answers 409 once released or signed).
 func addBuildRoutes(to builds: RouterGroup<KilnRequestContext>, workflow: BuildWorkflow) {
     builds.post("/") { request, context -> BuildAnswer in
         let identity = try context.requireScope(.user)
@@ -20,20 +22,18 @@ func addBuildRoutes(to builds: RouterGroup<KilnRequestContext>, workflow: BuildW
         return try await build(id, workflow)
     }
 
+    // Reads are public, as in ALBS.
     builds.get("/") { request, context -> Response in
-        try context.requireScope(.user)
-        if let raw = request.uri.queryParameters["pageNumber"] {
-            guard let page = Int(String(raw)), page >= 1 else {
-                throw APIError(.unprocessableContent, "pageNumber must be a positive integer")
-            }
+        let query = try BuildListQuery(request.uri.queryParameters)
+        if let page = query.page {
             let (total, rows) = try await workflow.builds.buildsPage(
-                page: page, pageSize: workflow.settings.buildsPageSize)
+                page: page, pageSize: workflow.settings.buildsPageSize, filter: query.filter)
             return try BuildsPageAnswer(builds: rows.map(BuildAnswer.init), totalBuilds: total, currentPage: page)
                 .response(from: request, context: context)
         }
         // Unpaginated: at most `maxListItems` builds (one more is read to tell).
         let limit = workflow.settings.limits.maxListItems
-        let (_, rows) = try await workflow.builds.buildsPage(page: 1, pageSize: limit + 1)
+        let (_, rows) = try await workflow.builds.buildsPage(page: 1, pageSize: limit + 1, filter: query.filter)
         guard rows.count <= limit else {
             throw APIError(
                 .unprocessableContent,
@@ -44,8 +44,7 @@ func addBuildRoutes(to builds: RouterGroup<KilnRequestContext>, workflow: BuildW
     }
 
     builds.get(":build_id") { _, context -> BuildAnswer in
-        try context.requireScope(.user)
-        return try await build(try buildID(context), workflow)
+        try await build(try buildID(context), workflow)
     }
 
     builds.patch(":build_id/restart-failed") { _, context -> BuildAnswer in
@@ -55,19 +54,25 @@ func addBuildRoutes(to builds: RouterGroup<KilnRequestContext>, workflow: BuildW
         return try await build(id, workflow)
     }
 
+    builds.patch(":build_id/parallel-restart-failed") { _, context -> BuildAnswer in
+        try context.requireScope(.user)
+        let id = try buildID(context)
+        try await workflow.builds.restartFailed(buildID: id, parallel: true)
+        return try await build(id, workflow)
+    }
+
+    builds.patch(":build_id/cancel") { _, context -> BuildAnswer in
+        let identity = try context.requireScope(.user)
+        let id = try buildID(context)
+        let requestedBy = try creatorCheck(identity, id, action: "cancel")
+        try await workflow.builds.cancel(buildID: id, requestedBy: requestedBy)
+        return try await build(id, workflow)
+    }
+
     builds.delete(":build_id/remove") { _, context -> Response in
         let identity = try context.requireScope(.user)
         let id = try buildID(context)
-        // Only the build's creator or an admin (403 otherwise, checked under the row lock).
-        let requestedBy: Int64?
-        if identity.scope == .admin {
-            requestedBy = nil
-        } else {
-            guard let userID = identity.userID else {
-                throw APIError(.forbidden, "Only the build's creator or an admin can delete build \(id)")
-            }
-            requestedBy = userID
-        }
+        let requestedBy = try creatorCheck(identity, id, action: "delete")
         let repositories = try await workflow.builds.delete(buildID: id, requestedBy: requestedBy)
         await workflow.locks.forget(repositories)
         do {
@@ -78,6 +83,16 @@ func addBuildRoutes(to builds: RouterGroup<KilnRequestContext>, workflow: BuildW
         }
         return Response(status: .noContent)
     }
+}
+
+/// Who may change build `id`: nil for an admin (any build), else the user whose own build it must
+/// be (the store checks it under the row lock: 403 otherwise); a token without a user is 403.
+private func creatorCheck(_ identity: Identity, _ id: Int64, action: String) throws -> Int64? {
+    if identity.scope == .admin { return nil }
+    guard let userID = identity.userID else {
+        throw APIError(.forbidden, "Only the build's creator or an admin can \(action) build \(id)")
+    }
+    return userID
 }
 
 /// The build as its answer, 404 when absent.

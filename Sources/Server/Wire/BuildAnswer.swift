@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import Spec
 import Statuses
 import Store
 
@@ -60,13 +61,45 @@ package struct BuildAnswer: Codable, Sendable, Equatable, ResponseEncodable {
         package var platform: Platform
         package var ref: Ref
         package var artifacts: [Artifact]
+        package var isSecureBoot: Bool
+        /// The ref's mock options the task was created with.
+        @Nullable package var mockOptions: JSONValue?
+        /// ALBS's list of `PerformanceStats`: one entry holding the node's `stats`, or null.
+        @Nullable package var performanceStats: [PerformanceStats]?
+        package var isCasAuthenticated: Bool
+        @Nullable package var almaCommitCasHash: String?
 
         enum CodingKeys: String, CodingKey {
             case id, ts, status, index, arch, attempts, error, node
             case startedAt = "started_at"
             case finishedAt = "finished_at"
             case platform, ref, artifacts
+            case isSecureBoot = "is_secure_boot"
+            case mockOptions = "mock_options"
+            case performanceStats = "performance_stats"
+            case isCasAuthenticated = "is_cas_authenticated"
+            case almaCommitCasHash = "alma_commit_cas_hash"
         }
+    }
+
+    /// A task's performance statistics (ALBS `PerformanceStats`; Kiln keeps one per task, so
+    /// `id` is the task's id).
+    package struct PerformanceStats: Codable, Sendable, Equatable {
+        package var id: Int64
+        package var buildTaskID: Int64
+        package var statistics: JSONValue
+
+        enum CodingKeys: String, CodingKey {
+            case id
+            case buildTaskID = "build_task_id"
+            case statistics
+        }
+    }
+
+    /// A platform flavor the build names (ALBS `PlatformFlavour`).
+    package struct Flavor: Codable, Sendable, Equatable {
+        package var id: Int64
+        package var name: String
     }
 
     package var id: Int64
@@ -74,9 +107,16 @@ package struct BuildAnswer: Codable, Sendable, Equatable, ResponseEncodable {
     @Nullable package var finishedAt: Date?
     package var released: Bool
     package var signed: Bool
+    /// The creator, as Kiln named it before `owner` (kept for old clients).
     @Nullable package var user: User?
     package var linkedBuilds: [Int64]
     package var tasks: [BuildTask]
+    /// The creator (ALBS's name).
+    @Nullable package var owner: User?
+    package var mockOptions: JSONValue
+    package var platformFlavors: [Flavor]
+    @Nullable package var productID: Int64?
+    package var parallelModeEnabled: Bool
 
     enum CodingKeys: String, CodingKey {
         case id
@@ -84,16 +124,21 @@ package struct BuildAnswer: Codable, Sendable, Equatable, ResponseEncodable {
         case finishedAt = "finished_at"
         case released, signed, user
         case linkedBuilds = "linked_builds"
-        case tasks
+        case tasks, owner
+        case mockOptions = "mock_options"
+        case platformFlavors = "platform_flavors"
+        case productID = "product_id"
+        case parallelModeEnabled = "parallel_mode_enabled"
     }
 }
 
 extension BuildAnswer {
     /// The answer for a stored build.
     package init(_ row: BuildRow) {
+        let user = row.user.map { User(id: $0.id, username: $0.username, email: $0.email) }
         self.init(
             id: row.id, createdAt: row.createdAt, finishedAt: row.finishedAt, released: row.released,
-            signed: row.signed, user: row.user.map { User(id: $0.id, username: $0.username, email: $0.email) },
+            signed: row.signed, user: user,
             linkedBuilds: row.linkedBuilds,
             tasks: row.tasks.map { task in
                 BuildTask(
@@ -109,8 +154,16 @@ extension BuildAnswer {
                     artifacts: task.artifacts.map {
                         Artifact(
                             id: $0.id, name: $0.name, type: $0.type, href: $0.href, arch: $0.arch, sha256: $0.sha256)
-                    })
-            })
+                    },
+                    isSecureBoot: task.isSecureBoot, mockOptions: task.mockOptions,
+                    performanceStats: task.performanceStats.map {
+                        [PerformanceStats(id: task.id, buildTaskID: task.id, statistics: $0)]
+                    },
+                    isCasAuthenticated: task.isCasAuthenticated, almaCommitCasHash: task.almaCommitCasHash)
+            },
+            owner: user, mockOptions: row.mockOptions,
+            platformFlavors: row.platformFlavors.map { Flavor(id: $0.id, name: $0.name) }, productID: row.productID,
+            parallelModeEnabled: row.parallelModeEnabled)
     }
 }
 

@@ -96,12 +96,18 @@ struct BuildArtifactImporter: Sendable {
             }
             let imported = try await store.importPackages(items, into: repository.name)
             for (artifact, content) in zip(group.items, imported) {
-                records.append(
-                    ArtifactRecord(
-                        name: artifact.name, type: artifact.type, href: content.href,
-                        sha256: artifact.sha256?.lowercased(), path: artifact.path, casHash: artifact.casHash,
-                        arch: artifact.type == .rpm ? (content.arch ?? Self.rpmArch(fileName: artifact.name)) : nil,
-                        url: group.kind == .src ? store.packageURL(fileName: content.fileName, in: repository) : nil))
+                var record = ArtifactRecord(
+                    name: artifact.name, type: artifact.type, href: content.href,
+                    sha256: artifact.sha256?.lowercased(), path: artifact.path, casHash: artifact.casHash,
+                    arch: artifact.type == .rpm ? (content.arch ?? Self.rpmArch(fileName: artifact.name)) : nil,
+                    url: group.kind == .src ? store.packageURL(fileName: content.fileName, in: repository) : nil)
+                if artifact.type == .rpm, let name = content.name, let version = content.version,
+                    let release = content.release
+                {
+                    let epoch = content.epoch.flatMap { $0.isEmpty ? nil : $0 } ?? "0"
+                    record.rpm = RPMFields(name: name, epoch: epoch, version: version, release: release)
+                }
+                records.append(record)
             }
             if group.kind == .rpm {
                 let noarch = zip(group.items, imported).filter { Self.rpmArch(fileName: $0.0.name) == "noarch" }.map(
