@@ -210,7 +210,8 @@ package struct BuildStore: Sendable {
             for try await id in try await connection.query(
                 """
                 UPDATE build_tasks SET status = \(BuildTaskStatus.idle.rawValue), attempts = 0, error = NULL, node = NULL,
-                       ts = NULL, started_at = NULL, finished_at = NULL, swept_node = NULL, result_recorded_at = NULL
+                       ts = NULL, started_at = NULL, finished_at = NULL, swept_node = NULL, result_recorded_at = NULL,
+                       performance_stats = NULL
                 WHERE build_id = \(buildID) AND status = \(BuildTaskStatus.failed.rawValue) RETURNING id
                 """, logger: logger
             ).decode(Int64.self) { restarted.append(id) }
