@@ -27,7 +27,9 @@ extension FlavorAnswer {
         let decoder = JSONDecoder()
         self.init(
             id: row.id, name: row.name, repos: row.repositories.map(RepositoryAnswer.init),
-            modularity: try row.modularityJSON.map { try decoder.decode([String: JSONValue].self, from: Data($0.utf8)) },
+            modularity: try row.modularityJSON.map {
+                try decoder.decode([String: JSONValue].self, from: Data($0.utf8))
+            },
             data: try decoder.decode([String: JSONValue].self, from: Data(row.dataJSON.utf8)),
             origin: row.origin, commitSHA: row.commitSHA)
     }
