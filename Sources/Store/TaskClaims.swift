@@ -149,8 +149,9 @@ package struct TaskClaims: Sendable {
     /// applied on top by `kiln_task_platform_data`.
     static let answerSelect = """
         , cur AS (
-            SELECT c.*, b.answer_version, b.created_by, g.value AS generation
-            FROM claimed c JOIN builds b ON b.id = c.build_id CROSS JOIN claim_answer_generation g
+            SELECT c.*, b.answer_version, b.created_by,
+                   (SELECT g.value FROM claim_answer_generation g WHERE g.singleton) AS generation
+            FROM claimed c JOIN builds b ON b.id = c.build_id
         ), hit AS (
             SELECT k.data, k.repositories, k.linked_builds
             FROM cur JOIN build_claim_answers k
