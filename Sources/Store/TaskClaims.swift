@@ -34,7 +34,9 @@ package struct TaskClaims: Sendable {
             } else {
                 let statement = ClaimTaskExcludingStatement(
                     arch: arch, node: node, now: now, excluded: excludedPackages)
-                for try await json in try await client.execute(statement, logger: logger) { return json }
+                for try await json in try await client.execute(statement, logger: logger) {
+                    return try await filled(json)
+                }
             }
         }
         return nil
@@ -51,6 +53,16 @@ package struct TaskClaims: Sendable {
         for try await json in try await client.execute(
             ClaimTaskStatement(arch: arch, node: node, now: now), logger: logger)
         {
+            return try await filled(json)
+        }
+        return nil
+    }
+
+    /// The claim's answer; for `fill:<task id>` (no current per-build half cached), the answer
+    /// `fillSQL` renders after computing and storing that half.
+    private func filled(_ answer: String) async throws -> String? {
+        guard answer.hasPrefix("fill:"), let id = Int64(answer.dropFirst(5)) else { return answer }
+        for try await json in try await client.execute(FillAnswerStatement(taskID: id), logger: logger) {
             return json
         }
         return nil
@@ -142,27 +154,40 @@ package struct TaskClaims: Sendable {
 
     /// The `get_task` answer for the claimed row `c`, in the shape the ALBS node's model requires.
     /// The per-build half (platform data merged with the build's flavors and mock options, the
-    /// repositories, the linked builds) comes from `build_claim_answers`, computed by the first
-    /// claim of a build × platform × arch and again only when its inputs moved (the build's
-    /// `answer_version`, the global `claim_answer_generation`, both bumped by triggers of
-    /// migration 0030); the per-task half (the ref's mock options, Secure Boot packages) is
-    /// applied on top by `kiln_task_platform_data`.
+    /// repositories, the linked builds) comes from `build_claim_answers` while it is current
+    /// (the build's `answer_version` and the global `claim_answer_generation`, both bumped by
+    /// triggers of migration 0030, still match); the per-task half (the ref's mock options,
+    /// Secure Boot packages) is applied on top by `kiln_task_platform_data`. When the cached
+    /// half is missing or stale the statement answers `fill:<task id>` and `TaskClaims` runs
+    /// `fillSQL` for the task it now holds: the hot statement stays small to plan and run.
     static let answerSelect = """
         , cur AS (
             SELECT c.*, b.answer_version, b.created_by,
                    (SELECT g.value FROM claim_answer_generation g WHERE g.singleton) AS generation
             FROM claimed c JOIN builds b ON b.id = c.build_id
-        ), hit AS (
-            SELECT k.data, k.repositories, k.linked_builds
-            FROM cur JOIN build_claim_answers k
-              ON k.build_id = cur.build_id AND k.platform_id = cur.platform_id AND k.arch = cur.arch
-             AND k.build_version = cur.answer_version AND k.generation = cur.generation
+        )
+        SELECT CASE WHEN h.data IS NULL THEN 'fill:' || c.id ELSE \(renderJSON) END
+        FROM cur c
+        LEFT JOIN build_claim_answers h
+          ON h.build_id = c.build_id AND h.platform_id = c.platform_id AND h.arch = c.arch
+         AND h.build_version = c.answer_version AND h.generation = c.generation
+        \(renderJoins)
+        """
+
+    /// Computes and stores the per-build half for task `$1` (claimed by this node), then renders
+    /// its answer as `answerSelect` does.
+    static let fillSQL = """
+        WITH cur AS (
+            SELECT t.id, t.build_id, t.platform_id, t.ref_id, t.arch, t.is_secure_boot, t.built_srpm_url, t.srpm_hash,
+                   t.alma_commit_cas_hash, t.is_cas_authenticated, t.mock_options, b.answer_version, b.created_by,
+                   (SELECT g.value FROM claim_answer_generation g WHERE g.singleton) AS generation
+            FROM build_tasks t JOIN builds b ON b.id = t.build_id WHERE t.id = $1
         ), fresh AS (
             SELECT kiln_build_platform_data(cur.build_id, cur.platform_id) AS data,
                 \(buildRepositoriesSQL) AS repositories,
                 coalesce((SELECT jsonb_agg(l.linked_build_id ORDER BY l.linked_build_id)
                           FROM build_links l WHERE l.build_id = cur.build_id), '[]'::jsonb) AS linked_builds
-            FROM cur WHERE NOT EXISTS (SELECT 1 FROM hit)
+            FROM cur
         ), stored AS (
             INSERT INTO build_claim_answers AS k (build_id, platform_id, arch, data, repositories, linked_builds,
                                                  build_version, generation)
@@ -174,11 +199,16 @@ package struct TaskClaims: Sendable {
                 build_version = EXCLUDED.build_version, generation = EXCLUDED.generation
             WHERE k.build_version <= EXCLUDED.build_version AND k.generation <= EXCLUDED.generation
               AND (k.build_version < EXCLUDED.build_version OR k.generation < EXCLUDED.generation)
-        ), half AS (
-            SELECT data, repositories, linked_builds FROM hit
-            UNION ALL SELECT data, repositories, linked_builds FROM fresh
         )
-        SELECT json_build_object(
+        SELECT \(renderJSON)
+        FROM cur c
+        CROSS JOIN fresh h
+        \(renderJoins)
+        """
+
+    /// The answer of claimed row `c` with the per-build half `h`.
+    static let renderJSON = """
+        json_build_object(
             'id', c.id, 'build_id', c.build_id, 'arch', c.arch,
             'ref', json_build_object('url', r.url, 'git_ref', r.git_ref, 'ref_type', r.ref_type, 'git_commit_hash', r.git_commit_hash),
             'platform', json_build_object('name', p.name, 'type', p.type,
@@ -192,8 +222,9 @@ package struct TaskClaims: Sendable {
             'alma_commit_cas_hash', c.alma_commit_cas_hash,
             'is_cas_authenticated', c.is_cas_authenticated
         )::text
-        FROM cur c
-        CROSS JOIN half h
+        """
+
+    static let renderJoins = """
         JOIN build_task_refs r ON r.id = c.ref_id
         JOIN platforms p ON p.id = c.platform_id
         JOIN users u ON u.id = c.created_by
