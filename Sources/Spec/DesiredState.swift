@@ -5,17 +5,19 @@ package struct DesiredState: Sendable, Hashable, Codable {
     package var repositories: [Repository]
     package var signKeys: [SignKey]
     package var releases: [ReleasePlan]
+    package var flavors: [Flavor]
 
     package init(
         platforms: [Platform] = [], distributions: [Distribution] = [],
         repositories: [Repository] = [], signKeys: [SignKey] = [],
-        releases: [ReleasePlan] = []
+        releases: [ReleasePlan] = [], flavors: [Flavor] = []
     ) {
         self.platforms = platforms
         self.distributions = distributions
         self.repositories = repositories
         self.signKeys = signKeys
         self.releases = releases
+        self.flavors = flavors
     }
 }
 

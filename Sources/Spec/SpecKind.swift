@@ -10,6 +10,7 @@ package enum SpecKind: String, Sendable, Hashable, Codable, CaseIterable {
     case repository
     case signKey = "sign_key"
     case release
+    case flavor
 
     /// The top-level folder holding this kind's files.
     package var folder: String {
@@ -19,6 +20,7 @@ package enum SpecKind: String, Sendable, Hashable, Codable, CaseIterable {
         case .repository: "repositories"
         case .signKey: "sign-keys"
         case .release: "releases"
+        case .flavor: "flavors"
         }
     }
 

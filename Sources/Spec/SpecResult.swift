@@ -27,23 +27,26 @@ package struct SpecResult: Sendable, Hashable, Codable {
     package var isValid: Bool { diagnostics.isEmpty }
 }
 
-/// Objects per kind. JSON keys: `platforms`, `distributions`, `repositories`, `sign_keys`, `releases`.
+/// Objects per kind. JSON keys: `platforms`, `distributions`, `repositories`, `sign_keys`, `releases`,
+/// `flavors`.
 package struct SpecCounts: Sendable, Hashable, Codable {
     package var platforms: Int
     package var distributions: Int
     package var repositories: Int
     package var signKeys: Int
     package var releases: Int
+    package var flavors: Int
 
     package init(
         platforms: Int = 0, distributions: Int = 0, repositories: Int = 0,
-        signKeys: Int = 0, releases: Int = 0
+        signKeys: Int = 0, releases: Int = 0, flavors: Int = 0
     ) {
         self.platforms = platforms
         self.distributions = distributions
         self.repositories = repositories
         self.signKeys = signKeys
         self.releases = releases
+        self.flavors = flavors
     }
 
     /// Counts of a desired state.
@@ -51,7 +54,7 @@ package struct SpecCounts: Sendable, Hashable, Codable {
         self.init(
             platforms: state.platforms.count, distributions: state.distributions.count,
             repositories: state.repositories.count, signKeys: state.signKeys.count,
-            releases: state.releases.count)
+            releases: state.releases.count, flavors: state.flavors.count)
     }
 
     /// The count for one kind.
@@ -62,11 +65,12 @@ package struct SpecCounts: Sendable, Hashable, Codable {
         case .repository: repositories
         case .signKey: signKeys
         case .release: releases
+        case .flavor: flavors
         }
     }
 
     /// All objects.
-    package var total: Int { platforms + distributions + repositories + signKeys + releases }
+    package var total: Int { platforms + distributions + repositories + signKeys + releases + flavors }
 
     /// `(folder name, count)` in a fixed order, for printing: `platforms: 2`, `sign-keys: 2`, ...
     package var entries: [(kind: SpecKind, count: Int)] {
@@ -76,6 +80,6 @@ package struct SpecCounts: Sendable, Hashable, Codable {
     private enum CodingKeys: String, CodingKey {
         case platforms, distributions, repositories
         case signKeys = "sign_keys"
-        case releases
+        case releases, flavors
     }
 }

@@ -41,6 +41,13 @@ package struct DesiredStateRows: Sendable, Hashable {
         package var status: ReleaseStatus
     }
 
+    /// A platform flavor (with its linked repositories) and the builds that name it.
+    package struct FlavorRow: Sendable, Hashable {
+        package var flavor: Flavor
+        package var origin: Origin
+        package var buildCount: Int
+    }
+
     /// An artifact-store repository that belongs to a build.
     package struct BuildRepository: Sendable, Hashable {
         package var name: String, buildID: Int
@@ -52,6 +59,7 @@ package struct DesiredStateRows: Sendable, Hashable {
     package var signKeys: [SignKeyRow] = []
     package var releases: [ReleaseRow] = []
     package var buildRepositories: [BuildRepository] = []
+    package var flavors: [FlavorRow] = []
 
     package init() {}
 }
@@ -73,6 +81,8 @@ package enum DesiredStateWrite: Sendable, Hashable {
     case deleteDistribution(name: String)
     /// Deletes a scheduled release only.
     case deleteRelease(name: String)
+    case upsertFlavor(Flavor)
+    case deleteFlavor(name: String)
 }
 
 /// A desired-state row holds a value Kiln does not know.

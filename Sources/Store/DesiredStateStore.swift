@@ -135,6 +135,7 @@ package struct DesiredStateStore: Sendable {
         for try await (name, build) in buildRepos.decode((String, Int64).self) {
             out.buildRepositories.append(.init(name: name, buildID: Int(build)))
         }
+        out.flavors = try await readFlavors()
         return out
     }
 
@@ -281,6 +282,11 @@ package struct DesiredStateStore: Sendable {
             try await conn.query("DELETE FROM platforms WHERE name = \(name) AND origin = \(git)", logger: logger)
         case .deleteDistribution(let name):
             try await conn.query("DELETE FROM distributions WHERE name = \(name) AND origin = \(git)", logger: logger)
+        case .upsertFlavor(let f):
+            try await upsertFlavor(f, commitSHA: sha, on: conn, logger: logger)
+        case .deleteFlavor(let name):
+            try await conn.query(
+                "DELETE FROM platform_flavors WHERE name = \(name) AND origin = \(git)", logger: logger)
         case .deleteRelease(let name):
             let scheduled = ReleaseStatus.scheduled.rawValue
             try await conn.query(

@@ -52,3 +52,20 @@ struct ClaimTaskExcludingStatement: ArchNodeClaim {
         return bindings
     }
 }
+
+/// Computes, stores and renders the per-build half of the `get_task` answer for a task the
+/// claim just took whose build × platform × arch had no current one (`TaskClaims.fillSQL`).
+struct FillAnswerStatement: PostgresPreparedStatement {
+    static let name = "kiln_fill_claim_answer"
+    static let sql = TaskClaims.fillSQL
+    typealias Row = String
+    var taskID: Int64
+
+    func makeBindings() throws -> PostgresBindings {
+        var bindings = PostgresBindings()
+        bindings.append(taskID)
+        return bindings
+    }
+
+    func decodeRow(_ row: PostgresRow) throws -> Row { try row.decode(Row.self) }
+}

@@ -36,7 +36,9 @@ package struct TaskClaims: Sendable {
             } else {
                 let statement = ClaimTaskExcludingStatement(
                     arch: arch, node: node, now: now, excluded: excludedPackages)
-                for try await json in try await client.execute(statement, logger: logger) { return json }
+                for try await json in try await client.execute(statement, logger: logger) {
+                    return try await filled(json)
+                }
             }
         }
         return nil
@@ -59,6 +61,16 @@ package struct TaskClaims: Sendable {
         for try await json in try await client.execute(
             ClaimTaskStatement(arch: arch, node: node, now: now), logger: logger)
         {
+            return try await filled(json)
+        }
+        return nil
+    }
+
+    /// The claim's answer; for `fill:<task id>` (no current per-build half cached), the answer
+    /// `fillSQL` renders after computing and storing that half.
+    private func filled(_ answer: String) async throws -> String? {
+        guard answer.hasPrefix("fill:"), let id = Int64(answer.dropFirst(5)) else { return answer }
+        for try await json in try await client.execute(FillAnswerStatement(taskID: id), logger: logger) {
             return json
         }
         return nil
@@ -144,46 +156,113 @@ package struct TaskClaims: Sendable {
             WHERE id = (SELECT id FROM build_tasks WHERE status = \(BuildTaskStatus.idle.sql) AND pending_deps = 0 AND arch = $1 %EXCLUDE%
                         ORDER BY id + 0 LIMIT 1 FOR UPDATE SKIP LOCKED)
             RETURNING id, build_id, platform_id, ref_id, arch, is_secure_boot, built_srpm_url, srpm_hash,
-                      alma_commit_cas_hash, is_cas_authenticated
+                      alma_commit_cas_hash, is_cas_authenticated, mock_options
         )
         """
 
     /// The `get_task` answer for the claimed row `c`, in the shape the ALBS node's model requires.
+    /// The per-build half (platform data merged with the build's flavors and mock options, the
+    /// repositories, the linked builds) comes from `build_claim_answers` while it is current
+    /// (the build's `answer_version` and the global `claim_answer_generation`, both bumped by
+    /// triggers of migration 0030, still match); the per-task half (the ref's mock options,
+    /// Secure Boot packages) is applied on top by `kiln_task_platform_data`. When the cached
+    /// half is missing or stale the statement answers `fill:<task id>` and `TaskClaims` runs
+    /// `fillSQL` for the task it now holds: the hot statement stays small to plan and run.
     static let answerSelect = """
-        SELECT json_build_object(
+        , cur AS (
+            SELECT c.*, b.answer_version, b.created_by,
+                   (SELECT g.value FROM claim_answer_generation g WHERE g.singleton) AS generation
+            FROM claimed c JOIN builds b ON b.id = c.build_id
+        )
+        SELECT CASE WHEN h.data IS NULL THEN 'fill:' || c.id ELSE \(renderJSON) END
+        FROM cur c
+        LEFT JOIN build_claim_answers h
+          ON h.build_id = c.build_id AND h.platform_id = c.platform_id AND h.arch = c.arch
+         AND h.build_version = c.answer_version AND h.generation = c.generation
+        \(renderJoins)
+        """
+
+    /// Computes and stores the per-build half for task `$1` (claimed by this node), then renders
+    /// its answer as `answerSelect` does.
+    static let fillSQL = """
+        WITH cur AS (
+            SELECT t.id, t.build_id, t.platform_id, t.ref_id, t.arch, t.is_secure_boot, t.built_srpm_url, t.srpm_hash,
+                   t.alma_commit_cas_hash, t.is_cas_authenticated, t.mock_options, b.answer_version, b.created_by,
+                   (SELECT g.value FROM claim_answer_generation g WHERE g.singleton) AS generation
+            FROM build_tasks t JOIN builds b ON b.id = t.build_id WHERE t.id = $1
+        ), fresh AS (
+            SELECT kiln_build_platform_data(cur.build_id, cur.platform_id) AS data,
+                \(buildRepositoriesSQL) AS repositories,
+                coalesce((SELECT jsonb_agg(l.linked_build_id ORDER BY l.linked_build_id)
+                          FROM build_links l WHERE l.build_id = cur.build_id), '[]'::jsonb) AS linked_builds
+            FROM cur
+        ), stored AS (
+            INSERT INTO build_claim_answers AS k (build_id, platform_id, arch, data, repositories, linked_builds,
+                                                 build_version, generation)
+            SELECT cur.build_id, cur.platform_id, cur.arch, f.data, f.repositories, f.linked_builds,
+                   cur.answer_version, cur.generation
+            FROM cur CROSS JOIN fresh f
+            ON CONFLICT (build_id, platform_id, arch) DO UPDATE SET data = EXCLUDED.data,
+                repositories = EXCLUDED.repositories, linked_builds = EXCLUDED.linked_builds,
+                build_version = EXCLUDED.build_version, generation = EXCLUDED.generation
+            WHERE k.build_version <= EXCLUDED.build_version AND k.generation <= EXCLUDED.generation
+              AND (k.build_version < EXCLUDED.build_version OR k.generation < EXCLUDED.generation)
+        )
+        SELECT \(renderJSON)
+        FROM cur c
+        CROSS JOIN fresh h
+        \(renderJoins)
+        """
+
+    /// The answer of claimed row `c` with the per-build half `h`.
+    static let renderJSON = """
+        json_build_object(
             'id', c.id, 'build_id', c.build_id, 'arch', c.arch,
             'ref', json_build_object('url', r.url, 'git_ref', r.git_ref, 'ref_type', r.ref_type, 'git_commit_hash', r.git_commit_hash),
-            'platform', json_build_object('name', p.name, 'type', p.type, 'data', p.data, 'arch_list', p.arch_list),
+            'platform', json_build_object('name', p.name, 'type', p.type,
+                'data', kiln_task_platform_data(h.data, c.mock_options, c.is_secure_boot), 'arch_list', p.arch_list),
             'created_by', json_build_object('name', u.username, 'email', u.email),
-            'repositories', coalesce((
-                SELECT json_agg(json_build_object('name', x.name, 'url', x.url, 'priority', x.priority, 'mock_enabled', x.mock_enabled)
-                                ORDER BY x.ord, x.id)
-                FROM (
-                    SELECT br.name, br.url, 5 AS priority, br.kind = \(BuildRepositoryKind.rpm.sql) AS mock_enabled, 0 AS ord, br.id
-                    FROM build_repositories br
-                    WHERE br.build_id = c.build_id AND br.platform_id = c.platform_id AND br.arch = c.arch AND br.kind IN \(BuildRepositoryKind.sqlList(BuildRepositoryKind.installable))
-                    UNION ALL
-                    SELECT br.name, br.url, 8, br.kind = \(BuildRepositoryKind.rpm.sql), 1, br.id
-                    FROM build_links l JOIN build_repositories br ON br.build_id = l.linked_build_id
-                    WHERE l.build_id = c.build_id AND br.platform_id = c.platform_id AND br.arch = c.arch AND br.kind IN \(BuildRepositoryKind.sqlList(BuildRepositoryKind.installable))
-                    UNION ALL
-                    SELECT rp.name, rp.url, 10, NOT rp.debug, 2, rp.id
-                    FROM platform_repositories pr JOIN repositories rp ON rp.id = pr.repository_id
-                    WHERE pr.platform_id = c.platform_id AND rp.arch = c.arch AND rp.type <> \(ArtifactType.buildLog.sql)
-                ) x), '[]'::json),
-            'linked_builds', coalesce((SELECT json_agg(l.linked_build_id ORDER BY l.linked_build_id)
-                                       FROM build_links l WHERE l.build_id = c.build_id), '[]'::json),
+            'repositories', h.repositories,
+            'linked_builds', h.linked_builds,
             'is_secure_boot', c.is_secure_boot,
             'built_srpm_url', c.built_srpm_url,
             'srpm_hash', c.srpm_hash,
             'alma_commit_cas_hash', c.alma_commit_cas_hash,
             'is_cas_authenticated', c.is_cas_authenticated
         )::text
-        FROM claimed c
+        """
+
+    static let renderJoins = """
         JOIN build_task_refs r ON r.id = c.ref_id
         JOIN platforms p ON p.id = c.platform_id
-        JOIN builds b ON b.id = c.build_id
-        JOIN users u ON u.id = b.created_by
+        JOIN users u ON u.id = c.created_by
+        """
+
+    /// The repositories of the answer for the claimed row `cur`, in ALBS's order: the build's
+    /// own, those of linked builds, the platform's, then those of the flavors the build names.
+    static let buildRepositoriesSQL = """
+        coalesce((
+                SELECT jsonb_agg(jsonb_build_object('name', x.name, 'url', x.url, 'priority', x.priority, 'mock_enabled', x.mock_enabled)
+                                ORDER BY x.ord, x.pos, x.id)
+                FROM (
+                    SELECT br.name, br.url, 5 AS priority, br.kind = \(BuildRepositoryKind.rpm.sql) AS mock_enabled, 0 AS ord, 0 AS pos, br.id
+                    FROM build_repositories br
+                    WHERE br.build_id = cur.build_id AND br.platform_id = cur.platform_id AND br.arch = cur.arch AND br.kind IN \(BuildRepositoryKind.sqlList(BuildRepositoryKind.installable))
+                    UNION ALL
+                    SELECT br.name, br.url, 8, br.kind = \(BuildRepositoryKind.rpm.sql), 1, 0, br.id
+                    FROM build_links l JOIN build_repositories br ON br.build_id = l.linked_build_id
+                    WHERE l.build_id = cur.build_id AND br.platform_id = cur.platform_id AND br.arch = cur.arch AND br.kind IN \(BuildRepositoryKind.sqlList(BuildRepositoryKind.installable))
+                    UNION ALL
+                    SELECT rp.name, rp.url, 10, NOT rp.debug, 2, 0, rp.id
+                    FROM platform_repositories pr JOIN repositories rp ON rp.id = pr.repository_id
+                    WHERE pr.platform_id = cur.platform_id AND rp.arch = cur.arch AND rp.type <> \(ArtifactType.buildLog.sql)
+                    UNION ALL
+                    SELECT rp.name, rp.url, 10, NOT rp.debug, 3, bf.position, rp.id
+                    FROM build_platform_flavors bf
+                    JOIN platform_flavor_repositories fr ON fr.flavor_id = bf.flavor_id
+                    JOIN repositories rp ON rp.id = fr.repository_id
+                    WHERE bf.build_id = cur.build_id AND rp.arch = cur.arch AND rp.type <> \(ArtifactType.buildLog.sql)
+                ) x), '[]'::jsonb)
         """
 
     static let claimSQL = claimedCTE.replacingOccurrences(of: "%EXCLUDE%", with: "") + answerSelect

@@ -136,6 +136,7 @@ final class FileRulesTests: XCTestCase {
         XCTAssertEqual(json, #"{"column":7,"file":"platforms\/a.yml","line":3,"message":"boom"}"#)
         XCTAssertEqual(try JSONDecoder().decode(Diagnostic.self, from: Data(json.utf8)), d)
         let counts = String(decoding: try encoder.encode(SpecCounts(platforms: 1, signKeys: 2)), as: UTF8.self)
-        XCTAssertEqual(counts, #"{"distributions":0,"platforms":1,"releases":0,"repositories":0,"sign_keys":2}"#)
+        XCTAssertEqual(
+            counts, #"{"distributions":0,"flavors":0,"platforms":1,"releases":0,"repositories":0,"sign_keys":2}"#)
     }
 }

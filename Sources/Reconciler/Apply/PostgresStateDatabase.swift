@@ -52,6 +52,12 @@ package struct PostgresStateDatabase: StateDatabase {
                 usedBy: $0.signTaskCount > 0 ? ["used by \($0.signTaskCount) sign task(s)"] : [])
         }
         s.releases = r.releases.map { Actual($0.release, origin: $0.origin, status: $0.status) }
+        s.flavors = r.flavors.map { f in
+            var flavor = f.flavor
+            flavor.repos.sort { $0.key < $1.key }
+            return Actual(
+                flavor, origin: f.origin, usedBy: f.buildCount > 0 ? ["named by \(f.buildCount) build(s)"] : [])
+        }
         for b in r.buildRepositories { s.storeInUse[b.name] = "belongs to build \(b.buildID)" }
         return s
     }
@@ -76,6 +82,7 @@ package struct PostgresStateDatabase: StateDatabase {
             case .signKey(let k)?: return .upsertSignKey(k)
             case .repository(let r)?: return .upsertRepository(r)
             case .platform(let p)?: return .upsertPlatform(p)
+            case .flavor(let f)?: return .upsertFlavor(f)
             case .distribution(let d)?: return .upsertDistribution(d)
             case .release(let r)?: return .upsertRelease(r)
             case .storeRepository?, nil: return nil
@@ -85,6 +92,7 @@ package struct PostgresStateDatabase: StateDatabase {
             case .signKey(let k)?: return .deleteSignKey(name: k.name)
             case .repository(let r)?: return .deleteRepository(r.key)
             case .platform(let p)?: return .deletePlatform(name: p.name)
+            case .flavor(let f)?: return .deleteFlavor(name: f.name)
             case .distribution(let d)?: return .deleteDistribution(name: d.name)
             case .release(let r)?: return .deleteRelease(name: r.name)
             case .storeRepository?, nil: return nil

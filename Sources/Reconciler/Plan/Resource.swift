@@ -12,6 +12,7 @@ package enum Resource: Sendable, Hashable {
     case repository(Repository)
     case storeRepository(StoreRepositorySpec)
     case platform(Platform)
+    case flavor(Flavor)
     case distribution(Distribution)
     case release(ReleasePlan)
 
@@ -21,6 +22,7 @@ package enum Resource: Sendable, Hashable {
         case .repository: .repository
         case .storeRepository: .storeRepository
         case .platform: .platform
+        case .flavor: .flavor
         case .distribution: .distribution
         case .release: .release
         }
@@ -33,6 +35,7 @@ package enum Resource: Sendable, Hashable {
         case .repository(let r): r.key.description
         case .storeRepository(let s): s.name
         case .platform(let p): p.name
+        case .flavor(let f): f.name
         case .distribution(let d): d.name
         case .release(let r): r.name
         }
@@ -66,6 +69,12 @@ package enum Resource: Sendable, Hashable {
                 "data": JSONValue.object(p.data).normalized,
                 "repositories": .array(Set(p.repos.map(\.key)).sorted().map { .string($0.description) })
             ]
+        case .flavor(let f):
+            return [
+                "modularity": f.modularity.map { JSONValue.object($0).normalized } ?? .null,
+                "data": JSONValue.object(f.data).normalized,
+                "repositories": .array(Set(f.repos.map(\.key)).sorted().map { .string($0.description) })
+            ]
         case .distribution(let d):
             return ["platforms": .array(Set(d.platforms).sorted().map { .string($0) })]
         case .release(let r):
@@ -94,6 +103,7 @@ extension Resource {
         case .repository(let r): try container.encode(r, forKey: key)
         case .storeRepository(let s): try container.encode(s, forKey: key)
         case .platform(let p): try container.encode(p, forKey: key)
+        case .flavor(let f): try container.encode(f, forKey: key)
         case .distribution(let d): try container.encode(d, forKey: key)
         case .release(let r): try container.encode(r, forKey: key)
         }
@@ -110,6 +120,7 @@ extension Resource {
         case .repository: return .repository(try container.decode(Repository.self, forKey: key))
         case .storeRepository: return .storeRepository(try container.decode(StoreRepositorySpec.self, forKey: key))
         case .platform: return .platform(try container.decode(Platform.self, forKey: key))
+        case .flavor: return .flavor(try container.decode(Flavor.self, forKey: key))
         case .distribution: return .distribution(try container.decode(Distribution.self, forKey: key))
         case .release: return .release(try container.decode(ReleasePlan.self, forKey: key))
         }
@@ -133,6 +144,10 @@ extension Resource {
             return a.name == b.name && a.type == b.type && a.distrType == b.distrType
                 && a.distrVersion == b.distrVersion && a.testDistName == b.testDistName
                 && a.archList == b.archList && a.data == b.data
+                && a.repos.count == b.repos.count
+                && zip(a.repos, b.repos).allSatisfy { $0.sameRepository(as: $1) }
+        case (.flavor(let a), .flavor(let b)):
+            return a.name == b.name && a.modularity == b.modularity && a.data == b.data
                 && a.repos.count == b.repos.count
                 && zip(a.repos, b.repos).allSatisfy { $0.sameRepository(as: $1) }
         case (.distribution(let a), .distribution(let b)):

@@ -5,6 +5,7 @@ package enum ResourceKind: String, Sendable, Hashable, Codable, CaseIterable, Co
     case repository
     case storeRepository = "store_repository"
     case platform
+    case flavor
     case distribution
     case release
 

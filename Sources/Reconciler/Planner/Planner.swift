@@ -23,7 +23,10 @@ package enum Planner {
             desired: desired, actual: actual,
             distributionChanges: distributions, releaseChanges: releases)
         changes += platforms
-        let repositories = reconcileRepositories(desired: desired, actual: actual, platformChanges: platforms)
+        let flavors = reconcileFlavors(desired: desired, actual: actual)
+        changes += flavors
+        let repositories = reconcileRepositories(
+            desired: desired, actual: actual, platformChanges: platforms, flavorChanges: flavors)
         changes += repositories
         if actual.storeRepositories != nil {
             changes += reconcileStoreRepositories(desired: desired, actual: actual, repositoryChanges: repositories)

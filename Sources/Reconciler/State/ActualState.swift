@@ -13,6 +13,7 @@ package struct ActualState: Sendable, Hashable, Codable {
     package var distributions: [Actual<Distribution>]
     package var signKeys: [Actual<SignKey>]
     package var releases: [Actual<ReleasePlan>]
+    package var flavors: [Actual<Flavor>]
     /// Store repositories carrying Kiln's label, as specs (nil: the store side was not read).
     package var storeRepositories: [StoreRepositorySpec]?
     /// Store repository names that belong to builds (never pruned), with the reason.
@@ -22,7 +23,7 @@ package struct ActualState: Sendable, Hashable, Codable {
         repositories: [Actual<Repository>] = [], platforms: [Actual<Platform>] = [],
         distributions: [Actual<Distribution>] = [], signKeys: [Actual<SignKey>] = [],
         releases: [Actual<ReleasePlan>] = [], storeRepositories: [StoreRepositorySpec]? = nil,
-        storeInUse: [String: String] = [:]
+        storeInUse: [String: String] = [:], flavors: [Actual<Flavor>] = []
     ) {
         self.repositories = repositories
         self.platforms = platforms
@@ -31,6 +32,7 @@ package struct ActualState: Sendable, Hashable, Codable {
         self.releases = releases
         self.storeRepositories = storeRepositories
         self.storeInUse = storeInUse
+        self.flavors = flavors
     }
 
     /// The same state with every list sorted, so equal states encode to equal bytes.
@@ -55,6 +57,11 @@ package struct ActualState: Sendable, Hashable, Codable {
             return k
         }.sorted { $0.record.name < $1.record.name }
         s.releases.sort { $0.record.name < $1.record.name }
+        s.flavors = s.flavors.map {
+            var f = $0
+            f.record.repos.sort { $0.key < $1.key }
+            return f
+        }.sorted { $0.record.name < $1.record.name }
         s.storeRepositories?.sort { $0.name < $1.name }
         return s
     }

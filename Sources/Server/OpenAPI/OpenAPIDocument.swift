@@ -48,7 +48,8 @@ package enum OpenAPIDocument {
             responses[name] = errorResponse(shared.description, retryAfter: shared.status == 503)
         }
         let tags = [
-            "service", "builds", "build_node", "platforms", "distributions", "repositories", "sign-keys",
+            "service", "builds", "build_node", "platforms", "platform_flavors", "distributions", "repositories",
+            "sign-keys",
             "reconcile", "webhooks"
         ]
         return .object([

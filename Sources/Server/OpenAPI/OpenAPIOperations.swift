@@ -161,6 +161,10 @@ extension OpenAPIOperation {
             "get", "/api/v1/platforms/", "listPlatforms", tag: "platforms", "List platforms (public).",
             [Answer(200, "Every platform.", .array(.ref("Platform")))]),
         op(
+            "get", "/api/v1/platform_flavors/", "listPlatformFlavors", tag: "platform_flavors",
+            "List platform flavors (public; written through git, `flavors/*.yml`).",
+            [Answer(200, "Every platform flavor.", .array(.ref("PlatformFlavor")))]),
+        op(
             "post", "/api/v1/platforms/", "createPlatform", tag: "platforms", "Refused: platforms live in git.",
             scopes: [.user], body: .ref("PlatformCreate"), [gitManaged]),
         op(

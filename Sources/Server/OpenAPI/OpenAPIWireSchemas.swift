@@ -263,6 +263,14 @@ extension OpenAPIWireSchema {
             ]),
             roundTrip: answer(PlatformAnswer.self)),
         .init(
+            name: "PlatformFlavor", description: "A platform flavor with its repositories (ALBS `FlavourResponse`).",
+            schema: .object([
+                p("id", .id), p("name", .string()), p("repos", .array(.ref("Repository"))),
+                p("modularity", .nullable(.map(values: nil))), p("data", .nullable(.map(values: nil))),
+                p("origin", origin), commitSHA
+            ]),
+            roundTrip: answer(FlavorAnswer.self)),
+        .init(
             name: "RepositoryWrite", description: "A repository inside a platform write body.",
             schema: .object(
                 [

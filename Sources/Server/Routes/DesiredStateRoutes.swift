@@ -11,6 +11,7 @@ func addDesiredStateRoutes(to api: RouterGroup<KilnRequestContext>, dependencies
     let git = GitManaged(source: dependencies.desiredStateSource)
     addPlatformRoutes(to: api.group("platforms"), queries: queries, git: git)
     addDistributionRoutes(to: api.group("distributions"), queries: queries, git: git)
+    addFlavorRoutes(to: api.group("platform_flavors"), queries: queries)
     addRepositoryRoutes(to: api.group("repositories"), queries: queries)
     addSignKeyRoutes(to: api.group("sign-keys"), queries: queries, git: git)
     addReconcileRoutes(to: api.group("reconcile"), queries: queries, loop: dependencies.reconcileLoop)

@@ -7,6 +7,7 @@ enum ParsedObject: Sendable {
     case repository(ParsedRepository)
     case signKey(ParsedSignKey)
     case release(ParsedRelease)
+    case flavor(ParsedFlavor)
 }
 
 /// What reading one file gave: its object (if readable) and its own problems.
@@ -24,6 +25,7 @@ struct FileOutcome: Sendable {
             case .repository: object = reader.repository(root).map(ParsedObject.repository)
             case .signKey: object = reader.signKey(root).map(ParsedObject.signKey)
             case .release: object = reader.release(root).map(ParsedObject.release)
+            case .flavor: object = reader.flavor(root).map(ParsedObject.flavor)
             }
         } else {
             object = nil

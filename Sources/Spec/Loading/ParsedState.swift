@@ -9,6 +9,7 @@ struct ParsedState {
     var signKeys: [String: ParsedSignKey] = [:]
     var keyids: [String: SourceLocation] = [:]
     var releases: [String: ParsedRelease] = [:]
+    var flavors: [String: ParsedFlavor] = [:]
     /// Platforms in file order (the order conflicts are reported in).
     var platformOrder: [String] = []
     var diagnostics: [Diagnostic] = []
@@ -60,6 +61,12 @@ struct ParsedState {
                 return
             }
             releases[r.value.name] = r
+        case .flavor(let f):
+            if let first = flavors[f.value.name] {
+                duplicate(.flavor, f.value.name, f.nameAt, first.nameAt)
+                return
+            }
+            flavors[f.value.name] = f
         }
     }
 
@@ -154,6 +161,13 @@ struct ParsedState {
                     owner: "platform " + name, into: &diagnostics)
             }
         }
+        for f in flavors.values.sorted(by: { $0.nameAt.file < $1.nameAt.file }) {
+            for repo in f.value.repos {
+                check(
+                    repo.key, repo.url, repo.type, repo.production, repo.location ?? f.nameAt,
+                    owner: "flavor " + f.value.name, into: &diagnostics)
+            }
+        }
         for r in repositories.values.sorted(by: { $0.nameAt.file < $1.nameAt.file }) {
             let repo = r.value
             check(
@@ -171,6 +185,7 @@ struct ParsedState {
                 ($0.name, $0.arch, $0.debug ? 1 : 0) < ($1.name, $1.arch, $1.debug ? 1 : 0)
             },
             signKeys: signKeys.values.map(\.value).sorted { $0.name < $1.name },
-            releases: releases.values.map(\.value).sorted { $0.name < $1.name })
+            releases: releases.values.map(\.value).sorted { $0.name < $1.name },
+            flavors: flavors.values.map(\.value).sorted { $0.name < $1.name })
     }
 }
