@@ -2,20 +2,23 @@ import Foundation
 import PostgresNIO
 
 /// A claim statement bound as `$1 = arch, $2 = node, $3 = now` (the lease clock's time),
-/// decoding the `get_task` answer as JSON text.
+/// `$4 = repository arch` (the arch whose repositories the answer lists: the task's own, or for
+/// a `src` task the node's first other arch, as ALBS does), decoding the `get_task` answer as JSON text.
 protocol ArchNodeClaim: PostgresPreparedStatement where Row == String {
     var arch: String { get }
     var node: String { get }
     var now: Date { get }
+    var repositoryArch: String { get }
 }
 
 extension ArchNodeClaim {
-    /// `$1 = arch, $2 = node, $3 = now`.
+    /// `$1 = arch, $2 = node, $3 = now, $4 = repository arch`.
     var archNodeBindings: PostgresBindings {
         var bindings = PostgresBindings()
         bindings.append(arch)
         bindings.append(node)
         bindings.append(now)
+        bindings.append(repositoryArch)
         return bindings
     }
 
@@ -34,9 +37,10 @@ struct ClaimTaskStatement: ArchNodeClaim {
     var arch: String
     var node: String
     var now: Date
+    var repositoryArch: String
 }
 
-/// `ClaimTaskStatement` leaving the tasks of `excluded` packages (`$4`) for other nodes.
+/// `ClaimTaskStatement` leaving the tasks of `excluded` packages (`$5`) for other nodes.
 struct ClaimTaskExcludingStatement: ArchNodeClaim {
     static let name = "kiln_claim_task_excluding"
     static let sql = TaskClaims.claimExcludingSQL
@@ -44,6 +48,7 @@ struct ClaimTaskExcludingStatement: ArchNodeClaim {
     var arch: String
     var node: String
     var now: Date
+    var repositoryArch: String
     var excluded: [String]
 
     func makeBindings() throws -> PostgresBindings {
@@ -60,10 +65,13 @@ struct FillAnswerStatement: PostgresPreparedStatement {
     static let sql = TaskClaims.fillSQL
     typealias Row = String
     var taskID: Int64
+    /// The arch whose repositories the answer lists (`$2`).
+    var repositoryArch: String
 
     func makeBindings() throws -> PostgresBindings {
         var bindings = PostgresBindings()
         bindings.append(taskID)
+        bindings.append(repositoryArch)
         return bindings
     }
 

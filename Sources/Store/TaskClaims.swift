@@ -31,17 +31,28 @@ package struct TaskClaims: Sendable {
         let now = clock.now()
         let excludedPackages = Self.excludeNames(excludedPackages)
         for arch in arches {
+            let repositoryArch = Self.repositoryArch(claiming: arch, nodeArches: arches)
             if excludedPackages.isEmpty {
-                if let json = try await claimRaw(arch: arch, node: node, now: now) { return json }
+                if let json = try await claimRaw(arch: arch, node: node, now: now, repositoryArch: repositoryArch) {
+                    return json
+                }
             } else {
                 let statement = ClaimTaskExcludingStatement(
-                    arch: arch, node: node, now: now, excluded: excludedPackages)
+                    arch: arch, node: node, now: now, repositoryArch: repositoryArch, excluded: excludedPackages)
                 for try await json in try await client.execute(statement, logger: logger) {
-                    return try await filled(json)
+                    return try await filled(json, repositoryArch: repositoryArch)
                 }
             }
         }
         return nil
+    }
+
+    /// The arch whose repositories a task of `arch` is answered with: its own, or for a `src` task
+    /// the node's first arch that is not `src` (ALBS builds the source RPM in a chroot of the
+    /// node's own arch), `src` when the node lists no other.
+    static func repositoryArch(claiming arch: String, nodeArches: [String]) -> String {
+        guard arch == "src" else { return arch }
+        return nodeArches.first { $0 != "src" } ?? arch
     }
 
     /// The names a claim matches `exclude_key` against: lowercased, empty ones dropped (an empty
@@ -54,23 +65,25 @@ package struct TaskClaims: Sendable {
     /// the HTTP layer: the `get_task` answer as JSON text, nil when no task is ready.
     /// `kiln bench dispatch` measures it as the SQL reference.
     package func claimRaw(arch: String, node: String) async throws -> String? {
-        try await claimRaw(arch: arch, node: node, now: clock.now())
+        try await claimRaw(arch: arch, node: node, now: clock.now(), repositoryArch: arch)
     }
 
-    private func claimRaw(arch: String, node: String, now: Date) async throws -> String? {
+    private func claimRaw(arch: String, node: String, now: Date, repositoryArch: String) async throws -> String? {
         for try await json in try await client.execute(
-            ClaimTaskStatement(arch: arch, node: node, now: now), logger: logger)
+            ClaimTaskStatement(arch: arch, node: node, now: now, repositoryArch: repositoryArch), logger: logger)
         {
-            return try await filled(json)
+            return try await filled(json, repositoryArch: repositoryArch)
         }
         return nil
     }
 
     /// The claim's answer; for `fill:<task id>` (no current per-build half cached), the answer
     /// `fillSQL` renders after computing and storing that half.
-    private func filled(_ answer: String) async throws -> String? {
+    private func filled(_ answer: String, repositoryArch: String) async throws -> String? {
         guard answer.hasPrefix("fill:"), let id = Int64(answer.dropFirst(5)) else { return answer }
-        for try await json in try await client.execute(FillAnswerStatement(taskID: id), logger: logger) {
+        for try await json in try await client.execute(
+            FillAnswerStatement(taskID: id, repositoryArch: repositoryArch), logger: logger)
+        {
             return json
         }
         return nil
@@ -177,7 +190,7 @@ package struct TaskClaims: Sendable {
         SELECT CASE WHEN h.data IS NULL THEN 'fill:' || c.id ELSE \(renderJSON) END
         FROM cur c
         LEFT JOIN build_claim_answers h
-          ON h.build_id = c.build_id AND h.platform_id = c.platform_id AND h.arch = c.arch
+          ON h.build_id = c.build_id AND h.platform_id = c.platform_id AND h.arch = $4::text
          AND h.build_version = c.answer_version AND h.generation = c.generation
         \(renderJoins)
         """
@@ -188,7 +201,8 @@ package struct TaskClaims: Sendable {
         WITH cur AS (
             SELECT t.id, t.build_id, t.platform_id, t.ref_id, t.arch, t.is_secure_boot, t.built_srpm_url, t.srpm_hash,
                    t.alma_commit_cas_hash, t.is_cas_authenticated, t.mock_options, b.answer_version, b.created_by,
-                   (SELECT g.value FROM claim_answer_generation g WHERE g.singleton) AS generation
+                   (SELECT g.value FROM claim_answer_generation g WHERE g.singleton) AS generation,
+                   $2::text AS repo_arch
             FROM build_tasks t JOIN builds b ON b.id = t.build_id WHERE t.id = $1
         ), fresh AS (
             SELECT kiln_build_platform_data(cur.build_id, cur.platform_id) AS data,
@@ -199,7 +213,7 @@ package struct TaskClaims: Sendable {
         ), stored AS (
             INSERT INTO build_claim_answers AS k (build_id, platform_id, arch, data, repositories, linked_builds,
                                                  build_version, generation)
-            SELECT cur.build_id, cur.platform_id, cur.arch, f.data, f.repositories, f.linked_builds,
+            SELECT cur.build_id, cur.platform_id, cur.repo_arch, f.data, f.repositories, f.linked_builds,
                    cur.answer_version, cur.generation
             FROM cur CROSS JOIN fresh f
             ON CONFLICT (build_id, platform_id, arch) DO UPDATE SET data = EXCLUDED.data,
@@ -247,21 +261,21 @@ package struct TaskClaims: Sendable {
                 FROM (
                     SELECT br.name, br.url, 5 AS priority, br.kind = \(BuildRepositoryKind.rpm.sql) AS mock_enabled, 0 AS ord, 0 AS pos, br.id
                     FROM build_repositories br
-                    WHERE br.build_id = cur.build_id AND br.platform_id = cur.platform_id AND br.arch = cur.arch AND br.kind IN \(BuildRepositoryKind.sqlList(BuildRepositoryKind.installable))
+                    WHERE br.build_id = cur.build_id AND br.platform_id = cur.platform_id AND br.arch = cur.repo_arch AND br.kind IN \(BuildRepositoryKind.sqlList(BuildRepositoryKind.installable))
                     UNION ALL
                     SELECT br.name, br.url, 8, br.kind = \(BuildRepositoryKind.rpm.sql), 1, 0, br.id
                     FROM build_links l JOIN build_repositories br ON br.build_id = l.linked_build_id
-                    WHERE l.build_id = cur.build_id AND br.platform_id = cur.platform_id AND br.arch = cur.arch AND br.kind IN \(BuildRepositoryKind.sqlList(BuildRepositoryKind.installable))
+                    WHERE l.build_id = cur.build_id AND br.platform_id = cur.platform_id AND br.arch = cur.repo_arch AND br.kind IN \(BuildRepositoryKind.sqlList(BuildRepositoryKind.installable))
                     UNION ALL
                     SELECT rp.name, rp.url, 10, NOT rp.debug, 2, 0, rp.id
                     FROM platform_repositories pr JOIN repositories rp ON rp.id = pr.repository_id
-                    WHERE pr.platform_id = cur.platform_id AND rp.arch = cur.arch AND rp.type <> \(ArtifactType.buildLog.sql)
+                    WHERE pr.platform_id = cur.platform_id AND rp.arch = cur.repo_arch AND rp.type <> \(ArtifactType.buildLog.sql)
                     UNION ALL
                     SELECT rp.name, rp.url, 10, NOT rp.debug, 3, bf.position, rp.id
                     FROM build_platform_flavors bf
                     JOIN platform_flavor_repositories fr ON fr.flavor_id = bf.flavor_id
                     JOIN repositories rp ON rp.id = fr.repository_id
-                    WHERE bf.build_id = cur.build_id AND rp.arch = cur.arch AND rp.type <> \(ArtifactType.buildLog.sql)
+                    WHERE bf.build_id = cur.build_id AND rp.arch = cur.repo_arch AND rp.type <> \(ArtifactType.buildLog.sql)
                 ) x), '[]'::jsonb)
         """
 
@@ -269,6 +283,6 @@ package struct TaskClaims: Sendable {
     static let claimExcludingSQL =
         claimedCTE.replacingOccurrences(
             of: "%EXCLUDE%",
-            with: "AND NOT EXISTS (SELECT 1 FROM unnest($4::text[]) AS e(name) WHERE strpos(exclude_key, e.name) > 0)")
+            with: "AND NOT EXISTS (SELECT 1 FROM unnest($5::text[]) AS e(name) WHERE strpos(exclude_key, e.name) > 0)")
         + answerSelect
 }

@@ -61,9 +61,13 @@ final class FullBuildTests: XCTestCase {
                     XCTAssertEqual(task.createdBy.name, "alice")
                     XCTAssertEqual(task.createdBy.email, "alice@example.org")
                     XCTAssertNotNil(task.platform.data["mock"])
-                    // Repositories: the task's arch only, no log repository; build's own first.
+                    // Repositories: the task's arch only (a src task: the node's first other arch, as
+                    // ALBS), no log repository; build's own first.
+                    let repositoryArch = task.arch == "src" ? (node.arches.first { $0 != "src" } ?? "src") : task.arch
                     XCTAssertTrue(
-                        task.repositories.allSatisfy { $0.url.contains(task.arch) || $0.name.contains(task.arch) },
+                        task.repositories.allSatisfy {
+                            $0.url.contains(repositoryArch) || $0.name.contains(repositoryArch)
+                        },
                         "\(task.repositories)")
                     XCTAssertFalse(task.repositories.contains { $0.name.hasSuffix("-logs") })
                     if task.arch != "src" {

@@ -38,6 +38,11 @@ import Testing
             #expect(source.arch == "src")
             #expect(source.ref.url.hasSuffix("/hello.git"))
             #expect(source.builtSrpmURL == nil)
+            // A src task lists the repositories of the node's first other arch (ALBS builds the
+            // source RPM in a chroot of the node's own arch).
+            #expect(
+                source.repositories.map(\.url).contains("https://repo.example.org/AlmaLinux-9/BaseOS/x86_64/"),
+                "\(source.repositories.map(\.url))")
             #expect(try await node.getTask() == nil, "nothing else is ready before the src task's import")
 
             let srpm = packages.rpm("hello", arch: "src")
