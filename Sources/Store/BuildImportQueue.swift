@@ -55,23 +55,21 @@ package struct BuildImportQueue: Sendable {
     ) async throws -> RecordOutcome {
         let logger = self.logger
         return try await buildTransaction(client, logger: logger) { connection in
-            var found: (Int16, String?, String?, Date?)?
+            // The task (locked) and its job, if any, in one round trip.
+            var found: (Int16, String?, String?, Date?, String?)?
             for try await row in try await connection.query(
                 """
-                SELECT status, node, swept_node, result_recorded_at FROM build_tasks
-                WHERE id = \(finish.taskID) FOR UPDATE
+                SELECT t.status, t.node, t.swept_node, t.result_recorded_at, j.node FROM build_tasks t
+                LEFT JOIN build_imports j ON j.task_id = t.id
+                WHERE t.id = \(finish.taskID) FOR UPDATE OF t
                 """, logger: logger
-            ).decode((Int16, String?, String?, Date?).self) { found = row }
-            guard let (rawStatus, node, sweptNode, recordedAt) = found else {
+            ).decode((Int16, String?, String?, Date?, String?).self) { found = row }
+            guard let (rawStatus, node, sweptNode, recordedAt, jobNode) = found else {
                 throw BuildStoreError.notFound("Task \(finish.taskID) not found")
             }
-            var job: (String, String)?
-            for try await row in try await connection.query(
-                "SELECT node, state FROM build_imports WHERE task_id = \(finish.taskID)", logger: logger
-            ).decode((String, String).self) { job = row }
             let status = BuildTaskStatus(rawValue: rawStatus)
             let jobIsCurrent = (status == .started && recordedAt != nil) || (status != .started && status != .idle)
-            if let (jobNode, _) = job, jobIsCurrent {
+            if let jobNode, jobIsCurrent {
                 guard jobNode == finish.node else {
                     throw BuildStoreError.conflict("Task \(finish.taskID) is already finished")
                 }
@@ -89,21 +87,22 @@ package struct BuildImportQueue: Sendable {
                 }
             default: throw BuildStoreError.conflict("Task \(finish.taskID) is already finished")
             }
+            // The task's recorded state and the job row, in one statement.
             try await connection.query(
                 """
-                UPDATE build_tasks SET status = \(BuildTaskStatus.started.rawValue), node = \(finish.node),
-                       swept_node = NULL, result_recorded_at = now(),
-                       performance_stats = jsonb_build_object(
-                           'build_node_stats', coalesce(\(statsJSON)::jsonb, '{}'::jsonb),
-                           'build_done_stats', '{}'::jsonb)
-                WHERE id = \(finish.taskID)
-                """, logger: logger)
-            try await connection.query(
-                """
+                WITH task AS (
+                    UPDATE build_tasks SET status = \(BuildTaskStatus.started.rawValue), node = \(finish.node),
+                           swept_node = NULL, result_recorded_at = now(),
+                           performance_stats = jsonb_build_object(
+                               'build_node_stats', coalesce(\(statsJSON)::jsonb, '{}'::jsonb),
+                               'build_done_stats', '{}'::jsonb)
+                    WHERE id = \(finish.taskID) RETURNING id
+                )
                 INSERT INTO build_imports (task_id, node, outcome, git_commit_hash, alma_commit_cas_hash,
                                            is_cas_authenticated, artifacts)
-                VALUES (\(finish.taskID), \(finish.node), \(finish.outcome.rawValue), \(finish.gitCommitHash),
-                        \(finish.almaCommitCasHash), \(finish.isCasAuthenticated), \(artifactsJSON)::jsonb)
+                SELECT task.id, \(finish.node), \(finish.outcome.rawValue), \(finish.gitCommitHash),
+                       \(finish.almaCommitCasHash), \(finish.isCasAuthenticated), \(artifactsJSON)::jsonb
+                FROM task
                 ON CONFLICT (task_id) DO UPDATE SET node = EXCLUDED.node, outcome = EXCLUDED.outcome,
                     git_commit_hash = EXCLUDED.git_commit_hash, alma_commit_cas_hash = EXCLUDED.alma_commit_cas_hash,
                     is_cas_authenticated = EXCLUDED.is_cas_authenticated, artifacts = EXCLUDED.artifacts,
