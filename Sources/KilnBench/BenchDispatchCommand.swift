@@ -129,40 +129,20 @@ struct BenchDispatchCommand: SettingsCommand {
                 count: total, arches: ["x86_64"])
             try await client.query("VACUUM ANALYZE build_tasks", logger: logger)
 
-            let tokens = try await TokenAuthority(secret: Array(UUID().uuidString.utf8) + Array(UUID().uuidString.utf8))
-            let store = LocalArtifactStore(
-                root: URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("kiln-bench-\(getpid())"))
-            let dependencies = ServerDependencies(
-                database: client, artifactStore: store, tokens: tokens, logger: logger)
-            let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
-            let app = KilnServer.makeApplication(dependencies, host: "127.0.0.1", port: 0) { channel in
-                continuation.yield(channel.localAddress?.port ?? 0)
-            }
-            let services = ServiceGroup(
-                configuration: .init(services: [app], gracefulShutdownSignals: [], logger: logger))
-            let serviceTask = Task { try await services.run() }
-            var iterator = ports.makeAsyncIterator()
-            guard let port = await iterator.next(), port > 0 else { throw ValidationError("the server did not start") }
-            let http = HTTPClient(
-                eventLoopGroupProvider: .singleton,
-                configuration: .init(
-                    connectionPool: .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: 64)))
-            var rows: [Row] = []
-            do {
+            let root = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("kiln-bench-\(getpid())")
+            let store = LocalArtifactStore(root: root)
+            defer { try? FileManager.default.removeItem(at: root) }
+            return try await BenchServer.with(client: client, store: store, logger: logger) { server in
+                var rows: [Row] = []
                 for count in counts {
-                    let token = try await tokens.issue(KilnClaims(sub: "bench-node", scope: .node))
+                    let token = try await server.tokens.issue(KilnClaims(sub: "bench-node", scope: .node))
                     // Each run starts from the same state: the previous run's dead rows vacuumed.
                     try await client.query("VACUUM build_tasks", logger: logger)
                     let httpFigures = try await run(nodes: count, claims: claimsPerRun) {
-                        var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)/api/v1/build_node/get_task")
-                        request.method = .POST
-                        request.headers.add(name: "Authorization", value: "Bearer \(token)")
-                        request.headers.add(name: "Content-Type", value: "application/json")
-                        request.body = .bytes(ByteBuffer(string: #"{"supported_arches": ["x86_64"]}"#))
-                        let response = try await http.execute(request, timeout: .seconds(30))
-                        let body = try await response.body.collect(upTo: 1 << 20)
-                        guard response.status == .ok, body.readableBytes > 4 else {
-                            throw ValidationError("get_task answered \(response.status.code): \(String(buffer: body))")
+                        let (status, body) = try await server.post(
+                            "/api/v1/build_node/get_task", token: token, body: #"{"supported_arches": ["x86_64"]}"#)
+                        guard status == 200, body.readableBytes > 4 else {
+                            throw ValidationError("get_task answered \(status): \(String(buffer: body))")
                         }
                     }
                     let claimsStore = TaskClaims(client: client, logger: logger)
@@ -182,17 +162,8 @@ struct BenchDispatchCommand: SettingsCommand {
                     rows.append(
                         Row(idleTasks: depth, nodes: count, http: httpFigures, sql: sqlFigures, bare: bareFigures))
                 }
-            } catch {
-                try? await http.shutdown()
-                await services.triggerGracefulShutdown()
-                _ = try? await serviceTask.value
-                throw error
+                return rows
             }
-            try await http.shutdown()
-            await services.triggerGracefulShutdown()
-            try await serviceTask.value
-            try? FileManager.default.removeItem(at: await store.root)
-            return rows
         }
     }
 
