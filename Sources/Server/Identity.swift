@@ -3,6 +3,8 @@ package enum AuthScope: String, Codable, Sendable, CaseIterable {
     case user
     case node
     case admin
+    /// An ALBS sign node (`kiln token create --sign-node NAME`): the sign-task endpoints only.
+    case signNode = "sign_node"
 }
 
 /// The authenticated caller of a request, taken from a verified JWT.

@@ -17,6 +17,8 @@ package struct ServerSettings: Sendable, Equatable {
     package var limits: RequestLimits
     /// The artifact-import queue behind `build_done` (workers, leases, back-off).
     package var imports: ImportSettings = ImportSettings()
+    /// Sign tasks: lease timeout, batch size, verification workers.
+    package var signing: SigningSettings
 
     /// The default of `nodeTimeout`.
     package static let defaultNodeTimeout: Duration = .seconds(90)
@@ -31,7 +33,8 @@ package struct ServerSettings: Sendable, Equatable {
         sweepInterval: Duration? = nil,
         buildsPageSize: Int = 10,
         buildRepositoryPrefix: String = ServerSettings.defaultBuildRepositoryPrefix,
-        limits: RequestLimits = RequestLimits()
+        limits: RequestLimits = RequestLimits(),
+        signing: SigningSettings = SigningSettings()
     ) {
         self.nodeTimeout = nodeTimeout
         self.maxTaskAttempts = maxTaskAttempts
@@ -39,6 +42,7 @@ package struct ServerSettings: Sendable, Equatable {
         self.buildsPageSize = buildsPageSize
         self.buildRepositoryPrefix = buildRepositoryPrefix
         self.limits = limits
+        self.signing = signing
     }
 }
 

@@ -36,6 +36,13 @@ extension KilnSettings {
         static let buildRepositoryPrefix = Setting<String>(
             "KILN_BUILD_REPOSITORY_PREFIX", default: ServerSettings.defaultBuildRepositoryPrefix,
             documented: "`kiln-build`", example: "kiln-staging", parse: SettingParsers.name)
+        // Signing (issue 10).
+        static let signTimeout = Setting<Duration>(
+            "KILN_SIGN_TIMEOUT", default: SigningSettings.defaultTimeout, documented: "600", example: "15m",
+            parse: SettingParsers.duration)
+        static let signBatch = Setting<Int>(
+            "KILN_SIGN_BATCH", default: SigningSettings.defaultBatchSize, documented: "500", example: "200",
+            parse: SettingParsers.positiveInteger)
         static let reconcileInterval = Setting<Duration>(
             "KILN_RECONCILE_INTERVAL", default: .seconds(60), documented: "60", example: "5m",
             parse: SettingParsers.duration)

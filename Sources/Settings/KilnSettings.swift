@@ -34,6 +34,10 @@ package struct KilnSettings: Sendable, Equatable {
     package var maxTaskAttempts: Int
     /// Prefix of per-build artifact-store repositories (`KILN_BUILD_REPOSITORY_PREFIX`).
     package var buildRepositoryPrefix: String
+    /// A started sign task not completed for this long goes back to idle (`KILN_SIGN_TIMEOUT`).
+    package var signTimeout: Duration
+    /// Most packages one sign task holds; a larger build is split (`KILN_SIGN_BATCH`).
+    package var signBatch: Int
     /// Time between reconcile runs (`KILN_RECONCILE_INTERVAL`).
     package var reconcileInterval: Duration
     /// The push webhooks' HMAC-SHA256 secret (`KILN_WEBHOOK_SECRET`); nil: webhooks answer 503.
@@ -64,6 +68,8 @@ package struct KilnSettings: Sendable, Equatable {
         nodeTimeout = try Variables.nodeTimeout.read(from: environment)
         maxTaskAttempts = try Variables.maxTaskAttempts.read(from: environment)
         buildRepositoryPrefix = try Variables.buildRepositoryPrefix.read(from: environment)
+        signTimeout = try Variables.signTimeout.read(from: environment)
+        signBatch = try Variables.signBatch.read(from: environment)
         reconcileInterval = try Variables.reconcileInterval.read(from: environment)
         webhookSecret = try Variables.webhookSecret.read(from: environment)
         limits = RequestLimits(
@@ -84,6 +90,7 @@ package struct KilnSettings: Sendable, Equatable {
         Variables.home, Variables.databaseURL, Variables.pulpURL, Variables.pulpUser, Variables.pulpPassword,
         Variables.jwtSecret, Variables.nodeTimeout, Variables.maxTaskAttempts, Variables.buildRepositoryPrefix,
         Variables.reconcileInterval, Variables.webhookSecret,
+        Variables.signTimeout, Variables.signBatch,  // signing (issue 10)
         // Request limits and timeouts (issue 8, hostile input).
         Variables.maxBodySize, Variables.maxBuildTasks, Variables.maxNodeArches, Variables.maxBuildArtifacts,
         Variables.maxListItems, Variables.statementTimeout, Variables.httpIdleTimeout,
@@ -95,7 +102,8 @@ package struct KilnSettings: Sendable, Equatable {
     package var server: ServerSettings {
         ServerSettings(
             nodeTimeout: nodeTimeout, maxTaskAttempts: maxTaskAttempts,
-            buildRepositoryPrefix: buildRepositoryPrefix, limits: limits)
+            buildRepositoryPrefix: buildRepositoryPrefix, limits: limits,
+            signing: SigningSettings(timeout: signTimeout, batchSize: signBatch))
     }
 
     /// The push webhooks' settings (the branch is the reconcile loop's).

@@ -14,14 +14,15 @@ struct TokenCommand: AsyncParsableCommand {
         subcommands: [TokenCreateCommand.self])
 }
 
-/// `kiln token create --node NAME | --user NAME [--email E] [--admin]`: prints a token signed
+/// `kiln token create --node NAME | --sign-node NAME | --user NAME [--email E] [--admin]`: prints a token signed
 /// with KILN_JWT_SECRET or `$KILN_HOME/jwt-secret`. A user token creates (or updates) the user row.
 struct TokenCreateCommand: SettingsCommand {
     static let configuration = CommandConfiguration(
         commandName: "create",
-        abstract: "Print a token for a build node (--node) or a user (--user).")
+        abstract: "Print a token for a build node (--node), a sign node (--sign-node) or a user (--user).")
 
     @Option(help: "Build node name: a token with the node scope.") var node: String?
+    @Option(help: "Sign node name: a token with the sign_node scope (the sign-task endpoints).") var signNode: String?
     @Option(help: "User name: a token with the user scope (the user row is created).") var user: String?
     @Option(help: "The user's email.") var email: String?
     @Flag(help: "Give the user the admin scope.") var admin = false
@@ -29,14 +30,13 @@ struct TokenCreateCommand: SettingsCommand {
     @OptionGroup var database: DatabaseOptions
 
     func validate() throws {
-        switch (node, user) {
-        case (nil, nil): throw ValidationError("give --node NAME or --user NAME")
-        case (.some, .some): throw ValidationError("give only one of --node and --user")
-        case (.some(let name), nil) where name.isEmpty: throw ValidationError("--node must not be empty")
-        case (nil, .some(let name)) where name.isEmpty: throw ValidationError("--user must not be empty")
-        default: break
+        let given = [("--node", node), ("--sign-node", signNode), ("--user", user)].compactMap { flag, value in
+            value.map { (flag, $0) }
         }
-        if node != nil && (admin || email != nil) { throw ValidationError("--admin and --email go with --user") }
+        guard let (flag, name) = given.first else { throw ValidationError("give --node NAME, --sign-node NAME or --user NAME") }
+        if given.count > 1 { throw ValidationError("give only one of --node, --sign-node and --user") }
+        if name.isEmpty { throw ValidationError("\(flag) must not be empty") }
+        if user == nil && (admin || email != nil) { throw ValidationError("--admin and --email go with --user") }
         if let expiresDays, expiresDays <= 0 { throw ValidationError("--expires-days must be positive") }
     }
 
@@ -49,6 +49,10 @@ struct TokenCreateCommand: SettingsCommand {
         let expires = expiresDays.map { Date(timeIntervalSinceNow: Double($0) * 86_400) }
         if let node {
             print(try await authority.issue(KilnClaims(sub: node, scope: .node, expires: expires)))
+            return
+        }
+        if let signNode {
+            print(try await authority.issue(KilnClaims(sub: signNode, scope: .signNode, expires: expires)))
             return
         }
         guard let user else { return }

@@ -76,7 +76,7 @@ package enum OpenAPIDocument {
                 "securitySchemes": .object([
                     "bearerAuth": .object([
                         "type": .string("http"), "scheme": .string("bearer"), "bearerFormat": .string("JWT"),
-                        "description": .string("A Kiln token: scope `user`, `node` or `admin`.")
+                        "description": .string("A Kiln token: scope `user`, `node`, `sign_node` or `admin`.")
                     ])
                 ])
             ])
