@@ -33,7 +33,9 @@ struct TokenCreateCommand: SettingsCommand {
         let given = [("--node", node), ("--sign-node", signNode), ("--user", user)].compactMap { flag, value in
             value.map { (flag, $0) }
         }
-        guard let (flag, name) = given.first else { throw ValidationError("give --node NAME, --sign-node NAME or --user NAME") }
+        guard let (flag, name) = given.first else {
+            throw ValidationError("give --node NAME, --sign-node NAME or --user NAME")
+        }
         if given.count > 1 { throw ValidationError("give only one of --node, --sign-node and --user") }
         if name.isEmpty { throw ValidationError("\(flag) must not be empty") }
         if user == nil && (admin || email != nil) { throw ValidationError("--admin and --email go with --user") }

@@ -23,7 +23,8 @@ package struct SigningSettings: Sendable, Equatable {
     /// The default of `batchSize`.
     package static let defaultBatchSize = 500
 
-    package init(timeout: Duration = SigningSettings.defaultTimeout, batchSize: Int = SigningSettings.defaultBatchSize) {
+    package init(timeout: Duration = SigningSettings.defaultTimeout, batchSize: Int = SigningSettings.defaultBatchSize)
+    {
         self.timeout = timeout
         self.batchSize = batchSize
     }
