@@ -35,6 +35,7 @@ package enum KilnServer {
         let workflow = BuildWorkflow(dependencies)
         addBuildRoutes(to: api.group("builds"), workflow: workflow)
         addBuildNodeRoutes(to: api.group("build_node"), workflow: workflow)
+        addSignTaskRoutes(to: api.group("sign-tasks"), workflow: SignWorkflow(dependencies))
         // Platforms, distributions, repositories, sign keys, reconcile runs, webhooks (Reconciler side).
         addDesiredStateRoutes(to: api, dependencies: dependencies)
         return router

@@ -21,6 +21,19 @@ package struct BuildRow: Sendable, Equatable {
     package var parallelModeEnabled: Bool = false
     /// The flavors the build names, in their order.
     package var platformFlavors: [BuildFlavorRow] = []
+    /// The build's sign tasks, by id.
+    package var signTasks: [BuildSignTaskRow] = []
+}
+
+/// A sign task as the build JSON lists it (ALBS `BuildSignTask`).
+package struct BuildSignTaskRow: Sendable, Equatable {
+    package var id: Int64
+    package var signKeyID: Int64
+    package var status: SignTaskStatus
+    package var startedAt: Date?
+    package var finishedAt: Date?
+    package var stats: JSONValue?
+    package var errorMessage: String?
 }
 
 /// A platform flavor a build names.

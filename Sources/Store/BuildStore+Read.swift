@@ -97,6 +97,22 @@ extension BuildStore {
             }
         }
 
+        for try await row in try await connection.query(
+            """
+            SELECT build_id, id, sign_key_id, status, started_at, finished_at, stats::text, error_message
+            FROM sign_tasks WHERE build_id = ANY(\(ids)) ORDER BY id
+            """, logger: logger)
+        {
+            let c = row.makeRandomAccess()
+            let task = BuildSignTaskRow(
+                id: try c[1].decode(Int64.self), signKeyID: try c[2].decode(Int64.self),
+                status: try StoredValue.decode(
+                    SignTaskStatus.self, try c[3].decode(Int16.self), column: "sign_tasks.status"),
+                startedAt: try c[4].decode(Date?.self), finishedAt: try c[5].decode(Date?.self),
+                stats: try c[6].decode(String?.self).flatMap(decodeJSONValue), errorMessage: try c[7].decode(String?.self))
+            if let index = position[try c[0].decode(Int64.self)] { builds[index].signTasks.append(task) }
+        }
+
         var artifacts: [Int64: [BuildArtifactRow]] = [:]
         for try await (taskID, id, name, type, href, arch, sha256) in try await connection.query(
             """

@@ -21,7 +21,9 @@ import Testing
         switch value {
         case .array(let builds): return .array(builds.map(legacyBuildFields))
         case .object(var build):
-            for key in ["owner", "mock_options", "platform_flavors", "product_id", "parallel_mode_enabled"] {
+            for key in [
+                "owner", "mock_options", "platform_flavors", "product_id", "parallel_mode_enabled", "sign_tasks"
+            ] {
                 build[key] = nil
             }
             if case .array(let tasks)? = build["tasks"] {

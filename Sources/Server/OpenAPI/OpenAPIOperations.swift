@@ -2,7 +2,8 @@ import Spec
 
 /// Every route `KilnServer.makeRouter` registers (`OpenAPIDocumentTests` compares the two lists).
 extension OpenAPIOperation {
-    package static let all: [OpenAPIOperation] = service + builds + buildNode + desiredState + reconcile + webhooks
+    package static let all: [OpenAPIOperation] =
+        service + builds + buildNode + signTasks + desiredState + reconcile + webhooks
 
     private static func op(
         _ method: String, _ path: String, _ id: String, tag: String, _ summary: String, scopes: [AuthScope] = [],

@@ -17,7 +17,8 @@ package struct OpenAPIWireSchema: Sendable {
 /// `OpenAPIDocumentTests` decodes a sample of each schema into its wire type and encodes it back,
 /// so a renamed, added or dropped field fails there.
 extension OpenAPIWireSchema {
-    package static let all: [OpenAPIWireSchema] = errors + builds + buildNode + desiredState + reconcile + misc
+    package static let all: [OpenAPIWireSchema] =
+        errors + builds + buildNode + signing + desiredState + reconcile + misc
 
     private static func p(
         _ name: String, _ schema: OpenAPISchema, required: Bool = true, _ description: String? = nil
@@ -120,7 +121,8 @@ extension OpenAPIWireSchema {
                 p("linked_builds", .array(.id)), p("tasks", .array(.ref("BuildTask"))),
                 p("mock_options", .map(values: nil), "The build's mock options."),
                 p("platform_flavors", .array(.ref("BuildFlavor"))), p("product_id", .nullable(.id)),
-                p("parallel_mode_enabled", .boolean)
+                p("parallel_mode_enabled", .boolean),
+                p("sign_tasks", .array(.ref("BuildSignTask")), "The build's sign tasks.")
             ]),
             roundTrip: answer(BuildAnswer.self)),
         .init(

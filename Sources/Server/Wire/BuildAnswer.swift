@@ -117,6 +117,8 @@ package struct BuildAnswer: Codable, Sendable, Equatable, ResponseEncodable {
     package var platformFlavors: [Flavor]
     @Nullable package var productID: Int64?
     package var parallelModeEnabled: Bool
+    /// The build's sign tasks (ALBS `BuildSignTask`), by id.
+    package var signTasks: [BuildSignTaskAnswer]
 
     enum CodingKeys: String, CodingKey {
         case id
@@ -129,6 +131,7 @@ package struct BuildAnswer: Codable, Sendable, Equatable, ResponseEncodable {
         case platformFlavors = "platform_flavors"
         case productID = "product_id"
         case parallelModeEnabled = "parallel_mode_enabled"
+        case signTasks = "sign_tasks"
     }
 }
 
@@ -163,7 +166,12 @@ extension BuildAnswer {
             },
             owner: user, mockOptions: row.mockOptions,
             platformFlavors: row.platformFlavors.map { Flavor(id: $0.id, name: $0.name) }, productID: row.productID,
-            parallelModeEnabled: row.parallelModeEnabled)
+            parallelModeEnabled: row.parallelModeEnabled,
+            signTasks: row.signTasks.map {
+                BuildSignTaskAnswer(
+                    id: $0.id, startedAt: $0.startedAt, finishedAt: $0.finishedAt, status: $0.status, stats: $0.stats,
+                    signKeyID: $0.signKeyID, errorMessage: $0.errorMessage)
+            })
     }
 }
 

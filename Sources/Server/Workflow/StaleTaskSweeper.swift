@@ -23,7 +23,7 @@ package struct StaleTaskSweeper: Service {
         self.logger = dependencies.logger
     }
 
-    /// One sweep.
+    /// One sweep: build tasks, then sign tasks whose lease (`KILN_SIGN_TIMEOUT`) lapsed.
     @discardableResult
     package func sweep() async throws -> TaskClaims.SweepResult {
         let result = try await claims.sweepStale(
@@ -31,6 +31,10 @@ package struct StaleTaskSweeper: Service {
         if !result.requeued.isEmpty || !result.failed.isEmpty {
             logger.info("stale tasks: requeued \(result.requeued), failed \(result.failed)")
         }
+        let signTasks = SignTaskStore(
+            client: dependencies.currentDatabase, logger: logger, clock: dependencies.leaseClock)
+        let requeued = try await signTasks.sweepStale()
+        if !requeued.isEmpty { logger.info("stale sign tasks back to idle: \(requeued)") }
         return result
     }
 
