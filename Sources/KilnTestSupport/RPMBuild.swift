@@ -30,3 +30,11 @@ package enum RPMBuild {
 package struct RPMBuildError: Error, CustomStringConvertible {
     package var description: String
 }
+
+extension RPMBuild {
+    /// `count` small distinct noarch RPMs `<prefix>-<i>-1-1.noarch.rpm` built in ONE rpmbuild run
+    /// under `folder` (`Processes.RPMPackageBatch`), in order.
+    package static func packages(count: Int, prefix: String, in folder: URL) throws -> [URL] {
+        try RPMPackageBatch.build(count: count, prefix: prefix, in: folder)
+    }
+}
