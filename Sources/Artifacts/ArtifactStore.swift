@@ -47,6 +47,13 @@ package protocol ArtifactStore: Sendable {
     /// served content URL), nil when the store serves nothing at a URL.
     func packageURL(fileName: String, in repository: StoreRepository) -> String?
 
+    /// Downloads the RPM `fileName` of `repository` (what ``packageURL(fileName:in:)`` serves) to
+    /// `destination`, streamed to disk through a temporary file next to it and then renamed
+    /// (an existing file is replaced). `ArtifactStoreError.repositoryNotFound` when the repository
+    /// is absent, `.artifactNotFound` when it serves no such file, `.invalidName` for a name
+    /// with a `/` or a leading `.`.
+    func downloadPackage(fileName: String, in repository: String, to destination: URL) async throws
+
     /// The content of the latest version of `repository`.
     func listContent(of repository: String) async throws -> [StoreContent]
 

@@ -140,6 +140,56 @@ package final class PulpClient: Sendable {
         return Response(status: status, body: buffer)
     }
 
+    /// Streams a GET of `url` (an absolute URL, e.g. a distribution's content URL, or an href)
+    /// into `destination`, through a temporary file next to it renamed at the end. A 404 is
+    /// `ArtifactStoreError.artifactNotFound(url)`; other failures are `PulpError`s, retried as
+    /// ``send(_:_:query:json:body:contentType:timeout:allow:retries:)`` retries a GET. The
+    /// API credentials go only to Pulp's own origin.
+    package func download(_ url: String, to destination: URL) async throws {
+        let attempts = max(1, retry.retries + 1)
+        var delay = retry.firstDelay
+        for attempt in 1... {
+            do {
+                return try await downloadOnce(url, to: destination)
+            } catch let error as PulpError where attempt < attempts && retry.shouldRetry(error, method: .GET) {
+                logger.warning("\(error); retry \(attempt) of \(attempts - 1) in \(delay)")
+                try await Task.sleep(for: delay)
+                delay = min(delay * 2, retry.maxDelay)
+            }
+        }
+        fatalError("unreachable")
+    }
+
+    private func downloadOnce(_ href: String, to destination: URL) async throws {
+        let target = self.url(href)
+        let partial = partialDownloadURL(for: destination)
+        var headers = HTTPHeaders()
+        if target.hasPrefix(baseURL + "/") { headers.add(name: "Authorization", value: authorization) }
+        let progress: FileDownloadDelegate.Progress
+        do {
+            let request = try HTTPClient.Request(url: target, method: .GET, headers: headers)
+            let delegate = try FileDownloadDelegate(path: partial.path)
+            progress = try await http.execute(request: request, delegate: delegate).get()
+        } catch {
+            try? FileManager.default.removeItem(at: partial)
+            if let error = error as? HTTPClientError, error == .deadlineExceeded || error == .readTimeout {
+                throw PulpError(kind: .timeout, method: "GET", url: target, body: "\(error)")
+            }
+            var failure = PulpError(kind: .transport, method: "GET", url: target, body: "\(error)")
+            failure.notSent = PulpRetry.isConnectFailure(error)
+            throw failure
+        }
+        let status = Int(progress.head.status.code)
+        guard (200..<300).contains(status) else {
+            let body = (try? FileHandle(forReadingFrom: partial).read(upToCount: 2000)).flatMap { $0 } ?? Data()
+            try? FileManager.default.removeItem(at: partial)
+            if status == 404 { throw ArtifactStoreError.artifactNotFound(target) }
+            throw PulpError(
+                kind: .http, status: status, method: "GET", url: target, body: String(decoding: body, as: UTF8.self))
+        }
+        try finishDownload(partial, at: destination)
+    }
+
     /// Sends a JSON request and decodes the answer.
     package func json<T: Decodable>(
         _ type: T.Type, _ method: HTTPMethod, _ href: String, query: [(String, String)] = [],

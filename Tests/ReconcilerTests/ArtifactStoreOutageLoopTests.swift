@@ -119,5 +119,8 @@ struct FlakyWrites: ArtifactStore {
     func listContent(of repository: String) async throws -> [StoreContent] {
         try await store.listContent(of: repository)
     }
+    func downloadPackage(fileName: String, in repository: String, to destination: URL) async throws {
+        try await store.downloadPackage(fileName: fileName, in: repository, to: destination)
+    }
     func shutdown() async throws {}
 }

@@ -364,5 +364,8 @@ struct DeadAfterReads: ArtifactStore {
     func listContent(of repository: String) async throws -> [StoreContent] {
         try await writes.listContent(of: repository)
     }
+    func downloadPackage(fileName: String, in repository: String, to destination: URL) async throws {
+        try await writes.downloadPackage(fileName: fileName, in: repository, to: destination)
+    }
     func shutdown() async throws {}
 }

@@ -59,6 +59,9 @@ final class GatedArtifactStore: ArtifactStore {
     func listContent(of repository: String) async throws -> [StoreContent] {
         try await base.listContent(of: repository)
     }
+    func downloadPackage(fileName: String, in repository: String, to destination: URL) async throws {
+        try await base.downloadPackage(fileName: fileName, in: repository, to: destination)
+    }
     func shutdown() async throws {}
     func checkHealth() async throws { try await base.checkHealth() }
 }
