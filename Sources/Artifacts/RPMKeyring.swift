@@ -99,7 +99,8 @@ struct RPMKeysReport {
         var current: String?
         for raw in output.split(separator: "\n", omittingEmptySubsequences: true) {
             let line = String(raw)
-            if let first = line.first, !first.isWhitespace, line.hasSuffix(":"), known.contains(String(line.dropLast())) {
+            if let first = line.first, !first.isWhitespace, line.hasSuffix(":"), known.contains(String(line.dropLast()))
+            {
                 current = String(line.dropLast())
                 blocks[current ?? "", default: []] += []
             } else if let current, line.first?.isWhitespace == true {

@@ -79,7 +79,8 @@ package struct SignedPackageVerifier: Sendable {
         guard publicKey.contains("-----BEGIN PGP PUBLIC KEY BLOCK-----"),
             publicKey.contains("-----END PGP PUBLIC KEY BLOCK-----")
         else {
-            throw SignedPackageVerifierError.invalidPublicKey(keyID: id, detail: "not an ASCII-armored public key block")
+            throw SignedPackageVerifierError.invalidPublicKey(
+                keyID: id, detail: "not an ASCII-armored public key block")
         }
         self.publicKey = publicKey
         self.keyID = id

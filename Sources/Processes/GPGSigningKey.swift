@@ -39,7 +39,9 @@ package struct GPGSigningKey: Sendable, Hashable {
         let listed = try await ProcessRunner.run(
             "/usr/bin/env", ["gpg", "--batch", "--with-colons", "--fingerprint", "--list-keys"], environment: env,
             combineErrors: false)
-        let fields = listed.output.split(separator: "\n").map { $0.split(separator: ":", omittingEmptySubsequences: false) }
+        let fields = listed.output.split(separator: "\n").map {
+            $0.split(separator: ":", omittingEmptySubsequences: false)
+        }
         guard let pub = fields.first(where: { $0.first == "pub" && $0.count > 4 }),
             let fpr = fields.first(where: { $0.first == "fpr" && $0.count > 9 })
         else {

@@ -10,7 +10,8 @@ package enum RPMPackageBatch {
         let allowed = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._+-")
         guard count > 0, !prefix.isEmpty, prefix.first?.isLetter == true, prefix.allSatisfy(allowed.contains) else {
             throw ProcessError(
-                command: "rpmbuild", message: "a batch needs count > 0 and a package-name prefix, got \(count) '\(prefix)'")
+                command: "rpmbuild",
+                message: "a batch needs count > 0 and a package-name prefix, got \(count) '\(prefix)'")
         }
         let top = folder.appendingPathComponent("rpmbuild-\(prefix)", isDirectory: true)
         let specs = top.appendingPathComponent("SPECS", isDirectory: true)

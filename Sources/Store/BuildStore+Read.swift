@@ -109,7 +109,8 @@ extension BuildStore {
                 status: try StoredValue.decode(
                     SignTaskStatus.self, try c[3].decode(Int16.self), column: "sign_tasks.status"),
                 startedAt: try c[4].decode(Date?.self), finishedAt: try c[5].decode(Date?.self),
-                stats: try c[6].decode(String?.self).flatMap(decodeJSONValue), errorMessage: try c[7].decode(String?.self))
+                stats: try c[6].decode(String?.self).flatMap(decodeJSONValue),
+                errorMessage: try c[7].decode(String?.self))
             if let index = position[try c[0].decode(Int64.self)] { builds[index].signTasks.append(task) }
         }
 

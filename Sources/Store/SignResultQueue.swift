@@ -247,7 +247,9 @@ package struct SignResultQueue: Sendable {
         return false
     }
 
-    private static func markDone(_ job: SignVerificationJob, on connection: PostgresConnection, logger: Logger)
+    private static func markDone(
+        _ job: SignVerificationJob, on connection: PostgresConnection, logger: Logger
+    )
         async throws
     {
         try await connection.query(

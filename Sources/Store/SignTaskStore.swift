@@ -60,7 +60,8 @@ package struct SignTaskStore: Sendable {
                 """, on: connection, logger: logger)
             if unfinished > 0 {
                 throw BuildStoreError.conflict(
-                    "Build \(buildID) has \(unfinished) unfinished task(s): it can be signed once every task is finished")
+                    "Build \(buildID) has \(unfinished) unfinished task(s): it can be signed once every task is finished"
+                )
             }
             var refused: [String] = []
             for try await name in try await connection.query(
@@ -258,7 +259,8 @@ package struct SignTaskStore: Sendable {
                 throw BuildStoreError.forbidden("Only the build's creator or an admin can restart sign task \(taskID)")
             }
             guard SignTaskStatus(rawValue: rawStatus) == .failed else {
-                throw BuildStoreError.conflict("Sign task \(taskID) has not failed: only a failed sign task is restarted")
+                throw BuildStoreError.conflict(
+                    "Sign task \(taskID) has not failed: only a failed sign task is restarted")
             }
             try await connection.query(
                 """

@@ -76,7 +76,8 @@ struct ServeCommand: SettingsCommand {
                         "kiln listening on http://\(host):\(bound) (artifacts: \(storeConfig.description))")
                 }
                 var services: [any Service] = [
-                    supervisor, app, StaleTaskSweeper(dependencies), BuildImportWorker(dependencies)
+                    supervisor, app, StaleTaskSweeper(dependencies), BuildImportWorker(dependencies),
+                    SignVerificationWorker(dependencies)
                 ]
                 // The reconcile loop (with --repo): once at start, then every KILN_RECONCILE_INTERVAL
                 // and on POST /api/v1/reconcile and push webhooks.

@@ -45,6 +45,24 @@ struct ServerHarness: LiveServer, BuildHarness {
         let tokens = try await TokenAuthority(secret: secret)
         let finalSettings = settings
         let clock = ManualLeaseClock()
+        do {
+            try await run(
+                store: store, tokens: tokens, settings: finalSettings, clock: clock, configure: configure, body)
+        } catch {
+            try? await store.shutdown()  // a failed test still shuts the store's HTTP client down
+            throw error
+        }
+        if !pulp, let local = store as? LocalArtifactStore {
+            try? FileManager.default.removeItem(at: await local.root)
+        }
+        try? await store.shutdown()
+    }
+
+    private static func run(
+        store: any ArtifactStore, tokens: TokenAuthority, settings finalSettings: ServerSettings,
+        clock: ManualLeaseClock, configure: (inout ServerDependencies) -> Void,
+        _ body: (ServerHarness) async throws -> Void
+    ) async throws {
         try await TestDatabase.with { client, _ in
             var dependencies = ServerDependencies(
                 database: client, artifactStore: store, tokens: tokens, settings: finalSettings, logger: logger)
@@ -57,10 +75,6 @@ struct ServerHarness: LiveServer, BuildHarness {
                         sweeper: StaleTaskSweeper(dependencies), clock: clock))
             }
         }
-        if !pulp, let local = store as? LocalArtifactStore {
-            try? FileManager.default.removeItem(at: await local.root)
-        }
-        try? await store.shutdown()
     }
 
     static func makeStore(pulp: Bool) throws -> any ArtifactStore {

@@ -32,7 +32,8 @@ extension OpenAPIOperation {
                 .error(403, "Not the build's creator."),
                 .error(404, "No such build or sign key."),
                 .error(409, "The build has unfinished tasks, an open sign task, or is signed already."),
-                .error(422, "A wrong body; an inactive key, one not allowed for the build's platforms; nothing to sign.")
+                .error(
+                    422, "A wrong body; an inactive key, one not allowed for the build's platforms; nothing to sign.")
             ]),
         op(
             "post", "/api/v1/sign-tasks/get_sign_task/", "getSignTask",

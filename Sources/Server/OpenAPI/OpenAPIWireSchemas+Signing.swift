@@ -24,7 +24,8 @@ extension OpenAPIWireSchema {
     static let signing: [OpenAPIWireSchema] = [
         .init(
             name: "SignTaskCreate", description: "`POST /api/v1/sign-tasks/` (ALBS `SignTaskCreate`).",
-            schema: .object([p("build_id", .id), p("sign_key_id", .id)]), roundTrip: request(SignTaskCreateRequest.self)),
+            schema: .object([p("build_id", .id), p("sign_key_id", .id)]), roundTrip: request(SignTaskCreateRequest.self)
+        ),
         .init(
             name: "GetSignTask", description: "`POST /api/v1/sign-tasks/get_sign_task/`: the key ids the node holds.",
             schema: .object([p("key_ids", .array(.string()))]), roundTrip: request(GetSignTaskRequest.self)),
@@ -43,24 +44,28 @@ extension OpenAPIWireSchema {
             ]),
             roundTrip: answer(AvailableSignTask.self)),
         .init(
-            name: "Empty", description: "`{}`: nothing to do.", schema: .object([]), roundTrip: answer(EmptyAnswer.self)),
+            name: "Empty", description: "`{}`: nothing to do.", schema: .object([]), roundTrip: answer(EmptyAnswer.self)
+        ),
         .init(
             name: "SignedRpmInfo", description: "A signed package a sign node reports (ALBS `SignedRpmInfo`).",
-            schema: .object([
-                p("id", .id), p("name", .string()), p("arch", .nullable(.string()), required: false),
-                p("type", .string()), p("href", .string()), p("fingerprint", .string()), p("sha256", .string()),
-                p("cas_hash", .nullable(.string()), required: false)
-            ], open: true),
+            schema: .object(
+                [
+                    p("id", .id), p("name", .string()), p("arch", .nullable(.string()), required: false),
+                    p("type", .string()), p("href", .string()), p("fingerprint", .string()), p("sha256", .string()),
+                    p("cas_hash", .nullable(.string()), required: false)
+                ], open: true),
             roundTrip: request(SignedRpmInfo.self)),
         .init(
-            name: "SignTaskComplete", description: "`POST /api/v1/sign-tasks/{id}/complete/` (ALBS `SignTaskComplete`).",
-            schema: .object([
-                p("build_id", .id), p("success", .boolean),
-                p("error_message", .nullable(.string()), required: false),
-                p("log_href", .nullable(.string()), required: false),
-                p("packages", .nullable(.array(.ref("SignedRpmInfo"))), required: false),
-                p("stats", .nullable(.map(values: nil)), required: false)
-            ], open: true),
+            name: "SignTaskComplete",
+            description: "`POST /api/v1/sign-tasks/{id}/complete/` (ALBS `SignTaskComplete`).",
+            schema: .object(
+                [
+                    p("build_id", .id), p("success", .boolean),
+                    p("error_message", .nullable(.string()), required: false),
+                    p("log_href", .nullable(.string()), required: false),
+                    p("packages", .nullable(.array(.ref("SignedRpmInfo"))), required: false),
+                    p("stats", .nullable(.map(values: nil)), required: false)
+                ], open: true),
             roundTrip: request(SignTaskCompleteRequest.self)),
         .init(
             name: "SignTaskCompleteAnswer", description: "`{\"success\": true}`: the report is recorded.",

@@ -75,7 +75,8 @@ func addSignTaskRoutes(to signTasks: RouterGroup<KilnRequestContext>, workflow: 
         let id = try signTaskID(context)
         let body = try await RequestBody.decode(SignTaskCompleteRequest.self, from: request, context: context)
         // The whole report is checked before the task row is touched.
-        let packages = try SignReportCheck.packages(body, limits: workflow.settings.limits, store: workflow.artifactStore)
+        let packages = try SignReportCheck.packages(
+            body, limits: workflow.settings.limits, store: workflow.artifactStore)
         try InputCheck.id(body.buildID, "build_id")
         try InputCheck.text(body.errorMessage, "error_message", maxLength: SignReportCheck.messageLength)
         try InputCheck.text(body.logHref, "log_href", maxLength: InputCheck.urlLength)

@@ -28,7 +28,8 @@ enum SignReportCheck {
             try InputCheck.text(package.casHash, "packages: cas_hash", maxLength: InputCheck.hashLength)
             guard package.type == "rpm" else {
                 throw APIError(
-                    .unprocessableContent, "packages: type of \(package.name) is '\(package.type)'; Kiln signs rpm only")
+                    .unprocessableContent, "packages: type of \(package.name) is '\(package.type)'; Kiln signs rpm only"
+                )
             }
             guard package.sha256.count == 64, package.sha256.allSatisfy(\.isHexDigit) else {
                 throw APIError(.unprocessableContent, "packages: sha256 of \(package.name) must be 64 hex digits")

@@ -36,7 +36,7 @@ package struct SignRpmInfo: Codable, Sendable, Equatable {
     package var downloadURL: String
     @Nullable package var casHash: String?
 
-    enum CodingKeys: String, CodingKey {
+    package enum CodingKeys: String, CodingKey, CaseIterable {
         case id, name, arch, type
         case downloadURL = "download_url"
         case casHash = "cas_hash"
@@ -51,7 +51,7 @@ package struct AvailableSignTask: Codable, Sendable, Equatable, ResponseEncodabl
     package var signFiles: Bool
     package var packages: [SignRpmInfo]
 
-    enum CodingKeys: String, CodingKey {
+    package enum CodingKeys: String, CodingKey, CaseIterable {
         case id
         case buildID = "build_id"
         case keyid
