@@ -2,8 +2,8 @@ import Crypto
 import Foundation
 
 /// Lowercase hex sha256 of bytes or of a file (read in chunks).
-enum SHA256Hex {
-    static func digest(_ data: Data) -> String {
+package enum SHA256Hex {
+    package static func digest(_ data: Data) -> String {
         hex(SHA256.hash(data: data))
     }
 

@@ -7,7 +7,8 @@ package struct BenchCommand: AsyncParsableCommand {
         commandName: "bench",
         abstract: "Run a benchmark and print its figures.",
         subcommands: [
-            BenchValidateCommand.self, BenchReconcileCommand.self, BenchDispatchCommand.self, ChaosCommand.self
+            BenchValidateCommand.self, BenchReconcileCommand.self, BenchDispatchCommand.self, BenchSignCommand.self,
+            ChaosCommand.self
         ]
     )
 
