@@ -105,8 +105,9 @@ struct BenchSignCommand: SettingsCommand {
             let (kilnClaims, bareClaims) = try await Bench.withServer(database, settings: settings, logger: logger) {
                 server in
                 try await Bench.withScratchDatabases([name], on: server, logger: logger) {
-                    try await KilnDatabase.withClient(config: server.with(database: name), logger: logger, migrate: true)
-                    { client in
+                    try await KilnDatabase.withClient(
+                        config: server.with(database: name), logger: logger, migrate: true
+                    ) { client in
                         try await measureClaims(client: client)
                     }
                 }
@@ -121,7 +122,8 @@ struct BenchSignCommand: SettingsCommand {
             print("|---|---|---|---|")
             print(
                 "| verify (sha256 + NEVRA + signature vs one key), median of \(runs) | \(Bench.fmt(kilnRate)) packages/s "
-                    + "| bare rpmkeys --checksig \(Bench.fmt(bareRate))/s | \(Bench.fmt(figures.verifyPercentOfBare)) % |")
+                    + "| bare rpmkeys --checksig \(Bench.fmt(bareRate))/s | \(Bench.fmt(figures.verifyPercentOfBare)) % |"
+            )
             if let c = figures.claimsPerSecond, let b = figures.bareClaimsPerSecond {
                 print(
                     "| get_sign_task claim (SignTaskStore.claim), \(nodes) nodes | \(Bench.fmt(c)) claims/s "
