@@ -36,9 +36,13 @@ let package = Package(
         // The status machines (build task, release, sign, test, reconcile run, origin, kinds)
         // and their ALBS integers / stored strings, in one place. No dependencies.
         .target(name: "Statuses", swiftSettings: kilnSettings),
-        // The desired-state model: YAML -> typed values -> validation. Pure.
+        // The desired-state model: YAML -> typed values -> validation. Pure (Crypto only hashes
+        // OpenPGP key packets into fingerprints).
         .target(
-            name: "Spec", dependencies: [.product(name: "Yams", package: "Yams")], swiftSettings: kilnSettings),
+            name: "Spec",
+            dependencies: [
+                .product(name: "Yams", package: "Yams"), .product(name: "Crypto", package: "swift-crypto")
+            ], swiftSettings: kilnSettings),
         // Reads the files of a desired-state repository at a commit (libgit2).
         // libgit2 runs on NIO's blocking thread pool, off the cooperative pool.
         .target(

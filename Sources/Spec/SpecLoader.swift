@@ -7,7 +7,8 @@ import Foundation
 /// for d in result.diagnostics { print(d) }      // platforms/a.yml:3:7: unknown key 'foo' ...
 /// ```
 /// Only `*.yml`/`*.yaml` files under `platforms/`, `distributions/`, `repositories/`,
-/// `sign-keys/` and `releases/` are read (one object per file); other files are ignored.
+/// `sign-keys/` and `releases/` are read (one object per file); other files are ignored, except
+/// the public key files sign keys name (`public_key_file: almalinux-9.asc`).
 /// Every problem is reported, each at its exact `file:line:column`. Pure: no I/O.
 package enum SpecLoader {
     /// Parses and validates `files`. Linear in the input size; files are parsed
@@ -16,7 +17,12 @@ package enum SpecLoader {
     package static func load(_ files: [SpecFile], rules: SpecRules = .default) -> SpecResult {
         let specFiles = files.compactMap { file in SpecKind(path: file.path).map { (file, $0) } }
             .sorted { $0.0.path < $1.0.path }
-        let outcomes = readAll(specFiles, rules: rules)
+        // Files next to the YAML that a sign key may name (`public_key_file`).
+        let companions = Dictionary(
+            files.lazy.filter { SpecKind(path: $0.path) == nil && SpecKind(folderOf: $0.path) == .signKey }
+                .map { ($0.path, $0) },
+            uniquingKeysWith: { a, _ in a })
+        let outcomes = readAll(specFiles, rules: rules, companions: companions)
         var parsed = ParsedState()
         var diagnostics: [Diagnostic] = []
         // A symlink is refused anywhere in the kind folders, whatever its name.
@@ -44,11 +50,15 @@ package enum SpecLoader {
     package static func isSpecPath(_ path: String) -> Bool { SpecKind(path: path) != nil }
 
     /// Reads each file independently, on all cores; outcome `i` belongs to file `i`.
-    private static func readAll(_ files: [(SpecFile, SpecKind)], rules: SpecRules) -> [FileOutcome] {
-        guard files.count > 8 else { return files.map { FileOutcome($0.0, kind: $0.1, rules: rules) } }
+    private static func readAll(
+        _ files: [(SpecFile, SpecKind)], rules: SpecRules, companions: [String: SpecFile]
+    ) -> [FileOutcome] {
+        guard files.count > 8 else {
+            return files.map { FileOutcome($0.0, kind: $0.1, rules: rules, companions: companions) }
+        }
         let slots = OutcomeSlots(count: files.count)
         DispatchQueue.concurrentPerform(iterations: files.count) { i in
-            slots.store(FileOutcome(files[i].0, kind: files[i].1, rules: rules), at: i)
+            slots.store(FileOutcome(files[i].0, kind: files[i].1, rules: rules, companions: companions), at: i)
         }
         return slots.collect()
     }

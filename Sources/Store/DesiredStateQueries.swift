@@ -123,8 +123,11 @@ package struct DesiredStateQueries: Sendable {
         var keys: [SignKeyRow] = []
         for try await row in try await client.query(
             """
-            SELECT id, name, description, keyid, fingerprint, public_url, inserted, origin, commit_sha
-            FROM sign_keys ORDER BY id
+            SELECT k.id, k.name, k.description, k.keyid, k.fingerprint, k.public_url, k.inserted, k.origin,
+                   k.commit_sha, k.active, k.archived,
+                   COALESCE((SELECT array_agg(kp.platform_id ORDER BY kp.platform_id) FROM sign_key_platforms kp
+                             WHERE kp.sign_key_id = k.id), '{}')
+            FROM sign_keys k ORDER BY k.id
             """, logger: logger)
         {
             let c = row.makeRandomAccess()
@@ -136,7 +139,8 @@ package struct DesiredStateQueries: Sendable {
                     inserted: try c[6].decode(Date.self),
                     origin: try StoredValue.decode(
                         Origin.self, try c[7].decode(String.self), column: "sign_keys.origin"),
-                    commitSHA: try c[8].decode(String?.self)))
+                    commitSHA: try c[8].decode(String?.self), active: try c[9].decode(Bool.self),
+                    archived: try c[10].decode(Date?.self), platformIDs: try c[11].decode([Int64].self)))
         }
         return keys
     }

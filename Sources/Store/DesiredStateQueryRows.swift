@@ -62,6 +62,11 @@ extension DesiredStateQueries {
         package var inserted: Date
         package var origin: Origin
         package var commitSHA: String?
+        package var active: Bool
+        /// When the key was made inactive; nil while active.
+        package var archived: Date?
+        /// The platforms it may sign builds of.
+        package var platformIDs: [Int64]
     }
 
     /// One reconcile run (`reconcile_runs`).

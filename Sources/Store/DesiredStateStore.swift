@@ -91,20 +91,31 @@ package struct DesiredStateStore: Sendable {
                     record: Distribution(name: name, platforms: (distPlatforms[id] ?? []).sorted()),
                     origin: try Self.origin(origin, "distributions")))
         }
+        var keyPlatforms: [String: [String]] = [:]
+        let keyLinks = try await client.query(
+            """
+            SELECT k.name, p.name FROM sign_key_platforms kp
+            JOIN sign_keys k ON k.id = kp.sign_key_id JOIN platforms p ON p.id = kp.platform_id
+            """, logger: logger)
+        for try await (key, platform) in keyLinks.decode((String, String).self) {
+            keyPlatforms[key, default: []].append(platform)
+        }
         let keys = try await client.query(
             """
             SELECT k.name, k.description, k.keyid, k.fingerprint, k.public_url, k.origin,
-                   (SELECT count(*) FROM sign_tasks s WHERE s.sign_key_id = k.id)
+                   (SELECT count(*) FROM sign_tasks s WHERE s.sign_key_id = k.id),
+                   k.public_key, k.active, k.sign_files
             FROM sign_keys k ORDER BY k.name
             """, logger: logger)
-        for try await (name, desc, keyid, fp, url, origin, tasks)
-            in keys.decode((String, String, String, String, String, String, Int64).self)
+        for try await (name, desc, keyid, fp, url, origin, tasks, publicKey, active, signFiles)
+            in keys.decode((String, String, String, String, String, String, Int64, String, Bool, Bool).self)
         {
             out.signKeys.append(
                 .init(
                     signKey: SignKey(
-                        name: name, description: desc, keyid: keyid, fingerprint: fp,
-                        publicURL: url),
+                        name: name, description: desc, keyid: keyid, fingerprint: fp, publicURL: url,
+                        publicKey: publicKey, platforms: (keyPlatforms[name] ?? []).sorted(), active: active,
+                        signFiles: signFiles),
                     origin: try Self.origin(origin, "sign_keys"), signTaskCount: Int(tasks)))
         }
         let releases = try await client.query(
@@ -153,7 +164,28 @@ package struct DesiredStateStore: Sendable {
             for write in writes {
                 try await Self.execute(write, commitSHA: commitSHA, on: conn, logger: logger)
             }
+            // Sign keys are written before platforms (apply order): their platform links last.
+            for case .upsertSignKey(let k) in writes {
+                try await Self.linkPlatforms(of: k, on: conn, logger: logger)
+            }
         }
+    }
+
+    /// Makes `sign_key_platforms` of key `k` exactly the platforms it names.
+    static func linkPlatforms(of k: SignKey, on conn: PostgresConnection, logger: Logger) async throws {
+        let platforms = k.platforms
+        try await conn.query(
+            """
+            DELETE FROM sign_key_platforms kp USING sign_keys k
+            WHERE kp.sign_key_id = k.id AND k.name = \(k.name)
+            AND kp.platform_id NOT IN (SELECT id FROM platforms WHERE name = ANY(\(platforms)::text[]))
+            """, logger: logger)
+        try await conn.query(
+            """
+            INSERT INTO sign_key_platforms (sign_key_id, platform_id)
+            SELECT k.id, p.id FROM sign_keys k, platforms p
+            WHERE k.name = \(k.name) AND p.name = ANY(\(platforms)::text[]) ON CONFLICT DO NOTHING
+            """, logger: logger)
     }
 
     /// Compact JSON with sorted keys, for a JSONB column.
@@ -170,13 +202,18 @@ package struct DesiredStateStore: Sendable {
         let git = Origin.git.rawValue
         switch write {
         case .upsertSignKey(let k):
+            // `archived` is when the key was made inactive (kept while it stays inactive).
             try await conn.query(
                 """
-                INSERT INTO sign_keys (name, description, keyid, fingerprint, public_url, origin, commit_sha)
-                VALUES (\(k.name), \(k.description), \(k.keyid), \(k.fingerprint), \(k.publicURL), \(git), \(sha))
+                INSERT INTO sign_keys (name, description, keyid, fingerprint, public_url, public_key, active,
+                                       sign_files, archived, origin, commit_sha)
+                VALUES (\(k.name), \(k.description), \(k.keyid), \(k.fingerprint), \(k.publicURL), \(k.publicKey),
+                        \(k.active), \(k.signFiles), CASE WHEN \(k.active) THEN NULL ELSE now() END, \(git), \(sha))
                 ON CONFLICT (name) DO UPDATE SET description = EXCLUDED.description, keyid = EXCLUDED.keyid,
-                  fingerprint = EXCLUDED.fingerprint, public_url = EXCLUDED.public_url, origin = EXCLUDED.origin,
-                  commit_sha = EXCLUDED.commit_sha, updated_at = now()
+                  fingerprint = EXCLUDED.fingerprint, public_url = EXCLUDED.public_url,
+                  public_key = EXCLUDED.public_key, active = EXCLUDED.active, sign_files = EXCLUDED.sign_files,
+                  archived = CASE WHEN EXCLUDED.active THEN NULL ELSE COALESCE(sign_keys.archived, now()) END,
+                  origin = EXCLUDED.origin, commit_sha = EXCLUDED.commit_sha, updated_at = now()
                 """, logger: logger)
         case .upsertRepository(let r):
             try await conn.query(

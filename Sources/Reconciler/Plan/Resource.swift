@@ -48,7 +48,10 @@ package enum Resource: Sendable, Hashable {
         case .signKey(let k):
             return [
                 "description": .string(k.description), "keyid": .string(k.keyid),
-                "fingerprint": .string(k.fingerprint), "public_url": .string(k.publicURL)
+                "fingerprint": .string(k.fingerprint), "public_url": .string(k.publicURL),
+                "public_key": .string(k.publicKeySummary),
+                "platforms": .array(Set(k.platforms).sorted().map { .string($0) }),
+                "active": .bool(k.active), "sign_files": .bool(k.signFiles)
             ]
         case .repository(let r):
             return [
@@ -135,7 +138,8 @@ extension Resource {
         switch (self, other) {
         case (.signKey(let a), .signKey(let b)):
             return a.name == b.name && a.description == b.description && a.keyid == b.keyid
-                && a.fingerprint == b.fingerprint && a.publicURL == b.publicURL
+                && a.fingerprint == b.fingerprint && a.publicURL == b.publicURL && a.publicKey == b.publicKey
+                && Set(a.platforms) == Set(b.platforms) && a.active == b.active && a.signFiles == b.signFiles
         case (.repository(let a), .repository(let b)):
             return a.sameRepository(as: b)
         case (.storeRepository(let a), .storeRepository(let b)):

@@ -54,6 +54,7 @@ package struct ActualState: Sendable, Hashable, Codable {
         s.signKeys = s.signKeys.map {
             var k = $0
             k.usedBy.sort()
+            k.record.platforms.sort()
             return k
         }.sorted { $0.record.name < $1.record.name }
         s.releases.sort { $0.record.name < $1.record.name }

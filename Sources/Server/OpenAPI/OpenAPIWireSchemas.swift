@@ -315,7 +315,11 @@ extension OpenAPIWireSchema {
             schema: .object([
                 p("id", .id), p("name", .string()), p("description", .string()), p("keyid", .string()),
                 p("fingerprint", .string()), p("public_url", .string()), p("inserted", .timestamp),
-                p("origin", origin), commitSHA
+                p("origin", origin), commitSHA,
+                p("active", .boolean, "An inactive key gets no new sign tasks."),
+                p("archived", .nullable(.timestamp), "When the key was made inactive in git; null while active."),
+                p("platform_ids", .array(.id), "The platforms whose builds the key may sign (declared in git)."),
+                p("platform_id", .nullable(.id), "ALBS's single platform: the first of platform_ids.")
             ]),
             roundTrip: answer(SignKeyAnswer.self)),
         .init(

@@ -14,12 +14,23 @@ package struct SignKeyAnswer: Codable, Sendable, Equatable {
     package var inserted: Date
     package var origin: Origin
     @Nullable package var commitSHA: String?
+    /// An inactive key gets no new sign tasks.
+    package var active: Bool
+    /// When the key was retired (made inactive in git); null while active.
+    @Nullable package var archived: Date?
+    /// The platforms whose builds it may sign (declared in git).
+    package var platformIDs: [Int64]
+    /// ALBS's single `platform_id`: the first of `platform_ids`, null when none.
+    @Nullable package var platformID: Int64?
 
     enum CodingKeys: String, CodingKey {
         case id, name, description, keyid, fingerprint
         case publicURL = "public_url"
         case inserted, origin
         case commitSHA = "commit_sha"
+        case active, archived
+        case platformIDs = "platform_ids"
+        case platformID = "platform_id"
     }
 }
 
@@ -28,7 +39,8 @@ extension SignKeyAnswer {
         self.init(
             id: row.id, name: row.name, description: row.description, keyid: row.keyid,
             fingerprint: row.fingerprint, publicURL: row.publicURL, inserted: row.inserted,
-            origin: row.origin, commitSHA: row.commitSHA)
+            origin: row.origin, commitSHA: row.commitSHA, active: row.active, archived: row.archived,
+            platformIDs: row.platformIDs, platformID: row.platformIDs.first)
     }
 }
 

@@ -13,13 +13,6 @@ struct ParsedRepository {
     var nameAt: SourceLocation
 }
 
-/// A sign key as read.
-struct ParsedSignKey {
-    var value: SignKey
-    var nameAt: SourceLocation
-    var keyidAt: SourceLocation
-}
-
 /// A release plan as read, with the positions of its references.
 struct ParsedRelease {
     var value: ReleasePlan
@@ -62,41 +55,6 @@ extension FileReader {
             report(archNode, unknownArch(repo.arch, known: Architecture.allArches(for: repo.type)))
         }
         return ParsedRepository(value: repo, nameAt: location(nameNode))
-    }
-
-    /// Reads `sign-keys/*.yml`: keyid is 16 hex digits and the end of the 40-digit fingerprint.
-    mutating func signKey(_ root: Node) -> ParsedSignKey? {
-        guard
-            let f = fields(
-                root, of: "sign key",
-                allowed: ["name", "description", "keyid", "fingerprint", "public_url"])
-        else { return nil }
-        let name = objectName(f)
-        let description = string(f, "description", required: false) ?? ""
-        let keyid = string(f, "keyid")
-        let fingerprint = string(f, "fingerprint")
-        let publicURL = url(f, "public_url", required: false) ?? ""
-        var wellFormed = true
-        if let keyid, !Self.isHex(keyid, count: 16), let node = f.node("keyid") {
-            report(node, "'keyid' must be 16 hexadecimal digits (the long key id), found '\(keyid)'")
-            wellFormed = false
-        }
-        if let fingerprint, !Self.isHex(fingerprint, count: 40), let node = f.node("fingerprint") {
-            report(node, "'fingerprint' must be 40 hexadecimal digits, found '\(fingerprint)'")
-            wellFormed = false
-        }
-        if wellFormed, let keyid, let fingerprint,
-            fingerprint.uppercased().hasSuffix(keyid.uppercased()) == false, let node = f.node("keyid")
-        {
-            report(node, "'keyid' \(keyid) is not the last 16 digits of the fingerprint \(fingerprint)")
-        }
-        guard let name, let keyid, let fingerprint,
-            let nameNode = f.node("name"), let keyidNode = f.node("keyid")
-        else { return nil }
-        let key = SignKey(
-            name: name, description: description, keyid: keyid, fingerprint: fingerprint,
-            publicURL: publicURL, location: location(root))
-        return ParsedSignKey(value: key, nameAt: location(nameNode), keyidAt: location(keyidNode))
     }
 
     static func isHex(_ text: String, count: Int) -> Bool {

@@ -16,14 +16,15 @@ struct FileOutcome: Sendable {
     var diagnostics: [Diagnostic]
 
     /// Parses and reads one file on its own (safe to run concurrently with other files).
-    init(_ file: SpecFile, kind: SpecKind, rules: SpecRules) {
+    /// `companions`: the other files of the kind folders (a sign key's `public_key_file`).
+    init(_ file: SpecFile, kind: SpecKind, rules: SpecRules, companions: [String: SpecFile] = [:]) {
         var reader = FileReader(path: file.path, rules: rules)
         if let root = reader.document(file, kind: kind) {
             switch kind {
             case .platform: object = reader.platform(root).map(ParsedObject.platform)
             case .distribution: object = reader.distribution(root).map(ParsedObject.distribution)
             case .repository: object = reader.repository(root).map(ParsedObject.repository)
-            case .signKey: object = reader.signKey(root).map(ParsedObject.signKey)
+            case .signKey: object = reader.signKey(root, companions: companions).map(ParsedObject.signKey)
             case .release: object = reader.release(root).map(ParsedObject.release)
             case .flavor: object = reader.flavor(root).map(ParsedObject.flavor)
             }

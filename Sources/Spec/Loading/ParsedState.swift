@@ -83,6 +83,11 @@ struct ParsedState {
                     Diagnostic(at, "distribution '\(d.value.name)' names unknown platform '\(platform)'"))
             }
         }
+        for k in signKeys.values {
+            for (platform, at) in zip(k.value.platforms, k.platformsAt) where platforms[platform] == nil {
+                diagnostics.append(Diagnostic(at, "sign key '\(k.value.name)' names unknown platform '\(platform)'"))
+            }
+        }
         for r in releases.values { checkRelease(r) }
         checkSharedRepositories()
         return diagnostics
