@@ -182,7 +182,9 @@ final class ReconcileEngineTests: XCTestCase {
                 """
                 UPDATE repositories SET url = 'http://evil.example/' WHERE name = 'almalinux-9-baseos' AND arch = 'x86_64'
                 """)
-            try await client.query("DELETE FROM sign_keys WHERE name = 'almalinux-8'")
+            // the public key swapped in the database and the key's platform link dropped: drift
+            try await client.query("UPDATE sign_keys SET public_key = 'tampered' WHERE name = 'almalinux-9'")
+            try await client.query("DELETE FROM sign_key_platforms")
             let store = f.localStore
             try await store.deleteRepository(named: "epel-9-x86_64")
             let crb = try await store.repository(named: "almalinux-9-crb-x86_64")
@@ -199,10 +201,12 @@ final class ReconcileEngineTests: XCTestCase {
                 got,
                 [
                     "update platform:AlmaLinux-8", "update repository:almalinux-9-baseos/x86_64",
-                    "create sign_key:almalinux-8", "create store_repository:epel-9-x86_64",
+                    "update sign_key:almalinux-9", "create store_repository:epel-9-x86_64",
                     "update store_repository:almalinux-9-crb-x86_64"
                 ], plan.renderText())
             XCTAssertTrue(plan.renderText().contains("~ distr_version = \"7\" -> \"8\""), plan.renderText())
+            XCTAssertTrue(plan.renderText().contains("platforms"), plan.renderText())
+            XCTAssertFalse(plan.renderText().contains("BEGIN PGP"), "the plan shows a digest, never the armored key")
 
             let result = try await engine.reconcile(
                 desired: snap.result.state, commitSHA: snap.commitSHA, trigger: "timer")
@@ -212,6 +216,15 @@ final class ReconcileEngineTests: XCTestCase {
             try await expectEqual(
                 try await store.repository(named: "almalinux-9-crb-x86_64")?.basePath, "kiln/almalinux-9-crb/x86_64")
             try await expectNotNil(try await store.repository(named: "epel-9-x86_64"))
+            try await expectEqual(
+                try await client.string(
+                    """
+                    SELECT p.name FROM sign_key_platforms kp JOIN platforms p ON p.id = kp.platform_id
+                    JOIN sign_keys k ON k.id = kp.sign_key_id WHERE k.name = 'almalinux-9'
+                    """), "AlmaLinux-9")
+            try await expectEqual(
+                try await client.string("SELECT left(public_key, 36) FROM sign_keys WHERE name = 'almalinux-9'"),
+                "-----BEGIN PGP PUBLIC KEY BLOCK-----")
             let after = try await engine.plan(desired: snap.result.state, commitSHA: snap.commitSHA)
             XCTAssertFalse(after.hasChanges, after.renderText())
         }

@@ -9,16 +9,20 @@ final class ExamplesTests: XCTestCase {
         XCTAssertTrue(files.contains { $0.path == "README.md" }, "examples/ not found at \(examplesURL.path)")
         let result = SpecLoader.load(files)
         XCTAssertEqual(lines(result), [])
-        XCTAssertEqual(result.fileCount, 8)  // README.md is not a spec file
+        XCTAssertEqual(result.fileCount, 7)  // README.md and the .asc key file are not spec files
         XCTAssertEqual(
             result.counts,
             SpecCounts(
                 platforms: 2, distributions: 1, repositories: 1,
-                signKeys: 2, releases: 1, flavors: 1))
+                signKeys: 1, releases: 1, flavors: 1))
         XCTAssertEqual(result.state.platforms.map(\.name), ["AlmaLinux-8", "AlmaLinux-9"])
         XCTAssertEqual(result.state.flavors.map(\.name), ["AlmaLinux-9-beta"])
         XCTAssertEqual(result.state.flavors.first?.repos.count, 4)
-        XCTAssertEqual(result.state.signKeys.map(\.keyid), ["2AE81E8ACED7258B", "D36CB86CB86B3716"])
+        XCTAssertEqual(result.state.signKeys.map(\.keyid), ["D36CB86CB86B3716"])
+        XCTAssertEqual(result.state.signKeys.first?.platforms, ["AlmaLinux-9"])
+        XCTAssertEqual(
+            try OpenPGPPublicKey(armored: result.state.signKeys.first?.publicKey ?? "").primary.fingerprint,
+            "BF18AC2876178908D6E71267D36CB86CB86B3716")
     }
 
     func testExamplePlatformIsRealistic() throws {

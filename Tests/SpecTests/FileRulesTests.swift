@@ -43,8 +43,11 @@ final class FileRulesTests: XCTestCase {
     }
 
     func testOtherKindsDefinedTwice() {
-        let key = "name: k\nkeyid: D36CB86CB86B3716\nfingerprint: BF18AC2876178908D6E71267D36CB86CB86B3716\n"
+        let key =
+            "name: k\nkeyid: D36CB86CB86B3716\nfingerprint: BF18AC2876178908D6E71267D36CB86CB86B3716\n"
+            + "public_key_file: al9.asc\nplatforms: [P1]\n"
         let result = load([
+            "sign-keys/al9.asc": almaLinux9PublicKey,
             "platforms/p.yml": platformYAML("P1"),
             "distributions/a.yml": "name: d\nplatforms: [P1]\n",
             "distributions/b.yml": "# again\nname: d\nplatforms: [P1, P1]\n",
@@ -120,8 +123,14 @@ final class FileRulesTests: XCTestCase {
                 "platforms/z.yml:1:1: missing required key 'test_dist_name' in platform",
                 "platforms/z.yml:3:1: unknown key 'bogus' in platform; allowed keys: arch_list, data, "
                     + "distr_type, distr_version, name, repos, test_dist_name, type",
+                "sign-keys/k.yml:1:1: missing required key 'platforms' in sign key",
+                "sign-keys/k.yml:1:1: missing required key 'public_key' in sign key: the ASCII-armored public key, "
+                    + "inline (public_key: |) or in a file next to this one (public_key_file: NAME.asc)",
                 "sign-keys/k.yml:2:8: 'keyid' must be 16 hexadecimal digits (the long key id), found 'D36CB86CB86B371'",
                 "sign-keys/k.yml:3:14: 'fingerprint' must be 40 hexadecimal digits, found 'XF18AC2876178908D6E71267D36CB86CB86B3716'",
+                "sign-keys/m.yml:1:1: missing required key 'platforms' in sign key",
+                "sign-keys/m.yml:1:1: missing required key 'public_key' in sign key: the ASCII-armored public key, "
+                    + "inline (public_key: |) or in a file next to this one (public_key_file: NAME.asc)",
                 "sign-keys/m.yml:2:8: 'keyid' 0000000000000000 is not the last 16 digits of the fingerprint "
                     + "BF18AC2876178908D6E71267D36CB86CB86B3716",
                 "sign-keys/m.yml:4:13: 'public_url' must be a URL starting with one of http://, https:// (KILN_REPOSITORY_URL_SCHEMES allows others), found 'ftp://e.org/key'"

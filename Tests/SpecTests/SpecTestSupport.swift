@@ -47,3 +47,10 @@ func platformYAML(_ name: String, repoPrefix: String? = nil) -> String {
 
         """
 }
+
+/// The AlmaLinux 9 public key of `examples/sign-keys/almalinux-9.asc` (fingerprint
+/// BF18AC2876178908D6E71267D36CB86CB86B3716), for sign-key files in tests.
+let almaLinux9PublicKey: String = {
+    let url = examplesURL.appendingPathComponent("sign-keys/almalinux-9.asc")
+    return (try? String(contentsOf: url, encoding: .utf8)) ?? ""
+}()
