@@ -165,9 +165,15 @@ final class DesiredStateTests: XCTestCase {
             XCTAssertEqual(v1.status, 401)
             let keys = try await h.call(.GET, "/api/v1/sign-keys/", token: user)
             XCTAssertEqual(keys.status, 200, keys.text)
-            XCTAssertEqual(
-                keys.array.compactMap { $0["keyid"] as? String }.sorted(), ["2AE81E8ACED7258B", "D36CB86CB86B3716"])
+            XCTAssertEqual(keys.array.compactMap { $0["keyid"] as? String }.sorted(), ["D36CB86CB86B3716"])
             let key9 = try XCTUnwrap(keys.array.first { $0["name"] as? String == "almalinux-9" })
+            // what git declares: active, not archived, allowed for AlmaLinux-9 only
+            let alma9ID = try await h.count("SELECT id FROM platforms WHERE name = 'AlmaLinux-9'")
+            XCTAssertEqual(key9["active"] as? Bool, true)
+            XCTAssertTrue(key9["archived"] is NSNull, keys.text)
+            XCTAssertEqual(key9["platform_ids"] as? [Int], [alma9ID])
+            XCTAssertEqual(key9["platform_id"] as? Int, alma9ID)
+            XCTAssertEqual(key9["fingerprint"] as? String, "BF18AC2876178908D6E71267D36CB86CB86B3716")
             XCTAssertEqual(
                 key9["public_url"] as? String, "https://repo.almalinux.org/almalinux/RPM-GPG-KEY-AlmaLinux-9")
             XCTAssertEqual(key9["commit_sha"] as? String, h.initialSHA)
@@ -188,7 +194,7 @@ final class DesiredStateTests: XCTestCase {
                 "SELECT (SELECT count(*) FROM platforms) + (SELECT count(*) FROM repositories) + (SELECT count(*) FROM platform_repositories) + (SELECT count(*) FROM sign_keys) + (SELECT count(*) FROM distributions)"
             )
             let platformID = try await h.count("SELECT id FROM platforms WHERE name = 'AlmaLinux-9'")
-            let keyID = try await h.count("SELECT id FROM sign_keys WHERE name = 'almalinux-8'")
+            let keyID = try await h.count("SELECT id FROM sign_keys WHERE name = 'almalinux-9'")
 
             let platform: [String: Any] = [
                 "name": "Fancy-1", "type": "rpm", "distr_type": "rhel", "distr_version": "1", "test_dist_name": "fancy",
@@ -268,7 +274,7 @@ final class DesiredStateTests: XCTestCase {
             XCTAssertEqual(badKey.detail, "Field required: fingerprint")
             let putKey = try await h.call(.PUT, "/api/v1/sign-keys/\(keyID)/", token: user, json: ["description": "x"])
             XCTAssertEqual(putKey.status, 409, putKey.text)
-            XCTAssertTrue(putKey.detail?.contains("examples/sign-keys/almalinux-8.yml") == true, putKey.text)
+            XCTAssertTrue(putKey.detail?.contains("examples/sign-keys/almalinux-9.yml") == true, putKey.text)
             let v7 = try await h.call(.PUT, "/api/v1/sign-keys/424242/", token: user, json: ["description": "x"])
             XCTAssertEqual(v7.status, 404)
             let v8 = try await h.call(.PUT, "/api/v1/sign-keys/\(keyID)/", token: user, json: ["description": 7])

@@ -65,7 +65,11 @@ enum LegacyJSON {
         SELECT coalesce(json_agg(json_build_object(
           'id', k.id, 'name', k.name, 'description', k.description, 'keyid', k.keyid,
           'fingerprint', k.fingerprint, 'public_url', k.public_url, 'inserted', k.inserted,
-          'origin', k.origin, 'commit_sha', k.commit_sha) ORDER BY k.id), '[]'::json)::text
+          'origin', k.origin, 'commit_sha', k.commit_sha, 'active', k.active, 'archived', k.archived,
+          'platform_ids', coalesce((SELECT json_agg(kp.platform_id ORDER BY kp.platform_id)
+                                    FROM sign_key_platforms kp WHERE kp.sign_key_id = k.id), '[]'::json),
+          'platform_id', (SELECT min(kp.platform_id) FROM sign_key_platforms kp WHERE kp.sign_key_id = k.id))
+          ORDER BY k.id), '[]'::json)::text
         FROM sign_keys k
         """
 
