@@ -63,8 +63,10 @@ package struct SignKey: Sendable, Hashable, Codable {
     package init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         self.init(
-            name: try c.decode(String.self, forKey: .name), description: try c.decode(String.self, forKey: .description),
-            keyid: try c.decode(String.self, forKey: .keyid), fingerprint: try c.decode(String.self, forKey: .fingerprint),
+            name: try c.decode(String.self, forKey: .name),
+            description: try c.decode(String.self, forKey: .description),
+            keyid: try c.decode(String.self, forKey: .keyid),
+            fingerprint: try c.decode(String.self, forKey: .fingerprint),
             publicURL: try c.decode(String.self, forKey: .publicURL),
             publicKey: try c.decodeIfPresent(String.self, forKey: .publicKey) ?? "",
             platforms: try c.decodeIfPresent([String].self, forKey: .platforms) ?? [],

@@ -28,7 +28,9 @@ import Testing
 
     @Test func theRealKeyInlineOrInAFileIsReadWithItsPlatforms() throws {
         #expect(!almaLinux9PublicKey.isEmpty)
-        let inline = Self.state(["sign-keys/al9.yml": Self.keyYAML(Self.inlineKey + "platforms: [P1]\nsign_files: true\n")])
+        let inline = Self.state([
+            "sign-keys/al9.yml": Self.keyYAML(Self.inlineKey + "platforms: [P1]\nsign_files: true\n")
+        ])
         #expect(lines(inline) == [])
         let key = try #require(inline.state.signKeys.first)
         #expect(key.publicKey.hasPrefix("-----BEGIN PGP PUBLIC KEY BLOCK-----\n"))
@@ -76,12 +78,17 @@ import Testing
                 + "public_key_file: b.asc\nplatforms: [P1]\n",
             "sign-keys/b.asc": badChar.joined(separator: "\n"),
             "sign-keys/c.yml": "name: c\nkeyid: D36CB86CB86B3716\nfingerprint: \(Self.fingerprint)\nplatforms: [P1]\n"
-                + Self.inlineKey.split(separator: "\n", omittingEmptySubsequences: false).map { $0 == "  =jk2t" ? "  =jk2u" : String($0) }
+                + Self.inlineKey.split(separator: "\n", omittingEmptySubsequences: false).map {
+                    $0 == "  =jk2t" ? "  =jk2u" : String($0)
+                }
                 .joined(separator: "\n")
         ])
         let got = lines(result)
         #expect(got.count == 5, "\(got)")  // and b and c reuse a's keyid
-        #expect(got.contains("sign-keys/c.yml:2:8: keyid D36CB86CB86B3716 is already used by the sign key at sign-keys/a.yml:2:8"), "\(got)")
+        #expect(
+            got.contains(
+                "sign-keys/c.yml:2:8: keyid D36CB86CB86B3716 is already used by the sign key at sign-keys/a.yml:2:8"),
+            "\(got)")
         #expect(lines(result).contains { $0.hasPrefix("sign-keys/a.asc:51:1: public key: armor checksum '=jk2u'") })
         #expect(lines(result).contains("sign-keys/b.asc:10:1: public key: not base64: '\(badChar[9].prefix(40))'"))
         // line 5 holds `public_key: |`: the key's line 51 is 51 lines below it
@@ -92,11 +99,14 @@ import Testing
         let truncated = almaLinux9PublicKey.split(separator: "\n").prefix(20).joined(separator: "\n")
         let result = Self.state([
             "sign-keys/a.yml": Self.keyYAML("public_key_file: a.asc\nplatforms: [P1]\n"),
-            "sign-keys/a.asc": "-----BEGIN PGP PRIVATE KEY BLOCK-----\n\nlQcYBGHm\n-----END PGP PRIVATE KEY BLOCK-----\n",
-            "sign-keys/b.yml": "name: b\nkeyid: 0123456789ABCDEF\nfingerprint: 0000000000000000000000000123456789ABCDEF\n"
+            "sign-keys/a.asc":
+                "-----BEGIN PGP PRIVATE KEY BLOCK-----\n\nlQcYBGHm\n-----END PGP PRIVATE KEY BLOCK-----\n",
+            "sign-keys/b.yml":
+                "name: b\nkeyid: 0123456789ABCDEF\nfingerprint: 0000000000000000000000000123456789ABCDEF\n"
                 + "public_key_file: b.asc\nplatforms: [P1]\n",
             "sign-keys/b.asc": truncated,
-            "sign-keys/c.yml": "name: c\nkeyid: 1123456789ABCDEF\nfingerprint: 0000000000000000000000001123456789ABCDEF\n"
+            "sign-keys/c.yml":
+                "name: c\nkeyid: 1123456789ABCDEF\nfingerprint: 0000000000000000000000001123456789ABCDEF\n"
                 + "public_key: not a key\nplatforms: [P1]\n"
         ])
         let got = lines(result)
@@ -112,11 +122,14 @@ import Testing
     @Test func theKeyFileMustBeInTheFolderPresentAndDeclaredOnce() {
         let result = Self.state([
             "sign-keys/a.yml": Self.keyYAML("public_key_file: ../platforms/p.yml\nplatforms: [P1]\n"),
-            "sign-keys/b.yml": "name: b\nkeyid: 1123456789ABCDEF\nfingerprint: 0000000000000000000000001123456789ABCDEF\n"
+            "sign-keys/b.yml":
+                "name: b\nkeyid: 1123456789ABCDEF\nfingerprint: 0000000000000000000000001123456789ABCDEF\n"
                 + "public_key_file: missing.asc\nplatforms: [P1]\n",
-            "sign-keys/c.yml": "name: c\nkeyid: 2123456789ABCDEF\nfingerprint: 0000000000000000000000002123456789ABCDEF\n"
+            "sign-keys/c.yml":
+                "name: c\nkeyid: 2123456789ABCDEF\nfingerprint: 0000000000000000000000002123456789ABCDEF\n"
                 + "public_key: x\npublic_key_file: c.asc\nplatforms: [P1]\n",
-            "sign-keys/d.yml": "name: d\nkeyid: 3123456789ABCDEF\nfingerprint: 0000000000000000000000003123456789ABCDEF\n"
+            "sign-keys/d.yml":
+                "name: d\nkeyid: 3123456789ABCDEF\nfingerprint: 0000000000000000000000003123456789ABCDEF\n"
                 + "platforms: [P1]\n"
         ])
         #expect(
@@ -133,7 +146,8 @@ import Testing
         let result = Self.state([
             "sign-keys/a.asc": almaLinux9PublicKey,
             "sign-keys/a.yml": Self.keyYAML("public_key_file: a.asc\nplatforms: [P1, Nope, P1]\nactive: maybe\n"),
-            "sign-keys/b.yml": "name: b\nkeyid: 1123456789ABCDEF\nfingerprint: 0000000000000000000000001123456789ABCDEF\n"
+            "sign-keys/b.yml":
+                "name: b\nkeyid: 1123456789ABCDEF\nfingerprint: 0000000000000000000000001123456789ABCDEF\n"
                 + "public_key: x\nplatforms: []\n"
         ])
         let got = lines(result)
@@ -141,7 +155,8 @@ import Testing
         #expect(got.contains("sign-keys/a.yml:5:23: platform 'P1' is listed twice in sign key 'al9'"), "\(got)")
         #expect(got.contains("sign-keys/a.yml:6:9: 'active' must be true or false, found a string 'maybe'"), "\(got)")
         #expect(
-            got.contains("sign-keys/b.yml:5:12: 'platforms' must name at least one platform the key may sign builds of"),
+            got.contains(
+                "sign-keys/b.yml:5:12: 'platforms' must name at least one platform the key may sign builds of"),
             "\(got)")
     }
 

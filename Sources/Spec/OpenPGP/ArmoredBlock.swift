@@ -21,7 +21,8 @@ struct ArmoredBlock {
         guard let beginAt = lines.indices.first(where: { trimmed($0) == Self.begin }) else {
             if text.contains("PRIVATE KEY BLOCK") {
                 throw OpenPGPKeyProblem(
-                    line: 1, "this is a PRIVATE key: only the public key belongs in git (export it with "
+                    line: 1,
+                    "this is a PRIVATE key: only the public key belongs in git (export it with "
                         + "`gpg --armor --export KEYID`) — treat the private key as leaked")
             }
             throw OpenPGPKeyProblem(

@@ -91,7 +91,9 @@ package struct OpenPGPPublicKey: Sendable, Hashable {
     package var fingerprints: [String] { ([primary] + subkeys).map(\.fingerprint) }
 
     /// A packet's tag and the range of its body (RFC 9580 §4.2, both header formats).
-    private static func packet(_ bytes: [UInt8], at start: Int, line: Int) throws(OpenPGPKeyProblem) -> (
+    private static func packet(
+        _ bytes: [UInt8], at start: Int, line: Int
+    ) throws(OpenPGPKeyProblem) -> (
         tag: Int, body: Range<Int>
     ) {
         let header = bytes[start]
