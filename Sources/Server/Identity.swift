@@ -5,6 +5,9 @@ package enum AuthScope: String, Codable, Sendable, CaseIterable {
     case admin
     /// An ALBS sign node (`kiln token create --sign-node NAME`): the sign-task endpoints only.
     case signNode = "sign_node"
+    /// The ALBS test system, ALTS (`kiln token create --test-system NAME`): pulls test tasks and
+    /// posts their results.
+    case testSystem = "test_system"
 }
 
 /// The authenticated caller of a request, taken from a verified JWT.

@@ -36,6 +36,7 @@ package enum KilnServer {
         addBuildRoutes(to: api.group("builds"), workflow: workflow)
         addBuildNodeRoutes(to: api.group("build_node"), workflow: workflow)
         addSignTaskRoutes(to: api.group("sign-tasks"), workflow: SignWorkflow(dependencies))
+        addTestTaskRoutes(to: api.group("tests"), workflow: TestWorkflow(dependencies))
         // Platforms, distributions, repositories, sign keys, reconcile runs, webhooks (Reconciler side).
         addDesiredStateRoutes(to: api, dependencies: dependencies)
         return router

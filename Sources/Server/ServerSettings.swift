@@ -19,6 +19,8 @@ package struct ServerSettings: Sendable, Equatable {
     package var imports: ImportSettings = ImportSettings()
     /// Sign tasks: lease timeout, batch size, verification workers.
     package var signing: SigningSettings
+    /// Test tasks: batch size, timeout.
+    package var testing: TestingSettings
 
     /// The default of `nodeTimeout`.
     package static let defaultNodeTimeout: Duration = .seconds(90)
@@ -34,7 +36,8 @@ package struct ServerSettings: Sendable, Equatable {
         buildsPageSize: Int = 10,
         buildRepositoryPrefix: String = ServerSettings.defaultBuildRepositoryPrefix,
         limits: RequestLimits = RequestLimits(),
-        signing: SigningSettings = SigningSettings()
+        signing: SigningSettings = SigningSettings(),
+        testing: TestingSettings = TestingSettings()
     ) {
         self.nodeTimeout = nodeTimeout
         self.maxTaskAttempts = maxTaskAttempts
@@ -43,6 +46,7 @@ package struct ServerSettings: Sendable, Equatable {
         self.buildRepositoryPrefix = buildRepositoryPrefix
         self.limits = limits
         self.signing = signing
+        self.testing = testing
     }
 }
 

@@ -43,6 +43,13 @@ extension KilnSettings {
         static let signBatch = Setting<Int>(
             "KILN_SIGN_BATCH", default: SigningSettings.defaultBatchSize, documented: "500", example: "200",
             parse: SettingParsers.positiveInteger)
+        // Testing (issue 11).
+        static let testBatch = Setting<Int>(
+            "KILN_TEST_BATCH", default: TestingSettings.defaultBatchSize, documented: "100", example: "20",
+            parse: SettingParsers.positiveInteger)
+        static let testTimeout = Setting<Duration>(
+            "KILN_TEST_TIMEOUT", default: TestingSettings.defaultTimeout, documented: "21600", example: "2h",
+            parse: SettingParsers.duration)
         static let reconcileInterval = Setting<Duration>(
             "KILN_RECONCILE_INTERVAL", default: .seconds(60), documented: "60", example: "5m",
             parse: SettingParsers.duration)

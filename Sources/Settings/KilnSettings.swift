@@ -38,6 +38,10 @@ package struct KilnSettings: Sendable, Equatable {
     package var signTimeout: Duration
     /// Most packages one sign task holds; a larger build is split (`KILN_SIGN_BATCH`).
     package var signBatch: Int
+    /// Most test tasks one pull hands out (`KILN_TEST_BATCH`).
+    package var testBatch: Int
+    /// A started test task with no result after this goes back to the queue (`KILN_TEST_TIMEOUT`).
+    package var testTimeout: Duration
     /// Time between reconcile runs (`KILN_RECONCILE_INTERVAL`).
     package var reconcileInterval: Duration
     /// The push webhooks' HMAC-SHA256 secret (`KILN_WEBHOOK_SECRET`); nil: webhooks answer 503.
@@ -70,6 +74,8 @@ package struct KilnSettings: Sendable, Equatable {
         buildRepositoryPrefix = try Variables.buildRepositoryPrefix.read(from: environment)
         signTimeout = try Variables.signTimeout.read(from: environment)
         signBatch = try Variables.signBatch.read(from: environment)
+        testBatch = try Variables.testBatch.read(from: environment)
+        testTimeout = try Variables.testTimeout.read(from: environment)
         reconcileInterval = try Variables.reconcileInterval.read(from: environment)
         webhookSecret = try Variables.webhookSecret.read(from: environment)
         limits = RequestLimits(
@@ -91,6 +97,7 @@ package struct KilnSettings: Sendable, Equatable {
         Variables.jwtSecret, Variables.nodeTimeout, Variables.maxTaskAttempts, Variables.buildRepositoryPrefix,
         Variables.reconcileInterval, Variables.webhookSecret,
         Variables.signTimeout, Variables.signBatch,  // signing (issue 10)
+        Variables.testBatch, Variables.testTimeout,  // testing (issue 11)
         // Request limits and timeouts (issue 8, hostile input).
         Variables.maxBodySize, Variables.maxBuildTasks, Variables.maxNodeArches, Variables.maxBuildArtifacts,
         Variables.maxListItems, Variables.statementTimeout, Variables.httpIdleTimeout,
@@ -103,7 +110,8 @@ package struct KilnSettings: Sendable, Equatable {
         ServerSettings(
             nodeTimeout: nodeTimeout, maxTaskAttempts: maxTaskAttempts,
             buildRepositoryPrefix: buildRepositoryPrefix, limits: limits,
-            signing: SigningSettings(timeout: signTimeout, batchSize: signBatch))
+            signing: SigningSettings(timeout: signTimeout, batchSize: signBatch),
+            testing: TestingSettings(batchSize: testBatch, timeout: testTimeout))
     }
 
     /// The push webhooks' settings (the branch is the reconcile loop's).

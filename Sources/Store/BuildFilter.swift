@@ -24,12 +24,14 @@ package struct BuildFilter: Sendable, Equatable {
     package var signed: Bool?
     /// true: `finished_at` is null; false: it is set.
     package var isRunning: Bool?
+    /// The outcome of the build's tests (each task's latest revision).
+    package var tests: TestOutcome?
 
     package init(
         createdBy: Int64? = nil, project: String? = nil, ref: String? = nil, rpmName: String? = nil,
         rpmEpoch: String? = nil, rpmVersion: String? = nil, rpmRelease: String? = nil, rpmArch: String? = nil,
         platformID: Int64? = nil, buildTaskArch: String? = nil, released: Bool? = nil, signed: Bool? = nil,
-        isRunning: Bool? = nil
+        isRunning: Bool? = nil, tests: TestOutcome? = nil
     ) {
         self.createdBy = createdBy
         self.project = project
@@ -44,6 +46,7 @@ package struct BuildFilter: Sendable, Equatable {
         self.released = released
         self.signed = signed
         self.isRunning = isRunning
+        self.tests = tests
     }
 
     /// The condition on `builds b` (never empty: "TRUE" without filters), appending its values
@@ -58,6 +61,7 @@ package struct BuildFilter: Sendable, Equatable {
         if let released { conditions.append("b.released = \(bind(released))") }
         if let signed { conditions.append("b.signed = \(bind(signed))") }
         if let isRunning { conditions.append("(b.finished_at IS NULL) = \(bind(isRunning))") }
+        if let tests { conditions.append(tests.condition) }
 
         var task: [String] = []
         var joinRef = false
@@ -99,5 +103,35 @@ package struct BuildFilter: Sendable, Equatable {
             escaped.append(character)
         }
         return escaped
+    }
+}
+
+/// The outcome of a build's tests, over the latest revision of each task's test tasks
+/// (`GET /api/v1/builds/?tests=`).
+package enum TestOutcome: String, Sendable, Equatable, CaseIterable {
+    /// Tested, and every latest test task completed.
+    case passed
+    /// A latest test task failed.
+    case failed
+    /// A latest test task is queued or running.
+    case pending
+    /// No test tasks at all.
+    case none
+
+    /// The condition on `builds b`.
+    var condition: String {
+        let latest = """
+            SELECT x.status FROM test_tasks x JOIN build_tasks y ON y.id = x.build_task_id
+            WHERE y.build_id = b.id
+              AND x.revision = (SELECT max(z.revision) FROM test_tasks z WHERE z.build_task_id = x.build_task_id)
+            """
+        let queued = "\(TestTaskStatus.created.rawValue), \(TestTaskStatus.started.rawValue)"
+        switch self {
+        case .passed:
+            return "EXISTS (\(latest)) AND NOT EXISTS (\(latest) AND x.status <> \(TestTaskStatus.completed.rawValue))"
+        case .failed: return "EXISTS (\(latest) AND x.status = \(TestTaskStatus.failed.rawValue))"
+        case .pending: return "EXISTS (\(latest) AND x.status IN (\(queued)))"
+        case .none: return "NOT EXISTS (\(latest))"
+        }
     }
 }

@@ -75,11 +75,13 @@ package struct BuildRequest: Sendable, Equatable {
     /// Platform flavor ids, in the order given (each must exist).
     package var platformFlavorIDs: [Int64]
     package var parallelModeEnabled: Bool
+    /// No test tasks for this build (`skip_tests`).
+    package var skipTests: Bool
 
     package init(
         createdBy: Int64, platforms: [PlatformArches], refs: [Ref], linkedBuilds: [Int64] = [],
         isSecureBoot: Bool = false, mockOptionsJSON: String = "{}", productID: Int64? = nil,
-        platformFlavorIDs: [Int64] = [], parallelModeEnabled: Bool = false
+        platformFlavorIDs: [Int64] = [], parallelModeEnabled: Bool = false, skipTests: Bool = false
     ) {
         self.createdBy = createdBy
         self.platforms = platforms
@@ -90,6 +92,7 @@ package struct BuildRequest: Sendable, Equatable {
         self.productID = productID
         self.platformFlavorIDs = platformFlavorIDs
         self.parallelModeEnabled = parallelModeEnabled
+        self.skipTests = skipTests
     }
 
     /// The arch of the source RPM task every ref × platform starts with.

@@ -73,6 +73,8 @@ package struct BuildTaskRow: Sendable, Equatable {
     package var performanceStats: JSONValue? = nil
     package var isCasAuthenticated: Bool = false
     package var almaCommitCasHash: String? = nil
+    /// The task's test tasks of every revision, by id.
+    package var testTasks: [TestTaskRow] = []
 }
 
 /// The platform a task builds for.

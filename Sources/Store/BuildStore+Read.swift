@@ -127,6 +127,11 @@ extension BuildStore {
                 BuildArtifactRow(id: id, name: name, type: kind, href: href, arch: arch, sha256: sha256))
         }
 
+        var testTasks: [Int64: [TestTaskRow]] = [:]
+        for row in try await TestTaskStore.tasks(buildIDs: ids, on: connection, logger: logger) {
+            testTasks[row.buildTaskID, default: []].append(row)
+        }
+
         let rows = try await connection.query(
             """
             SELECT t.build_id, t.id, t.ts, t.status, t.index, t.arch, t.attempts, t.error, t.node,
@@ -166,7 +171,7 @@ extension BuildStore {
                 mockOptions: try c[20].decode(String?.self).flatMap(decodeJSONValue),
                 performanceStats: try c[21].decode(String?.self).flatMap(decodeJSONValue),
                 isCasAuthenticated: try c[22].decode(Bool.self),
-                almaCommitCasHash: try c[23].decode(String?.self))
+                almaCommitCasHash: try c[23].decode(String?.self), testTasks: testTasks[id] ?? [])
             if let index = position[try c[0].decode(Int64.self)] { builds[index].tasks.append(task) }
         }
         return builds

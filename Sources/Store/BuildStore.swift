@@ -59,9 +59,9 @@ package struct BuildStore: Sendable {
             var buildID: Int64 = 0
             for try await id in try await connection.query(
                 """
-                INSERT INTO builds (created_by, mock_options, product_id, parallel_mode_enabled)
+                INSERT INTO builds (created_by, mock_options, product_id, parallel_mode_enabled, skip_tests)
                 VALUES (\(request.createdBy), \(request.mockOptionsJSON)::jsonb, \(request.productID),
-                        \(request.parallelModeEnabled))
+                        \(request.parallelModeEnabled), \(request.skipTests))
                 RETURNING id
                 """, logger: logger
             ).decode(Int64.self) { buildID = id }

@@ -114,7 +114,7 @@ extension BuildStore {
 }
 
 /// Writes a task's final state on `connection` (inside the caller's transaction, task row
-/// locked and checked): the status, ref hash, artifacts, released dependents, the test task
+/// locked and checked): the status, ref hash, artifacts, released dependents, the test tasks
 /// of a completed arch task (none for `src`, as ALBS), what a `src` task means for its arch tasks
 /// (`finishSourceTask`), and the build's finished_at when this was its last unfinished task.
 /// `BuildStore.finish` and the import queue (`BuildImportQueue.complete`) both end here.
@@ -156,15 +156,14 @@ func writeFinish(
             FROM build_task_dependencies x
             WHERE x.depends_on_id = \(finish.taskID) AND d.id = x.task_id AND d.status = \(BuildTaskStatus.idle.rawValue)
             RETURNING d.id
-        ), tested AS (
-            INSERT INTO test_tasks (build_task_id, package_name, env_arch, status, revision)
-            SELECT \(finish.taskID), \(package), \(arch), \(TestTaskStatus.created.rawValue),
-                   coalesce((SELECT max(revision) FROM test_tasks WHERE build_task_id = \(finish.taskID)), 0) + 1
-            WHERE \(finish.outcome == .done && arch != BuildRequest.sourceArch)
-            RETURNING id
         )
         UPDATE builds SET finished_at = now() WHERE id = \(buildID)
         AND NOT EXISTS (SELECT 1 FROM build_tasks WHERE build_id = \(buildID) AND status = ANY(\(BuildTaskStatus.unfinished.map(\.rawValue))) AND id <> \(finish.taskID))
         """, logger: logger)
     try await storeRPMFields(on: connection, taskID: finish.taskID, artifacts: artifacts, logger: logger)
+    // The test tasks of a completed arch task: one per binary RPM (after the RPM fields are stored).
+    if finish.outcome == .done && arch != BuildRequest.sourceArch {
+        try await TestTaskStore.addRevision(
+            on: connection, taskIDs: [finish.taskID], honourSkip: true, logger: logger)
+    }
 }

@@ -27,7 +27,7 @@ package struct DesiredStateQueries: Sendable {
         for try await row in try await client.query(
             """
             SELECT p.id, p.name, p.type, p.distr_type, p.distr_version, p.test_dist_name, p.arch_list::text,
-                   p.data::text, p.origin, p.commit_sha
+                   p.data::text, p.origin, p.commit_sha, p.skip_tests, p.release_requires_tests
             FROM platforms p ORDER BY p.id
             """, logger: logger)
         {
@@ -42,7 +42,8 @@ package struct DesiredStateQueries: Sendable {
                     dataJSON: try c[7].decode(String.self), repositories: [],
                     origin: try StoredValue.decode(
                         Origin.self, try c[8].decode(String.self), column: "platforms.origin"),
-                    commitSHA: try c[9].decode(String?.self)))
+                    commitSHA: try c[9].decode(String?.self), skipTests: try c[10].decode(Bool.self),
+                    releaseRequiresTests: try c[11].decode(Bool.self)))
         }
         var position: [Int64: Int] = [:]
         for (index, platform) in platforms.enumerated() { position[platform.id] = index }

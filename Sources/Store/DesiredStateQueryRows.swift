@@ -32,6 +32,10 @@ extension DesiredStateQueries {
         package var repositories: [RepositoryRow]
         package var origin: Origin
         package var commitSHA: String?
+        /// Builds on the platform get no test tasks.
+        package var skipTests: Bool = false
+        /// Releases need the builds' tests passed.
+        package var releaseRequiresTests: Bool = false
     }
 
     /// A platform as a distribution lists it.

@@ -55,7 +55,7 @@ package struct DesiredStateStore: Sendable {
         let platforms = try await client.query(
             """
             SELECT p.id, p.name, p.type, p.distr_type, p.distr_version, p.test_dist_name,
-                   p.arch_list::text, p.data::text, p.origin,
+                   p.arch_list::text, p.data::text, p.origin, p.skip_tests, p.release_requires_tests,
                    (SELECT count(*) FROM build_tasks t WHERE t.platform_id = p.id),
                    (SELECT count(*) FROM releases r WHERE r.origin = \(unescaped: Origin.api.sql)
                       AND (r.platform_id = p.id OR r.reference_platform_id = p.id))
@@ -63,16 +63,17 @@ package struct DesiredStateStore: Sendable {
             """, logger: logger)
         var platformNames: [Int64: String] = [:]
         let json = JSONDecoder()
-        for try await (id, name, type, dt, dv, tdn, archList, data, origin, tasks, releases)
+        for try await (id, name, type, dt, dv, tdn, archList, data, origin, skip, requires, tasks, releases)
             in platforms.decode(
-                (Int64, String, String, String, String, String, String, String, String, Int64, Int64).self)
+                (Int64, String, String, String, String, String, String, String, String, Bool, Bool, Int64, Int64)
+                    .self)
         {
             platformNames[id] = name
             let platform = Platform(
                 name: name, type: type, distrType: dt, distrVersion: dv, testDistName: tdn,
                 archList: (try? json.decode([String].self, from: Data(archList.utf8))) ?? [],
                 data: (try? json.decode([String: JSONValue].self, from: Data(data.utf8))) ?? [:],
-                repos: links[id] ?? [])
+                repos: links[id] ?? [], skipTests: skip, releaseRequiresTests: requires)
             out.platforms.append(
                 .init(
                     platform: platform, origin: try Self.origin(origin, "platforms"),
@@ -230,11 +231,12 @@ package struct DesiredStateStore: Sendable {
             let rows = try await conn.query(
                 """
                 INSERT INTO platforms (name, type, distr_type, distr_version, test_dist_name, arch_list, data,
-                                       origin, commit_sha)
+                                       origin, commit_sha, skip_tests, release_requires_tests)
                 VALUES (\(p.name), \(p.type), \(p.distrType), \(p.distrVersion), \(p.testDistName), \(archList)::jsonb,
-                        \(data)::jsonb, \(git), \(sha))
+                        \(data)::jsonb, \(git), \(sha), \(p.skipTests), \(p.releaseRequiresTests))
                 ON CONFLICT (name) DO UPDATE SET type = EXCLUDED.type, distr_type = EXCLUDED.distr_type,
                   distr_version = EXCLUDED.distr_version, test_dist_name = EXCLUDED.test_dist_name,
+                  skip_tests = EXCLUDED.skip_tests, release_requires_tests = EXCLUDED.release_requires_tests,
                   arch_list = EXCLUDED.arch_list, data = EXCLUDED.data, origin = EXCLUDED.origin,
                   commit_sha = EXCLUDED.commit_sha, updated_at = now()
                 RETURNING id

@@ -19,10 +19,14 @@ struct TokenCommand: AsyncParsableCommand {
 struct TokenCreateCommand: SettingsCommand {
     static let configuration = CommandConfiguration(
         commandName: "create",
-        abstract: "Print a token for a build node (--node), a sign node (--sign-node) or a user (--user).")
+        abstract:
+            "Print a token for a build node (--node), a sign node (--sign-node), the test system (--test-system) "
+            + "or a user (--user).")
 
     @Option(help: "Build node name: a token with the node scope.") var node: String?
     @Option(help: "Sign node name: a token with the sign_node scope (the sign-task endpoints).") var signNode: String?
+    @Option(help: "Test system name: a token with the test_system scope (ALTS: get_test_tasks, results).")
+    var testSystem: String?
     @Option(help: "User name: a token with the user scope (the user row is created).") var user: String?
     @Option(help: "The user's email.") var email: String?
     @Flag(help: "Give the user the admin scope.") var admin = false
@@ -30,13 +34,14 @@ struct TokenCreateCommand: SettingsCommand {
     @OptionGroup var database: DatabaseOptions
 
     func validate() throws {
-        let given = [("--node", node), ("--sign-node", signNode), ("--user", user)].compactMap { flag, value in
-            value.map { (flag, $0) }
-        }
+        let given = [("--node", node), ("--sign-node", signNode), ("--test-system", testSystem), ("--user", user)]
+            .compactMap { flag, value in
+                value.map { (flag, $0) }
+            }
         guard let (flag, name) = given.first else {
-            throw ValidationError("give --node NAME, --sign-node NAME or --user NAME")
+            throw ValidationError("give --node NAME, --sign-node NAME, --test-system NAME or --user NAME")
         }
-        if given.count > 1 { throw ValidationError("give only one of --node, --sign-node and --user") }
+        if given.count > 1 { throw ValidationError("give only one of --node, --sign-node, --test-system and --user") }
         if name.isEmpty { throw ValidationError("\(flag) must not be empty") }
         if user == nil && (admin || email != nil) { throw ValidationError("--admin and --email go with --user") }
         if let expiresDays, expiresDays <= 0 { throw ValidationError("--expires-days must be positive") }
@@ -55,6 +60,10 @@ struct TokenCreateCommand: SettingsCommand {
         }
         if let signNode {
             print(try await authority.issue(KilnClaims(sub: signNode, scope: .signNode, expires: expires)))
+            return
+        }
+        if let testSystem {
+            print(try await authority.issue(KilnClaims(sub: testSystem, scope: .testSystem, expires: expires)))
             return
         }
         guard let user else { return }

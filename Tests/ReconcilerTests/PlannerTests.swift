@@ -49,7 +49,8 @@ import Testing
         let text = plan.renderText()
         #expect(text.contains("+ platform \"A\" {"))
         #expect(text.contains("+ distr_version"))
-        #expect(text.contains("+ repositories   = [\"A-baseos/x86_64\"]"))
+        #expect(text.contains("+ repositories           = [\"A-baseos/x86_64\"]"))
+        #expect(text.contains("+ skip_tests             = false"))
         #expect(text.hasSuffix("Plan: 5 to add, 0 to change, 0 to destroy.\n"))
     }
 

@@ -32,7 +32,7 @@ import Testing
                         guard case .object(var fields) = task else { return task }
                         for key in [
                             "is_secure_boot", "mock_options", "performance_stats", "is_cas_authenticated",
-                            "alma_commit_cas_hash"
+                            "alma_commit_cas_hash", "test_tasks"
                         ] { fields[key] = nil }
                         return .object(fields)
                     })

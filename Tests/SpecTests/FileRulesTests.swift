@@ -122,7 +122,7 @@ final class FileRulesTests: XCTestCase {
                 "platforms/z.yml:1:1: missing required key 'distr_version' in platform",
                 "platforms/z.yml:1:1: missing required key 'test_dist_name' in platform",
                 "platforms/z.yml:3:1: unknown key 'bogus' in platform; allowed keys: arch_list, data, "
-                    + "distr_type, distr_version, name, repos, test_dist_name, type",
+                    + "distr_type, distr_version, name, release_requires_tests, repos, skip_tests, test_dist_name, type",
                 "sign-keys/k.yml:1:1: missing required key 'platforms' in sign key",
                 "sign-keys/k.yml:1:1: missing required key 'public_key' in sign key: the ASCII-armored public key, "
                     + "inline (public_key: |) or in a file next to this one (public_key_file: NAME.asc)",

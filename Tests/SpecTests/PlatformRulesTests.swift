@@ -46,7 +46,7 @@ final class PlatformRulesTests: XCTestCase {
                 "platforms/p.yml:1:1: missing required key 'test_dist_name' in platform",
                 "platforms/p.yml:5:12: 'arch_list' must be a list, found a string 'x86_64'",
                 "platforms/p.yml:6:1: unknown key 'color' in platform; allowed keys: arch_list, data, "
-                    + "distr_type, distr_version, name, repos, test_dist_name, type",
+                    + "distr_type, distr_version, name, release_requires_tests, repos, skip_tests, test_dist_name, type",
                 "platforms/p.yml:12:12: 'debug' must be true or false, found a string 'maybe'",
                 "platforms/p.yml:13:5: missing required key 'url' in repo"
             ])

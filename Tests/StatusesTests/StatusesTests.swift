@@ -6,7 +6,7 @@ import Testing
         #expect(BuildTaskStatus.allCases.map(\.rawValue) == [0, 1, 2, 3, 4, 5])
         #expect(ReleaseStatus.allCases.map(\.rawValue) == [1, 2, 3, 4])
         #expect(SignTaskStatus.allCases.map(\.rawValue) == [1, 2, 3, 4])
-        #expect(TestTaskStatus.allCases.map(\.rawValue) == [1, 2, 3, 4])
+        #expect(TestTaskStatus.allCases.map(\.rawValue) == [1, 2, 3, 4, 5])
         #expect(RefType.allCases.map(\.rawValue) == [1, 2, 3, 4])
     }
 

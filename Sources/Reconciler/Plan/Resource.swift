@@ -70,7 +70,8 @@ package enum Resource: Sendable, Hashable {
                 "distr_version": .string(p.distrVersion), "test_dist_name": .string(p.testDistName),
                 "arch_list": .array(p.archList.map { .string($0) }),
                 "data": JSONValue.object(p.data).normalized,
-                "repositories": .array(Set(p.repos.map(\.key)).sorted().map { .string($0.description) })
+                "repositories": .array(Set(p.repos.map(\.key)).sorted().map { .string($0.description) }),
+                "skip_tests": .bool(p.skipTests), "release_requires_tests": .bool(p.releaseRequiresTests)
             ]
         case .flavor(let f):
             return [
@@ -148,6 +149,7 @@ extension Resource {
             return a.name == b.name && a.type == b.type && a.distrType == b.distrType
                 && a.distrVersion == b.distrVersion && a.testDistName == b.testDistName
                 && a.archList == b.archList && a.data == b.data
+                && a.skipTests == b.skipTests && a.releaseRequiresTests == b.releaseRequiresTests
                 && a.repos.count == b.repos.count
                 && zip(a.repos, b.repos).allSatisfy { $0.sameRepository(as: $1) }
         case (.flavor(let a), .flavor(let b)):

@@ -41,7 +41,7 @@ package struct TokenAuthority: Sendable {
         guard let claims = try? await keys.verify(token, as: KilnClaims.self),
             let scope = AuthScope(rawValue: claims.scope)
         else { return nil }
-        if scope != .node && scope != .signNode && claims.uid == nil { return nil }
+        if scope != .node && scope != .signNode && scope != .testSystem && claims.uid == nil { return nil }
         let identity = Identity(subject: claims.sub.value, scope: scope, userID: claims.uid)
         verified.withLockedValue { cache in
             if cache.count >= Self.cacheLimit { cache.removeAll(keepingCapacity: true) }

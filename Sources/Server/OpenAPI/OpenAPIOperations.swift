@@ -1,9 +1,10 @@
 import Spec
+import Store
 
 /// Every route `KilnServer.makeRouter` registers (`OpenAPIDocumentTests` compares the two lists).
 extension OpenAPIOperation {
     package static let all: [OpenAPIOperation] =
-        service + builds + buildNode + signTasks + desiredState + reconcile + webhooks
+        service + builds + buildNode + signTasks + testTasks + desiredState + reconcile + webhooks
 
     private static func op(
         _ method: String, _ path: String, _ id: String, tag: String, _ summary: String, scopes: [AuthScope] = [],
@@ -128,7 +129,10 @@ extension OpenAPIOperation {
             query("build_task_arch", .string(), "A task is for this arch.", .string("x86_64")),
             query("released", .boolean, "The build is (not) released.", .bool(false)),
             query("signed", .boolean, "The build is (not) signed.", .bool(false)),
-            query("is_running", .boolean, "The build is (not) finished.", .bool(true))
+            query("is_running", .boolean, "The build is (not) finished.", .bool(true)),
+            query(
+                "tests", .string(allowed: TestOutcome.allCases.map(\.rawValue)),
+                "The outcome of the build's tests (each task's latest revision).", .string("passed"))
         ]
     }()
 

@@ -18,7 +18,7 @@ package struct OpenAPIWireSchema: Sendable {
 /// so a renamed, added or dropped field fails there.
 extension OpenAPIWireSchema {
     package static let all: [OpenAPIWireSchema] =
-        errors + builds + buildNode + signing + desiredState + reconcile + misc
+        errors + builds + buildNode + signing + testing + desiredState + reconcile + misc
 
     private static func p(
         _ name: String, _ schema: OpenAPISchema, required: Bool = true, _ description: String? = nil
@@ -100,7 +100,8 @@ extension OpenAPIWireSchema {
                 p(
                     "performance_stats", .nullable(.array(.ref("PerformanceStats"))),
                     "The node's `stats` from build_done, once recorded."),
-                p("is_cas_authenticated", .boolean), p("alma_commit_cas_hash", .nullable(.string()))
+                p("is_cas_authenticated", .boolean), p("alma_commit_cas_hash", .nullable(.string())),
+                p("test_tasks", .array(.ref("TestTask")), "The task's test tasks of every revision.")
             ]),
             roundTrip: answer(BuildAnswer.BuildTask.self)),
         .init(

@@ -68,6 +68,8 @@ package struct BuildAnswer: Codable, Sendable, Equatable, ResponseEncodable {
         @Nullable package var performanceStats: [PerformanceStats]?
         package var isCasAuthenticated: Bool
         @Nullable package var almaCommitCasHash: String?
+        /// The task's test tasks of every revision (ALBS `TestTask`), by id.
+        package var testTasks: [TestTaskAnswer]
 
         enum CodingKeys: String, CodingKey {
             case id, ts, status, index, arch, attempts, error, node
@@ -79,6 +81,7 @@ package struct BuildAnswer: Codable, Sendable, Equatable, ResponseEncodable {
             case performanceStats = "performance_stats"
             case isCasAuthenticated = "is_cas_authenticated"
             case almaCommitCasHash = "alma_commit_cas_hash"
+            case testTasks = "test_tasks"
         }
     }
 
@@ -162,7 +165,8 @@ extension BuildAnswer {
                     performanceStats: task.performanceStats.map {
                         [PerformanceStats(id: task.id, buildTaskID: task.id, statistics: $0)]
                     },
-                    isCasAuthenticated: task.isCasAuthenticated, almaCommitCasHash: task.almaCommitCasHash)
+                    isCasAuthenticated: task.isCasAuthenticated, almaCommitCasHash: task.almaCommitCasHash,
+                    testTasks: task.testTasks.map(TestTaskAnswer.init))
             },
             owner: user, mockOptions: row.mockOptions,
             platformFlavors: row.platformFlavors.map { Flavor(id: $0.id, name: $0.name) }, productID: row.productID,

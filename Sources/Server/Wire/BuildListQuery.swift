@@ -38,6 +38,14 @@ struct BuildListQuery: Sendable, Equatable {
                 throw APIError(.unprocessableContent, "\(name) must be true or false, got \"\(raw.prefix(64))\"")
             }
         }
+        func outcome() throws -> TestOutcome? {
+            guard let raw = parameters["tests"] else { return nil }
+            guard let value = TestOutcome(rawValue: raw.lowercased()) else {
+                let names = TestOutcome.allCases.map(\.rawValue).joined(separator: ", ")
+                throw APIError(.unprocessableContent, "tests must be one of \(names), got \"\(raw.prefix(64))\"")
+            }
+            return value
+        }
         if let raw = parameters["pageNumber"] {
             guard let page = Int(String(raw)), page >= 1 else {
                 throw APIError(.unprocessableContent, "pageNumber must be a positive integer")
@@ -52,6 +60,7 @@ struct BuildListQuery: Sendable, Equatable {
             rpmEpoch: try rpm("rpm_epoch"), rpmVersion: try rpm("rpm_version"), rpmRelease: try rpm("rpm_release"),
             rpmArch: try rpm("rpm_arch"), platformID: try id("platform_id"),
             buildTaskArch: try text("build_task_arch", maxLength: InputCheck.archLength),
-            released: try flag("released"), signed: try flag("signed"), isRunning: try flag("is_running"))
+            released: try flag("released"), signed: try flag("signed"), isRunning: try flag("is_running"),
+            tests: try outcome())
     }
 }

@@ -58,6 +58,8 @@ struct CreateBuildRequest: Codable, Sendable {
     /// Platform flavor ids (`platform_flavors` rows), merged in this order.
     var platformFlavors: [Int64]?
     var parallelModeEnabled: Bool?
+    /// No test tasks for this build's packages.
+    var skipTests: Bool?
 
     enum CodingKeys: String, CodingKey {
         case platforms, tasks
@@ -67,6 +69,7 @@ struct CreateBuildRequest: Codable, Sendable {
         case mockOptions = "mock_options"
         case platformFlavors = "platform_flavors"
         case parallelModeEnabled = "parallel_mode_enabled"
+        case skipTests = "skip_tests"
     }
 
     /// Largest `mock_options` / `test_configuration` object, as compact JSON, in bytes.
@@ -157,7 +160,8 @@ struct CreateBuildRequest: Codable, Sendable {
             linkedBuilds: linkedBuilds ?? [],
             isSecureBoot: isSecureBoot ?? false,
             mockOptionsJSON: buildMockOptions, productID: productID, platformFlavorIDs: platformFlavors ?? [],
-            parallelModeEnabled: parallelModeEnabled ?? platforms.contains { $0.parallelModeEnabled == true })
+            parallelModeEnabled: parallelModeEnabled ?? platforms.contains { $0.parallelModeEnabled == true },
+            skipTests: skipTests ?? false)
     }
 
     /// An options object (`mock_options`, `test_configuration`) as compact JSON text, nil when

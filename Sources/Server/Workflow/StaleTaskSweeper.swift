@@ -23,7 +23,8 @@ package struct StaleTaskSweeper: Service {
         self.logger = dependencies.logger
     }
 
-    /// One sweep: build tasks, then sign tasks whose lease (`KILN_SIGN_TIMEOUT`) lapsed.
+    /// One sweep: build tasks, then sign tasks whose lease (`KILN_SIGN_TIMEOUT`) lapsed, then test
+    /// tasks with no result within `KILN_TEST_TIMEOUT`.
     @discardableResult
     package func sweep() async throws -> TaskClaims.SweepResult {
         let result = try await claims.sweepStale(
@@ -35,6 +36,10 @@ package struct StaleTaskSweeper: Service {
             client: dependencies.currentDatabase, logger: logger, clock: dependencies.leaseClock)
         let requeued = try await signTasks.sweepStale()
         if !requeued.isEmpty { logger.info("stale sign tasks back to idle: \(requeued)") }
+        let testTasks = TestTaskStore(
+            client: dependencies.currentDatabase, logger: logger, clock: dependencies.leaseClock)
+        let queued = try await testTasks.sweepStale()
+        if !queued.isEmpty { logger.info("test tasks with no result back in the queue: \(queued)") }
         return result
     }
 

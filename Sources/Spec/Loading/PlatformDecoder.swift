@@ -9,7 +9,7 @@ struct ParsedPlatform {
 extension FileReader {
     static let platformKeys = [
         "name", "type", "distr_type", "distr_version", "test_dist_name",
-        "arch_list", "data", "repos"
+        "arch_list", "data", "repos", "skip_tests", "release_requires_tests"
     ]
     static let repoKeys = ["name", "arch", "url", "type", "debug", "production"]
 
@@ -24,13 +24,22 @@ extension FileReader {
         let arches = archList(f, type: type ?? "")
         let data = object(f, "data")
         let repos = platformRepos(f, type: type, archList: arches)
+        let skipTests = bool(f, "skip_tests", default: false)
+        let releaseRequiresTests = bool(f, "release_requires_tests", default: false)
+        if skipTests && releaseRequiresTests, let node = f.node("release_requires_tests") {
+            report(
+                node,
+                "'release_requires_tests: true' cannot hold with 'skip_tests: true': "
+                    + "no build of this platform would ever be tested")
+        }
         guard let name, let type, let distrType, let distrVersion, let testDistName,
             let arches, let nameNode = f.node("name")
         else { return nil }
         let platform = Platform(
             name: name, type: type, distrType: distrType,
             distrVersion: distrVersion, testDistName: testDistName,
-            archList: arches, data: data, repos: repos, location: location(root))
+            archList: arches, data: data, repos: repos, skipTests: skipTests,
+            releaseRequiresTests: releaseRequiresTests, location: location(root))
         return ParsedPlatform(value: platform, nameAt: location(nameNode))
     }
 
