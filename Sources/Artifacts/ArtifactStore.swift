@@ -57,6 +57,11 @@ package protocol ArtifactStore: Sendable {
     /// The content of the latest version of `repository`.
     func listContent(of repository: String) async throws -> [StoreContent]
 
+    /// How many content units (packages, files) the latest version of `repository` holds, 0 when
+    /// it has no version yet; `ArtifactStoreError.repositoryNotFound` when it is absent. What
+    /// the planner asks before it would delete a repository.
+    func contentCount(of repository: String) async throws -> Int
+
     /// Releases connections; call once when done with the store.
     func shutdown() async throws
 
@@ -79,6 +84,11 @@ extension ArtifactStore {
 
     /// Default: the store's description.
     package var nodeUploadHint: String { "Kiln's artifact store is \(storeDescription)" }
+
+    /// Default: the length of `listContent(of:)`.
+    package func contentCount(of repository: String) async throws -> Int {
+        try await listContent(of: repository).count
+    }
 
     /// Default: the store is there when it can list Kiln's repositories.
     package func checkHealth() async throws {

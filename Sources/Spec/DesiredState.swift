@@ -6,18 +6,40 @@ package struct DesiredState: Sendable, Hashable, Codable {
     package var signKeys: [SignKey]
     package var releases: [ReleasePlan]
     package var flavors: [Flavor]
+    /// Store repositories that may be deleted with their content (`retired/*.yml`).
+    package var retired: [RetiredStoreRepository]
 
     package init(
         platforms: [Platform] = [], distributions: [Distribution] = [],
         repositories: [Repository] = [], signKeys: [SignKey] = [],
-        releases: [ReleasePlan] = [], flavors: [Flavor] = []
+        releases: [ReleasePlan] = [], flavors: [Flavor] = [], retired: [RetiredStoreRepository] = []
     ) {
+        self.retired = retired
         self.platforms = platforms
         self.distributions = distributions
         self.repositories = repositories
         self.signKeys = signKeys
         self.releases = releases
         self.flavors = flavors
+    }
+}
+
+extension DesiredState {
+    enum CodingKeys: String, CodingKey {
+        case platforms, distributions, repositories, signKeys, releases, flavors, retired
+    }
+
+    /// Decodes; `retired` may be absent (state written before it existed).
+    package init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(
+            platforms: try c.decode([Platform].self, forKey: .platforms),
+            distributions: try c.decode([Distribution].self, forKey: .distributions),
+            repositories: try c.decode([Repository].self, forKey: .repositories),
+            signKeys: try c.decode([SignKey].self, forKey: .signKeys),
+            releases: try c.decode([ReleasePlan].self, forKey: .releases),
+            flavors: try c.decode([Flavor].self, forKey: .flavors),
+            retired: try c.decodeIfPresent([RetiredStoreRepository].self, forKey: .retired) ?? [])
     }
 }
 

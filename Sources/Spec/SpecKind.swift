@@ -11,6 +11,8 @@ package enum SpecKind: String, Sendable, Hashable, Codable, CaseIterable {
     case signKey = "sign_key"
     case release
     case flavor
+    /// Store repositories that may be deleted with their content (`retired/*.yml`).
+    case retired
 
     /// The top-level folder holding this kind's files.
     package var folder: String {
@@ -21,6 +23,7 @@ package enum SpecKind: String, Sendable, Hashable, Codable, CaseIterable {
         case .signKey: "sign-keys"
         case .release: "releases"
         case .flavor: "flavors"
+        case .retired: "retired"
         }
     }
 
@@ -28,6 +31,7 @@ package enum SpecKind: String, Sendable, Hashable, Codable, CaseIterable {
     package var displayName: String {
         switch self {
         case .signKey: "sign key"
+        case .retired: "retired list"
         default: rawValue
         }
     }

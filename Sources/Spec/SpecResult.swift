@@ -36,11 +36,14 @@ package struct SpecCounts: Sendable, Hashable, Codable {
     package var signKeys: Int
     package var releases: Int
     package var flavors: Int
+    /// Retired store repositories listed.
+    package var retired: Int
 
     package init(
         platforms: Int = 0, distributions: Int = 0, repositories: Int = 0,
-        signKeys: Int = 0, releases: Int = 0, flavors: Int = 0
+        signKeys: Int = 0, releases: Int = 0, flavors: Int = 0, retired: Int = 0
     ) {
+        self.retired = retired
         self.platforms = platforms
         self.distributions = distributions
         self.repositories = repositories
@@ -54,7 +57,7 @@ package struct SpecCounts: Sendable, Hashable, Codable {
         self.init(
             platforms: state.platforms.count, distributions: state.distributions.count,
             repositories: state.repositories.count, signKeys: state.signKeys.count,
-            releases: state.releases.count, flavors: state.flavors.count)
+            releases: state.releases.count, flavors: state.flavors.count, retired: state.retired.count)
     }
 
     /// The count for one kind.
@@ -66,11 +69,12 @@ package struct SpecCounts: Sendable, Hashable, Codable {
         case .signKey: signKeys
         case .release: releases
         case .flavor: flavors
+        case .retired: retired
         }
     }
 
     /// All objects.
-    package var total: Int { platforms + distributions + repositories + signKeys + releases + flavors }
+    package var total: Int { platforms + distributions + repositories + signKeys + releases + flavors + retired }
 
     /// `(folder name, count)` in a fixed order, for printing: `platforms: 2`, `sign-keys: 2`, ...
     package var entries: [(kind: SpecKind, count: Int)] {
@@ -80,6 +84,6 @@ package struct SpecCounts: Sendable, Hashable, Codable {
     private enum CodingKeys: String, CodingKey {
         case platforms, distributions, repositories
         case signKeys = "sign_keys"
-        case releases, flavors
+        case releases, flavors, retired
     }
 }

@@ -13,6 +13,7 @@ import Store
 ///
 ///     kiln plan --repo ../state --ref main --path examples --out plan.json
 ///     kiln plan --repo ../state --format json --detailed-exitcode
+///     kiln plan --repo . --ref "$PR_HEAD" --path examples --format markdown > plan.md
 struct PlanCommand: SettingsCommand {
     static let configuration = CommandConfiguration(
         commandName: "plan",
@@ -29,8 +30,8 @@ struct PlanCommand: SettingsCommand {
     @OptionGroup var source: DesiredStateOptions
     @OptionGroup var database: DatabaseOptions
 
-    @Option(help: "Output format: text or json.")
-    var format: OutputFormat = .text
+    @Option(help: "Output format: text, json, or markdown (a pull-request comment).")
+    var format: PlanFormat = .text
 
     @Option(help: "Write the plan (JSON, with commit SHA and state fingerprint) to this file.")
     var out: String?
@@ -60,6 +61,7 @@ struct PlanCommand: SettingsCommand {
         }
         switch format {
         case .json: print(String(decoding: try plan.jsonData(), as: UTF8.self))
+        case .markdown: print(plan.renderMarkdown(), terminator: "")
         case .text:
             print(plan.renderText(), terminator: "")
             if let out { print("\nSaved the plan to \(out); apply exactly it with `kiln apply \(out)`.") }

@@ -171,7 +171,15 @@ import Testing
         let json = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
         let changes = try #require(json["changes"] as? [[String: Any]])
         let update = try #require(changes.first { $0["action"] as? String == "update" })
-        #expect(Set(update.keys) == ["action", "kind", "name", "fields", "desired", "actual", "origin"])
+        #expect(
+            Set(update.keys) == [
+                "action", "kind", "name", "fields", "diff", "unchanged_attributes", "desired", "actual", "origin",
+                "file"
+            ])
+        let diff = try #require(update["diff"] as? [[String: Any]])
+        let version = try #require(diff.first { $0["path"] as? String == "distr_version" })
+        #expect(version["after"] as? String == "9.4")
+        #expect(version["path_elements"] as? [String] == ["distr_version"])
         #expect((update["desired"] as? [String: Any])?["distr_version"] as? String == "9.4")
     }
 

@@ -31,18 +31,34 @@ package struct ReconcileEngine: Sendable {
     }
 
     /// The actual state: database rows plus (when a store is configured) Kiln's store repositories,
-    /// read in bulk.
-    package func readActualState() async throws -> ActualState {
+    /// read in bulk, and how much content each of the `pruneCandidates` holds (the desired-state
+    /// store repositories a plan would delete; one request each).
+    package func readActualState(
+        pruneCandidates: @Sendable ([StoreRepositorySpec]) -> Set<String> = { _ in [] }
+    ) async throws -> ActualState {
         var actual = try await database.readActualState()
         if let store {
-            actual.storeRepositories = try await store.listManagedRepositories().map(StoreNaming.actualSpec)
+            let specs = try await store.listManagedRepositories().map(StoreNaming.actualSpec)
+            actual.storeRepositories = specs
+            let names = pruneCandidates(specs).intersection(specs.filter(\.isDesiredState).map(\.name)).sorted()
+            let counts = try await boundedMap(names, maxConcurrent: maxConcurrentStoreWrites) {
+                try await store.contentCount(of: $0)
+            }
+            actual.storeContentCounts = Dictionary(zip(names, counts), uniquingKeysWith: { a, _ in a })
         }
         return actual
     }
 
+    /// The actual state a plan for `desired` needs: content counted for the store repositories
+    /// `desired` no longer declares.
+    package func readActualState(for desired: DesiredState) async throws -> ActualState {
+        let wanted = Set(Planner.desiredStoreRepositories(desired).keys)
+        return try await readActualState { specs in Set(specs.map(\.name)).subtracting(wanted) }
+    }
+
     /// A plan, with no side effects.
     package func plan(desired: DesiredState, commitSHA: String) async throws -> Plan {
-        Planner.plan(desired: desired, actual: try await readActualState(), commitSHA: commitSHA)
+        Planner.plan(desired: desired, actual: try await readActualState(for: desired), commitSHA: commitSHA)
     }
 
     /// Plans and applies in one go under the reconcile lock (auto-approve).
@@ -50,7 +66,8 @@ package struct ReconcileEngine: Sendable {
         try await locked(trigger: trigger, commitSHA: commitSHA) { runID, clock in
             let plan: Plan
             do {
-                plan = Planner.plan(desired: desired, actual: try await readActualState(), commitSHA: commitSHA)
+                plan = Planner.plan(
+                    desired: desired, actual: try await readActualState(for: desired), commitSHA: commitSHA)
             } catch {
                 return try await finish(runID, commitSHA, nil, .failed, ["reading actual state: \(error)"], clock)
             }
@@ -64,7 +81,9 @@ package struct ReconcileEngine: Sendable {
         try await locked(trigger: trigger, commitSHA: plan.commitSHA) { runID, clock in
             let current: String
             do {
-                current = try await readActualState().fingerprint
+                // the same content counts the plan read: its store repositories without a desired record
+                let planned = Set(plan.changes.filter { $0.kind == .storeRepository && $0.desired == nil }.map(\.name))
+                current = try await readActualState { _ in planned }.fingerprint
             } catch {
                 return try await finish(runID, plan.commitSHA, plan, .failed, ["reading actual state: \(error)"], clock)
             }

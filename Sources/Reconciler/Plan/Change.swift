@@ -8,8 +8,9 @@ import Statuses
 ///     Change(.delete, actual: .platform(gone), origin: .git)
 ///
 /// JSON (what `kiln plan --out` saves and `kiln apply FILE` reads): `action`, `kind`, `name`,
-/// `fields` (for display; recomputed on decode), `desired` and `actual` (the records),
-/// `reason`, `origin`.
+/// `diff` (the nested changes, each with `path`, `action`, `before`, `after`; recomputed on
+/// decode), `unchanged_attributes`, `fields` (top-level fields, whole values; kept for older
+/// readers), `desired` and `actual` (the records), `reason`, `origin`, `file`.
 package struct Change: Sendable, Hashable {
     package var action: ChangeAction
     package let kind: ResourceKind
@@ -23,6 +24,11 @@ package struct Change: Sendable, Hashable {
     package var reason: String?
     /// Where the current object came from (nil when it does not exist yet, and for store objects).
     package var origin: Origin?
+    /// The desired-state file that caused the change (`platforms/almalinux-9.yml`): the object's
+    /// own file, or for a store repository the file declaring its repository, or for an object
+    /// removed from a file that still declares its owner that file. Nil when the object's file is
+    /// gone. Set by the planner; for review (markdown grouping), not compared by apply.
+    package var file: String?
 
     /// A change to an object git declares (create, update, or keep).
     package init(
@@ -49,7 +55,30 @@ package struct Change: Sendable, Hashable {
         self.origin = origin
     }
 
-    /// Field-by-field difference, sorted by field name: every field for a create or delete;
+    /// The nested difference (paths inside maps, items of lists): every leaf for a create or
+    /// delete; for an update (or a kept object git would change) what differs, plus `origin`
+    /// when git takes over an API object. What the text, JSON and markdown plans show.
+    package var diff: AttributeDiff {
+        switch (action, desired?.fields, actual?.fields) {
+        case (.create, let after?, _):
+            return AttributeDiff(before: nil, after: after)
+        case (.delete, _, let before?):
+            return AttributeDiff(before: before, after: nil)
+        case (.update, let after?, let before?), (.keep, let after?, let before?):
+            var out = AttributeDiff(before: before, after: after)
+            if origin == .api {
+                out.changes.append(
+                    AttributeChange(
+                        path: ["origin"], action: .update, before: .string(Origin.api.rawValue),
+                        after: .string(Origin.git.rawValue)))
+            }
+            return out
+        default:
+            return AttributeDiff(before: nil, after: nil)
+        }
+    }
+
+    /// Field-by-field difference (top-level fields, whole values), sorted by field name: every field for a create or delete;
     /// for an update (or a kept object git would change) the fields that differ, plus
     /// `origin` when git takes over an API object.
     package var fields: [FieldChange] {
@@ -75,7 +104,8 @@ package struct Change: Sendable, Hashable {
 
 extension Change: Codable {
     enum CodingKeys: String, CodingKey {
-        case action, kind, name, fields, desired, actual, reason, origin
+        case action, kind, name, fields, diff, desired, actual, reason, origin, file
+        case unchangedAttributes = "unchanged_attributes"
     }
 
     package init(from decoder: any Decoder) throws {
@@ -86,6 +116,7 @@ extension Change: Codable {
         actual = try Resource.decode(kind, from: c, forKey: .actual)
         reason = try c.decodeIfPresent(String.self, forKey: .reason)
         origin = try c.decodeIfPresent(Origin.self, forKey: .origin)
+        file = try c.decodeIfPresent(String.self, forKey: .file)
         let needed: Bool
         switch action {
         case .create, .update: needed = desired != nil
@@ -106,9 +137,13 @@ extension Change: Codable {
         try c.encode(kind, forKey: .kind)
         try c.encode(name, forKey: .name)
         try c.encode(fields, forKey: .fields)
+        let diff = diff
+        try c.encode(diff.changes, forKey: .diff)
+        try c.encode(diff.unchangedAttributes, forKey: .unchangedAttributes)
         try desired?.encode(to: &c, forKey: .desired)
         try actual?.encode(to: &c, forKey: .actual)
         try c.encodeIfPresent(reason, forKey: .reason)
         try c.encodeIfPresent(origin, forKey: .origin)
+        try c.encodeIfPresent(file, forKey: .file)
     }
 }

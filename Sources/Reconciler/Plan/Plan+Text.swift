@@ -2,8 +2,10 @@ import Spec
 import Statuses
 
 extension Plan {
-    /// Terraform-style text: one block per changed object (`+ ~ - #`), field by field
-    /// `before -> after`, and a closing `Plan: N to add, N to change, N to destroy.` line.
+    /// Terraform-style text: one block per changed object (`+ ~ - #`, a rename as `-/+`), nested
+    /// attributes at their paths (`~ data.timeout = 43200 -> 50000`), list items as `+`/`-`
+    /// lines, unchanged neighbours counted, and a closing `Plan: N to add, N to change, N to
+    /// destroy.` line.
     package func renderText() -> String {
         var out = "Commit \(commitSHA)\n"
         if !hasChanges && changes.isEmpty {
@@ -11,47 +13,19 @@ extension Plan {
             return out
         }
         out += "\n"
-        for change in changes {
-            out += Self.render(change)
+        for block in blocks() {
+            for line in block.lines { out += line.terminal + "\n" }
+            out += "\n"
         }
-        if !hasChanges {
-            out += "No changes. The actual state matches the desired state.\n"
-        } else {
-            out += "Plan: \(toAdd) to add, \(toChange) to change, \(toDestroy) to destroy.\n"
-        }
+        out += summaryLine + "\n"
         return out
     }
 
-    static func render(_ change: Change) -> String {
-        let verb: String
-        switch change.action {
-        case .create: verb = "will be created"
-        case .update: verb = "will be updated in place"
-        case .delete: verb = "will be destroyed"
-        case .keep: verb = "is kept"
-        }
-        var out = "  # \(change.kind.rawValue) \"\(change.name)\" \(verb)"
-        if let origin = change.origin, origin != .git { out += " (origin \(origin.rawValue))" }
-        out += "\n"
-        if let reason = change.reason { out += "  #   \(reason)\n" }
-        let symbol = change.action.symbol
-        out += "  \(symbol) \(change.kind.rawValue) \"\(change.name)\" {\n"
-        let fields = change.fields
-        let width = fields.map(\.field.count).max() ?? 0
-        for field in fields {
-            let pad = String(repeating: " ", count: width - field.field.count)
-            let line: String
-            switch (field.before, field.after) {
-            case (nil, let after?): line = "+ \(field.field)\(pad) = \(after.compactText)"
-            case (let before?, nil): line = "- \(field.field)\(pad) = \(before.compactText)"
-            case (let before?, let after?):
-                line = "~ \(field.field)\(pad) = \(before.compactText) -> \(after.compactText)"
-            case (nil, nil): line = "  \(field.field)\(pad) = null"
-            }
-            out += "      \(line)\n"
-        }
-        out += "    }\n\n"
-        return out
+    /// `Plan: 1 to add, 2 to change, 0 to destroy.`, or `No changes. ...` when only kept objects.
+    package var summaryLine: String {
+        hasChanges
+            ? "Plan: \(toAdd) to add, \(toChange) to change, \(toDestroy) to destroy."
+            : "No changes. The actual state matches the desired state."
     }
 }
 

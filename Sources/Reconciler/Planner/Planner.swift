@@ -31,7 +31,9 @@ package enum Planner {
         if actual.storeRepositories != nil {
             changes += reconcileStoreRepositories(desired: desired, actual: actual, repositoryChanges: repositories)
         }
-        return Plan(commitSHA: commitSHA, fingerprint: actual.fingerprint, changes: changes)
+        return Plan(
+            commitSHA: commitSHA, fingerprint: actual.fingerprint,
+            changes: fileChanges(changes, desired: desired, actual: actual))
     }
 
     /// Plans one object of a desired-state kind: `wrap` makes its record a `Resource`;

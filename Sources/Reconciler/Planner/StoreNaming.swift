@@ -9,9 +9,7 @@ package enum StoreNaming {
     package static let sourceLabelValue = "desired-state"
 
     /// `AlmaLinux-9-BaseOS-x86_64`, `AlmaLinux-9-BaseOS-x86_64-debug`.
-    package static func storeName(_ key: RepositoryKey) -> String {
-        "\(key.name)-\(key.arch)" + (key.debug ? "-debug" : "")
-    }
+    package static func storeName(_ key: RepositoryKey) -> String { key.storeName }
 
     /// The store repository for a desired repository (nil when its type is not `rpm`).
     /// Repositories that are not production ones are synced from their upstream `url` (a remote).

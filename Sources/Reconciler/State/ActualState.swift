@@ -18,6 +18,9 @@ package struct ActualState: Sendable, Hashable, Codable {
     package var storeRepositories: [StoreRepositorySpec]?
     /// Store repository names that belong to builds (never pruned), with the reason.
     package var storeInUse: [String: String]
+    /// Content units held by the store repositories the desired state no longer declares (the
+    /// ones a plan would delete): one holding content is kept unless it is listed as retired.
+    package var storeContentCounts: [String: Int] = [:]
 
     package init(
         repositories: [Actual<Repository>] = [], platforms: [Actual<Platform>] = [],

@@ -8,6 +8,7 @@ enum ParsedObject: Sendable {
     case signKey(ParsedSignKey)
     case release(ParsedRelease)
     case flavor(ParsedFlavor)
+    case retired(ParsedRetired)
 }
 
 /// What reading one file gave: its object (if readable) and its own problems.
@@ -27,6 +28,7 @@ struct FileOutcome: Sendable {
             case .signKey: object = reader.signKey(root, companions: companions).map(ParsedObject.signKey)
             case .release: object = reader.release(root).map(ParsedObject.release)
             case .flavor: object = reader.flavor(root).map(ParsedObject.flavor)
+            case .retired: object = reader.retired(root).map(ParsedObject.retired)
             }
         } else {
             object = nil

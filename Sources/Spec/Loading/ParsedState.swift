@@ -10,6 +10,8 @@ struct ParsedState {
     var keyids: [String: SourceLocation] = [:]
     var releases: [String: ParsedRelease] = [:]
     var flavors: [String: ParsedFlavor] = [:]
+    /// Retired store repositories by name, in file order.
+    var retired: [String: RetiredStoreRepository] = [:]
     /// Platforms in file order (the order conflicts are reported in).
     var platformOrder: [String] = []
     var diagnostics: [Diagnostic] = []
@@ -67,6 +69,14 @@ struct ParsedState {
                 return
             }
             flavors[f.value.name] = f
+        case .retired(let r):
+            for item in r.value {
+                if let first = retired[item.name]?.location, let at = item.location {
+                    diagnostics.append(Diagnostic(at, "store repository '\(item.name)' is already listed at \(first)"))
+                    continue
+                }
+                retired[item.name] = item
+            }
         }
     }
 
@@ -90,6 +100,7 @@ struct ParsedState {
         }
         for r in releases.values { checkRelease(r) }
         checkSharedRepositories()
+        checkRetired()
         return diagnostics
     }
 
@@ -181,6 +192,27 @@ struct ParsedState {
         }
     }
 
+    /// A retired store repository must not be declared as well: one of the two is a mistake.
+    private mutating func checkRetired() {
+        guard !retired.isEmpty else { return }
+        var declared: [String: SourceLocation] = [:]
+        func note(_ repo: Repository, _ fallback: SourceLocation) {
+            guard repo.type == "rpm", retired[repo.key.storeName] != nil else { return }
+            if declared[repo.key.storeName] == nil { declared[repo.key.storeName] = repo.location ?? fallback }
+        }
+        for name in platformOrder { platforms[name].map { p in p.value.repos.forEach { note($0, p.nameAt) } } }
+        for f in flavors.values { f.value.repos.forEach { note($0, f.nameAt) } }
+        for r in repositories.values { note(r.value, r.nameAt) }
+        for (name, at) in declared.sorted(by: { $0.key < $1.key }) {
+            guard let item = retired[name], let listed = item.location else { continue }
+            diagnostics.append(
+                Diagnostic(
+                    listed,
+                    "store repository '\(name)' is listed as retired but the repository at \(at) still declares it: "
+                        + "remove one of the two"))
+        }
+    }
+
     /// The objects, each kind sorted by name (repositories by name, arch, debug).
     func desiredState() -> DesiredState {
         DesiredState(
@@ -191,6 +223,7 @@ struct ParsedState {
             },
             signKeys: signKeys.values.map(\.value).sorted { $0.name < $1.name },
             releases: releases.values.map(\.value).sorted { $0.name < $1.name },
-            flavors: flavors.values.map(\.value).sorted { $0.name < $1.name })
+            flavors: flavors.values.map(\.value).sorted { $0.name < $1.name },
+            retired: retired.values.sorted { $0.name < $1.name })
     }
 }
