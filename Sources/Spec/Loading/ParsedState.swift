@@ -200,8 +200,13 @@ struct ParsedState {
             guard repo.type == "rpm", retired[repo.key.storeName] != nil else { return }
             if declared[repo.key.storeName] == nil { declared[repo.key.storeName] = repo.location ?? fallback }
         }
-        for name in platformOrder { platforms[name].map { p in p.value.repos.forEach { note($0, p.nameAt) } } }
-        for f in flavors.values { f.value.repos.forEach { note($0, f.nameAt) } }
+        for name in platformOrder {
+            guard let p = platforms[name] else { continue }
+            for repo in p.value.repos { note(repo, p.nameAt) }
+        }
+        for f in flavors.values {
+            for repo in f.value.repos { note(repo, f.nameAt) }
+        }
         for r in repositories.values { note(r.value, r.nameAt) }
         for (name, at) in declared.sorted(by: { $0.key < $1.key }) {
             guard let item = retired[name], let listed = item.location else { continue }
