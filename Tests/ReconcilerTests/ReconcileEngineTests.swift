@@ -377,6 +377,7 @@ struct DeadAfterReads: ArtifactStore {
     func listContent(of repository: String) async throws -> [StoreContent] {
         try await writes.listContent(of: repository)
     }
+    func contentCount(of repository: String) async throws -> Int { try await reads.contentCount(of: repository) }
     func downloadPackage(fileName: String, in repository: String, to destination: URL) async throws {
         try await writes.downloadPackage(fileName: fileName, in: repository, to: destination)
     }
