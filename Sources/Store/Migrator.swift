@@ -65,6 +65,15 @@ package struct Migrator: Sendable {
         return MigrationReport(applied: applied, version: version)
     }
 
+    /// Migrates only when the database is behind this binary: a current database is read, never
+    /// written (what `kiln plan` does, so it runs with a read-only role). Returns whether it migrated.
+    @discardableResult
+    package func migrateIfBehind(_ client: PostgresClient) async throws -> Bool {
+        guard try await currentVersion(client) < latestVersion else { return false }
+        try await migrate(client)
+        return true
+    }
+
     /// The highest applied version (0 for an empty database).
     package func currentVersion(_ client: PostgresClient) async throws -> Int {
         try await client.withConnection { connection in

@@ -44,7 +44,9 @@ struct PlanCommand: SettingsCommand {
         let snapshot = try await ReconcileCLI.readDesiredState(source, rules: settings.specRules, command: "plan")
         let plan: Plan
         do {
-            plan = try await ReconcileCLI.withEngine(database: database, settings: settings, logger: logger) { engine in
+            plan = try await ReconcileCLI.withEngine(
+                database: database, settings: settings, logger: logger, writesDatabase: false
+            ) { engine in
                 try await engine.plan(desired: snapshot.result.state, commitSHA: snapshot.commitSHA)
             }
         } catch {
@@ -61,7 +63,7 @@ struct PlanCommand: SettingsCommand {
         }
         switch format {
         case .json: print(String(decoding: try plan.jsonData(), as: UTF8.self))
-        case .markdown: print(plan.renderMarkdown(), terminator: "")
+        case .markdown: print(plan.renderMarkdown(filePrefix: source.filePrefix), terminator: "")
         case .text:
             print(plan.renderText(), terminator: "")
             if let out { print("\nSaved the plan to \(out); apply exactly it with `kiln apply \(out)`.") }
@@ -80,6 +82,12 @@ struct DesiredStateOptions: ParsableArguments {
 
     @Option(help: "Folder inside the repository that is the desired-state root.")
     var path: String?
+
+    /// `--path` as a prefix of the files under it (`examples/`), empty for the repository root.
+    var filePrefix: String {
+        let parts = (path ?? "").split(separator: "/").filter { $0 != "." && !$0.isEmpty }
+        return parts.isEmpty ? "" : parts.joined(separator: "/") + "/"
+    }
 }
 
 /// Shared by `plan`, `apply` and `bench reconcile`.
@@ -125,12 +133,15 @@ enum ReconcileCLI {
     }
 
     /// Opens the database (migrated) and the artifact store of `settings` for `body`.
+    /// `writesDatabase: false` (plan) migrates only a database that is behind, so a current one is
+    /// only read and a read-only role can plan.
     static func withEngine<T: Sendable>(
-        database: DatabaseOptions, settings: KilnSettings, logger: Logger,
+        database: DatabaseOptions, settings: KilnSettings, logger: Logger, writesDatabase: Bool = true,
         _ body: @Sendable @escaping (ReconcileEngine) async throws -> T
     ) async throws -> T {
         let storeConfig = settings.artifactStore(home: database.home(settings))
-        return try await database.withClient(settings: settings, logger: logger, migrate: true) { client in
+        return try await database.withClient(settings: settings, logger: logger, migrate: writesDatabase) { client in
+            if !writesDatabase { try await Migrator.bundled(logger: logger).migrateIfBehind(client) }
             let store = storeConfig.makeStore(logger: logger)
             let engine = ReconcileEngine(
                 database: PostgresStateDatabase(client: client, logger: logger),

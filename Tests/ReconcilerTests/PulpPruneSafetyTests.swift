@@ -52,9 +52,11 @@ extension PulpReconcileTests {
         let reader = DesiredStateReader(repository: try GitRepository(path: repo.path))
         do {
             try await TestDatabase.with { client, _ in
-                let engine = ReconcileEngine(database: PostgresStateDatabase(client: client), store: pulp, logger: quiet)
+                let engine = ReconcileEngine(
+                    database: PostgresStateDatabase(client: client), store: pulp, logger: quiet)
                 let s1 = try await reader.read()
-                let first = try await engine.reconcile(desired: s1.result.state, commitSHA: s1.commitSHA, trigger: "cli")
+                let first = try await engine.reconcile(
+                    desired: s1.result.state, commitSHA: s1.commitSHA, trigger: "cli")
                 XCTAssertEqual(first.result, .applied, "\(first.errors)")
 
                 // a released package in the production repository
@@ -73,16 +75,19 @@ extension PulpReconcileTests {
                 let kept = try XCTUnwrap(plan.changes.first { $0.kind == .storeRepository && $0.name == oldStore })
                 XCTAssertEqual(kept.action, .keep, plan.renderText())
                 XCTAssertEqual(kept.reason, "kept: holds 1 package; list it under retired: to delete")
-                XCTAssertTrue(plan.renderText().contains("\"\(oldStore)\" is renamed to \"\(newStore)\""), plan.renderText())
+                XCTAssertTrue(
+                    plan.renderText().contains("\"\(oldStore)\" is renamed to \"\(newStore)\""), plan.renderText())
                 XCTAssertTrue(
                     plan.renderMarkdown().contains(
-                        "| store_repository | `\(oldStore)` | kept: holds 1 package; list it under retired: to delete |"))
+                        "| store_repository | `\(oldStore)` | kept: holds 1 package; list it under retired: to delete |"
+                    ))
                 let renamed = try await engine.apply(savedPlan: plan, trigger: "cli")
                 XCTAssertEqual(renamed.result, .applied, "\(renamed.errors)")
                 try await expectEqual(try await pulp.contentCount(of: oldStore), 1)
                 try await expectNotNil(try await pulp.repository(named: newStore))
                 let again = try await engine.plan(desired: s2.result.state, commitSHA: s2.commitSHA)
-                XCTAssertFalse(again.changes.contains { $0.name.hasPrefix(lower) && $0.action != .keep }, again.renderText())
+                XCTAssertFalse(
+                    again.changes.contains { $0.name.hasPrefix(lower) && $0.action != .keep }, again.renderText())
 
                 // a retired list naming the repository makes the deletion a reviewed change
                 try repo.write("retired/\(lower).yml", "store_repositories:\n  - \(oldStore)\n")

@@ -14,8 +14,11 @@ extension Plan {
     /// that caused them (`diff` blocks, long ones collapsed), then the kept objects with their
     /// reasons.
     ///
+    /// `filePrefix` is put before each file (the `--path` of the desired state in its repository,
+    /// `examples/`), so the headings match the pull request's file list.
+    ///
     ///     kiln plan --repo . --ref "$PR_HEAD" --path examples --format markdown > plan.md
-    package func renderMarkdown() -> String {
+    package func renderMarkdown(filePrefix: String = "") -> String {
         var out = "### Kiln plan for `\(commitSHA.prefix(12))`\n\n"
         let kept = changes.filter { $0.action == .keep }
         out += "**\(summaryLine)**"
@@ -24,7 +27,7 @@ extension Plan {
         if !changes.isEmpty { out += summaryTable() + "\n" }
         var budget = Self.markdownBudget
         for (file, blocks) in groupedBlocks() {
-            out += "#### " + (file == Self.removedGroup ? file : "`\(Self.escapeCode(file))`") + "\n\n"
+            out += "#### " + (file == Self.removedGroup ? file : "`\(Self.escapeCode(filePrefix + file))`") + "\n\n"
             let lines = blocks.flatMap { $0.lines.map(\.markdownDiff) + [""] }.dropLast()
             let body = lines.joined(separator: "\n")
             let counts = Self.counts(blocks.flatMap(\.changes))
