@@ -79,15 +79,7 @@ final class PlanGoldenTests: XCTestCase {
             base: { f in try f.repo.write("platforms/busy.yml", ReconcileFixture.platformYAML("Busy")) },
             change: { f, _, _ in try f.repo.remove("platforms/busy.yml") },
             between: { client in
-                try await client.query("INSERT INTO users (username) VALUES ('alice')")
-                try await client.query("INSERT INTO builds (created_by) SELECT id FROM users WHERE username = 'alice'")
-                try await client.query("INSERT INTO build_task_refs (url) VALUES ('https://git.example.org/bash.git')")
-                try await client.query(
-                    """
-                    INSERT INTO build_tasks (build_id, platform_id, ref_id, arch, index)
-                    SELECT (SELECT max(id) FROM builds), p.id, (SELECT max(id) FROM build_task_refs), 'x86_64', 0
-                    FROM platforms p WHERE p.name = 'Busy'
-                    """)
+                try await client.addBuildTask(platform: "Busy")
             })
         XCTAssertFalse(plan.hasChanges, plan.renderText())
         let markdown = plan.renderMarkdown()

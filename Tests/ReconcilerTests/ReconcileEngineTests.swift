@@ -115,15 +115,7 @@ final class ReconcileEngineTests: XCTestCase {
             XCTAssertEqual(r1.result, .applied, "\(r1.errors)")
 
             // a build task on Busy
-            try await client.query("INSERT INTO users (username) VALUES ('alice')")
-            try await client.query("INSERT INTO builds (created_by) SELECT id FROM users WHERE username = 'alice'")
-            try await client.query("INSERT INTO build_task_refs (url) VALUES ('https://git.example.org/bash.git')")
-            try await client.query(
-                """
-                INSERT INTO build_tasks (build_id, platform_id, ref_id, arch, index)
-                SELECT (SELECT max(id) FROM builds), p.id, (SELECT max(id) FROM build_task_refs), 'x86_64', 0
-                FROM platforms p WHERE p.name = 'Busy'
-                """)
+            try await client.addBuildTask(platform: "Busy")
 
             try f.repo.remove("platforms/gone.yml")
             try f.repo.remove("platforms/busy.yml")

@@ -83,6 +83,19 @@ struct ReconcileFixture {
 }
 
 extension PostgresClient {
+    /// A build by a new user `alice` with one x86_64 task on `platform`: what keeps a platform.
+    func addBuildTask(platform: String) async throws {
+        try await query("INSERT INTO users (username) VALUES ('alice')")
+        try await query("INSERT INTO builds (created_by) SELECT id FROM users WHERE username = 'alice'")
+        try await query("INSERT INTO build_task_refs (url) VALUES ('https://git.example.org/bash.git')")
+        try await query(
+            """
+            INSERT INTO build_tasks (build_id, platform_id, ref_id, arch, index)
+            SELECT (SELECT max(id) FROM builds), p.id, (SELECT max(id) FROM build_task_refs), 'x86_64', 0
+            FROM platforms p WHERE p.name = \(platform)
+            """)
+    }
+
     /// The first column of the first row as Int (a count).
     func count(_ query: PostgresQuery) async throws -> Int {
         for try await n in try await self.query(query).decode(Int64.self) { return Int(n) }
