@@ -89,6 +89,38 @@ import Testing
         #expect(plan.renderText().contains("Plan: 0 to add, 1 to change, 0 to destroy."))
     }
 
+    @Test func markdownFencesCannotBeClosedByFileContents() throws {
+        var p = platform("A")
+        p.data["note"] = .string("```\n## injected heading\n````")
+        let plan = Planner.plan(desired: DesiredState(platforms: [p]), actual: ActualState(), commitSHA: "abc")
+        let markdown = plan.renderMarkdown()
+        #expect(markdown.contains("`````diff\n"))  // longer than the longest backtick run inside
+        #expect(markdown.contains("#### `platforms/p.yml`"))
+        #expect(markdown.contains("| platform | 1 | 0 | 0 | 0 |"))
+        #expect(markdown.contains("<details open><summary>2 to add"))
+        let text = plan.renderText()
+        #expect(
+            text.contains("      + data.note = <<-EOT\n          + ```\n          + ## injected heading\n"), "\(text)")
+    }
+
+    @Test func aLongStringIsWrappedAndItsWordsSummarised() throws {
+        let words = (1...30).map { "pkg\($0)" }
+        var old = platform("A")
+        old.data["cmd"] = .string(words.joined(separator: " "))
+        let (ap, ar) = actual(old)
+        var stored = ap
+        stored.record.data["cmd"] = .string(words.joined(separator: " "))
+        var new = old
+        new.data["cmd"] = .string((words + ["gcc"]).joined(separator: " "))
+        let plan = Planner.plan(
+            desired: DesiredState(platforms: [new]), actual: ActualState(repositories: ar, platforms: [stored]),
+            commitSHA: "abc")
+        let text = plan.renderText()
+        #expect(text.contains("      ~ data.cmd =\n          - \"pkg1 pkg2"), "\(text)")
+        #expect(text.contains("# (words added: gcc)"), "\(text)")
+        #expect(text.split(separator: "\n").allSatisfy { $0.count <= 100 }, "\(text)")
+    }
+
     @Test func deletedPlatformIsPrunedUnlessUsed() {
         let (ap, ar) = actual(platform("A"))
         let pruned = Planner.plan(
