@@ -88,20 +88,11 @@ package final class PulpClient: Sendable {
         body: ByteBuffer? = nil, contentType: String? = nil, timeout: TimeAmount? = nil,
         allow: Set<Int> = [], retries: Int? = nil
     ) async throws -> Response {
-        let attempts = max(1, (retries ?? retry.retries) + 1)
-        var delay = retry.firstDelay
-        for attempt in 1... {
-            do {
-                return try await sendOnce(
-                    method, href, query: query, json: json, body: body, contentType: contentType, timeout: timeout,
-                    allow: allow)
-            } catch let error as PulpError where attempt < attempts && retry.shouldRetry(error, method: method) {
-                logger.warning("\(error); retry \(attempt) of \(attempts - 1) in \(delay)")
-                try await Task.sleep(for: delay)
-                delay = min(delay * 2, retry.maxDelay)
-            }
+        try await retrying(method, retries: retries ?? retry.retries) {
+            try await sendOnce(
+                method, href, query: query, json: json, body: body, contentType: contentType, timeout: timeout,
+                allow: allow)
         }
-        fatalError("unreachable")
     }
 
     private func sendOnce(
@@ -146,18 +137,24 @@ package final class PulpClient: Sendable {
     /// ``send(_:_:query:json:body:contentType:timeout:allow:retries:)`` retries a GET. The
     /// API credentials go only to Pulp's own origin.
     package func download(_ url: String, to destination: URL) async throws {
-        let attempts = max(1, retry.retries + 1)
+        try await retrying(.GET, retries: retry.retries) { try await downloadOnce(url, to: destination) }
+    }
+
+    /// Runs `body` until it succeeds, or throws an error `retry` does not retry for `method`, or
+    /// `retries` retries (with back-off) have failed: then the last error is thrown.
+    private func retrying<T>(_ method: HTTPMethod, retries: Int, _ body: () async throws -> T) async throws -> T {
         var delay = retry.firstDelay
-        for attempt in 1... {
+        var attempt = 0
+        while true {
+            attempt += 1
             do {
-                return try await downloadOnce(url, to: destination)
-            } catch let error as PulpError where attempt < attempts && retry.shouldRetry(error, method: .GET) {
-                logger.warning("\(error); retry \(attempt) of \(attempts - 1) in \(delay)")
+                return try await body()
+            } catch let error as PulpError where attempt <= retries && retry.shouldRetry(error, method: method) {
+                logger.warning("\(error); retry \(attempt) of \(retries) in \(delay)")
                 try await Task.sleep(for: delay)
                 delay = min(delay * 2, retry.maxDelay)
             }
         }
-        fatalError("unreachable")
     }
 
     private func downloadOnce(_ href: String, to destination: URL) async throws {

@@ -83,7 +83,3 @@ package struct AttributeChange: Sendable, Hashable, Codable {
         try c.encodeIfPresent(index, forKey: .index)
     }
 }
-
-extension Unicode.Scalar {
-    fileprivate var isASCII: Bool { value < 0x80 }
-}
