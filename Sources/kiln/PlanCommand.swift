@@ -130,9 +130,10 @@ enum ReconcileCLI {
         let storeConfig = settings.artifactStore(home: database.home(settings))
         return try await database.withClient(settings: settings, logger: logger, migrate: true) { client in
             let store = storeConfig.makeStore(logger: logger)
-            let engine = ReconcileEngine(
+            var engine = ReconcileEngine(
                 database: PostgresStateDatabase(client: client, logger: logger),
                 store: store, logger: logger)
+            engine.syncRecords = RepositorySyncStore(client: client, logger: logger)
             do {
                 let value = try await body(engine)
                 try? await store.shutdown()
