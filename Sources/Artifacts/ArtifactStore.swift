@@ -54,6 +54,10 @@ package protocol ArtifactStore: Sendable {
     /// with a `/` or a leading `.`.
     func downloadPackage(fileName: String, in repository: String, to destination: URL) async throws
 
+    /// Syncs `repository` from its remote (`ArtifactStore+Sync.swift`), the remote's download
+    /// policy set to `policy` first; waits for the sync and reports the new version's counts.
+    func syncRepository(named repository: String, policy: String) async throws -> StoreSyncResult
+
     /// The content of the latest version of `repository`.
     func listContent(of repository: String) async throws -> [StoreContent]
 

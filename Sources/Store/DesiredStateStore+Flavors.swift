@@ -10,15 +10,18 @@ extension DesiredStateStore {
         var links: [Int64: [Repository]] = [:]
         let linkRows = try await client.query(
             """
-            SELECT fr.flavor_id, r.name, r.arch, r.debug, r.url, r.type, r.production
+            SELECT fr.flavor_id, r.name, r.arch, r.debug, r.url, r.type, r.production,
+                   r.sync_interval_seconds, r.sync_policy, r.sync_read_only
             FROM platform_flavor_repositories fr JOIN repositories r ON r.id = fr.repository_id
             ORDER BY r.name, r.arch, r.debug
             """, logger: logger)
-        for try await (fid, name, arch, debug, url, type, production)
-            in linkRows.decode((Int64, String, String, Bool, String, String, Bool).self)
+        for try await (fid, name, arch, debug, url, type, production, interval, policy, readOnly)
+            in linkRows.decode((Int64, String, String, Bool, String, String, Bool, Int32?, String?, Bool?).self)
         {
             links[fid, default: []].append(
-                Repository(name: name, arch: arch, url: url, type: type, debug: debug, production: production))
+                Repository(
+                    name: name, arch: arch, url: url, type: type, debug: debug, production: production,
+                    sync: RepositorySync(stored: interval, policy, readOnly)))
         }
         let rows = try await client.query(
             """

@@ -25,32 +25,34 @@ package struct DesiredStateStore: Sendable {
         let desiredOrigins = Origin.sqlList([.git, .api])
         let repos = try await client.query(
             """
-            SELECT name, arch, debug, url, type, production, origin FROM repositories
+            SELECT name, arch, debug, url, type, production, origin,
+                   sync_interval_seconds, sync_policy, sync_read_only FROM repositories
             WHERE origin IN \(unescaped: desiredOrigins) ORDER BY name, arch, debug
             """, logger: logger)
-        for try await (name, arch, debug, url, type, production, origin)
-            in repos.decode((String, String, Bool, String, String, Bool, String).self)
+        for try await (name, arch, debug, url, type, production, origin, interval, policy, readOnly)
+            in repos.decode((String, String, Bool, String, String, Bool, String, Int32?, String?, Bool?).self)
         {
             out.repositories.append(
                 .init(
                     record: Repository(
                         name: name, arch: arch, url: url, type: type, debug: debug,
-                        production: production),
+                        production: production, sync: RepositorySync(stored: interval, policy, readOnly)),
                     origin: try Self.origin(origin, "repositories")))
         }
         var links: [Int64: [Repository]] = [:]
         let linkRows = try await client.query(
             """
-            SELECT pr.platform_id, r.name, r.arch, r.debug, r.url, r.type, r.production FROM platform_repositories pr
+            SELECT pr.platform_id, r.name, r.arch, r.debug, r.url, r.type, r.production,
+                   r.sync_interval_seconds, r.sync_policy, r.sync_read_only FROM platform_repositories pr
             JOIN repositories r ON r.id = pr.repository_id
             """, logger: logger)
-        for try await (pid, name, arch, debug, url, type, production)
-            in linkRows.decode((Int64, String, String, Bool, String, String, Bool).self)
+        for try await (pid, name, arch, debug, url, type, production, interval, policy, readOnly)
+            in linkRows.decode((Int64, String, String, Bool, String, String, Bool, Int32?, String?, Bool?).self)
         {
             links[pid, default: []].append(
                 Repository(
                     name: name, arch: arch, url: url, type: type, debug: debug,
-                    production: production))
+                    production: production, sync: RepositorySync(stored: interval, policy, readOnly)))
         }
         let platforms = try await client.query(
             """
@@ -219,11 +221,15 @@ package struct DesiredStateStore: Sendable {
         case .upsertRepository(let r):
             try await conn.query(
                 """
-                INSERT INTO repositories (name, arch, debug, url, type, production, origin, commit_sha)
-                VALUES (\(r.name), \(r.arch), \(r.debug), \(r.url), \(r.type), \(r.production), \(git), \(sha))
+                INSERT INTO repositories (name, arch, debug, url, type, production, origin, commit_sha,
+                                          sync_interval_seconds, sync_policy, sync_read_only)
+                VALUES (\(r.name), \(r.arch), \(r.debug), \(r.url), \(r.type), \(r.production), \(git), \(sha),
+                        \(r.sync.map { Int32(clamping: $0.intervalSeconds) }), \(r.sync?.policy.rawValue),
+                        \(r.sync?.readOnly))
                 ON CONFLICT (name, arch, debug) DO UPDATE SET url = EXCLUDED.url, type = EXCLUDED.type,
                   production = EXCLUDED.production, origin = EXCLUDED.origin, commit_sha = EXCLUDED.commit_sha,
-                  updated_at = now()
+                  sync_interval_seconds = EXCLUDED.sync_interval_seconds, sync_policy = EXCLUDED.sync_policy,
+                  sync_read_only = EXCLUDED.sync_read_only, updated_at = now()
                 """, logger: logger)
         case .upsertPlatform(let p):
             let archList = try jsonText(p.archList)

@@ -143,9 +143,10 @@ enum ReconcileCLI {
         return try await database.withClient(settings: settings, logger: logger, migrate: writesDatabase) { client in
             if !writesDatabase { try await Migrator.bundled(logger: logger).migrateIfBehind(client) }
             let store = storeConfig.makeStore(logger: logger)
-            let engine = ReconcileEngine(
+            var engine = ReconcileEngine(
                 database: PostgresStateDatabase(client: client, logger: logger),
                 store: store, logger: logger)
+            engine.syncRecords = RepositorySyncStore(client: client, logger: logger)
             do {
                 let value = try await body(engine)
                 try? await store.shutdown()

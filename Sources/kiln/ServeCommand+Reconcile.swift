@@ -4,6 +4,7 @@ import Logging
 import Reconciler
 import Server
 import Spec
+import Store
 
 /// Wiring of `kiln serve --repo` into the reconcile loop, the reconcile endpoint and the webhooks.
 extension ServerDependencies {
@@ -18,12 +19,13 @@ extension ServerDependencies {
         home: String, interval: Duration, rules: SpecRules, logger: Logger
     ) throws -> ReconcileLoop? {
         guard let source = desiredStateSource else { return nil }
-        let engine = ReconcileEngine(
+        var engine = ReconcileEngine(
             database: PostgresStateDatabase(
                 currentClient: { [fixed = database, supervisor = databaseSupervisor] in
                     supervisor?.client ?? fixed
                 }, logger: logger),
             store: artifactStore, logger: logger)
+        engine.syncRecords = RepositorySyncStore(client: database, logger: logger)
         var isDirectory: ObjCBool = false
         let loopSource: ReconcileLoop.Source
         if !source.repository.contains("://"),

@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import Spec
 import Statuses
+import Store
 
 /// Plans and applies desired state against a `StateDatabase` and an `ArtifactStore`.
 ///
@@ -20,6 +21,10 @@ package struct ReconcileEngine: Sendable {
     package let logger: Logger
     /// Store writes in flight at once.
     package var maxConcurrentStoreWrites = 8
+    /// Where syncs from upstream are recorded; nil: `reconcile` syncs nothing (`RepositorySyncRunner`).
+    package var syncRecords: RepositorySyncStore?
+    /// Syncs from upstream in flight at once.
+    package var maxConcurrentSyncs = 4
 
     package init(
         database: any StateDatabase, store: (any ArtifactStore)?,
@@ -71,8 +76,28 @@ package struct ReconcileEngine: Sendable {
             } catch {
                 return try await finish(runID, commitSHA, nil, .failed, ["reading actual state: \(error)"], clock)
             }
-            return try await execute(plan, runID: runID, clock: clock)
+            var result = try await execute(plan, runID: runID, clock: clock)
+            if result.succeeded { result.syncs = await syncDue(desired: desired, plan: plan) }
+            return result
         }
+    }
+
+    /// After a successful apply: the syncs due (a remote new or changed by `plan`, or past its
+    /// interval), run and recorded; a failing upstream is recorded, never fails the apply.
+    private func syncDue(desired: DesiredState, plan: Plan) async -> [RepositorySyncRecord] {
+        guard let store, let syncRecords else { return [] }
+        let names = Planner.desiredStoreRepositories(desired).values.filter { $0.remoteURL != nil }.map(\.name)
+        let last: [String: RepositorySyncRecord]
+        do {
+            last = try await syncRecords.latestCompleted(of: names)
+        } catch {
+            logger.error("syncs: reading the last syncs failed: \(error)")
+            return []
+        }
+        let due = RepositorySyncRunner.due(desired: desired, changes: plan.changes, lastCompleted: last, now: Date())
+        return await RepositorySyncRunner.run(
+            due, store: store, records: syncRecords, commitSHA: plan.commitSHA, maxConcurrent: maxConcurrentSyncs,
+            logger: logger)
     }
 
     /// Applies a saved plan exactly, after checking under the lock that the state it was

@@ -1,4 +1,5 @@
 import Statuses
+import Store
 
 /// What one reconcile or apply did.
 package struct ReconcileResult: Sendable, Hashable {
@@ -12,6 +13,8 @@ package struct ReconcileResult: Sendable, Hashable {
     package var durationMS: Int
     /// The run failed because the artifact store was unreachable (the loop retries with back-off).
     package var artifactStoreUnavailable: Bool
+    /// The syncs from upstream run after the apply (`RepositorySyncRunner`), completed or failed.
+    package var syncs: [RepositorySyncRecord] = []
 
     package init(
         runID: Int64, result: ReconcileRunResult, plan: Plan?, errors: [String], durationMS: Int,

@@ -56,7 +56,8 @@ package enum Resource: Sendable, Hashable {
         case .repository(let r):
             return [
                 "name": .string(r.name), "arch": .string(r.arch), "debug": .bool(r.debug),
-                "url": .string(r.url), "type": .string(r.type), "production": .bool(r.production)
+                "url": .string(r.url), "type": .string(r.type), "production": .bool(r.production),
+                "sync": r.sync.map(Self.syncFields) ?? .null
             ]
         case .storeRepository(let s):
             return [
@@ -100,6 +101,14 @@ package enum Resource: Sendable, Hashable {
 }
 
 extension Resource {
+    /// A repository's `sync:` as the plan shows it.
+    static func syncFields(_ s: RepositorySync) -> JSONValue {
+        .object([
+            "interval": .string(RepositorySync.formatInterval(s.intervalSeconds)),
+            "policy": .string(s.policy.rawValue), "read_only": .bool(s.readOnly)
+        ])
+    }
+
     /// Encodes the record alone (its kind is written next to it).
     func encode<Key: CodingKey>(to container: inout KeyedEncodingContainer<Key>, forKey key: Key) throws {
         switch self {
@@ -173,6 +182,6 @@ extension Resource {
 extension Repository {
     fileprivate func sameRepository(as other: Repository) -> Bool {
         name == other.name && arch == other.arch && url == other.url && type == other.type
-            && debug == other.debug && production == other.production
+            && debug == other.debug && production == other.production && sync == other.sync
     }
 }

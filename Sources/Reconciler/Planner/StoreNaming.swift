@@ -12,12 +12,14 @@ package enum StoreNaming {
     package static func storeName(_ key: RepositoryKey) -> String { key.storeName }
 
     /// The store repository for a desired repository (nil when its type is not `rpm`).
-    /// Repositories that are not production ones are synced from their upstream `url` (a remote).
+    /// Repositories that are not production ones are synced from their upstream `url` (a remote);
+    /// so is a production one that opts in with `sync: {read_only: true}` (Kiln releases nothing into it).
     package static func spec(for repository: Repository) -> StoreRepositorySpec? {
         guard repository.type == "rpm" else { return nil }
         let url = repository.url
         let key = repository.key
-        let remote = !repository.production && (url.hasPrefix("http://") || url.hasPrefix("https://")) ? url : nil
+        let syncable = !repository.production || repository.sync?.readOnly == true
+        let remote = syncable && (url.hasPrefix("http://") || url.hasPrefix("https://")) ? url : nil
         return StoreRepositorySpec(
             name: storeName(key), kind: .rpm, remoteURL: remote,
             basePath: "kiln/\(key.name)/\(key.arch)" + (key.debug ? "/debug" : ""),

@@ -145,14 +145,17 @@ struct ParsedState {
     /// The same name+arch+debug is one repository in the store: where platforms (or a
     /// platform and `repositories/`) both declare it, url, type and production must agree.
     private mutating func checkSharedRepositories() {
-        var seen: [RepositoryKey: (url: String, type: String, production: Bool, at: SourceLocation, owner: String)] =
-            [:]
+        var seen:
+            [RepositoryKey: (
+                url: String, type: String, production: Bool, sync: RepositorySync?, at: SourceLocation, owner: String
+            )] =
+                [:]
         func check(
-            _ key: RepositoryKey, _ url: String, _ type: String, _ production: Bool, _ at: SourceLocation,
-            owner: String, into diagnostics: inout [Diagnostic]
+            _ key: RepositoryKey, _ url: String, _ type: String, _ production: Bool, _ sync: RepositorySync?,
+            _ at: SourceLocation, owner: String, into diagnostics: inout [Diagnostic]
         ) {
             guard let first = seen[key] else {
-                seen[key] = (url, type, production, at, owner)
+                seen[key] = (url, type, production, sync, at, owner)
                 return
             }
             guard first.owner != owner else { return }  // same platform: reported as a duplicate
@@ -160,6 +163,7 @@ struct ParsedState {
             if first.url != url { differs.append("url") }
             if first.type != type { differs.append("type") }
             if first.production != production { differs.append("production") }
+            if first.sync != sync { differs.append("sync") }
             guard !differs.isEmpty else { return }
             diagnostics.append(
                 Diagnostic(
@@ -173,21 +177,21 @@ struct ParsedState {
             guard let parsed = platforms[name] else { continue }
             for repo in parsed.value.repos {
                 check(
-                    repo.key, repo.url, repo.type, repo.production, repo.location ?? parsed.nameAt,
+                    repo.key, repo.url, repo.type, repo.production, repo.sync, repo.location ?? parsed.nameAt,
                     owner: "platform " + name, into: &diagnostics)
             }
         }
         for f in flavors.values.sorted(by: { $0.nameAt.file < $1.nameAt.file }) {
             for repo in f.value.repos {
                 check(
-                    repo.key, repo.url, repo.type, repo.production, repo.location ?? f.nameAt,
+                    repo.key, repo.url, repo.type, repo.production, repo.sync, repo.location ?? f.nameAt,
                     owner: "flavor " + f.value.name, into: &diagnostics)
             }
         }
         for r in repositories.values.sorted(by: { $0.nameAt.file < $1.nameAt.file }) {
             let repo = r.value
             check(
-                repo.key, repo.url, repo.type, repo.production, repo.location ?? r.nameAt,
+                repo.key, repo.url, repo.type, repo.production, repo.sync, repo.location ?? r.nameAt,
                 owner: "file " + r.nameAt.file, into: &diagnostics)
         }
     }

@@ -11,7 +11,7 @@ extension FileReader {
         "name", "type", "distr_type", "distr_version", "test_dist_name",
         "arch_list", "data", "repos", "skip_tests", "release_requires_tests"
     ]
-    static let repoKeys = ["name", "arch", "url", "type", "debug", "production"]
+    static let repoKeys = ["name", "arch", "url", "type", "debug", "production", "sync"]
 
     /// Reads `platforms/*.yml`. `nil` when a required field is missing or mistyped.
     mutating func platform(_ root: Node) -> ParsedPlatform? {
@@ -141,10 +141,11 @@ extension FileReader {
         }
         let debug = bool(f, "debug", default: false)
         let production = bool(f, "production", default: false)
+        let sync = repositorySync(f, production: production)
         guard let name, let arch, let url, let type else { return nil }
         return Repository(
             name: name, arch: arch, url: url, type: type, debug: debug,
-            production: production, location: location(node))
+            production: production, sync: sync, location: location(node))
     }
 
     /// `name`: letters, digits and `. _ + -`, starting with a letter or digit.
