@@ -35,7 +35,9 @@ final class PulpSyncTests: XCTestCase {
         let port = Int.random(in: 30000..<45000)
         let server = Process()
         server.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        server.arguments = ["python3", "-m", "http.server", "\(port)", "--bind", "127.0.0.1", "--directory", upstream.path]
+        server.arguments = [
+            "python3", "-m", "http.server", "\(port)", "--bind", "127.0.0.1", "--directory", upstream.path
+        ]
         server.standardOutput = FileHandle.nullDevice
         server.standardError = FileHandle.nullDevice
         try server.run()
