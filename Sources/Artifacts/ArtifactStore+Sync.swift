@@ -20,6 +20,9 @@ package struct StoreSyncUnsupported: Error, Sendable, CustomStringConvertible {
 }
 
 extension ArtifactStore {
+    /// Default: no syncing from upstream.
+    package var syncsFromUpstream: Bool { false }
+
     /// Default (the local store, which keeps no upstream content): every sync fails cleanly
     /// with `StoreSyncUnsupported` (recorded as a failed sync, never a crash).
     package func syncRepository(named repository: String, policy: String) async throws -> StoreSyncResult {

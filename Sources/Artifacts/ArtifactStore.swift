@@ -58,6 +58,10 @@ package protocol ArtifactStore: Sendable {
     /// policy set to `policy` first; waits for the sync and reports the new version's counts.
     func syncRepository(named repository: String, policy: String) async throws -> StoreSyncResult
 
+    /// Whether ``syncRepository(named:policy:)`` can work here (Pulp: yes; the local store: no,
+    /// so plans against it list no syncs due).
+    var syncsFromUpstream: Bool { get }
+
     /// The content of the latest version of `repository`.
     func listContent(of repository: String) async throws -> [StoreContent]
 

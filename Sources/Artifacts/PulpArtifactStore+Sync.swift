@@ -5,6 +5,9 @@ extension PulpArtifactStore {
     /// `PATCH` the remote's `policy` when it differs, `POST {repo}sync/` with the remote
     /// (`mirror_content_only`: content gone upstream goes here too), waits for the task, and reads
     /// the new version's `content_summary` (no new version: nothing added or removed).
+    /// Pulp syncs remotes.
+    package var syncsFromUpstream: Bool { true }
+
     package func syncRepository(named repository: String, policy: String) async throws -> StoreSyncResult {
         let (_, repo) = try await requireRepo(repository)
         guard let remoteHref = repo.remote else {

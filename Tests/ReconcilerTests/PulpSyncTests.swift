@@ -79,6 +79,11 @@ final class PulpSyncTests: XCTestCase {
                 s.result.state.repositories.first { $0.name == tag }?.sync,
                 RepositorySync(intervalSeconds: 6 * 3600, policy: .immediate))
 
+            // 0. the plan shows the syncs due beside the changes
+            let before = try await engine.plan(desired: s.result.state, commitSHA: s.commitSHA)
+            XCTAssertTrue(before.renderText().contains("  # sync due: \(synced) (new remote)\n"), before.renderText())
+            XCTAssertEqual(before.syncsDue.first { $0.storeRepository == gone }?.reason, "new remote")
+
             // 1. new remotes: both synced; the unreachable one fails without failing the apply
             let first = try await engine.reconcile(desired: s.result.state, commitSHA: s.commitSHA, trigger: "cli")
             XCTAssertEqual(first.result, .applied, "\(first.errors)")
@@ -108,6 +113,14 @@ final class PulpSyncTests: XCTestCase {
             XCTAssertFalse(again.newVersion)
             XCTAssertEqual(again.added, 0)
             XCTAssertEqual(again.present, 2)
+
+            // a plan now: no changes, the failed one still due, the synced one not
+            let after = try await engine.plan(desired: s.result.state, commitSHA: s.commitSHA)
+            XCTAssertFalse(after.changes.contains { $0.name.hasPrefix(tag) && $0.action != .keep }, after.renderText())
+            XCTAssertEqual(after.syncsDue.first { $0.storeRepository == gone }?.reason, "never synced")
+            XCTAssertFalse(after.syncsDue.contains { $0.storeRepository == synced })
+            XCTAssertTrue(after.renderMarkdown().contains("| `\(gone)` | http://127.0.0.1:\(port + 1)/ | never synced |"))
+            XCTAssertEqual(try Plan.decode(after.jsonData()), after)
 
             // 3. within the interval: the completed one is not due, the failed one is retried
             let second = try await engine.reconcile(desired: s.result.state, commitSHA: s.commitSHA, trigger: "cli")

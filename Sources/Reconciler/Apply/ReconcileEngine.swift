@@ -61,9 +61,11 @@ package struct ReconcileEngine: Sendable {
         return try await readActualState { specs in Set(specs.map(\.name)).subtracting(wanted) }
     }
 
-    /// A plan, with no side effects.
+    /// A plan, with no side effects; with the syncs from upstream that are due (`# sync due`).
     package func plan(desired: DesiredState, commitSHA: String) async throws -> Plan {
-        Planner.plan(desired: desired, actual: try await readActualState(for: desired), commitSHA: commitSHA)
+        var plan = Planner.plan(desired: desired, actual: try await readActualState(for: desired), commitSHA: commitSHA)
+        plan.syncsDue = await syncsDue(desired: desired, plan: plan)
+        return plan
     }
 
     /// Plans and applies in one go under the reconcile lock (auto-approve).
@@ -71,21 +73,28 @@ package struct ReconcileEngine: Sendable {
         try await locked(trigger: trigger, commitSHA: commitSHA) { runID, clock in
             let plan: Plan
             do {
-                plan = Planner.plan(
+                var planned = Planner.plan(
                     desired: desired, actual: try await readActualState(for: desired), commitSHA: commitSHA)
+                planned.syncsDue = await syncsDue(desired: desired, plan: planned)
+                plan = planned
             } catch {
                 return try await finish(runID, commitSHA, nil, .failed, ["reading actual state: \(error)"], clock)
             }
             var result = try await execute(plan, runID: runID, clock: clock)
-            if result.succeeded { result.syncs = await syncDue(desired: desired, plan: plan) }
+            if result.succeeded, let store, let syncRecords {
+                result.syncs = await RepositorySyncRunner.run(
+                    plan.syncsDue, store: store, records: syncRecords, commitSHA: plan.commitSHA,
+                    maxConcurrent: maxConcurrentSyncs, logger: logger)
+            }
             return result
         }
     }
 
-    /// After a successful apply: the syncs due (a remote new or changed by `plan`, or past its
-    /// interval), run and recorded; a failing upstream is recorded, never fails the apply.
-    private func syncDue(desired: DesiredState, plan: Plan) async -> [RepositorySyncRecord] {
-        guard let store, let syncRecords else { return [] }
+    /// The syncs due for `desired` after `plan`: a remote new or changed by it, or never synced,
+    /// or past its interval. `reconcile` runs them after a successful apply (a failing upstream is
+    /// recorded, never fails the apply). Empty without a store or a sync record.
+    private func syncsDue(desired: DesiredState, plan: Plan) async -> [SyncDue] {
+        guard let store, store.syncsFromUpstream, let syncRecords else { return [] }
         let names = Planner.desiredStoreRepositories(desired).values.filter { $0.remoteURL != nil }.map(\.name)
         let last: [String: RepositorySyncRecord]
         do {
@@ -94,10 +103,7 @@ package struct ReconcileEngine: Sendable {
             logger.error("syncs: reading the last syncs failed: \(error)")
             return []
         }
-        let due = RepositorySyncRunner.due(desired: desired, changes: plan.changes, lastCompleted: last, now: Date())
-        return await RepositorySyncRunner.run(
-            due, store: store, records: syncRecords, commitSHA: plan.commitSHA, maxConcurrent: maxConcurrentSyncs,
-            logger: logger)
+        return RepositorySyncRunner.due(desired: desired, changes: plan.changes, lastCompleted: last, now: Date())
     }
 
     /// Applies a saved plan exactly, after checking under the lock that the state it was

@@ -42,6 +42,15 @@ extension Plan {
             }
             out += "\n</details>\n\n"
         }
+        if !syncsDue.isEmpty {
+            out += "#### Syncs from upstream due\n\n| Store repository | Upstream | Why |\n|:--|:--|:--|\n"
+            for s in syncsDue {
+                out +=
+                    "| `\(Self.escapeCode(s.storeRepository))` | \(Self.escapeCell(s.remoteURL)) | "
+                    + Self.escapeCell(s.reason) + " |\n"
+            }
+            out += "\n"
+        }
         if !kept.isEmpty {
             out += "#### Kept, not changed\n\n| Kind | Name | Reason |\n|:--|:--|:--|\n"
             for change in kept {

@@ -7,16 +7,13 @@ extension Plan {
     /// lines, unchanged neighbours counted, and a closing `Plan: N to add, N to change, N to
     /// destroy.` line.
     package func renderText() -> String {
-        var out = "Commit \(commitSHA)\n"
-        if !hasChanges && changes.isEmpty {
-            out += "\nNo changes. The actual state matches the desired state.\n"
-            return out
-        }
-        out += "\n"
+        var out = "Commit \(commitSHA)\n\n"
         for block in blocks() {
             for line in block.lines { out += line.terminal + "\n" }
             out += "\n"
         }
+        for line in syncDueLines() { out += line.terminal + "\n" }
+        if !syncsDue.isEmpty { out += "\n" }
         out += summaryLine + "\n"
         return out
     }
@@ -26,6 +23,13 @@ extension Plan {
         hasChanges
             ? "Plan: \(toAdd) to add, \(toChange) to change, \(toDestroy) to destroy."
             : "No changes. The actual state matches the desired state."
+    }
+}
+
+extension Plan {
+    /// `  # sync due: almalinux-9-devel-x86_64 (last sync 7h ago, interval 6h)`, one per sync due.
+    func syncDueLines() -> [PlanLine] {
+        syncsDue.map { PlanLine(.comment, 0, "sync due: \($0.storeRepository) (\($0.reason))") }
     }
 }
 

@@ -13,10 +13,24 @@ package struct Plan: Sendable, Hashable, Codable {
     package var fingerprint: String
     /// Changes in apply order: creates and updates by kind, then deletions in reverse kind order.
     package var changes: [Change]
+    /// Syncs from upstream due when the plan was made (`# sync due`): shown for review, run by
+    /// `reconcile` after its apply. Not changes (`hasChanges` ignores them) and not part of the
+    /// fingerprint: time passing does not make a reviewed plan stale.
+    package var syncsDue: [SyncDue] = []
 
     enum CodingKeys: String, CodingKey {
         case commitSHA = "commit_sha"
         case fingerprint, changes
+        case syncsDue = "syncs_due"
+    }
+
+    /// Decodes; `syncs_due` may be absent (plans saved before it existed).
+    package init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        commitSHA = try c.decode(String.self, forKey: .commitSHA)
+        fingerprint = try c.decode(String.self, forKey: .fingerprint)
+        changes = try c.decode([Change].self, forKey: .changes)
+        syncsDue = try c.decodeIfPresent([SyncDue].self, forKey: .syncsDue) ?? []
     }
 
     package init(commitSHA: String, fingerprint: String, changes: [Change]) {
