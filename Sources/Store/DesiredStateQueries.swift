@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import PostgresNIO
+import Spec
 import Statuses
 
 /// Read-side queries of the desired-state API (`GET /api/v1/platforms/`, ...): typed rows with
@@ -18,7 +19,8 @@ package struct DesiredStateQueries: Sendable {
 
     /// The repository columns, prefixed with `r.`, in `repository(from:at:)` order.
     static let repositoryColumns = """
-        r.id, r.name, r.arch, r.url, r.type, r.debug, r.production, r.pulp_href, r.origin, r.commit_sha
+        r.id, r.name, r.arch, r.url, r.type, r.debug, r.production, r.pulp_href, r.origin, r.commit_sha,
+        r.sync_interval_seconds, r.sync_policy, r.sync_read_only
         """
 
     /// Every platform with its repositories, ordered by id.
@@ -173,6 +175,9 @@ package struct DesiredStateQueries: Sendable {
             production: try c[start + 6].decode(Bool.self), pulpHref: try c[start + 7].decode(String?.self),
             origin: try StoredValue.decode(
                 Origin.self, try c[start + 8].decode(String.self), column: "repositories.origin"),
-            commitSHA: try c[start + 9].decode(String?.self))
+            commitSHA: try c[start + 9].decode(String?.self),
+            sync: RepositorySync(
+                stored: try c[start + 10].decode(Int32?.self), try c[start + 11].decode(String?.self),
+                try c[start + 12].decode(Bool?.self)))
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Spec
 import Statuses
 
 extension DesiredStateQueries {
@@ -15,6 +16,8 @@ extension DesiredStateQueries {
         package var origin: Origin
         /// The commit that last wrote the row.
         package var commitSHA: String?
+        /// `sync:` as declared in git (nil: none declared, the defaults apply).
+        package var sync: RepositorySync? = nil
     }
 
     /// A platform with its repositories.

@@ -119,7 +119,8 @@ final class PulpSyncTests: XCTestCase {
             XCTAssertFalse(after.changes.contains { $0.name.hasPrefix(tag) && $0.action != .keep }, after.renderText())
             XCTAssertEqual(after.syncsDue.first { $0.storeRepository == gone }?.reason, "never synced")
             XCTAssertFalse(after.syncsDue.contains { $0.storeRepository == synced })
-            XCTAssertTrue(after.renderMarkdown().contains("| `\(gone)` | http://127.0.0.1:\(port + 1)/ | never synced |"))
+            XCTAssertTrue(
+                after.renderMarkdown().contains("| `\(gone)` | http://127.0.0.1:\(port + 1)/ | never synced |"))
             XCTAssertEqual(try Plan.decode(after.jsonData()), after)
 
             // 3. within the interval: the completed one is not due, the failed one is retried

@@ -153,6 +153,36 @@ final class DesiredStateTests: XCTestCase {
             XCTAssertEqual(one.status, 200, one.text)
             XCTAssertEqual(one.object["name"] as? String, "epel-9")
             XCTAssertEqual(one.object["id"] as? Int, epelID)
+            // sync from upstream (issue 12): the schedule, then the last recorded sync
+            let schedule = try XCTUnwrap(one.object["sync"] as? [String: Any], one.text)
+            XCTAssertEqual(schedule["interval"] as? String, "6h")
+            XCTAssertEqual(schedule["policy"] as? String, "on_demand")
+            XCTAssertTrue(schedule["last_sync"] is NSNull, one.text)
+            let production = try XCTUnwrap(repositories.array.first { $0["production"] as? Bool == true })
+            XCTAssertTrue(production["sync"] is NSNull, "\(production)")
+            let syncs = RepositorySyncStore(client: h.client)
+            let syncID = try await syncs.start(
+                storeRepository: "epel-9-x86_64",
+                remoteURL: "https://dl.fedoraproject.org/pub/epel/9/Everything/x86_64/",
+                policy: "on_demand", reason: "new remote", commitSHA: h.initialSHA)
+            try await syncs.finish(
+                syncID, .success(RepositorySyncOutcome(added: 3, removed: 0, present: 3, newVersion: true)))
+            let synced = try await h.call(.GET, "/api/v1/repositories/\(epelID)/", token: user)
+            let last = try XCTUnwrap(
+                (synced.object["sync"] as? [String: Any])?["last_sync"] as? [String: Any], synced.text)
+            XCTAssertEqual(last["status"] as? String, "completed")
+            XCTAssertEqual(last["reason"] as? String, "new remote")
+            XCTAssertEqual(last["added"] as? Int, 3)
+            XCTAssertEqual(last["present"] as? Int, 3)
+            XCTAssertNotNil(last["duration_ms"] as? Int)
+            XCTAssertTrue(last["error"] is NSNull)
+            XCTAssertEqual(last["commit_sha"] as? String, h.initialSHA)
+            let listed = try await h.call(.GET, "/api/v1/repositories/", token: user)
+            let listedEpel = try XCTUnwrap(listed.array.first { $0["name"] as? String == "epel-9" })
+            XCTAssertEqual(
+                ((listedEpel["sync"] as? [String: Any])?["last_sync"] as? [String: Any])?["status"] as? String,
+                "completed")
+
             let missing = try await h.call(.GET, "/api/v1/repositories/987654/", token: user)
             XCTAssertEqual(missing.status, 404)
             XCTAssertEqual(missing.detail, "Repository 987654 not found")

@@ -250,13 +250,35 @@ extension OpenAPIWireSchema {
 
     static let desiredState: [OpenAPIWireSchema] = [
         .init(
-            name: "Repository", description: "A repository (ALBS fields plus `origin`, `commit_sha`).",
+            name: "Repository",
+            description: "A repository (ALBS fields plus `origin`, `commit_sha`, `sync`).",
             schema: .object([
                 p("id", .id), p("name", .string()), p("arch", .string()), p("url", .string()), p("type", .string()),
                 p("debug", .boolean), p("production", .boolean), p("pulp_href", .nullable(.string())),
-                p("origin", origin), commitSHA
+                p("origin", origin), commitSHA,
+                p(
+                    "sync", .nullable(.ref("RepositorySync")),
+                    "Kiln's sync from upstream; null for a repository without a remote.")
             ]),
             roundTrip: answer(RepositoryAnswer.self)),
+        .init(
+            name: "RepositorySync",
+            description: "A repository's sync schedule (from git) and its last recorded sync.",
+            schema: .object([
+                p("interval", .string()), p("policy", .string(allowed: ["immediate", "on_demand", "streamed"])),
+                p("last_sync", .nullable(.ref("RepositoryLastSync")), "Null until a sync ran; null inside platforms.")
+            ]),
+            roundTrip: answer(RepositorySyncAnswer.self)),
+        .init(
+            name: "RepositoryLastSync", description: "One sync from upstream, as the reconciler recorded it.",
+            schema: .object([
+                p("status", .string(allowed: ["running", "completed", "failed"])), p("reason", .string()),
+                p("started_at", .timestamp), p("finished_at", .nullable(.timestamp)),
+                p("duration_ms", .nullable(.integer(minimum: 0))), p("added", .integer(minimum: 0)),
+                p("removed", .integer(minimum: 0)), p("present", .integer(minimum: 0)),
+                p("error", .nullable(.string())), commitSHA
+            ]),
+            roundTrip: answer(RepositorySyncAnswer.LastSync.self)),
         .init(
             name: "Platform", description: "A platform with its repositories.",
             schema: .object([

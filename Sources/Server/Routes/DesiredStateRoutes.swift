@@ -12,7 +12,9 @@ func addDesiredStateRoutes(to api: RouterGroup<KilnRequestContext>, dependencies
     addPlatformRoutes(to: api.group("platforms"), queries: queries, git: git)
     addDistributionRoutes(to: api.group("distributions"), queries: queries, git: git)
     addFlavorRoutes(to: api.group("platform_flavors"), queries: queries)
-    addRepositoryRoutes(to: api.group("repositories"), queries: queries)
+    addRepositoryRoutes(
+        to: api.group("repositories"), queries: queries,
+        syncs: RepositorySyncStore(client: dependencies.database, logger: dependencies.logger))
     addSignKeyRoutes(to: api.group("sign-keys"), queries: queries, git: git)
     addReconcileRoutes(to: api.group("reconcile"), queries: queries, loop: dependencies.reconcileLoop)
     addWebhookRoutes(to: api.group("webhooks"), settings: dependencies.webhooks, loop: dependencies.reconcileLoop)

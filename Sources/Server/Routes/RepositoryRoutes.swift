@@ -3,10 +3,15 @@ import Store
 
 /// `/api/v1/repositories` (user token, as in ALBS): `GET /` lists every repository,
 /// `GET /{repository_id}/` reads one (404 with a detail when absent, 422 on a non-integer id).
-func addRepositoryRoutes(to repositories: RouterGroup<KilnRequestContext>, queries: DesiredStateQueries) {
+/// A repository synced from upstream carries `sync` with its last recorded sync.
+func addRepositoryRoutes(
+    to repositories: RouterGroup<KilnRequestContext>, queries: DesiredStateQueries, syncs: RepositorySyncStore
+) {
     repositories.get("/") { _, context -> [RepositoryAnswer] in
         try context.requireScope(.user)
-        return try await queries.repositories().map(RepositoryAnswer.init)
+        let rows = try await queries.repositories()
+        let last = try await syncs.latest(of: rows.map(RepositorySyncAnswer.storeName))
+        return rows.map { RepositoryAnswer($0, lastSync: last[RepositorySyncAnswer.storeName($0)]) }
     }
 
     repositories.get(":repository_id") { _, context -> RepositoryAnswer in
@@ -15,6 +20,7 @@ func addRepositoryRoutes(to repositories: RouterGroup<KilnRequestContext>, queri
         guard let row = try await queries.repository(id: id) else {
             throw APIError(.notFound, "Repository \(id) not found")
         }
-        return RepositoryAnswer(row)
+        let last = try await syncs.latest(of: [RepositorySyncAnswer.storeName(row)])
+        return RepositoryAnswer(row, lastSync: last[RepositorySyncAnswer.storeName(row)])
     }
 }

@@ -26,7 +26,7 @@ extension FlavorAnswer {
     package init(_ row: DesiredStateQueries.FlavorRow) throws {
         let decoder = JSONDecoder()
         self.init(
-            id: row.id, name: row.name, repos: row.repositories.map(RepositoryAnswer.init),
+            id: row.id, name: row.name, repos: row.repositories.map { RepositoryAnswer($0) },
             modularity: try row.modularityJSON.map {
                 try decoder.decode([String: JSONValue].self, from: Data($0.utf8))
             },

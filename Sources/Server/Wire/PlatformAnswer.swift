@@ -36,7 +36,7 @@ extension PlatformAnswer {
             id: row.id, name: row.name, type: row.type, distrType: row.distrType, distrVersion: row.distrVersion,
             testDistName: row.testDistName, archList: row.archList,
             data: try JSONDecoder().decode([String: JSONValue].self, from: Data(row.dataJSON.utf8)),
-            repos: row.repositories.map(RepositoryAnswer.init), origin: row.origin, commitSHA: row.commitSHA)
+            repos: row.repositories.map { RepositoryAnswer($0) }, origin: row.origin, commitSHA: row.commitSHA)
     }
 }
 

@@ -15,19 +15,24 @@ package struct RepositoryAnswer: Codable, Sendable, Equatable, ResponseEncodable
     package var origin: Origin
     /// The commit that last wrote the row.
     @Nullable package var commitSHA: String?
+    /// Kiln's sync of it from upstream: null when it has no remote (production repositories).
+    @Nullable package var sync: RepositorySyncAnswer?
 
     enum CodingKeys: String, CodingKey {
         case id, name, arch, url, type, debug, production
         case pulpHref = "pulp_href"
         case origin
         case commitSHA = "commit_sha"
+        case sync
     }
 }
 
 extension RepositoryAnswer {
-    package init(_ row: DesiredStateQueries.RepositoryRow) {
+    /// The row as answered; `lastSync` is the latest sync recorded for its store repository.
+    package init(_ row: DesiredStateQueries.RepositoryRow, lastSync: RepositorySyncRecord? = nil) {
         self.init(
             id: row.id, name: row.name, arch: row.arch, url: row.url, type: row.type, debug: row.debug,
-            production: row.production, pulpHref: row.pulpHref, origin: row.origin, commitSHA: row.commitSHA)
+            production: row.production, pulpHref: row.pulpHref, origin: row.origin, commitSHA: row.commitSHA,
+            sync: RepositorySyncAnswer(row, last: lastSync))
     }
 }
