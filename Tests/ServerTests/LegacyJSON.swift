@@ -32,7 +32,17 @@ enum LegacyJSON {
     static let repositoryObject = """
         json_build_object('id', r.id, 'name', r.name, 'arch', r.arch, 'url', r.url, 'type', r.type,
           'debug', r.debug, 'production', r.production, 'pulp_href', r.pulp_href,
-          'origin', r.origin, 'commit_sha', r.commit_sha)
+          'origin', r.origin, 'commit_sha', r.commit_sha,
+          'sync', CASE WHEN r.type = 'rpm' AND r.url ~ '^https?://'
+                        AND (NOT r.production OR coalesce(r.sync_read_only, false))
+                   THEN json_build_object(
+                     'interval', CASE
+                       WHEN r.sync_interval_seconds IS NULL THEN '6h'
+                       WHEN r.sync_interval_seconds % 86400 = 0 THEN (r.sync_interval_seconds / 86400) || 'd'
+                       WHEN r.sync_interval_seconds % 3600 = 0 THEN (r.sync_interval_seconds / 3600) || 'h'
+                       WHEN r.sync_interval_seconds % 60 = 0 THEN (r.sync_interval_seconds / 60) || 'm'
+                       ELSE r.sync_interval_seconds || 's' END,
+                     'policy', coalesce(r.sync_policy, 'on_demand'), 'last_sync', NULL) END)
         """
 
     static let platforms = """
