@@ -4,7 +4,7 @@ import Testing
 @Suite struct StatusesTests {
     @Test func albsIntegers() {
         #expect(BuildTaskStatus.allCases.map(\.rawValue) == [0, 1, 2, 3, 4, 5])
-        #expect(ReleaseStatus.allCases.map(\.rawValue) == [1, 2, 3, 4])
+        #expect(ReleaseStatus.allCases.map(\.rawValue) == [1, 2, 3, 4, 5])
         #expect(SignTaskStatus.allCases.map(\.rawValue) == [1, 2, 3, 4])
         #expect(TestTaskStatus.allCases.map(\.rawValue) == [1, 2, 3, 4, 5])
         #expect(RefType.allCases.map(\.rawValue) == [1, 2, 3, 4])

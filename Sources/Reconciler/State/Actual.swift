@@ -38,6 +38,7 @@ extension Actual where Record == ReleasePlan {
         case .inProgress: "in progress"
         case .completed: "completed"
         case .failed: "failed"
+        case .reverted: "reverted"
         }
     }
 }
