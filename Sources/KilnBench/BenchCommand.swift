@@ -8,6 +8,7 @@ package struct BenchCommand: AsyncParsableCommand {
         abstract: "Run a benchmark and print its figures.",
         subcommands: [
             BenchValidateCommand.self, BenchReconcileCommand.self, BenchDispatchCommand.self, BenchSignCommand.self,
+            BenchReleaseCommand.self,
             ChaosCommand.self
         ]
     )

@@ -50,6 +50,10 @@ extension KilnSettings {
         static let testTimeout = Setting<Duration>(
             "KILN_TEST_TIMEOUT", default: TestingSettings.defaultTimeout, documented: "21600", example: "2h",
             parse: SettingParsers.duration)
+        // Releases (issue 13): the SIGKILL tests of a release commit.
+        static let faultKillAt = Setting<String?>(
+            "KILN_FAULT_KILL_AT", default: nil, documented: "unset", example: "journal-written"
+        ) { raw in try SettingParsers.text(raw) }
         static let reconcileInterval = Setting<Duration>(
             "KILN_RECONCILE_INTERVAL", default: .seconds(60), documented: "60", example: "5m",
             parse: SettingParsers.duration)

@@ -44,6 +44,9 @@ package struct KilnSettings: Sendable, Equatable {
     package var testTimeout: Duration
     /// Time between reconcile runs (`KILN_RECONCILE_INTERVAL`).
     package var reconcileInterval: Duration
+    /// Testing only: the release-commit checkpoint at which `kiln` kills itself with SIGKILL
+    /// (`KILN_FAULT_KILL_AT`: `journal-written`, `repository-done`, `before-finish`, `revert-started`).
+    package var faultKillAt: String?
     /// The push webhooks' HMAC-SHA256 secret (`KILN_WEBHOOK_SECRET`); nil: webhooks answer 503.
     package var webhookSecret: [UInt8]?
     /// Request limits and timeouts (`KILN_MAX_BODY_SIZE`, `KILN_MAX_BUILD_TASKS`, `KILN_MAX_NODE_ARCHES`,
@@ -77,6 +80,7 @@ package struct KilnSettings: Sendable, Equatable {
         testBatch = try Variables.testBatch.read(from: environment)
         testTimeout = try Variables.testTimeout.read(from: environment)
         reconcileInterval = try Variables.reconcileInterval.read(from: environment)
+        faultKillAt = try Variables.faultKillAt.read(from: environment)
         webhookSecret = try Variables.webhookSecret.read(from: environment)
         limits = RequestLimits(
             maxBodySize: try Variables.maxBodySize.read(from: environment),
@@ -98,6 +102,7 @@ package struct KilnSettings: Sendable, Equatable {
         Variables.reconcileInterval, Variables.webhookSecret,
         Variables.signTimeout, Variables.signBatch,  // signing (issue 10)
         Variables.testBatch, Variables.testTimeout,  // testing (issue 11)
+        Variables.faultKillAt,  // releases (issue 13), tests only
         // Request limits and timeouts (issue 8, hostile input).
         Variables.maxBodySize, Variables.maxBuildTasks, Variables.maxNodeArches, Variables.maxBuildArtifacts,
         Variables.maxListItems, Variables.statementTimeout, Variables.httpIdleTimeout,

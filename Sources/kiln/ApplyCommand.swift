@@ -61,7 +61,7 @@ struct ApplyCommand: SettingsCommand {
                     engine in
                     try await engine.reconcile(
                         desired: snapshot.result.state, commitSHA: snapshot.commitSHA,
-                        trigger: "cli")
+                        trigger: "cli", author: snapshot.author)
                 }
             }
         } catch let exit as ExitCode {

@@ -47,7 +47,8 @@ struct PlanCommand: SettingsCommand {
             plan = try await ReconcileCLI.withEngine(
                 database: database, settings: settings, logger: logger, writesDatabase: false
             ) { engine in
-                try await engine.plan(desired: snapshot.result.state, commitSHA: snapshot.commitSHA)
+                try await engine.plan(
+                    desired: snapshot.result.state, commitSHA: snapshot.commitSHA, author: snapshot.author)
             }
         } catch {
             CommandOutput.error("kiln plan: \(error)")
@@ -132,6 +133,17 @@ enum ReconcileCLI {
         return snapshot
     }
 
+    /// The release-commit checkpoint hook: with `KILN_FAULT_KILL_AT=<point>` the process kills
+    /// itself with SIGKILL when it reaches that point (the tests of a commit killed half-way).
+    static func faultCheckpoint(_ point: String?) -> @Sendable (String) async -> Void {
+        guard let point else { return { _ in } }
+        return { reached in
+            guard reached == point else { return }
+            FileHandle.standardError.write(Data("kiln: KILN_FAULT_KILL_AT=\(point): killing myself\n".utf8))
+            kill(getpid(), SIGKILL)
+        }
+    }
+
     /// Opens the database (migrated) and the artifact store of `settings` for `body`.
     /// `writesDatabase: false` (plan) migrates only a database that is behind, so a current one is
     /// only read and a read-only role can plan.
@@ -147,6 +159,8 @@ enum ReconcileCLI {
                 database: PostgresStateDatabase(client: client, logger: logger),
                 store: store, logger: logger)
             engine.syncRecords = RepositorySyncStore(client: client, logger: logger)
+            engine.releases = ReleaseCommitStore(client: client, logger: logger)
+            engine.releaseCheckpoint = faultCheckpoint(settings.faultKillAt)
             do {
                 let value = try await body(engine)
                 try? await store.shutdown()

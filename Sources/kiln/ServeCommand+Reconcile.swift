@@ -16,7 +16,7 @@ extension ServerDependencies {
     /// `interval` is `KILN_RECONCILE_INTERVAL` of the settings, `rules` the desired state's limits
     /// and URL schemes (`KILN_REPOSITORY_URL_SCHEMES`).
     mutating func attachReconcileLoop(
-        home: String, interval: Duration, rules: SpecRules, logger: Logger
+        home: String, interval: Duration, rules: SpecRules, faultKillAt: String? = nil, logger: Logger
     ) throws -> ReconcileLoop? {
         guard let source = desiredStateSource else { return nil }
         var engine = ReconcileEngine(
@@ -26,6 +26,8 @@ extension ServerDependencies {
                 }, logger: logger),
             store: artifactStore, logger: logger)
         engine.syncRecords = RepositorySyncStore(client: database, logger: logger)
+        engine.releases = ReleaseCommitStore(client: database, logger: logger)
+        engine.releaseCheckpoint = ReconcileCLI.faultCheckpoint(faultKillAt)
         var isDirectory: ObjCBool = false
         let loopSource: ReconcileLoop.Source
         if !source.repository.contains("://"),

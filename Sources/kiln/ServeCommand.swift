@@ -68,7 +68,8 @@ struct ServeCommand: SettingsCommand {
                 dependencies.webhooks = settings.webhooks
                 dependencies.databaseSupervisor = supervisor
                 let reconcileLoop = try dependencies.attachReconcileLoop(
-                    home: home, interval: settings.reconcileInterval, rules: settings.specRules, logger: serviceLogger)
+                    home: home, interval: settings.reconcileInterval, rules: settings.specRules,
+                    faultKillAt: settings.faultKillAt, logger: serviceLogger)
                 try await Self.failInterruptedRuns(config: config, logger: serviceLogger)
                 let app = KilnServer.makeApplication(dependencies, host: host, port: port) { channel in
                     let bound = channel.localAddress?.port ?? port

@@ -22,6 +22,8 @@ struct ServerHarness: LiveServer, BuildHarness {
     let sweeper: StaleTaskSweeper
     /// The lease clock the server and sweeper use: moved by hand in tests.
     let clock: ManualLeaseClock
+    /// The database's URL (for a `kiln` command run against the same database).
+    var databaseURL = ""
 
     static let secret = Array("kiln-test-secret-0123456789-abcdefghij".utf8)
 
@@ -63,7 +65,7 @@ struct ServerHarness: LiveServer, BuildHarness {
         clock: ManualLeaseClock, configure: (inout ServerDependencies) -> Void,
         _ body: (ServerHarness) async throws -> Void
     ) async throws {
-        try await TestDatabase.with { client, _ in
+        try await TestDatabase.with { client, url in
             var dependencies = ServerDependencies(
                 database: client, artifactStore: store, tokens: tokens, settings: finalSettings, logger: logger)
             dependencies.leaseClock = clock
@@ -72,7 +74,7 @@ struct ServerHarness: LiveServer, BuildHarness {
                 try await body(
                     ServerHarness(
                         client: client, port: port, tokens: tokens, store: store, settings: finalSettings,
-                        sweeper: StaleTaskSweeper(dependencies), clock: clock))
+                        sweeper: StaleTaskSweeper(dependencies), clock: clock, databaseURL: url))
             }
         }
     }

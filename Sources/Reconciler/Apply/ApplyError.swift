@@ -6,6 +6,8 @@ package enum ApplyError: Error, Sendable, Equatable, CustomStringConvertible {
     case noArtifactStore
     /// The database transaction failed and was rolled back.
     case database(String)
+    /// The placement of these releases changed since the saved plan was computed.
+    case staleReleases([String])
 
     package var description: String {
         switch self {
@@ -14,6 +16,9 @@ package enum ApplyError: Error, Sendable, Equatable, CustomStringConvertible {
                 + "(planned against \(planned.prefix(12)), now \(current.prefix(12))); run `kiln plan` again"
         case .noArtifactStore: return "the plan changes the artifact store, but no artifact store is configured"
         case .database(let message): return "database transaction rolled back: \(message)"
+        case .staleReleases(let names):
+            return "stale plan: the placement of release(s) \(names.joined(separator: ", ")) changed since the plan "
+                + "was made (packages signed, tested or published since); run `kiln plan` again"
         }
     }
 }

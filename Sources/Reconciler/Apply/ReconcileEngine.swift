@@ -25,6 +25,11 @@ package struct ReconcileEngine: Sendable {
     package var syncRecords: RepositorySyncStore?
     /// Syncs from upstream in flight at once.
     package var maxConcurrentSyncs = 4
+    /// Where releases are journaled and recorded; nil: releases are planned as rows only (no
+    /// placement, nothing committed). Needs `store`.
+    package var releases: ReleaseCommitStore?
+    /// Called at the named points of a release commit (`ReleaseCommitter.checkpoint`).
+    package var releaseCheckpoint: @Sendable (String) async -> Void = { _ in }
 
     package init(
         database: any StateDatabase, store: (any ArtifactStore)?,
@@ -61,26 +66,34 @@ package struct ReconcileEngine: Sendable {
         return try await readActualState { specs in Set(specs.map(\.name)).subtracting(wanted) }
     }
 
-    /// A plan, with no side effects; with the syncs from upstream that are due (`# sync due`).
-    package func plan(desired: DesiredState, commitSHA: String) async throws -> Plan {
+    /// A plan, with no side effects; with the syncs from upstream that are due (`# sync due`)
+    /// and the releases' placements. `author` is the commit's author, recorded on releases it commits.
+    package func plan(desired: DesiredState, commitSHA: String, author: String? = nil) async throws -> Plan {
         var plan = Planner.plan(desired: desired, actual: try await readActualState(for: desired), commitSHA: commitSHA)
         plan.syncsDue = await syncsDue(desired: desired, plan: plan)
+        try await placeReleases(desired: desired, in: &plan)
+        plan.commitAuthor = author
         return plan
     }
 
     /// Plans and applies in one go under the reconcile lock (auto-approve).
-    package func reconcile(desired: DesiredState, commitSHA: String, trigger: String) async throws -> ReconcileResult {
+    package func reconcile(
+        desired: DesiredState, commitSHA: String, trigger: String, author: String? = nil
+    ) async throws -> ReconcileResult {
         try await locked(trigger: trigger, commitSHA: commitSHA) { runID, clock in
             let plan: Plan
             do {
                 var planned = Planner.plan(
                     desired: desired, actual: try await readActualState(for: desired), commitSHA: commitSHA)
                 planned.syncsDue = await syncsDue(desired: desired, plan: planned)
+                try await placeReleases(desired: desired, in: &planned)
+                planned.commitAuthor = author
                 plan = planned
             } catch {
                 return try await finish(runID, commitSHA, nil, .failed, ["reading actual state: \(error)"], clock)
             }
             var result = try await execute(plan, runID: runID, clock: clock)
+            await savePlacements(plan)
             if result.succeeded, let store, let syncRecords {
                 result.syncs = await RepositorySyncRunner.run(
                     plan.syncsDue, store: store, records: syncRecords, commitSHA: plan.commitSHA,
@@ -122,7 +135,24 @@ package struct ReconcileEngine: Sendable {
                 let stale = ApplyError.stalePlan(planned: plan.fingerprint, current: current)
                 return try await finish(runID, plan.commitSHA, plan, .failed, [stale.description], clock)
             }
-            return try await execute(plan, runID: runID, clock: clock)
+            // the releases' placements as they are now must be the reviewed ones
+            if let sources = plan.releaseSources, let planning = releasePlanning {
+                let now: [ReleasePlacement]
+                do {
+                    now = try await planning.placements(sources)
+                } catch {
+                    return try await finish(
+                        runID, plan.commitSHA, plan, .failed, ["reading the releases' placements: \(error)"], clock)
+                }
+                if now != plan.releases {
+                    let moved = Set(now).symmetricDifference(plan.releases).map(\.release)
+                    let stale = ApplyError.staleReleases(Array(Set(moved)).sorted())
+                    return try await finish(runID, plan.commitSHA, plan, .failed, [stale.description], clock)
+                }
+            }
+            let result = try await execute(plan, runID: runID, clock: clock)
+            await savePlacements(plan)
+            return result
         }
     }
 
@@ -195,6 +225,21 @@ package struct ReconcileEngine: Sendable {
         guard plan.hasChanges else {
             return try await finish(runID, plan.commitSHA, plan, .noChanges, [], clock)
         }
+        // 0. a release to commit with refusals: nothing is applied (the refusals are the review)
+        let refused = plan.refusedReleases
+        if !refused.isEmpty {
+            let errors = refused.map { placement in
+                "release \"\(placement.release)\" cannot be committed: \(placement.refusals.count) refusal(s): "
+                    + placement.refusals.prefix(5).map(\.line).joined(separator: "; ")
+                    + (placement.refusals.count > 5 ? "; ..." : "")
+            }
+            return try await finish(
+                runID, plan.commitSHA, plan, .failed, errors + ["nothing was applied"], clock)
+        }
+        if plan.releases.contains(where: { $0.operation.changes }) && (store == nil || releases == nil) {
+            return try await finish(
+                runID, plan.commitSHA, plan, .failed, [ApplyError.noArtifactStore.description], clock)
+        }
         let storeWrites: [StoreRepositorySpec] = plan.changes.compactMap {
             guard $0.action == .create || $0.action == .update, case .storeRepository(let spec)? = $0.desired else {
                 return nil
@@ -254,7 +299,67 @@ package struct ReconcileEngine: Sendable {
                     clock, artifactStoreUnavailable: errors.contains { $0.unavailable })
             }
         }
+        // 4. releases: commit or revert in the store, journaled (a stopped run is resumed next time)
+        if let committer = releaseCommitter {
+            var errors: [StoreFailure] = []
+            for placement in plan.releases where placement.operation.changes {
+                do {
+                    let outcome = try await committer.run(
+                        placement, commitSHA: plan.commitSHA, author: plan.commitAuthor)
+                    logger.info(
+                        "release \(outcome.release): \(outcome.operation.rawValue) done, \(outcome.units) unit(s) in \(outcome.repositoriesChanged.count) repositories"
+                    )
+                } catch {
+                    let failure = StoreFailure(
+                        "release \"\(placement.release)\": \(placement.operation.rawValue): \(error)", error)
+                    try? await releases?.recordError(release: placement.release, error: failure.message)
+                    errors.append(failure)
+                }
+            }
+            if !errors.isEmpty {
+                return try await finish(
+                    runID, plan.commitSHA, plan, .failed,
+                    errors.map(\.message) + ["the next apply resumes the release from its journal"], clock,
+                    artifactStoreUnavailable: errors.contains { $0.unavailable })
+            }
+        }
         return try await finish(runID, plan.commitSHA, plan, .applied, [], clock)
+    }
+
+    // MARK: - Releases
+
+    var releasePlanning: ReleasePlanning? {
+        guard let store, let releases else { return nil }
+        var planning = ReleasePlanning(store: store, records: releases)
+        planning.maxConcurrentReads = maxConcurrentStoreWrites
+        return planning
+    }
+
+    var releaseCommitter: ReleaseCommitter? {
+        guard let store, let releases else { return nil }
+        var committer = ReleaseCommitter(store: store, records: releases, logger: logger)
+        committer.checkpoint = releaseCheckpoint
+        return committer
+    }
+
+    /// Fills `plan.releases` and `plan.releaseSources` (nothing without a release store).
+    private func placeReleases(desired: DesiredState, in plan: inout Plan) async throws {
+        guard let planning = releasePlanning else { return }
+        let sources = ReleasePlanning.sources(of: desired)
+        plan.releases = try await planning.placements(sources)
+        plan.releaseSources = plan.releases.isEmpty ? nil : sources
+    }
+
+    /// Stores each planned release's placement for the API (best effort).
+    private func savePlacements(_ plan: Plan) async {
+        guard let releases else { return }
+        for placement in plan.releases where placement.operation == .none {
+            do {
+                try await releases.savePlacement(release: placement.release, placementJSON: try placement.jsonText())
+            } catch {
+                logger.warning("release \(placement.release): storing its placement failed: \(error)")
+            }
+        }
     }
 }
 

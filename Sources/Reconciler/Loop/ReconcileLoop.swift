@@ -135,7 +135,7 @@ package actor ReconcileLoop: Service {
             let snapshot = try await readDesiredState()
             let result = try await engine.reconcile(
                 desired: snapshot.result.state, commitSHA: snapshot.commitSHA,
-                trigger: trigger)
+                trigger: trigger, author: snapshot.author)
             lastResult = result
             lastError = nil
             lastOutage = nil

@@ -51,6 +51,7 @@ extension Plan {
             }
             out += "\n"
         }
+        out += releaseMarkdown()
         if !kept.isEmpty {
             out += "#### Kept, not changed\n\n| Kind | Name | Reason |\n|:--|:--|:--|\n"
             for change in kept {

@@ -14,14 +14,20 @@ extension Plan {
         }
         for line in syncDueLines() { out += line.terminal + "\n" }
         if !syncsDue.isEmpty { out += "\n" }
+        for line in releaseLines() { out += (line.text.isEmpty ? "" : line.terminal) + "\n" }
         out += summaryLine + "\n"
         return out
     }
 
-    /// `Plan: 1 to add, 2 to change, 0 to destroy.`, or `No changes. ...` when only kept objects.
+    /// `Plan: 1 to add, 2 to change, 0 to destroy.`, or `No changes. ...` when only kept objects;
+    /// with releases to commit or revert, ` Releases: 1 to commit, 0 to revert.` after it.
     package var summaryLine: String {
-        hasChanges
-            ? "Plan: \(toAdd) to add, \(toChange) to change, \(toDestroy) to destroy."
+        let commits = releases.count { $0.operation == .commit || $0.operation == .resumeCommit }
+        let reverts = releases.count { $0.operation == .revert || $0.operation == .resumeRevert }
+        let releasePart =
+            commits + reverts == 0 ? "" : " Releases: \(commits) to commit, \(reverts) to revert."
+        return hasChanges
+            ? "Plan: \(toAdd) to add, \(toChange) to change, \(toDestroy) to destroy." + releasePart
             : "No changes. The actual state matches the desired state."
     }
 }

@@ -17,20 +17,48 @@ package struct Plan: Sendable, Hashable, Codable {
     /// `reconcile` after its apply. Not changes (`hasChanges` ignores them) and not part of the
     /// fingerprint: time passing does not make a reviewed plan stale.
     package var syncsDue: [SyncDue] = []
+    /// The placement plan of every release from git that is planned or has an operation due
+    /// (`ReleasePlacer`); a commit or revert is a change. Empty without a release store.
+    package var releases: [ReleasePlacement] = []
+    /// The desired records the placements were computed from (a saved plan's apply recomputes
+    /// them: a different placement makes the plan stale).
+    package var releaseSources: ReleaseSources?
+    /// The author of the commit (`Name <email>`), recorded on the releases it commits.
+    package var commitAuthor: String?
 
     enum CodingKeys: String, CodingKey {
         case commitSHA = "commit_sha"
         case fingerprint, changes
         case syncsDue = "syncs_due"
+        case releases
+        case releaseSources = "release_sources"
+        case commitAuthor = "commit_author"
     }
 
-    /// Decodes; `syncs_due` may be absent (plans saved before it existed).
+    /// Decodes; `syncs_due` and the release fields may be absent (plans saved before they existed).
     package init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         commitSHA = try c.decode(String.self, forKey: .commitSHA)
         fingerprint = try c.decode(String.self, forKey: .fingerprint)
         changes = try c.decode([Change].self, forKey: .changes)
         syncsDue = try c.decodeIfPresent([SyncDue].self, forKey: .syncsDue) ?? []
+        releases = try c.decodeIfPresent([ReleasePlacement].self, forKey: .releases) ?? []
+        releaseSources = try c.decodeIfPresent(ReleaseSources.self, forKey: .releaseSources)
+        commitAuthor = try c.decodeIfPresent(String.self, forKey: .commitAuthor)
+    }
+
+    /// Encodes; the release fields only when there are releases (plans without keep their JSON).
+    package func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(commitSHA, forKey: .commitSHA)
+        try c.encode(fingerprint, forKey: .fingerprint)
+        try c.encode(changes, forKey: .changes)
+        try c.encode(syncsDue, forKey: .syncsDue)
+        if !releases.isEmpty {
+            try c.encode(releases, forKey: .releases)
+            try c.encodeIfPresent(releaseSources, forKey: .releaseSources)
+        }
+        try c.encodeIfPresent(commitAuthor, forKey: .commitAuthor)
     }
 
     package init(commitSHA: String, fingerprint: String, changes: [Change]) {
@@ -46,7 +74,14 @@ package struct Plan: Sendable, Hashable, Codable {
     /// Objects to delete.
     package var toDestroy: Int { changes.count { $0.action == .delete } }
     /// True when apply would change something (kept objects are not changes).
-    package var hasChanges: Bool { changes.contains { $0.action != .keep } }
+    package var hasChanges: Bool {
+        changes.contains { $0.action != .keep } || releases.contains { $0.operation.changes }
+    }
+
+    /// Releases to commit whose placement has refusals: such a plan is not applied.
+    package var refusedReleases: [ReleasePlacement] {
+        releases.filter { $0.operation == .commit && !$0.refusals.isEmpty }
+    }
 
     /// Changes of one kind, in plan order.
     package func changes(of kind: ResourceKind) -> [Change] { changes.filter { $0.kind == kind } }

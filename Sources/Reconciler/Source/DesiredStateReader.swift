@@ -58,7 +58,8 @@ package actor DesiredStateReader {
         self.lastCommit = sha
         self.files = files
         let result = SpecLoader.load(Array(files.values), rules: rules)
-        return DesiredStateSnapshot(commitSHA: sha, result: result, readPaths: readPaths)
+        let author = try? await repository.author(of: sha)
+        return DesiredStateSnapshot(commitSHA: sha, result: result, readPaths: readPaths, author: author)
     }
 
     /// The desired state at `ref`, throwing `InvalidDesiredState` when it has errors.

@@ -6,11 +6,14 @@ package struct DesiredStateSnapshot: Sendable {
     package var result: SpecResult
     /// Paths re-read from git for this snapshot (all files on a first read).
     package var readPaths: [String]
+    /// The commit's author (`Name <email>`); nil when it could not be read (a plain folder).
+    package var author: String?
 
-    package init(commitSHA: String, result: SpecResult, readPaths: [String]) {
+    package init(commitSHA: String, result: SpecResult, readPaths: [String], author: String? = nil) {
         self.commitSHA = commitSHA
         self.result = result
         self.readPaths = readPaths
+        self.author = author
     }
 }
 
