@@ -107,6 +107,10 @@ struct StoredReleasePlan: Codable {
         var repositories: [String]
         var skip: Bool
 
+        enum CodingKeys: String, CodingKey {
+            case name, arch, repositories, skip
+        }
+
         init(name: String, arch: String, repositories: [String], skip: Bool) {
             self.name = name
             self.arch = arch
