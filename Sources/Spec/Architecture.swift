@@ -41,6 +41,12 @@ package enum Architecture {
         }
     }
 
+    /// Whether a release may place a package of `arch` into a repository of `repoArch`: the
+    /// same arch, an independent package anywhere, and multilib (`i686` into `x86_64`).
+    package static func canPlace(_ arch: String, into repoArch: String) -> Bool {
+        arch == repoArch || arch == "noarch" || arch == "all" || (arch == "i686" && repoArch == "x86_64")
+    }
+
     private static let rpmAll = Set(allArches(for: "rpm"))
     private static let debAll = Set(allArches(for: "deb"))
     private static let anyAll = Set(allArches(for: ""))

@@ -72,8 +72,10 @@ package enum DesiredStateWrite: Sendable, Hashable {
     case upsertRepository(Repository)
     /// The platform row and its links to `repos` (by key; the repository rows must exist).
     case upsertPlatform(Platform)
+    /// The distribution row, its `distribution_platforms` and `distribution_builds`.
     case upsertDistribution(Distribution)
-    /// A scheduled release with its plan (`builds`, `packages`) and `release_builds`.
+    /// A scheduled release with its plan (`builds`, `packages`), `desired_state` and
+    /// `release_builds`; of a release no longer scheduled only `desired_state`.
     case upsertRelease(ReleasePlan)
     case deleteSignKey(name: String)
     case deleteRepository(RepositoryKey)
@@ -97,12 +99,42 @@ package enum DesiredStateStoreError: Error, Sendable, Equatable, CustomStringCon
 }
 
 /// The `releases.plan` column of a git release: `{"builds": [...], "packages": [...]}`,
-/// packages sorted by name and arch.
+/// packages sorted by name and arch (`"skip": true` on a package not released).
 struct StoredReleasePlan: Codable {
     struct Package: Codable {
         var name: String
         var arch: String
         var repositories: [String]
+        var skip: Bool
+
+        enum CodingKeys: String, CodingKey {
+            case name, arch, repositories, skip
+        }
+
+        init(name: String, arch: String, repositories: [String], skip: Bool) {
+            self.name = name
+            self.arch = arch
+            self.repositories = repositories
+            self.skip = skip
+        }
+
+        /// Missing `skip` reads as false.
+        init(from decoder: any Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            name = try c.decode(String.self, forKey: .name)
+            arch = try c.decode(String.self, forKey: .arch)
+            repositories = try c.decode([String].self, forKey: .repositories)
+            skip = try c.decodeIfPresent(Bool.self, forKey: .skip) ?? false
+        }
+
+        /// `skip` only when true: a plan without skips is stored as before.
+        func encode(to encoder: any Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(name, forKey: .name)
+            try c.encode(arch, forKey: .arch)
+            try c.encode(repositories, forKey: .repositories)
+            if skip { try c.encode(true, forKey: .skip) }
+        }
     }
 
     var builds: [Int]
@@ -111,7 +143,7 @@ struct StoredReleasePlan: Codable {
     init(_ release: ReleasePlan) {
         builds = release.builds
         packages = release.packages.sorted { ($0.name, $0.arch) < ($1.name, $1.arch) }
-            .map { Package(name: $0.name, arch: $0.arch, repositories: $0.repositories) }
+            .map { Package(name: $0.name, arch: $0.arch, repositories: $0.repositories, skip: $0.skip) }
     }
 
     /// Missing keys read as empty (a release written through the API may hold another shape).

@@ -87,11 +87,18 @@ package struct DesiredStateStore: Sendable {
         for try await (did, pid) in dp.decode((Int64, Int64).self) {
             if let name = platformNames[pid] { distPlatforms[did, default: []].append(name) }
         }
+        var distBuilds: [Int64: [Int]] = [:]
+        let db = try await client.query(
+            "SELECT distribution_id, build_id FROM distribution_builds ORDER BY build_id", logger: logger)
+        for try await (did, build) in db.decode((Int64, Int64).self) {
+            distBuilds[did, default: []].append(Int(build))
+        }
         let dists = try await client.query("SELECT id, name, origin FROM distributions ORDER BY name", logger: logger)
         for try await (id, name, origin) in dists.decode((Int64, String, String).self) {
             out.distributions.append(
                 .init(
-                    record: Distribution(name: name, platforms: (distPlatforms[id] ?? []).sorted()),
+                    record: Distribution(
+                        name: name, platforms: (distPlatforms[id] ?? []).sorted(), builds: distBuilds[id] ?? []),
                     origin: try Self.origin(origin, "distributions")))
         }
         var keyPlatforms: [String: [String]] = [:]
@@ -123,20 +130,23 @@ package struct DesiredStateStore: Sendable {
         }
         let releases = try await client.query(
             """
-            SELECT r.name, p.name, rp.name, r.plan::text, r.status, r.origin FROM releases r
+            SELECT r.name, p.name, rp.name, r.plan::text, r.status, r.origin, r.desired_state FROM releases r
             JOIN platforms p ON p.id = r.platform_id
             LEFT JOIN platforms rp ON rp.id = r.reference_platform_id
             WHERE r.name IS NOT NULL ORDER BY r.name
             """, logger: logger)
-        for try await (name, platform, ref, planText, status, origin)
-            in releases.decode((String, String, String?, String, Int16, String).self)
+        for try await (name, platform, ref, planText, status, origin, desiredState)
+            in releases.decode((String, String, String?, String, Int16, String, String).self)
         {
             let plan = (try? json.decode(StoredReleasePlan.self, from: Data(planText.utf8)))
+            guard let state = ReleaseState(rawValue: desiredState) else {
+                throw DesiredStateStoreError.unexpectedValue(column: "releases.desired_state", value: desiredState)
+            }
             let release = ReleasePlan(
                 name: name, platform: platform, referencePlatform: ref, builds: plan?.builds ?? [],
                 packages: (plan?.packages ?? []).map {
-                    ReleasePackage(name: $0.name, arch: $0.arch, repositories: $0.repositories)
-                })
+                    ReleasePackage(name: $0.name, arch: $0.arch, repositories: $0.repositories, skip: $0.skip)
+                }, state: state)
             guard let releaseStatus = ReleaseStatus(rawValue: status) else {
                 throw DesiredStateStoreError.unexpectedValue(column: "releases.status", value: String(status))
             }
@@ -290,31 +300,9 @@ package struct DesiredStateStore: Sendable {
                 INSERT INTO distribution_platforms (distribution_id, platform_id)
                 SELECT \(did), id FROM platforms WHERE name = ANY(\(platforms)::text[]) ON CONFLICT DO NOTHING
                 """, logger: logger)
+            try await linkBuilds(of: d, distribution: did, on: conn, logger: logger)
         case .upsertRelease(let r):
-            let plan = try jsonText(StoredReleasePlan(r))
-            let scheduled = ReleaseStatus.scheduled.rawValue
-            let rows = try await conn.query(
-                """
-                INSERT INTO releases (name, status, platform_id, reference_platform_id, plan, origin, commit_sha)
-                VALUES (\(r.name), \(scheduled), (SELECT id FROM platforms WHERE name = \(r.platform)),
-                        (SELECT id FROM platforms WHERE name = \(r.referencePlatform)), \(plan)::jsonb, \(git), \(sha))
-                ON CONFLICT (name) DO UPDATE SET platform_id = EXCLUDED.platform_id,
-                  reference_platform_id = EXCLUDED.reference_platform_id, plan = EXCLUDED.plan, origin = EXCLUDED.origin,
-                  commit_sha = EXCLUDED.commit_sha, updated_at = now()
-                RETURNING id
-                """, logger: logger)
-            var rid: Int64 = 0
-            for try await id in rows.decode(Int64.self) { rid = id }
-            let buildIDs = r.builds.map(Int64.init)
-            try await conn.query(
-                """
-                DELETE FROM release_builds WHERE release_id = \(rid) AND NOT (build_id = ANY(\(buildIDs)::bigint[]))
-                """, logger: logger)
-            try await conn.query(
-                """
-                INSERT INTO release_builds (release_id, build_id)
-                SELECT \(rid), id FROM builds WHERE id = ANY(\(buildIDs)::bigint[]) ON CONFLICT DO NOTHING
-                """, logger: logger)
+            try await upsertRelease(r, commitSHA: sha, on: conn, logger: logger)
         case .deleteSignKey(let name):
             try await conn.query("DELETE FROM sign_keys WHERE name = \(name) AND origin = \(git)", logger: logger)
         case .deleteRepository(let key):

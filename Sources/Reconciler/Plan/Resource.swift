@@ -81,19 +81,25 @@ package enum Resource: Sendable, Hashable {
                 "repositories": .array(Set(f.repos.map(\.key)).sorted().map { .string($0.description) })
             ]
         case .distribution(let d):
-            return ["platforms": .array(Set(d.platforms).sorted().map { .string($0) })]
+            return [
+                "platforms": .array(Set(d.platforms).sorted().map { .string($0) }),
+                "builds": .array(Set(d.builds).sorted().map { .int($0) })
+            ]
         case .release(let r):
             let packages: [JSONValue] = r.packages
                 .sorted { ($0.name, $0.arch) < ($1.name, $1.arch) }
                 .map {
-                    .object([
+                    var item: [String: JSONValue] = [
                         "name": .string($0.name), "arch": .string($0.arch),
                         "repositories": .array($0.repositories.map { .string($0) })
-                    ])
+                    ]
+                    if $0.skip { item["skip"] = .bool(true) }
+                    return .object(item)
                 }
             return [
                 "platform": .string(r.platform),
                 "reference_platform": r.referencePlatform.map { .string($0) } ?? .null,
+                "state": .string(r.state.rawValue),
                 "plan": .object(["builds": .array(r.builds.map { .int($0) }), "packages": .array(packages)])
             ]
         }
@@ -166,12 +172,13 @@ extension Resource {
                 && a.repos.count == b.repos.count
                 && zip(a.repos, b.repos).allSatisfy { $0.sameRepository(as: $1) }
         case (.distribution(let a), .distribution(let b)):
-            return a.name == b.name && a.platforms == b.platforms
+            return a.name == b.name && a.platforms == b.platforms && a.builds == b.builds
         case (.release(let a), .release(let b)):
             return a.name == b.name && a.platform == b.platform && a.referencePlatform == b.referencePlatform
-                && a.builds == b.builds && a.packages.count == b.packages.count
+                && a.state == b.state && a.builds == b.builds && a.packages.count == b.packages.count
                 && zip(a.packages, b.packages).allSatisfy {
                     $0.name == $1.name && $0.arch == $1.arch && $0.repositories == $1.repositories
+                        && $0.skip == $1.skip
                 }
         default:
             return false

@@ -11,7 +11,8 @@ package struct Actual<Record: Sendable & Hashable & Codable>: Sendable, Hashable
     package var origin: Origin
     /// Why it may not be deleted (`used by 3 build task(s)`, `release "x" targets it`).
     package var usedBy: [String]
-    /// Why it may be neither changed nor deleted (a release no longer scheduled); nil when it may.
+    /// Why it may be neither changed nor deleted (a release no longer scheduled: only its
+    /// `state` may still change, `Planner.reconcileReleases`); nil when it may.
     package var frozen: String?
 
     package init(_ record: Record, origin: Origin = .git, usedBy: [String] = [], frozen: String? = nil) {
@@ -23,7 +24,7 @@ package struct Actual<Record: Sendable & Hashable & Codable>: Sendable, Hashable
 }
 
 extension Actual where Record == ReleasePlan {
-    /// A release: only a scheduled one may be changed or deleted.
+    /// A release: only a scheduled one may be changed or deleted (any one may change `state`).
     package init(_ release: ReleasePlan, origin: Origin, status: ReleaseStatus) {
         let frozen: String? =
             status == .scheduled

@@ -117,10 +117,12 @@ struct ParsedState {
                 Diagnostic(r.platformAt, "release '\(plan.name)' names unknown platform '\(plan.platform)'"))
             return
         }
-        var production = Set<String>()
-        for repo in target.repos where repo.production { production.insert(repo.name) }
-        let arches = target.archList + [Architecture.independent(for: target.type), Architecture.source]
+        var production: [String: [String]] = [:]
+        for repo in target.repos where repo.production { production[repo.name, default: []].append(repo.arch) }
+        let independent = Architecture.independent(for: target.type)
+        let arches = target.archList + [independent, Architecture.source]
         for (package, at) in zip(plan.packages, r.packagesAt) {
+            var archReported = true
             if !Architecture.isKnown(package.arch, type: target.type) {
                 diagnostics.append(
                     Diagnostic(
@@ -133,13 +135,35 @@ struct ParsedState {
                         at.arch,
                         "package '\(package.name)' has arch '\(package.arch)', which platform '\(target.name)' "
                             + "does not build (arch_list: " + target.archList.joined(separator: ", ") + ")"))
+            } else {
+                archReported = false
             }
-            for (repo, repoAt) in zip(package.repositories, at.repositories) where !production.contains(repo) {
+            for (repo, repoAt) in zip(package.repositories, at.repositories) {
+                guard let repoArches = production[repo] else {
+                    diagnostics.append(
+                        Diagnostic(
+                            repoAt,
+                            "repository '\(repo)' is not a production repository of platform '\(target.name)'"))
+                    continue
+                }
+                // noarch goes into every arch of a repository; any other arch (src too) into its
+                // own, i686 also into x86_64 (multilib).
+                guard !archReported, !repoArches.contains(where: { Architecture.canPlace(package.arch, into: $0) })
+                else { continue }
                 diagnostics.append(
                     Diagnostic(
-                        repoAt, "repository '\(repo)' is not a production repository of platform '\(target.name)'"))
+                        repoAt,
+                        "package '\(package.name)' (arch \(package.arch)) cannot go into repository '\(repo)': "
+                            + "platform '\(target.name)' has it only for "
+                            + Self.orderedSet(repoArches).joined(separator: ", ")))
             }
         }
+    }
+
+    /// The items in first-seen order, each once.
+    private static func orderedSet(_ items: [String]) -> [String] {
+        var seen = Set<String>()
+        return items.filter { seen.insert($0).inserted }
     }
 
     /// The same name+arch+debug is one repository in the store: where platforms (or a
