@@ -126,9 +126,13 @@ package enum ReleasePlacer {
                 continue
             }
             if let explicit {
-                let repos = targets.filter { repo in
-                    explicit.repositories.contains(repo.name)
-                        && (candidate.arch == "noarch" ? repo.arch != "src" : repo.arch == candidate.arch)
+                let named = targets.filter { explicit.repositories.contains($0.name) }
+                let repos = named.filter { repo in
+                    if candidate.arch == "noarch" { return repo.arch != "src" }
+                    if repo.arch == candidate.arch { return true }
+                    // multilib: an i686 package placed into a repository name that has no i686 repository
+                    return candidate.arch == "i686" && repo.arch == "x86_64"
+                        && !named.contains { $0.name == repo.name && $0.arch == "i686" }
                 }
                 add(
                     candidate, to: repos, reason: "explicit", input: input, placed: &placed,
