@@ -4,6 +4,7 @@ import PostgresNIO
 import Server
 import Spec
 import Statuses
+import Store
 import Testing
 import Yams
 
@@ -236,7 +237,7 @@ import Yams
             @discardableResult
             func expect(
                 _ method: HTTPMethod, _ path: String, token: String?, json: Any? = nil, raw: String? = nil,
-                _ status: Int, _ detail: String? = nil, sourceLocation: SourceLocation = #_sourceLocation
+                _ status: Int, _ detail: String? = nil, sourceLocation: Testing.SourceLocation = #_sourceLocation
             ) async throws -> Change? {
                 let answer = try await h.call(method, path, token: token, json: json, raw: raw)
                 #expect(answer.status == status, "\(method) \(path): \(answer.text)", sourceLocation: sourceLocation)
@@ -377,7 +378,7 @@ import Yams
             let before = try await Self.snapshot(h.client)
             let b = s.builds.map(Int.init)
             func call(
-                _ path: String, token: String?, _ status: Int, sourceLocation: SourceLocation = #_sourceLocation
+                _ path: String, token: String?, _ status: Int, sourceLocation: Testing.SourceLocation = #_sourceLocation
             ) async throws -> (answer: HTTPAnswer, fields: [String: Any]) {
                 let answer = try await h.call(.POST, path, token: token)
                 #expect(answer.status == status, "\(path): \(answer.text)", sourceLocation: sourceLocation)

@@ -1,4 +1,5 @@
 import Hummingbird
+import Statuses
 import Store
 
 /// `/api/v1/distributions`: `GET /` (public, as in ALBS) lists distributions with their

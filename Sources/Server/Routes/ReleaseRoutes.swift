@@ -1,4 +1,5 @@
 import Hummingbird
+import Statuses
 import Store
 
 /// `/api/v1/releases` (ALBS's release router). Reads are public: `GET /` lists releases newest
@@ -91,7 +92,8 @@ func addReleaseRoutes(
             let row = try await release(context, queries)
             var file = ReleaseFile(row)
             file.state = state
-            let already = row.desiredState == state ? " (release \(file.name) already says `state: \(state.rawValue)`)" : ""
+            let already =
+                row.desiredState == state ? " (release \(file.name) already says `state: \(state.rawValue)`)" : ""
             return try git.change(
                 row.origin == .api ? .create : .edit, file: git.file(folder: "releases", name: file.name),
                 yaml: try file.yaml(), why: "\(why): to \(action) a release, set `state: \(state.rawValue)`\(already)"
