@@ -93,7 +93,8 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "PostgresNIO", package: "postgres-nio")
             ], swiftSettings: kilnSettings),
-        // HTTP API, auth, and the build/sign/test/release workflow.
+        // HTTP API, auth, and the build/sign/test/release workflow (Yams renders the release and
+        // distribution files the write routes suggest).
         .target(
             name: "Server",
             dependencies: [
@@ -107,7 +108,8 @@ let package = Package(
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOFoundationEssentialsCompat", package: "swift-nio"),
-                .product(name: "PostgresNIO", package: "postgres-nio")
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Yams", package: "Yams")
             ], swiftSettings: kilnSettings),
         // Option groups shared by the command line and the benchmarks (--database-url, --format).
         .target(
@@ -205,7 +207,8 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Yams", package: "Yams")
             ], swiftSettings: kilnSettings)
     ]
 )

@@ -4,6 +4,7 @@ import Hummingbird
 import Logging
 import NIOCore
 import ServiceLifecycle
+import Store
 
 /// Builds Kiln's Hummingbird application: the JSON error middleware, bearer-token auth and the
 /// routes of every ALBS router under `/api/v1`.
@@ -37,6 +38,10 @@ package enum KilnServer {
         addBuildNodeRoutes(to: api.group("build_node"), workflow: workflow)
         addSignTaskRoutes(to: api.group("sign-tasks"), workflow: SignWorkflow(dependencies))
         addTestTaskRoutes(to: api.group("tests"), workflow: TestWorkflow(dependencies))
+        addReleaseRoutes(
+            to: api.group("releases"),
+            queries: ReleaseQueries(client: dependencies.database, logger: dependencies.logger),
+            git: GitManaged(source: dependencies.desiredStateSource), limits: dependencies.settings.limits)
         // Platforms, distributions, repositories, sign keys, reconcile runs, webhooks (Reconciler side).
         addDesiredStateRoutes(to: api, dependencies: dependencies)
         return router

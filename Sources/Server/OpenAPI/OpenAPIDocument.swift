@@ -49,7 +49,7 @@ package enum OpenAPIDocument {
         }
         let tags = [
             "service", "builds", "build_node", "platforms", "platform_flavors", "distributions", "repositories",
-            "sign-keys",
+            "sign-keys", "releases",
             "reconcile", "webhooks"
         ]
         return .object([

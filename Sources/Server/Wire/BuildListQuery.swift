@@ -22,13 +22,7 @@ struct BuildListQuery: Sendable, Equatable {
         func rpm(_ name: String) throws -> String? {
             try text(name, maxLength: InputCheck.nameLength).flatMap { $0.isEmpty ? nil : $0 }
         }
-        func id(_ name: String) throws -> Int64? {
-            guard let raw = parameters[Substring(name)] else { return nil }
-            guard let value = Int64(String(raw)), value > 0 else {
-                throw APIError(.unprocessableContent, "\(name) must be a positive integer, got \"\(raw.prefix(64))\"")
-            }
-            return value
-        }
+        func id(_ name: String) throws -> Int64? { try ListQueryParameters.id(parameters, name) }
         func flag(_ name: String) throws -> Bool? {
             guard let raw = parameters[Substring(name)] else { return nil }
             switch raw.lowercased() {
@@ -46,14 +40,7 @@ struct BuildListQuery: Sendable, Equatable {
             }
             return value
         }
-        if let raw = parameters["pageNumber"] {
-            guard let page = Int(String(raw)), page >= 1 else {
-                throw APIError(.unprocessableContent, "pageNumber must be a positive integer")
-            }
-            self.page = page
-        } else {
-            self.page = nil
-        }
+        page = try ListQueryParameters.pageNumber(parameters)
         filter = BuildFilter(
             createdBy: try id("created_by"), project: try text("project", maxLength: InputCheck.urlLength),
             ref: try text("ref", maxLength: InputCheck.urlLength), rpmName: try rpm("rpm_name"),
@@ -62,5 +49,26 @@ struct BuildListQuery: Sendable, Equatable {
             buildTaskArch: try text("build_task_arch", maxLength: InputCheck.archLength),
             released: try flag("released"), signed: try flag("signed"), isRunning: try flag("is_running"),
             tests: try outcome())
+    }
+}
+
+/// Query parameters the paginated listings share (`GET /api/v1/builds/`, `GET /api/v1/releases/`).
+enum ListQueryParameters {
+    /// ALBS's `pageNumber` (1-based); nil when absent, 422 unless a positive integer.
+    static func pageNumber(_ parameters: Parameters) throws -> Int? {
+        guard let raw = parameters["pageNumber"] else { return nil }
+        guard let page = Int(String(raw)), page >= 1 else {
+            throw APIError(.unprocessableContent, "pageNumber must be a positive integer")
+        }
+        return page
+    }
+
+    /// An id parameter `name`: nil when absent, 422 unless a positive integer.
+    static func id(_ parameters: Parameters, _ name: String) throws -> Int64? {
+        guard let raw = parameters[Substring(name)] else { return nil }
+        guard let value = Int64(String(raw)), value > 0 else {
+            throw APIError(.unprocessableContent, "\(name) must be a positive integer, got \"\(raw.prefix(64))\"")
+        }
+        return value
     }
 }
