@@ -28,22 +28,24 @@ package struct ReleaseCommitStore: Sendable {
             """
             SELECT a.id, t.build_id, a.name, coalesce(a.rpm_name, ''), coalesce(nullif(a.rpm_epoch, ''), '0'),
                    coalesce(a.rpm_version, ''), coalesce(a.rpm_release, ''), coalesce(a.arch, ''), a.href,
-                   coalesce(a.sha256, ''), a.signed, k.name
+                   coalesce(a.sha256, ''), a.signed, k.name, p.name
             FROM artifacts a
             JOIN build_tasks t ON t.id = a.build_task_id
+            JOIN platforms p ON p.id = t.platform_id
             LEFT JOIN sign_keys k ON k.id = a.sign_key_id
             WHERE t.build_id = ANY(\(buildIDs)::bigint[]) AND a.type = 'rpm'
             ORDER BY a.id
             """, logger: logger)
-        for try await (id, build, file, name, epoch, version, release, arch, href, sha, signed, key)
+        for try await (id, build, file, name, epoch, version, release, arch, href, sha, signed, key, platform)
             in rows.decode(
-                (Int64, Int64, String, String, String, String, String, String, String, String, Bool, String?).self)
+                (Int64, Int64, String, String, String, String, String, String, String, String, Bool, String?, String)
+                    .self)
         {
             facts.candidates.append(
                 ReleaseCandidate(
                     artifactID: id, buildID: build, fileName: file, name: name, epoch: epoch, version: version,
                     release: release, arch: arch, href: href, sha256: sha.lowercased(), signed: signed,
-                    signKey: signed ? key : nil))
+                    signKey: signed ? key : nil, platform: platform))
         }
         let tests = try await client.query(
             """

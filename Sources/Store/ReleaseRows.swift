@@ -21,11 +21,15 @@ package struct ReleaseCandidate: Sendable, Hashable, Codable {
     package var signed: Bool
     /// The name of the sign key that signed it; nil when unsigned.
     package var signKey: String?
+    /// The platform of the build task that made it.
+    package var platform: String
 
     package init(
         artifactID: Int64, buildID: Int64, fileName: String, name: String, epoch: String, version: String,
-        release: String, arch: String, href: String, sha256: String, signed: Bool, signKey: String?
+        release: String, arch: String, href: String, sha256: String, signed: Bool, signKey: String?,
+        platform: String = ""
     ) {
+        self.platform = platform
         self.artifactID = artifactID
         self.buildID = buildID
         self.fileName = fileName
@@ -139,5 +143,31 @@ package enum ReleaseStoreError: Error, Sendable, Equatable, CustomStringConverti
         switch self {
         case .releaseNotFound(let name): "release \"\(name)\" has no row (apply the desired state first)"
         }
+    }
+}
+
+/// One unit a build added to a distribution's store repository (`distribution_units`).
+package struct DistributionUnit: Sendable, Hashable, Codable {
+    package var distribution: String
+    package var buildID: Int64
+    package var storeRepository: String
+    package var contentHref: String
+    package var fileName: String
+    package var nevra: String
+    package var sha256: String
+    package var alreadyPresent: Bool
+
+    package init(
+        distribution: String, buildID: Int64, storeRepository: String, contentHref: String, fileName: String,
+        nevra: String, sha256: String, alreadyPresent: Bool
+    ) {
+        self.distribution = distribution
+        self.buildID = buildID
+        self.storeRepository = storeRepository
+        self.contentHref = contentHref
+        self.fileName = fileName
+        self.nevra = nevra
+        self.sha256 = sha256
+        self.alreadyPresent = alreadyPresent
     }
 }

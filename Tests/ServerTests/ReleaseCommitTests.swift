@@ -285,3 +285,65 @@ extension ReleaseCommitTests {
         }
     }
 }
+
+/// Distributions carry builds (their file's `builds:`): a build added goes into the
+/// distribution's own repositories by arch (noarch everywhere, debug apart, source apart), and
+/// removed again leaves them exactly as they were. The same serialized suite (one Pulp).
+extension ReleaseCommitTests {
+    @Test func aBuildAddedToADistributionAndRemovedLeavesItsRepositoriesAsTheyWere() async throws {
+        try await ServerHarness.with(pulp: true) { h in
+            let s = try await ReleaseScenario.make(h)
+            defer { s.stop() }
+            let name = "d\(s.tag)"
+            func repo(_ arch: String, debug: Bool = false) -> String {
+                DistributionPlacer.storeName(distribution: name, platform: s.target, arch: arch, debug: debug)
+            }
+            let repositories = [
+                repo("x86_64"), repo("i686"), repo("src"), repo("x86_64", debug: true), repo("i686", debug: true)
+            ]
+            func content() async throws -> [String: Set<String>] {
+                var out: [String: Set<String>] = [:]
+                for r in repositories {
+                    out[r] = (try? await h.store.listContent(of: r)).map { Set($0.compactMap(\.nevra)) } ?? []
+                }
+                return out
+            }
+            // a package already in the distribution before: the removal keeps it
+            _ = try await h.store.ensureRepository(
+                DistributionPlacer.spec(distribution: name, platform: s.target, arch: "x86_64", debug: false))
+            let old = ReleaseScenario.rpm(s.packages.appendingPathComponent("reference"), "relpkg", "0.9", "x86_64")
+            let uploaded = try await h.store.uploadArtifact(file: old)
+            _ = try await h.store.importPackages(
+                [ImportItem(artifactHref: uploaded.href, sha256: uploaded.sha256, fileName: old.lastPathComponent)],
+                into: repo("x86_64"))
+            let before = try await content()
+            #expect(before[repo("x86_64")] == ["relpkg-0.9-1.x86_64"])
+            try s.repo.write("distributions/d.yml", "name: \(name)\nplatforms: [\(s.target)]\nbuilds: [\(s.buildID)]\n")
+            try s.repo.commit("add the build to the distribution")
+            let plan = try await s.plan()
+            let change = try #require(plan.distributions.first, "\(plan.renderText())")
+            #expect(change.operation == .add && change.refusals.isEmpty, "\(change.refusals)")
+            #expect(plan.renderText().contains("# distribution \"\(name)\": build \(s.buildID) will be added"))
+            let added = try await s.reconcile()
+            #expect(added.result == .applied, "\(added.errors)")
+            let after = try await content()
+            #expect(
+                after[repo("x86_64")] == ["relpkg-0.9-1.x86_64", "relpkg-1.0-1.x86_64", "relpkg-doc-1.0-1.noarch"],
+                "\(after)")
+            #expect(after[repo("i686")] == ["relpkg-1.0-1.i686", "relpkg-doc-1.0-1.noarch"])
+            #expect(after[repo("src")] == ["relpkg-1.0-1.src"])
+            #expect(after[repo("x86_64", debug: true)] == ["relpkg-debuginfo-1.0-1.x86_64"])
+            #expect(try await s.reconcile().result == .noChanges, "added once")
+
+            try s.repo.write("distributions/d.yml", "name: \(name)\nplatforms: [\(s.target)]\n")
+            try s.repo.commit("remove the build from the distribution")
+            let removePlan = try await s.plan()
+            #expect(removePlan.distributions.map(\.operation) == [.remove])
+            let removed = try await s.reconcile()
+            #expect(removed.result == .applied, "\(removed.errors)")
+            #expect(try await content() == before, "as they were")
+            #expect(try await h.count("SELECT count(*) FROM distribution_units WHERE distribution = '\(name)'") == 0)
+            #expect(try await s.reconcile().result == .noChanges)
+        }
+    }
+}

@@ -119,14 +119,7 @@ struct ReleaseScenario {
             let made = try ProcessRunner.runSync("/usr/bin/env", ["createrepo_c", "--quiet", dir.path])
             guard made.succeeded else { throw HarnessError(description: "createrepo_c: \(made.output)") }
         }
-        let port = Int.random(in: 30000..<45000)
-        let server = Process()
-        server.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        server.arguments = ["python3", "-m", "http.server", "\(port)", "--bind", "127.0.0.1", "--directory", up.path]
-        server.standardOutput = FileHandle.nullDevice
-        server.standardError = FileHandle.nullDevice
-        try server.run()
-        try await waitForHTTP("http://127.0.0.1:\(port)/baseos-x86_64/repodata/repomd.xml")
+        let (server, port) = try await serve(up)
 
         let key = try await SignFixtures.key("Kiln Release Tester <release@kiln.invalid>")
         let repo = try TestGitRepository.make()
@@ -307,12 +300,27 @@ struct ReleaseScenario {
         return nil
     }
 
-    static func waitForHTTP(_ url: String) async throws {
-        for _ in 0..<100 {
-            let probe = try ProcessRunner.runSync("/usr/bin/env", ["curl", "-sf", "-o", "/dev/null", url])
-            if probe.succeeded { return }
-            try await Task.sleep(for: .milliseconds(100))
+    /// Serves `folder` on a free loopback port with `python3 -m http.server` (another port when
+    /// the chosen one is taken; up to 30 s for a slow start on a busy machine).
+    static func serve(_ folder: URL) async throws -> (Process, Int) {
+        for _ in 0..<5 {
+            let port = Int.random(in: 30000..<45000)
+            let server = Process()
+            server.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+            server.arguments = [
+                "python3", "-m", "http.server", "\(port)", "--bind", "127.0.0.1", "--directory", folder.path
+            ]
+            server.standardOutput = FileHandle.nullDevice
+            server.standardError = FileHandle.nullDevice
+            try server.run()
+            let url = "http://127.0.0.1:\(port)/baseos-x86_64/repodata/repomd.xml"
+            for _ in 0..<300 where server.isRunning {
+                let probe = try ProcessRunner.runSync("/usr/bin/env", ["curl", "-sf", "-o", "/dev/null", url])
+                if probe.succeeded { return (server, port) }
+                try await Task.sleep(for: .milliseconds(100))
+            }
+            server.terminate()
         }
-        throw HarnessError(description: "upstream \(url) did not answer")
+        throw HarnessError(description: "the upstream of \(folder.path) could not be served")
     }
 }

@@ -138,14 +138,20 @@ package struct ReconcileEngine: Sendable {
             // the releases' placements as they are now must be the reviewed ones
             if let sources = plan.releaseSources, let planning = releasePlanning {
                 let now: [ReleasePlacement]
+                let nowDistributions: [DistributionChange]
                 do {
                     now = try await planning.placements(sources)
+                    nowDistributions = try await planning.distributionChanges(sources)
                 } catch {
                     return try await finish(
                         runID, plan.commitSHA, plan, .failed, ["reading the releases' placements: \(error)"], clock)
                 }
-                if now != plan.releases {
-                    let moved = Set(now).symmetricDifference(plan.releases).map(\.release)
+                if now != plan.releases || nowDistributions != plan.distributions {
+                    let moved =
+                        Set(now).symmetricDifference(plan.releases).map(\.release)
+                        + Set(nowDistributions).symmetricDifference(plan.distributions).map {
+                            "distribution \($0.distribution) (build \($0.buildID))"
+                        }
                     let stale = ApplyError.staleReleases(Array(Set(moved)).sorted())
                     return try await finish(runID, plan.commitSHA, plan, .failed, [stale.description], clock)
                 }
@@ -227,16 +233,23 @@ package struct ReconcileEngine: Sendable {
         }
         // 0. a release to commit with refusals: nothing is applied (the refusals are the review)
         let refused = plan.refusedReleases
-        if !refused.isEmpty {
-            let errors = refused.map { placement in
-                "release \"\(placement.release)\" cannot be committed: \(placement.refusals.count) refusal(s): "
-                    + placement.refusals.prefix(5).map(\.line).joined(separator: "; ")
-                    + (placement.refusals.count > 5 ? "; ..." : "")
+        let refusedBuilds = plan.refusedDistributionBuilds
+        if !refused.isEmpty || !refusedBuilds.isEmpty {
+            func list(_ refusals: [ReleaseRefusal]) -> String {
+                "\(refusals.count) refusal(s): " + refusals.prefix(5).map(\.line).joined(separator: "; ")
+                    + (refusals.count > 5 ? "; ..." : "")
             }
+            let errors =
+                refused.map { "release \"\($0.release)\" cannot be committed: " + list($0.refusals) }
+                + refusedBuilds.map {
+                    "build \($0.buildID) cannot be added to distribution \"\($0.distribution)\": " + list($0.refusals)
+                }
             return try await finish(
                 runID, plan.commitSHA, plan, .failed, errors + ["nothing was applied"], clock)
         }
-        if plan.releases.contains(where: { $0.operation.changes }) && (store == nil || releases == nil) {
+        if plan.releases.contains(where: { $0.operation.changes }) || !plan.distributions.isEmpty,
+            store == nil || releases == nil
+        {
             return try await finish(
                 runID, plan.commitSHA, plan, .failed, [ApplyError.noArtifactStore.description], clock)
         }
@@ -316,10 +329,20 @@ package struct ReconcileEngine: Sendable {
                     errors.append(failure)
                 }
             }
+            for change in plan.distributions {
+                do {
+                    _ = try await committer.run(change)
+                } catch {
+                    errors.append(
+                        StoreFailure(
+                            "distribution \"\(change.distribution)\" build \(change.buildID): "
+                                + "\(change.operation.rawValue): \(error)", error))
+                }
+            }
             if !errors.isEmpty {
                 return try await finish(
                     runID, plan.commitSHA, plan, .failed,
-                    errors.map(\.message) + ["the next apply resumes the release from its journal"], clock,
+                    errors.map(\.message) + ["the next apply resumes from the journal"], clock,
                     artifactStoreUnavailable: errors.contains { $0.unavailable })
             }
         }
@@ -347,7 +370,8 @@ package struct ReconcileEngine: Sendable {
         guard let planning = releasePlanning else { return }
         let sources = ReleasePlanning.sources(of: desired)
         plan.releases = try await planning.placements(sources)
-        plan.releaseSources = plan.releases.isEmpty ? nil : sources
+        plan.distributions = try await planning.distributionChanges(sources)
+        plan.releaseSources = plan.releases.isEmpty && plan.distributions.isEmpty ? nil : sources
     }
 
     /// Stores each planned release's placement for the API (best effort).

@@ -14,24 +14,7 @@ extension Plan {
             let file = placement.file.map { " (\($0))" } ?? ""
             lines.append(PlanLine(.comment, 0, "release \"\(placement.release)\" \(placement.operation.phrase)\(file)"))
             let removing = placement.operation == .revert || placement.operation == .resumeRevert
-            for repo in placement.repositories {
-                let debug = repo.debug ? ", debug" : ""
-                lines.append(PlanLine(.none, 1, "\(repo.storeRepository) (\(repo.repository), \(repo.arch)\(debug)):"))
-                for p in repo.packages {
-                    let why = "(\(p.reason)" + (p.buildID.map { ", build \($0)" } ?? "") + ")"
-                    if removing {
-                        lines.append(
-                            p.alreadyPresent
-                                ? PlanLine(.none, 2, "= \(p.nevra)  \(why), there before the release: kept")
-                                : PlanLine(.remove, 2, "\(p.nevra)  \(why)"))
-                    } else {
-                        lines.append(
-                            p.alreadyPresent
-                                ? PlanLine(.none, 2, "= \(p.nevra)  \(why), already there")
-                                : PlanLine(.add, 2, "\(p.nevra)  \(why)"))
-                    }
-                }
-            }
+            lines += Self.repositoryLines(placement.repositories, removing: removing)
             for s in placement.skipped {
                 lines.append(PlanLine(.comment, 1, "skipped: \(s.nevra) (skip: true)"))
             }
@@ -40,6 +23,41 @@ extension Plan {
             }
             lines.append(PlanLine(.comment, 1, placement.summary))
             lines.append(PlanLine(.none, 0, ""))
+        }
+        for change in distributions {
+            let file = change.file.map { " (\($0))" } ?? ""
+            lines.append(
+                PlanLine(
+                    .comment, 0,
+                    "distribution \"\(change.distribution)\": build \(change.buildID) \(change.operation.phrase)\(file)"
+                ))
+            lines += Self.repositoryLines(change.repositories, removing: change.operation == .remove)
+            for r in change.refusals { lines.append(PlanLine(.update, 1, "refused: \(r.line)")) }
+            lines.append(PlanLine(.none, 0, ""))
+        }
+        return lines
+    }
+
+    /// Each repository with its packages: `+` added, `-` removed, `=` already there (kept).
+    static func repositoryLines(_ repositories: [PlacedRepository], removing: Bool) -> [PlanLine] {
+        var lines: [PlanLine] = []
+        for repo in repositories {
+            let debug = repo.debug ? ", debug" : ""
+            lines.append(PlanLine(.none, 1, "\(repo.storeRepository) (\(repo.repository), \(repo.arch)\(debug)):"))
+            for p in repo.packages {
+                let why = "(\(p.reason)" + (p.buildID.map { ", build \($0)" } ?? "") + ")"
+                if removing {
+                    lines.append(
+                        p.alreadyPresent
+                            ? PlanLine(.none, 2, "= \(p.nevra)  \(why), there before: kept")
+                            : PlanLine(.remove, 2, "\(p.nevra)  \(why)"))
+                } else {
+                    lines.append(
+                        p.alreadyPresent
+                            ? PlanLine(.none, 2, "= \(p.nevra)  \(why), already there")
+                            : PlanLine(.add, 2, "\(p.nevra)  \(why)"))
+                }
+            }
         }
         return lines
     }
@@ -63,7 +81,7 @@ extension Plan {
     /// The releases section of the markdown plan: a table per release with its repositories and
     /// counts, the refusals listed (they are the review).
     func releaseMarkdown() -> String {
-        guard !releases.isEmpty else { return "" }
+        guard !releases.isEmpty || !distributions.isEmpty else { return "" }
         var out = "#### Releases\n\n"
         for placement in releases {
             let file = placement.file.map { " (`\(Self.escapeCode($0))`)" } ?? ""
@@ -85,6 +103,22 @@ extension Plan {
                 out += "\n"
             }
             out += "_\(Self.escapeCell(placement.summary))_\n\n"
+        }
+        if !distributions.isEmpty {
+            out += "##### Distributions\n\n| Distribution | Build | Change | Repositories | Packages | Refusals |\n"
+            out += "|:--|--:|:--|--:|--:|--:|\n"
+            for change in distributions {
+                out +=
+                    "| `\(Self.escapeCode(change.distribution))` | \(change.buildID) | \(change.operation.phrase) | "
+                    + "\(change.repositories.count) | \(change.repositories.reduce(0) { $0 + $1.packages.count }) | "
+                    + "\(change.refusals.count) |\n"
+            }
+            out += "\n"
+            for change in distributions where !change.refusals.isEmpty {
+                out += "**Refused for `\(Self.escapeCode(change.distribution))` build \(change.buildID):**\n\n"
+                for r in change.refusals.prefix(200) { out += "- \(Self.escapeCell(r.line))\n" }
+                out += "\n"
+            }
         }
         return out
     }

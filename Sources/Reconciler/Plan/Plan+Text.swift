@@ -24,8 +24,11 @@ extension Plan {
     package var summaryLine: String {
         let commits = releases.count { $0.operation == .commit || $0.operation == .resumeCommit }
         let reverts = releases.count { $0.operation == .revert || $0.operation == .resumeRevert }
+        let adds = distributions.count { $0.operation != .remove }
+        let removes = distributions.count { $0.operation == .remove }
         let releasePart =
-            commits + reverts == 0 ? "" : " Releases: \(commits) to commit, \(reverts) to revert."
+            (commits + reverts == 0 ? "" : " Releases: \(commits) to commit, \(reverts) to revert.")
+            + (adds + removes == 0 ? "" : " Distribution builds: \(adds) to add, \(removes) to remove.")
         return hasChanges
             ? "Plan: \(toAdd) to add, \(toChange) to change, \(toDestroy) to destroy." + releasePart
             : "No changes. The actual state matches the desired state."

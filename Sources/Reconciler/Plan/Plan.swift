@@ -20,6 +20,8 @@ package struct Plan: Sendable, Hashable, Codable {
     /// The placement plan of every release from git that is planned or has an operation due
     /// (`ReleasePlacer`); a commit or revert is a change. Empty without a release store.
     package var releases: [ReleasePlacement] = []
+    /// Builds entering and leaving distributions (their files' `builds:`); each is a change.
+    package var distributions: [DistributionChange] = []
     /// The desired records the placements were computed from (a saved plan's apply recomputes
     /// them: a different placement makes the plan stale).
     package var releaseSources: ReleaseSources?
@@ -30,7 +32,7 @@ package struct Plan: Sendable, Hashable, Codable {
         case commitSHA = "commit_sha"
         case fingerprint, changes
         case syncsDue = "syncs_due"
-        case releases
+        case releases, distributions
         case releaseSources = "release_sources"
         case commitAuthor = "commit_author"
     }
@@ -43,6 +45,7 @@ package struct Plan: Sendable, Hashable, Codable {
         changes = try c.decode([Change].self, forKey: .changes)
         syncsDue = try c.decodeIfPresent([SyncDue].self, forKey: .syncsDue) ?? []
         releases = try c.decodeIfPresent([ReleasePlacement].self, forKey: .releases) ?? []
+        distributions = try c.decodeIfPresent([DistributionChange].self, forKey: .distributions) ?? []
         releaseSources = try c.decodeIfPresent(ReleaseSources.self, forKey: .releaseSources)
         commitAuthor = try c.decodeIfPresent(String.self, forKey: .commitAuthor)
     }
@@ -54,10 +57,9 @@ package struct Plan: Sendable, Hashable, Codable {
         try c.encode(fingerprint, forKey: .fingerprint)
         try c.encode(changes, forKey: .changes)
         try c.encode(syncsDue, forKey: .syncsDue)
-        if !releases.isEmpty {
-            try c.encode(releases, forKey: .releases)
-            try c.encodeIfPresent(releaseSources, forKey: .releaseSources)
-        }
+        if !releases.isEmpty { try c.encode(releases, forKey: .releases) }
+        if !distributions.isEmpty { try c.encode(distributions, forKey: .distributions) }
+        try c.encodeIfPresent(releaseSources, forKey: .releaseSources)
         try c.encodeIfPresent(commitAuthor, forKey: .commitAuthor)
     }
 
@@ -75,12 +77,17 @@ package struct Plan: Sendable, Hashable, Codable {
     package var toDestroy: Int { changes.count { $0.action == .delete } }
     /// True when apply would change something (kept objects are not changes).
     package var hasChanges: Bool {
-        changes.contains { $0.action != .keep } || releases.contains { $0.operation.changes }
+        changes.contains { $0.action != .keep } || releases.contains { $0.operation.changes } || !distributions.isEmpty
     }
 
     /// Releases to commit whose placement has refusals: such a plan is not applied.
     package var refusedReleases: [ReleasePlacement] {
         releases.filter { $0.operation == .commit && !$0.refusals.isEmpty }
+    }
+
+    /// Builds to add to a distribution whose placement has refusals: such a plan is not applied.
+    package var refusedDistributionBuilds: [DistributionChange] {
+        distributions.filter { $0.operation == .add && !$0.refusals.isEmpty }
     }
 
     /// Changes of one kind, in plan order.

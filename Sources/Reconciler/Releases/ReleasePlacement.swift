@@ -182,9 +182,24 @@ package struct ReleaseRefusal: Sendable, Hashable, Codable {
 package struct ReleaseSources: Sendable, Hashable, Codable {
     package var releases: [ReleasePlan]
     package var platforms: [Platform]
+    /// The distributions (their `builds` are placed like releases).
+    package var distributions: [Distribution]
 
-    package init(releases: [ReleasePlan], platforms: [Platform]) {
+    package init(releases: [ReleasePlan], platforms: [Platform], distributions: [Distribution] = []) {
         self.releases = releases
         self.platforms = platforms
+        self.distributions = distributions
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case releases, platforms, distributions
+    }
+
+    /// `distributions` may be absent.
+    package init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        releases = try c.decode([ReleasePlan].self, forKey: .releases)
+        platforms = try c.decode([Platform].self, forKey: .platforms)
+        distributions = try c.decodeIfPresent([Distribution].self, forKey: .distributions) ?? []
     }
 }

@@ -121,7 +121,8 @@ package enum ReleasePlacer {
                 placement.skipped.append(package(candidate, reason: "skip", present: false))
                 continue
             }
-            if let refusal = gate(candidate, input: input, acceptedKeys: accepted) {
+            if let refusal = gate(candidate, platform: input.platform, tests: input.facts.tests, acceptedKeys: accepted)
+            {
                 placement.refusals.append(refusal)
                 continue
             }
@@ -237,7 +238,9 @@ package enum ReleasePlacer {
     }
 
     /// The gates every package passes: signed and verified with a key of the platform, tests.
-    static func gate(_ c: ReleaseCandidate, input: Input, acceptedKeys: Set<String>) -> ReleaseRefusal? {
+    static func gate(
+        _ c: ReleaseCandidate, platform: Platform, tests: [Int64: TestOutcomeName], acceptedKeys: Set<String>
+    ) -> ReleaseRefusal? {
         func refuse(_ reason: String) -> ReleaseRefusal {
             ReleaseRefusal(nevra: c.nevra, fileName: c.fileName, buildID: c.buildID, reason: reason)
         }
@@ -246,15 +249,15 @@ package enum ReleasePlacer {
         }
         guard acceptedKeys.contains(key) else {
             return refuse(
-                "unverified: signed with key \"\(key)\", which platform \(input.platform.name) does not accept "
+                "unverified: signed with key \"\(key)\", which platform \(platform.name) does not accept "
                     + "(sign-keys/*.yml platforms:)")
         }
-        if input.platform.releaseRequiresTests {
-            switch input.facts.tests[c.buildID] ?? TestOutcomeName.none {
+        if platform.releaseRequiresTests {
+            switch tests[c.buildID] ?? TestOutcomeName.none {
             case .passed: break
-            case .failed: return refuse("tests failed (platform \(input.platform.name) requires passed tests)")
-            case .pending: return refuse("tests not finished (platform \(input.platform.name) requires passed tests)")
-            case .none: return refuse("not tested (platform \(input.platform.name) requires passed tests)")
+            case .failed: return refuse("tests failed (platform \(platform.name) requires passed tests)")
+            case .pending: return refuse("tests not finished (platform \(platform.name) requires passed tests)")
+            case .none: return refuse("not tested (platform \(platform.name) requires passed tests)")
             }
         }
         return nil
