@@ -30,13 +30,13 @@ struct BenchReleaseCommand: SettingsCommand {
         var placements: Int
         var kilnCommitSeconds: Double
         var bareModifySeconds: Double
-        var kilnPercentOfBare: Double
+        var bareTimePercentOfKiln: Double
 
         enum CodingKeys: String, CodingKey {
             case packages, arches, placements
             case kilnCommitSeconds = "kiln_commit_s"
             case bareModifySeconds = "bare_modify_s"
-            case kilnPercentOfBare = "bare_time_percent_of_kiln"
+            case bareTimePercentOfKiln = "bare_time_percent_of_kiln"
         }
     }
 
@@ -143,7 +143,7 @@ struct BenchReleaseCommand: SettingsCommand {
         }
         let figures = Figures(
             packages: packages, arches: arches, placements: packages * arches, kilnCommitSeconds: kilnSeconds,
-            bareModifySeconds: bareSeconds, kilnPercentOfBare: 100 * bareSeconds / kilnSeconds)
+            bareModifySeconds: bareSeconds, bareTimePercentOfKiln: 100 * bareSeconds / kilnSeconds)
         Bench.report(figures, format: format) {
             print("kiln bench release: \(packages) packages × \(arches) arch repositories on \(store.storeDescription)")
             print("| what | seconds | placements/s |")
@@ -154,7 +154,7 @@ struct BenchReleaseCommand: SettingsCommand {
             print(
                 "| bare Pulp client (one modify per repository) | \(Bench.fmt(bareSeconds)) | "
                     + "\(Bench.fmt(Double(packages * arches) / bareSeconds)) |")
-            print("bare time is \(Bench.fmt(figures.kilnPercentOfBare)) % of Kiln's")
+            print("bare time is \(Bench.fmt(figures.bareTimePercentOfKiln)) % of Kiln's")
         }
     }
 }
