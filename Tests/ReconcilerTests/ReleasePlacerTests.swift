@@ -206,4 +206,35 @@ import Testing
         #expect(ReleasePlacer.repositoryClass("almalinux-8-appstream", platform: "AlmaLinux-8") == "appstream")
         #expect(ReleasePlacer.repositoryClass("BaseOS", platform: "AlmaLinux-9") == "baseos")
     }
+
+    @Test func distributionPlacesByArchAndRefusesAsAReleaseWould() {
+        func c(_ name: String, _ arch: String, signed: Bool = true) -> ReleaseCandidate {
+            var x = Self.candidate(name, arch, signed: signed)
+            x.platform = "P-9"
+            return x
+        }
+        let facts = ReleaseBuildFacts(
+            candidates: [
+                c("libfoo", "x86_64"), c("libfoo-doc", "noarch"), c("libfoo-debuginfo", "x86_64"), c("libfoo", "src"),
+                c("libfoo", "s390x"), c("libbar", "i686", signed: false)
+            ], existing: [1], tests: [1: .passed], platformKeys: ["P-9": ["k9"]])
+        let d = Distribution(name: "d", platforms: ["P-9"], builds: [1])
+        let change = DistributionPlacer.add(
+            d, buildID: 1, platforms: ["P-9": Self.target], facts: facts, contents: [:])
+        let placed = Self.placed(
+            ReleasePlacement(
+                release: "", platform: "", referencePlatform: nil, state: "", operation: .none,
+                repositories: change.repositories))
+        #expect(placed["dist-d-p-9-x86_64"] == ["libfoo-2-1.x86_64", "libfoo-doc-2-1.noarch"])
+        #expect(placed["dist-d-p-9-i686"] == ["libfoo-doc-2-1.noarch"])
+        #expect(placed["dist-d-p-9-aarch64"] == ["libfoo-doc-2-1.noarch"])
+        #expect(placed["dist-d-p-9-x86_64-debug"] == ["libfoo-debuginfo-2-1.x86_64"])
+        #expect(placed["dist-d-p-9-src"] == ["libfoo-2-1.src"])
+        let reasons = Dictionary(change.refusals.map { ($0.nevra ?? "", $0.reason) }, uniquingKeysWith: { a, _ in a })
+        #expect(reasons["libfoo-2-1.s390x"] == "no target: platform P-9 has no arch s390x")
+        #expect(reasons["libbar-2-1.i686"]?.hasPrefix("unsigned") == true)
+        let missing = DistributionPlacer.add(
+            d, buildID: 2, platforms: ["P-9": Self.target], facts: facts, contents: [:])
+        #expect(missing.refusals.map(\.reason) == ["build 2 does not exist"])
+    }
 }
