@@ -26,43 +26,17 @@ extension ReleaseCommitter {
             }
             let journal = try await units.begin(planned, distribution: change.distribution, buildID: change.buildID)
             await checkpoint("distribution-journal-written")
-            var changed: [String] = []
-            var added = 0
-            for (repository, units) in Dictionary(grouping: journal, by: \.storeRepository).sorted(by: {
-                $0.key < $1.key
-            }) {
-                let present = Set(try await store.listContent(of: repository).map(\.href))
-                let missing = units.map(\.contentHref).filter { !present.contains($0) }
-                if !missing.isEmpty {
-                    try await store.modifyContent(of: repository, add: missing, remove: [])
-                    changed.append(repository)
-                    added += missing.count
-                }
-            }
+            let (changed, added) = try await converge(
+                Dictionary(grouping: journal, by: \.storeRepository).mapValues { $0.map(\.contentHref) }, adding: true,
+                what: label)
             logger.info("\(label): \(added) package(s) added to \(changed.count) repositories")
             return Outcome(release: label, operation: .commit, repositoriesChanged: changed, units: added)
         case .remove:
             let journal = try await units.journal(distribution: change.distribution, buildID: change.buildID)
-            var changed: [String] = []
-            var removed = 0
-            for (repository, units) in Dictionary(
-                grouping: journal.filter { !$0.alreadyPresent }, by: \.storeRepository
-            )
-            .sorted(by: { $0.key < $1.key }) {
-                let present: Set<String>
-                do {
-                    present = Set(try await store.listContent(of: repository).map(\.href))
-                } catch let error as ArtifactStoreError {
-                    guard case .repositoryNotFound = error else { throw error }
-                    continue
-                }
-                let remove = units.map(\.contentHref).filter { present.contains($0) }
-                if !remove.isEmpty {
-                    try await store.modifyContent(of: repository, add: [], remove: remove)
-                    changed.append(repository)
-                    removed += remove.count
-                }
-            }
+            let (changed, removed) = try await converge(
+                Dictionary(grouping: journal.filter { !$0.alreadyPresent }, by: \.storeRepository).mapValues {
+                    $0.map(\.contentHref)
+                }, adding: false, what: label)
             await checkpoint("distribution-removed")
             try await units.forget(distribution: change.distribution, buildID: change.buildID)
             logger.info("\(label): \(removed) package(s) removed from \(changed.count) repositories")

@@ -56,18 +56,10 @@ package struct ReleaseCommitter: Sendable {
         let journal = try await records.beginCommit(
             release: placement.release, units: planned, placementJSON: try placement.jsonText())
         await checkpoint("journal-written")
-        var changed: [String] = []
-        var added = 0
-        for (repository, units) in Dictionary(grouping: journal, by: \.storeRepository).sorted(by: { $0.key < $1.key })
-        {
-            let present = Set(try await store.listContent(of: repository).map(\.href))
-            let missing = units.map(\.contentHref).filter { !present.contains($0) }
-            if !missing.isEmpty {
-                try await store.modifyContent(of: repository, add: missing, remove: [])
-                changed.append(repository)
-                added += missing.count
-                logger.info("release \(placement.release): \(missing.count) package(s) added to \(repository)")
-            }
+        let (changed, added) = try await converge(
+            Dictionary(grouping: journal, by: \.storeRepository).mapValues { $0.map(\.contentHref) }, adding: true,
+            what: "release \(placement.release)"
+        ) { repository in
             await checkpoint("repository-done")
             await checkpoint("repository-done:\(repository)")
         }
@@ -80,23 +72,44 @@ package struct ReleaseCommitter: Sendable {
     func revert(_ placement: ReleasePlacement, commitSHA: String, author: String?) async throws -> Outcome {
         let journal = try await records.beginRevert(release: placement.release)
         await checkpoint("revert-started")
-        var changed: [String] = []
-        var removed = 0
         let added = journal.filter { !$0.alreadyPresent }
-        for (repository, units) in Dictionary(grouping: added, by: \.storeRepository).sorted(by: { $0.key < $1.key }) {
-            let present = Set(try await store.listContent(of: repository).map(\.href))
-            let remove = units.map(\.contentHref).filter { present.contains($0) }
-            if !remove.isEmpty {
-                try await store.modifyContent(of: repository, add: [], remove: remove)
-                changed.append(repository)
-                removed += remove.count
-                logger.info("release \(placement.release): \(remove.count) package(s) removed from \(repository)")
-            }
-            await checkpoint("repository-done")
-        }
+        let (changed, removed) = try await converge(
+            Dictionary(grouping: added, by: \.storeRepository).mapValues { $0.map(\.contentHref) }, adding: false,
+            what: "release \(placement.release)"
+        ) { _ in await checkpoint("repository-done") }
         await checkpoint("before-finish")
         try await records.finishRevert(release: placement.release, commitSHA: commitSHA, author: author)
         return Outcome(
             release: placement.release, operation: placement.operation, repositoriesChanged: changed, units: removed)
+    }
+
+    /// Brings each repository of `hrefs` to hold (`adding`) or not hold its hrefs: one new version
+    /// per repository that needs one (`modifyContent`), none for the others; `after` runs after
+    /// each repository. A repository that is gone holds nothing (a removal skips it). Returns the
+    /// repositories changed and the units added or removed.
+    func converge(
+        _ hrefs: [String: [String]], adding: Bool, what: String, after: (String) async -> Void = { _ in }
+    ) async throws -> (changed: [String], units: Int) {
+        var changed: [String] = []
+        var count = 0
+        for (repository, wanted) in hrefs.sorted(by: { $0.key < $1.key }) {
+            let present: Set<String>
+            do {
+                present = Set(try await store.listContent(of: repository).map(\.href))
+            } catch let error as ArtifactStoreError {
+                guard !adding, case .repositoryNotFound = error else { throw error }
+                await after(repository)
+                continue
+            }
+            let todo = wanted.filter { present.contains($0) != adding }
+            if !todo.isEmpty {
+                try await store.modifyContent(of: repository, add: adding ? todo : [], remove: adding ? [] : todo)
+                changed.append(repository)
+                count += todo.count
+                logger.info("\(what): \(todo.count) package(s) \(adding ? "added to" : "removed from") \(repository)")
+            }
+            await after(repository)
+        }
+        return (changed, count)
     }
 }
