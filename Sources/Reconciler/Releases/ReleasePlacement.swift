@@ -170,10 +170,11 @@ package struct ReleaseRefusal: Sendable, Hashable, Codable {
         case reason
     }
 
-    /// `bash-5.1-1.el9.x86_64 (build 12): unsigned ...`.
+    /// `bash-5.1-1.el9.x86_64 (build 12): unsigned ...`; a whole build's refusal is its reason
+    /// (which names the build).
     package var line: String {
-        let what = nevra.map { "\($0)" + (buildID.map { " (build \($0))" } ?? "") } ?? buildID.map { "build \($0)" }
-        return [what, reason].compactMap { $0 }.joined(separator: ": ")
+        guard let nevra else { return reason }
+        return "\(nevra)" + (buildID.map { " (build \($0))" } ?? "") + ": " + reason
     }
 }
 
