@@ -237,4 +237,18 @@ import Testing
             d, buildID: 2, platforms: ["P-9": Self.target], facts: facts, contents: [:])
         #expect(missing.refusals.map(\.reason) == ["build 2 does not exist"])
     }
+
+    @Test func aReadOnlyProductionRepositoryIsNeverReleasedInto() {
+        var input = Self.input([Self.candidate("libfoo", "x86_64")])
+        input.platform.repos = input.platform.repos.map { r in
+            var r = r
+            if r.name == "p-9-baseos" {
+                r.sync = RepositorySync(intervalSeconds: 3600, policy: .onDemand, readOnly: true)
+            }
+            return r
+        }
+        let p = ReleasePlacer.place(input)
+        #expect(p.repositories.isEmpty, "\(p.repositories)")
+        #expect(p.refusals.first?.reason.hasPrefix("no known target") == true, "\(p.refusals)")
+    }
 }

@@ -98,7 +98,9 @@ package enum ReleasePlacer {
             release: input.release.name, platform: input.platform.name,
             referencePlatform: input.release.referencePlatform, state: input.release.state.rawValue,
             operation: operation, file: input.release.location?.file)
-        let targets = production(input.platform)
+        // a production repository synced read-only from upstream (`sync: {read_only: true}`) is
+        // never released into: it is only read, as a reference
+        let targets = production(input.platform).filter { $0.sync?.readOnly != true }
         switch operation {
         case .resumeCommit, .revert, .resumeRevert:
             placement.repositories = fromJournal(input.journal, targets: targets)
