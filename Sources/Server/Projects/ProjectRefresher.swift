@@ -25,7 +25,10 @@ package struct ProjectRefresher: Service {
     var checkInterval: Duration { max(.seconds(1), min(.seconds(30), settings.ttl / 4)) }
 
     package func run() async throws {
-        guard settings.giteaURL != nil else { return }
+        guard settings.giteaURL != nil else {
+            try? await gracefulShutdown()  // nothing to refresh; a service must not end before the group
+            return
+        }
         await cancelWhenGracefulShutdown {
             while !Task.isCancelled {
                 await refreshDue()
