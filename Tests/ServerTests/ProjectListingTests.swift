@@ -142,6 +142,29 @@ import Testing
         }
     }
 
+    /// Without `KILN_GITEA_URL` the service idles until shutdown (a service that ends early
+    /// would stop `kiln serve`), and the routes answer empty lists.
+    @Test func withoutGiteaTheRefresherIdlesUntilShutdown() async throws {
+        try await RouterHarness.with { h in
+            let token = try await h.userToken("packager")
+            let empty = try await h.call(.GET, "/api/v1/projects/alma/modularity", token: token)
+            #expect(empty.status == 200)
+            #expect(empty.array.isEmpty)
+            let refresher = ProjectRefresher(
+                ServerDependencies(database: h.client, artifactStore: h.store, tokens: h.tokens, settings: h.settings))
+            let ended = NIOLockedValueBox(false)
+            let task = Task {
+                try await refresher.run()
+                ended.withLockedValue { $0 = true }
+            }
+            try await Task.sleep(for: .milliseconds(300))
+            #expect(!ended.withLockedValue { $0 })
+            task.cancel()
+            try await task.value
+            #expect(ended.withLockedValue { $0 })
+        }
+    }
+
     @Test func aGiteaOutageKeepsTheCachedListing() async throws {
         let forge = NIOLockedValueBox(
             Forge(organizations: ["rpms": [Repo(name: "bash", tags: ["t"], branches: ["c9"], updatedAt: "t1")]]))
