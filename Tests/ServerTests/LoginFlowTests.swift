@@ -5,6 +5,7 @@ import Hummingbird
 import JWTKit
 import NIOConcurrencyHelpers
 import NIOHTTP1
+import PostgresNIO
 import Server
 import Store
 import Testing
@@ -115,6 +116,37 @@ import Testing
                 #expect(declined.status == 400)
                 #expect(declined.detail != nil)
                 #expect(try await h.call(.GET, "/api/v1/auth/github/callback?state=x").status == 400)
+            }
+        }
+    }
+
+    /// A first login links the one existing user holding the provider-verified email; a
+    /// deactivated user's login is 403 with no token.
+    @Test func loginLinksAVerifiedEmailAndRefusesADeactivatedUser() async throws {
+        try await EdgeServer.with(Self.fakeGitHub(login: NIOLockedValueBox("octocat"))) { base in
+            var settings = ServerSettings()
+            settings.login.github = GitHubLoginSettings(
+                clientID: "gh-client", clientSecret: "gh-secret", webURL: base, apiURL: base)
+            try await RouterHarness.with(settings: settings) { h in
+                let existing = try await UserStore(client: h.client).upsert(
+                    username: "octo-from-cli", email: "OCTO@example.org", isSuperuser: false)
+                func login() async throws -> HTTPAnswer {
+                    let start = try await h.call(.GET, "/api/v1/auth/github/authorize")
+                    let url = try #require(start.object["authorization_url"] as? String)
+                    #expect(try Self.query(url)["redirect_uri"] == nil)  // the OAuth app's callback
+                    let state = try #require(try Self.query(url)["state"])
+                    return try await h.call(.GET, "/api/v1/auth/github/callback?code=good-code&state=\(state)")
+                }
+                let first = try await login()
+                #expect(first.status == 200, "\(first.text)")
+                #expect(first.object["id"] as? Int == Int(existing.id))
+                #expect(try await h.count("SELECT count(*) FROM users") == 1)
+
+                try await h.client.query("UPDATE users SET is_active = false WHERE id = \(existing.id)")
+                let refused = try await login()
+                #expect(refused.status == 403)
+                #expect(refused.object["jwt_token"] == nil)
+                #expect(refused.detail?.contains("deactivated") == true)
             }
         }
     }
