@@ -25,15 +25,11 @@ package struct ServerSettings: Sendable, Equatable {
     package var login: LoginSettings = LoginSettings()
     /// The forge organizations the projects routes list (issue 14).
     package var projects: ProjectSettings = ProjectSettings()
-    /// How often the in-memory revocation set is reloaded whole, besides LISTEN/NOTIFY.
-    package var revocationReload: Duration = ServerSettings.defaultRevocationReload
 
     /// The default of `nodeTimeout`.
     package static let defaultNodeTimeout: Duration = .seconds(90)
     /// The default of `maxTaskAttempts`.
     package static let defaultMaxTaskAttempts = 3
-    /// The default of `revocationReload`.
-    package static let defaultRevocationReload: Duration = .seconds(60)
     /// The default of `buildRepositoryPrefix`.
     package static let defaultBuildRepositoryPrefix = "kiln-build"
 

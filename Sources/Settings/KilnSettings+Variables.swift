@@ -116,7 +116,7 @@ extension KilnSettings {
             "KILN_TOKEN_LIFETIME_TEST_SYSTEM", default: TokenLifetimes.defaults.testSystem, documented: "`365d`",
             example: "30d", parse: SettingParsers.duration)
         static let revocationReload = Setting<Duration>(
-            "KILN_REVOCATION_RELOAD", default: ServerSettings.defaultRevocationReload, documented: "60",
+            "KILN_REVOCATION_RELOAD", default: RevocationWatcher.defaultReloadInterval, documented: "60",
             example: "15s", parse: SettingParsers.duration)
         // Login (issue 14): GitHub OAuth and an OpenID Connect provider.
         static let githubClientID = Setting<String?>(

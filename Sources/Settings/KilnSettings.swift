@@ -175,7 +175,6 @@ package struct KilnSettings: Sendable, Equatable {
             testing: TestingSettings(batchSize: testBatch, timeout: testTimeout))
         server.login = login
         server.projects = projects
-        server.revocationReload = revocationReload
         return server
     }
 

@@ -9,6 +9,9 @@ import Store
 /// reloads everything each time the LISTEN is (re)established, and every `reloadInterval` as a
 /// fallback for anything missed. Several Kiln processes on one database each run one.
 package struct RevocationWatcher: Service {
+    /// The default full-reload interval (`KILN_REVOCATION_RELOAD`).
+    package static let defaultReloadInterval: Duration = .seconds(60)
+
     let revocations: RevocationSet
     let database: @Sendable () -> PostgresClient
     let reloadInterval: Duration
