@@ -42,6 +42,8 @@ package enum KilnServer {
             to: api.group("releases"),
             queries: ReleaseQueries(client: dependencies.database, logger: dependencies.logger),
             git: GitManaged(source: dependencies.desiredStateSource), limits: dependencies.settings.limits)
+        addAuthRoutes(to: api.group("auth"), dependencies: dependencies)
+        addProjectRoutes(to: api.group("projects"), dependencies: dependencies)
         // Platforms, distributions, repositories, sign keys, reconcile runs, webhooks (Reconciler side).
         addDesiredStateRoutes(to: api, dependencies: dependencies)
         return router

@@ -4,7 +4,7 @@ import Store
 /// Every route `KilnServer.makeRouter` registers (`OpenAPIDocumentTests` compares the two lists).
 extension OpenAPIOperation {
     package static let all: [OpenAPIOperation] =
-        service + builds + buildNode + signTasks + testTasks + releases + desiredState + reconcile + webhooks
+        service + builds + buildNode + signTasks + testTasks + releases + desiredState + reconcile + webhooks + auth
 
     private static func op(
         _ method: String, _ path: String, _ id: String, tag: String, _ summary: String, scopes: [AuthScope] = [],
