@@ -51,7 +51,31 @@ fi
 # --in-place --recursive Sources Tests Package.swift).
 swift format lint --strict --recursive --parallel Sources Tests Package.swift
 swift build --build-tests
-swift test --skip-build
+# The XCTest and the Swift Testing tests run side by side, in two processes (each with its own
+# throwaway PostgreSQL cluster): most of their time is spent waiting on Pulp tasks, subprocesses
+# and leases, not on the CPU. The tests that reconcile into the shared Pulp take turns through
+# PulpReconcileLock (a reconcile prunes the other's empty desired-state repositories).
+# KILN_TEST_SERIAL=1 runs them one after the other, as `swift test` alone does.
+if [ "${KILN_TEST_SERIAL:-}" = 1 ]; then
+  swift test --skip-build
+else
+  rm -f /tmp/kiln-test-xctest.log /tmp/kiln-test-swift-testing.log
+  swift test --skip-build --disable-swift-testing > /tmp/kiln-test-xctest.log 2>&1 &
+  xctest_pid=$!
+  swift test --skip-build --disable-xctest > /tmp/kiln-test-swift-testing.log 2>&1 &
+  testing_pid=$!
+  xctest_status=0; testing_status=0
+  wait "$xctest_pid" || xctest_status=$?
+  wait "$testing_pid" || testing_status=$?
+  echo "===== XCTest (exit $xctest_status) ====="
+  cat /tmp/kiln-test-xctest.log
+  echo "===== Swift Testing (exit $testing_status) ====="
+  cat /tmp/kiln-test-swift-testing.log
+  if [ "$xctest_status" != 0 ] || [ "$testing_status" != 0 ]; then
+    echo "[test] FAILED: XCTest exit $xctest_status, Swift Testing exit $testing_status" >&2
+    exit 1
+  fi
+fi
 
 # --- the OpenAPI contract against a running kiln (schemathesis; a few minutes) -----------------
 bash scripts/openapi-check.sh

@@ -28,6 +28,10 @@ final class PulpReconcileTests: XCTestCase {
     }
 
     func testApplyDriftRepairStoppedPulpAndPruneAgainstRealPulp() async throws {
+        try await PulpReconcileLock.with { try await runApplyDriftRepairStoppedPulpAndPruneAgainstRealPulp() }
+    }
+
+    func runApplyDriftRepairStoppedPulpAndPruneAgainstRealPulp() async throws {
         let pulp = try pulp()
         let repo = try TestGitRepository.make()
         defer { repo.delete() }

@@ -14,6 +14,12 @@ import XCTest
 /// with `createrepo_c` in the test and served on loopback by `python3 -m http.server`.
 final class PulpSyncTests: XCTestCase {
     func testRemoteSyncedThenNothingNewThenUnreachableUpstreamRecordedAsFailed() async throws {
+        try await PulpReconcileLock.with {
+            try await runRemoteSyncedThenNothingNewThenUnreachableUpstreamRecordedAsFailed()
+        }
+    }
+
+    func runRemoteSyncedThenNothingNewThenUnreachableUpstreamRecordedAsFailed() async throws {
         let env = ProcessInfo.processInfo.environment
         guard let url = env["KILN_TEST_PULP_URL"], !url.isEmpty else {
             XCTFail("KILN_TEST_PULP_URL is not set: run through scripts/test.sh")

@@ -18,6 +18,10 @@ import Testing
     /// repositories, recorded with commit and author), committed again (no-op), installed by dnf
     /// with gpgcheck, reverted (the repositories exactly as before).
     @Test func releaseLandsEachPackageRightThenRevertsExactly() async throws {
+        try await PulpReconcileLock.with { try await runReleaseLandsEachPackageRightThenRevertsExactly() }
+    }
+
+    func runReleaseLandsEachPackageRightThenRevertsExactly() async throws {
         try await ServerHarness.with(pulp: true) { h in
             let s = try await ReleaseScenario.make(h)
             defer { s.stop() }
@@ -117,6 +121,10 @@ import Testing
     /// content, are refused with their reasons; a release with refusals is not committed and the
     /// whole apply changes nothing. An explicit placement overrides the reference platform.
     @Test func refusalsStopTheCommitAndExplicitPlacementOverrides() async throws {
+        try await PulpReconcileLock.with { try await runRefusalsStopTheCommitAndExplicitPlacementOverrides() }
+    }
+
+    func runRefusalsStopTheCommitAndExplicitPlacementOverrides() async throws {
         try await ServerHarness.with(pulp: true) { h in
             let s = try await ReleaseScenario.make(h, signed: false)
             defer { s.stop() }
@@ -226,6 +234,10 @@ extension ReleaseCommitTests {
     static let kiln = packageRoot.appendingPathComponent(".build/debug/kiln").path
 
     @Test func aCommitKilledAtThreePointsIsFinishedByTheNextRun() async throws {
+        try await PulpReconcileLock.with { try await runACommitKilledAtThreePointsIsFinishedByTheNextRun() }
+    }
+
+    func runACommitKilledAtThreePointsIsFinishedByTheNextRun() async throws {
         #expect(FileManager.default.isExecutableFile(atPath: Self.kiln), "build kiln first: \(Self.kiln)")
         try await ServerHarness.with(pulp: true) { h in
             let s = try await ReleaseScenario.make(h)
@@ -291,6 +303,12 @@ extension ReleaseCommitTests {
 /// removed again leaves them exactly as they were. The same serialized suite (one Pulp).
 extension ReleaseCommitTests {
     @Test func aBuildAddedToADistributionAndRemovedLeavesItsRepositoriesAsTheyWere() async throws {
+        try await PulpReconcileLock.with {
+            try await runABuildAddedToADistributionAndRemovedLeavesItsRepositoriesAsTheyWere()
+        }
+    }
+
+    func runABuildAddedToADistributionAndRemovedLeavesItsRepositoriesAsTheyWere() async throws {
         try await ServerHarness.with(pulp: true) { h in
             let s = try await ReleaseScenario.make(h)
             defer { s.stop() }
