@@ -160,6 +160,7 @@ package struct DesiredStateStore: Sendable {
             out.buildRepositories.append(.init(name: name, buildID: Int(build)))
         }
         out.flavors = try await readFlavors()
+        out.teams = try await readTeams()
         return out
     }
 
@@ -176,6 +177,9 @@ package struct DesiredStateStore: Sendable {
         try await client.withTransaction(logger: logger) { conn in
             for write in writes {
                 try await Self.execute(write, commitSHA: commitSHA, on: conn, logger: logger)
+                let (kind, id, action) = write.audited
+                try await AuditStore.record(
+                    kind: kind, id: id, action: action, userID: nil, commitSHA: commitSHA, on: conn, logger: logger)
             }
             // Sign keys are written before platforms (apply order): their platform links last.
             for case .upsertSignKey(let k) in writes {
@@ -320,6 +324,10 @@ package struct DesiredStateStore: Sendable {
         case .deleteFlavor(let name):
             try await conn.query(
                 "DELETE FROM platform_flavors WHERE name = \(name) AND origin = \(git)", logger: logger)
+        case .upsertTeam(let t):
+            try await upsertTeam(t, commitSHA: sha, on: conn, logger: logger)
+        case .deleteTeam(let name):
+            try await conn.query("DELETE FROM teams WHERE name = \(name) AND origin = \(git)", logger: logger)
         case .deleteRelease(let name):
             let scheduled = ReleaseStatus.scheduled.rawValue
             try await conn.query(

@@ -21,6 +21,8 @@ struct RouterHarness: BuildHarness {
     let settings: ServerSettings
     let clock: ManualLeaseClock
     let http: any TestClientProtocol
+    /// The permission check's cache of team roles (what a reconcile apply invalidates).
+    var access = AccessDirectory()
 
     /// Runs `body` against the router of a fresh application.
     static func with(
@@ -44,7 +46,7 @@ struct RouterHarness: BuildHarness {
                 try await body(
                     RouterHarness(
                         client: client, tokens: tokens, store: store, settings: finalSettings,
-                        clock: clock, http: http))
+                        clock: clock, http: http, access: dependencies.access))
             }
         }
         try? FileManager.default.removeItem(at: root)

@@ -18,7 +18,7 @@ package struct OpenAPIWireSchema: Sendable {
 /// so a renamed, added or dropped field fails there.
 extension OpenAPIWireSchema {
     package static let all: [OpenAPIWireSchema] =
-        errors + builds + buildNode + signing + testing + releases + desiredState + reconcile + misc
+        errors + builds + buildNode + signing + testing + releases + desiredState + reconcile + access + misc
 
     private static func p(
         _ name: String, _ schema: OpenAPISchema, required: Bool = true, _ description: String? = nil

@@ -1,0 +1,165 @@
+import Foundation
+import NIOHTTP1
+import PostgresNIO
+import Server
+import Spec
+import Store
+import Testing
+
+/// Roles from team files decide who may build and act on the owning team's platforms; an apply
+/// of a changed team file moves the permission; a deactivated user's token is refused.
+@Suite struct TeamAccessTests {
+    /// Writes `team` as a reconcile apply does (`DesiredStateStore.apply`, then the engine's
+    /// `afterApply`, which `kiln serve` points at the permission cache).
+    static func apply(_ team: Team, _ h: RouterHarness, sha: String) async throws {
+        try await DesiredStateStore(client: h.client).apply([.upsertTeam(team)], commitSHA: sha)
+        h.access.invalidate()
+    }
+
+    static func buildBody(_ platform: String) -> [String: Any] {
+        [
+            "platforms": [["name": platform, "arch_list": ["x86_64"]]],
+            "tasks": [["url": "https://git.example.org/rpms/hello.git", "git_ref": "main"]]
+        ]
+    }
+
+    @Test func aTeamFileChangeMovesThePermission() async throws {
+        try await RouterHarness.with { h in
+            try await Fixtures.platform(h.client, name: "P", arches: ["x86_64"])
+            try await Fixtures.platform(h.client, name: "Q", arches: ["x86_64"])
+            let alice = try await h.userToken("alice")
+            let bob = try await h.userToken("bob")
+            // No team owns P yet: any user may build on it.
+            #expect(try await h.call(.POST, "/api/v1/builds/", token: bob, json: Self.buildBody("P")).status == 200)
+
+            try await Self.apply(
+                Team(name: "core", members: [TeamMember(login: "alice", roles: [.contributor])], platforms: ["P"]), h,
+                sha: "1111111")
+            let refused = try await h.call(.POST, "/api/v1/builds/", token: bob, json: Self.buildBody("P"))
+            #expect(refused.status == 403)
+            #expect(refused.detail?.contains("contributor") == true, "\(refused.text)")
+            #expect(try await h.call(.POST, "/api/v1/builds/", token: alice, json: Self.buildBody("P")).status == 200)
+            // Q is nobody's: still open to bob.
+            #expect(try await h.call(.POST, "/api/v1/builds/", token: bob, json: Self.buildBody("Q")).status == 200)
+
+            // The file changes: bob in, alice out.
+            try await Self.apply(
+                Team(name: "core", members: [TeamMember(login: "bob", roles: [.contributor])], platforms: ["P"]), h,
+                sha: "2222222")
+            #expect(try await h.call(.POST, "/api/v1/builds/", token: alice, json: Self.buildBody("P")).status == 403)
+            #expect(try await h.call(.POST, "/api/v1/builds/", token: bob, json: Self.buildBody("P")).status == 200)
+
+            // The audit trail names the commits that wrote the team.
+            let audit = try await h.call(.GET, "/api/v1/audit/?object=team:core", token: alice)
+            #expect(audit.status == 200)
+            #expect(audit.array.compactMap { $0["commit_sha"] as? String } == ["2222222", "1111111"])
+        }
+    }
+
+    @Test func aManagerMayCancelAnyBuildOfTheTeamAContributorOnlyTheirOwn() async throws {
+        try await RouterHarness.with { h in
+            try await Fixtures.platform(h.client, name: "P", arches: ["x86_64"])
+            let alice = try await h.userToken("alice")
+            let bob = try await h.userToken("bob")
+            let carol = try await h.userToken("carol")
+            try await Self.apply(
+                Team(
+                    name: "core",
+                    members: [
+                        TeamMember(login: "alice", roles: [.contributor]),
+                        TeamMember(login: "bob", roles: [.contributor]),
+                        TeamMember(login: "carol", roles: [.manager])
+                    ], platforms: ["P"]), h, sha: "1111111")
+            let (id, _) = try await h.createBuild(token: alice, platform: "P")
+            #expect(try await h.call(.PATCH, "/api/v1/builds/\(id)/cancel", token: bob).status == 403)
+            #expect(try await h.call(.PATCH, "/api/v1/builds/\(id)/cancel", token: carol).status == 200)
+        }
+    }
+
+    @Test func teamsAndRolesReadAsALBSAndWritesAnswerTheFile() async throws {
+        try await RouterHarness.with { h in
+            try await Fixtures.platform(h.client, name: "P", arches: ["x86_64"])
+            let alice = try await h.userToken("alice")
+            try await Self.apply(
+                Team(
+                    name: "core", members: [TeamMember(login: "alice", roles: [.manager, .contributor])],
+                    platforms: ["P"]), h, sha: "1111111")
+            let teams = try await h.call(.GET, "/api/v1/teams/")
+            #expect(teams.status == 200)
+            let team = try #require(teams.array.first)
+            #expect(team["name"] as? String == "core")
+            #expect((team["owner"] as? [String: Any])?["username"] as? String == "alice")
+            #expect(team["platforms"] as? [String] == ["P"])
+            let id = try #require(team["id"] as? Int)
+            #expect(try await h.call(.GET, "/api/v1/teams/\(id)/").object["name"] as? String == "core")
+            #expect(try await h.call(.GET, "/api/v1/teams/\(id + 1000)/").status == 404)
+            let roles = try await h.call(.GET, "/api/v1/roles/", token: alice)
+            #expect(
+                roles.array.compactMap { $0["name"] as? String } == ["manager", "contributor", "signer", "releaser"])
+
+            let users = try await h.call(.GET, "/api/v1/users/all_users", token: alice).array
+            let aliceID = try #require(users.first { $0["username"] as? String == "alice" }?["id"] as? Int)
+            #expect(
+                try await h.call(.GET, "/api/v1/users/\(aliceID)/teams", token: alice).array.compactMap {
+                    $0["name"] as? String
+                } == ["core"])
+            #expect(
+                try await h.call(.GET, "/api/v1/users/\(aliceID)/roles", token: alice).array.compactMap {
+                    $0["name"] as? String
+                } == ["manager", "contributor"])
+
+            let bob = try await UserStore(client: h.client).upsert(username: "bob", email: "", isSuperuser: false)
+            let add = try await h.call(
+                .POST, "/api/v1/teams/\(id)/members/add/", token: alice,
+                json: [
+                    "members_to_update": [
+                        ["id": bob.id, "username": "bob", "email": "", "is_active": true, "is_superuser": false]
+                    ]
+                ])
+            #expect(add.status == 409)
+            #expect(add.object["file"] as? String == "teams/core.yml")
+            let yaml = try #require(add.object["yaml"] as? String)
+            #expect(yaml.contains("login: bob") && yaml.contains("- contributor"), "\(yaml)")
+            let create = try await h.call(
+                .POST, "/api/v1/teams/create/", token: alice, json: ["team_name": "infra", "user_id": aliceID])
+            #expect(create.status == 409)
+            #expect(create.object["action"] as? String == "create")
+            #expect((create.object["yaml"] as? String)?.contains("name: infra") == true)
+            let bad = try await h.call(.POST, "/api/v1/teams/create/", token: alice, json: ["team_name": "infra"])
+            #expect(bad.status == 422)
+            // Nothing was written by any of these.
+            #expect(try await h.call(.GET, "/api/v1/teams/").array.count == 1)
+        }
+    }
+
+    @Test func aDeactivatedUsersTokenIsRefusedAndTheRowKept() async throws {
+        try await RouterHarness.with { h in
+            let admin = try await h.userToken("root", admin: true)
+            let alice = try await h.userToken("alice")
+            let aliceID = try #require(
+                try await h.call(.GET, "/api/v1/users/all_users", token: alice).array.first {
+                    $0["username"] as? String == "alice"
+                }?["id"] as? Int)
+            #expect(try await h.call(.DELETE, "/api/v1/users/\(aliceID)/remove", token: alice).status == 403)
+            #expect(try await h.call(.GET, "/api/v1/roles/", token: alice).status == 200)
+
+            let removed = try await h.call(.DELETE, "/api/v1/users/\(aliceID)/remove", token: admin)
+            #expect(removed.status == 200)
+            #expect(removed.object["success"] as? Bool == true)
+            #expect(try await h.call(.GET, "/api/v1/roles/", token: alice).status == 401)
+            let row = try await UserStore(client: h.client).user(id: Int64(aliceID))
+            #expect(row?.isActive == false)
+            let audit = try await h.call(.GET, "/api/v1/audit/?object=user:\(aliceID)", token: admin).array
+            #expect(audit.first?["action"] as? String == "deactivate")
+            #expect(audit.first?["username"] as? String == "root")
+
+            // Reactivated: the token works again.
+            let put = try await h.call(.PUT, "/api/v1/users/\(aliceID)", token: admin, json: ["is_active": true])
+            #expect(put.status == 200)
+            #expect(try await h.call(.GET, "/api/v1/roles/", token: alice).status == 200)
+            #expect(
+                try await h.call(.PUT, "/api/v1/users/\(aliceID)", token: admin, json: ["id": aliceID + 1]).status
+                    == 422)
+        }
+    }
+}
