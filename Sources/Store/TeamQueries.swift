@@ -39,7 +39,7 @@ package struct TeamQueries: Sendable {
     package func teams(id: Int64? = nil) async throws -> [TeamRow] {
         var teams: [(Int64, String)] = []
         for try await row in try await client.query(
-            "SELECT id, name FROM teams WHERE \(id) IS NULL OR id = \(id) ORDER BY name", logger: logger
+            "SELECT id, name FROM teams WHERE \(id)::bigint IS NULL OR id = \(id) ORDER BY name", logger: logger
         ).decode((Int64, String).self) { teams.append(row) }
         guard !teams.isEmpty else { return [] }
         let ids = teams.map(\.0)

@@ -21,7 +21,7 @@ import Testing
         let router = try await OpenAPIDocumentTests.router()
         let served = Set(router.routes.map { RoutePermissions.key($0.method, $0.path.description) })
         let ruled = RoutePermissions.rules.map(\.key)
-        #expect(served.count >= 70)
+        #expect(served.count >= 65)
         #expect(served.subtracting(ruled).sorted() == [], "routes without a rule in RoutePermissions")
         #expect(Set(ruled).subtracting(served).sorted() == [], "rules for routes the router does not serve")
         #expect(Set(ruled).count == ruled.count, "a route has two rules")
@@ -76,7 +76,7 @@ import Testing
             }
             var checked = 0
             for rule in RoutePermissions.rules {
-                guard let method = HTTPMethod(rawValue: rule.method.rawValue) else { continue }
+                let method = HTTPMethod(rawValue: rule.method.rawValue)
                 let path = Self.path(rule)
                 let label = "\(rule.method.rawValue) \(path)"
                 #expect(try await h.call(method, path, token: tampered).status == 401, "\(label): tampered token")

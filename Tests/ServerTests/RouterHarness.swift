@@ -41,12 +41,13 @@ struct RouterHarness: BuildHarness {
                 database: client, artifactStore: store, tokens: tokens,
                 settings: finalSettings, logger: ServerHarness.logger)
             dependencies.leaseClock = clock
+            let access = dependencies.access
             let app = Application(router: KilnServer.makeRouter(dependencies), logger: ServerHarness.logger)
             try await app.test(.router) { http in
                 try await body(
                     RouterHarness(
                         client: client, tokens: tokens, store: store, settings: finalSettings,
-                        clock: clock, http: http, access: dependencies.access))
+                        clock: clock, http: http, access: access))
             }
         }
         try? FileManager.default.removeItem(at: root)

@@ -53,16 +53,15 @@ import Testing
         ])
         #expect(
             lines(result) == [
-
                 "teams/bad.yml:2:1: unknown key 'color' in team; allowed keys: members, name, platforms, products",
+                "teams/bad.yml:3:16: team 'core' names unknown platform 'Nope'",
                 "teams/bad.yml:3:22: 'P' is listed twice in 'platforms'",
+                "teams/bad.yml:4:12: team 'core' names unknown product 'nothing' (a distribution)",
                 "teams/bad.yml:7:22: unknown role 'owner'; known: manager, contributor, signer, releaser",
                 "teams/bad.yml:7:29: role 'manager' is listed twice",
                 "teams/bad.yml:8:12: member 'alice' is already listed at teams/bad.yml:6:12",
                 "teams/bad.yml:10:12: 'login' must be 1 to 64 letters, digits, '.', '_' or '-' (starting with a letter or digit), found 'bad login'",
                 "teams/bad.yml:13:12: 'roles' must name at least one role: manager, contributor, signer, releaser",
-                "teams/bad.yml:3:16: team 'core' names unknown platform 'Nope'",
-                "teams/bad.yml:4:12: team 'core' names unknown product 'nothing' (a distribution)",
                 "teams/zz.yml:1:7: team 'core' is already defined at teams/bad.yml:1:7"
             ])
     }

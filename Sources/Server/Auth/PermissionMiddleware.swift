@@ -1,6 +1,9 @@
 import Foundation
 import Hummingbird
+import Logging
 import NIOCore
+import NIOFoundationEssentialsCompat
+import Spec
 import Store
 
 /// The one permission check: runs for every routed request after `AuthMiddleware`, finds the

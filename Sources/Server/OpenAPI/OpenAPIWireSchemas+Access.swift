@@ -35,6 +35,12 @@ extension OpenAPIWireSchema {
             schema: .object([p("id", .id), p("name", .string())]),
             roundTrip: answer(UserTeamAnswer.self)),
         .init(
+            name: "TeamMemberRoles", description: "A member's roles in a team.",
+            schema: .object([
+                p("username", .string()), p("roles", .array(.string(allowed: TeamRole.allCases.map(\.rawValue))))
+            ]),
+            roundTrip: answer(TeamAnswer.MemberRoles.self)),
+        .init(
             name: "TeamProduct", description: "A distribution (ALBS product) a team owns.",
             schema: .object([p("id", .id), p("name", .string()), p("title", .nullable(.string()))]),
             roundTrip: answer(TeamAnswer.Product.self)),
@@ -46,7 +52,7 @@ extension OpenAPIWireSchema {
                 p("owner", .nullable(.ref("User")), "The first manager by username."),
                 p("products", .array(.ref("TeamProduct"))), p("roles", .array(.ref("Role"))),
                 p("platforms", .array(.string()), "Platforms the team owns."),
-                p("member_roles", .map(values: .array(.string())), "Each member's roles, by username.")
+                p("member_roles", .array(.ref("TeamMemberRoles")), "Each member's roles.")
             ]),
             roundTrip: answer(TeamAnswer.self)),
         .init(

@@ -1,10 +1,11 @@
 import Foundation
+import Hummingbird
 import Spec
 import Store
 import Yams
 
 /// ALBS's `User`: `GET /api/v1/users/all_users` and a team's members.
-package struct UserAnswer: Codable, Sendable, Equatable {
+package struct UserAnswer: Codable, Sendable, Equatable, ResponseEncodable {
     package var id: Int64
     package var username: String
     package var email: String
@@ -27,7 +28,7 @@ extension UserAnswer {
 }
 
 /// ALBS's `Role`: `GET /api/v1/roles/` and `GET /api/v1/users/{id}/roles` (the fixed roles of `TeamRole`).
-package struct RoleAnswer: Codable, Sendable, Equatable {
+package struct RoleAnswer: Codable, Sendable, Equatable, ResponseEncodable {
     package var id: Int64
     package var name: String
 }
@@ -39,14 +40,20 @@ extension RoleAnswer {
 }
 
 /// ALBS's `UserTeam`: `GET /api/v1/users/{id}/teams`.
-package struct UserTeamAnswer: Codable, Sendable, Equatable {
+package struct UserTeamAnswer: Codable, Sendable, Equatable, ResponseEncodable {
     package var id: Int64
     package var name: String
 }
 
-/// ALBS's `Team`, plus Kiln's `platforms` (owned platforms) and `member_roles` (login -> roles).
+/// ALBS's `Team`, plus Kiln's `platforms` (owned platforms) and `member_roles` (each member's roles).
 /// `owner` is the first manager by username; `roles` the roles its members hold.
-package struct TeamAnswer: Codable, Sendable, Equatable {
+package struct TeamAnswer: Codable, Sendable, Equatable, ResponseEncodable {
+    /// One member's roles in the team.
+    package struct MemberRoles: Codable, Sendable, Equatable {
+        package var username: String
+        package var roles: [String]
+    }
+
     package struct Product: Codable, Sendable, Equatable {
         package var id: Int64
         package var name: String
@@ -60,7 +67,7 @@ package struct TeamAnswer: Codable, Sendable, Equatable {
     package var products: [Product]
     package var roles: [RoleAnswer]
     package var platforms: [String]
-    package var memberRoles: [String: [String]]
+    package var memberRoles: [MemberRoles]
 
     enum CodingKeys: String, CodingKey {
         case id, name, members, owner, products, roles, platforms
@@ -77,13 +84,12 @@ extension TeamAnswer {
             products: row.products.map { Product(id: $0.id, name: $0.name, title: nil) },
             roles: Set(row.members.flatMap(\.roles)).sorted().map(RoleAnswer.init),
             platforms: row.platforms,
-            memberRoles: Dictionary(
-                row.members.map { ($0.user.username, $0.roles.map(\.rawValue)) }, uniquingKeysWith: { a, _ in a }))
+            memberRoles: row.members.map { MemberRoles(username: $0.user.username, roles: $0.roles.map(\.rawValue)) })
     }
 }
 
 /// ALBS's `TeamResponse`: a page of teams (`GET /api/v1/teams/?pageNumber=`).
-package struct TeamsPageAnswer: Codable, Sendable, Equatable {
+package struct TeamsPageAnswer: Codable, Sendable, Equatable, ResponseEncodable {
     package var teams: [TeamAnswer]
     package var totalTeams: Int
     package var currentPage: Int
@@ -132,13 +138,13 @@ struct UserUpdateBody: Codable, Sendable, Equatable {
 }
 
 /// ALBS's `UserOpResult`.
-package struct UserOpResult: Codable, Sendable, Equatable {
+package struct UserOpResult: Codable, Sendable, Equatable, ResponseEncodable {
     package var success: Bool
     @Nullable package var message: String?
 }
 
 /// One change of an object: `GET /api/v1/audit/?object=kind:id`.
-package struct AuditEventAnswer: Codable, Sendable, Equatable {
+package struct AuditEventAnswer: Codable, Sendable, Equatable, ResponseEncodable {
     package var id: Int64
     package var objectKind: String
     package var objectID: String
