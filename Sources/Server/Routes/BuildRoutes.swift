@@ -51,22 +51,26 @@ func addBuildRoutes(to builds: RouterGroup<KilnRequestContext>, workflow: BuildW
 
     builds.patch(":build_id/restart-failed") { _, context -> BuildAnswer in
         let id = try buildID(context)
-        try await workflow.builds.restartFailed(buildID: id)
-        await workflow.audit.record("build", id, "restart_failed", by: context)
+        // Only a change is recorded: a restart with nothing failed changes nothing.
+        if try await !workflow.builds.restartFailed(buildID: id).isEmpty {
+            await workflow.audit.record("build", id, "restart_failed", by: context)
+        }
         return try await build(id, workflow)
     }
 
     builds.patch(":build_id/parallel-restart-failed") { _, context -> BuildAnswer in
         let id = try buildID(context)
-        try await workflow.builds.restartFailed(buildID: id, parallel: true)
-        await workflow.audit.record("build", id, "parallel_restart_failed", by: context)
+        if try await !workflow.builds.restartFailed(buildID: id, parallel: true).isEmpty {
+            await workflow.audit.record("build", id, "parallel_restart_failed", by: context)
+        }
         return try await build(id, workflow)
     }
 
     builds.patch(":build_id/cancel") { _, context -> BuildAnswer in
         let id = try buildID(context)
-        try await workflow.builds.cancel(buildID: id, requestedBy: context.requestedBy)
-        await workflow.audit.record("build", id, "cancel", by: context)
+        if try await !workflow.builds.cancel(buildID: id, requestedBy: context.requestedBy).isEmpty {
+            await workflow.audit.record("build", id, "cancel", by: context)
+        }
         return try await build(id, workflow)
     }
 

@@ -19,7 +19,9 @@ func addTeamRoutes(
         guard let page = try ListQueryParameters.pageNumber(request.uri.queryParameters) else {
             return try all.response(from: request, context: context)
         }
-        let slice = Array(all.dropFirst((page - 1) * pageSize).prefix(pageSize))
+        // A page past the end is empty (no arithmetic on an arbitrarily large page number).
+        let skip = page > all.count / pageSize + 1 ? all.count : (page - 1) * pageSize
+        let slice = Array(all.dropFirst(skip).prefix(pageSize))
         return try TeamsPageAnswer(teams: slice, totalTeams: all.count, currentPage: page)
             .response(from: request, context: context)
     }

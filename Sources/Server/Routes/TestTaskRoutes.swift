@@ -86,7 +86,7 @@ func addTestTaskRoutes(to tests: RouterGroup<KilnRequestContext>, workflow: Test
         let requestedBy = context.requestedBy
         let id = try pathID(context, "build_id")
         let count = try await workflow.tasks.restart(buildID: id, requestedBy: requestedBy)
-        await workflow.audit.record("build", id, "restart_tests", by: context)
+        if count > 0 { await workflow.audit.record("build", id, "restart_tests", by: context) }
         context.logger.info("tests of build \(id) restarted: \(count) test tasks")
         return TestTasksChangedAnswer(count: count, revision: nil)
     }
@@ -95,7 +95,7 @@ func addTestTaskRoutes(to tests: RouterGroup<KilnRequestContext>, workflow: Test
         let requestedBy = context.requestedBy
         let id = try pathID(context, "build_task_id")
         let count = try await workflow.tasks.restart(buildTaskID: id, requestedBy: requestedBy)
-        await workflow.audit.record("build_task", id, "restart_tests", by: context)
+        if count > 0 { await workflow.audit.record("build_task", id, "restart_tests", by: context) }
         let revision = try await workflow.tasks.tasks(buildTaskID: id, revision: nil)?.first?.revision
         context.logger.info("tests of build task \(id) restarted as revision \(revision ?? 0)")
         return TestTasksChangedAnswer(count: count, revision: revision)
@@ -105,7 +105,7 @@ func addTestTaskRoutes(to tests: RouterGroup<KilnRequestContext>, workflow: Test
         let requestedBy = context.requestedBy
         let id = try pathID(context, "build_id")
         let count = try await workflow.tasks.cancel(buildID: id, requestedBy: requestedBy)
-        await workflow.audit.record("build", id, "cancel_tests", by: context)
+        if count > 0 { await workflow.audit.record("build", id, "cancel_tests", by: context) }
         context.logger.info("tests of build \(id) cancelled: \(count) queued test tasks")
         return TestTasksChangedAnswer(count: count, revision: nil)
     }
