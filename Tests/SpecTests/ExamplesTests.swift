@@ -18,7 +18,9 @@ final class ExamplesTests: XCTestCase {
         XCTAssertEqual(result.state.platforms.map(\.name), ["AlmaLinux-8", "AlmaLinux-9"])
         XCTAssertEqual(result.state.flavors.map(\.name), ["AlmaLinux-9-beta"])
         XCTAssertEqual(result.state.teams.map(\.name), ["almalinux-core"])
-        XCTAssertEqual(result.state.teams.first?.members.map(\.login), ["alice", "bob", "carol"])
+        XCTAssertEqual(
+            result.state.teams.first?.members.map(\.login), ["almalinux-lead", "almalinux-packager", "almalinux-signer"]
+        )
         XCTAssertEqual(result.state.teams.first?.members.first?.roles, [.manager, .contributor])
         XCTAssertEqual(result.state.flavors.first?.repos.count, 4)
         XCTAssertEqual(result.state.signKeys.map(\.keyid), ["D36CB86CB86B3716"])
