@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTypes
 import NIOHTTP1
 import PostgresNIO
 import Server
@@ -134,6 +135,86 @@ import Testing
             #expect(bad.status == 422)
             // Nothing was written by any of these.
             #expect(try await h.call(.GET, "/api/v1/teams/").array.count == 1)
+        }
+    }
+
+    /// Every team-role rule of `RoutePermissions`, on a build of a platform a team owns: a user
+    /// without the role (and not the creator) is refused 403; a user holding it is not.
+    @Test func everyTeamRoleRuleRefusesOutsidersAndAdmitsTheRole() async throws {
+        try await RouterHarness.with { h in
+            try await Fixtures.platform(h.client, name: "P", arches: ["x86_64"])
+            let creator = try await h.userToken("creator")
+            let outsider = try await h.userToken("outsider")
+            let holders: [TeamRole: String] = [
+                .manager: try await h.userToken("manager"), .signer: try await h.userToken("signer"),
+                .contributor: try await h.userToken("contributor"), .releaser: try await h.userToken("releaser")
+            ]
+            let (buildID, tasks) = try await h.createBuild(token: creator, platform: "P")
+            let taskID = try #require(tasks.first)
+            try await Self.apply(
+                Team(
+                    name: "core",
+                    members: [
+                        TeamMember(login: "creator", roles: [.contributor]),
+                        TeamMember(login: "manager", roles: [.manager]),
+                        TeamMember(login: "signer", roles: [.signer]),
+                        TeamMember(login: "contributor", roles: [.contributor]),
+                        TeamMember(login: "releaser", roles: [.releaser])
+                    ], platforms: ["P"]), h, sha: "1111111")
+            // Deleting last: the other rules still find the build.
+            let rules = RoutePermissions.rules.filter {
+                guard case .teamRole(_, let source, _) = $0.requirement else { return false }
+                if case .signTask = source { return false }  // no sign task of an unfinished build
+                return true
+            }.sorted { a, b in a.method != .delete && b.method == .delete }
+            #expect(rules.count >= 8)
+            for rule in rules {
+                guard case .teamRole(let role, let source, _) = rule.requirement else { continue }
+                let method = HTTPMethod(rawValue: rule.method.rawValue)
+                let path = rule.path.replacingOccurrences(of: "{build_id}", with: "\(buildID)")
+                    .replacingOccurrences(of: "{build_task_id}", with: "\(taskID)")
+                let body: [String: Any]? =
+                    switch source {
+                    case .bodyPlatforms: Self.buildBody("P")
+                    case .bodyBuild: ["build_id": buildID, "sign_key_id": 1]
+                    default: nil
+                    }
+                let refused = try await h.call(method, path, token: outsider, json: body)
+                #expect(refused.status == 403, "\(rule.key) as an outsider: \(refused.status) \(refused.text)")
+                let holder = try #require(holders[role])
+                let admitted = try await h.call(method, path, token: holder, json: body)
+                #expect(
+                    ![401, 403].contains(admitted.status),
+                    "\(rule.key) as a \(role.rawValue): \(admitted.status) \(admitted.text)")
+            }
+        }
+    }
+
+    @Test func aDeactivationIsAnnouncedOnTheRevocationChannel() async throws {
+        try await RouterHarness.with { h in
+            let admin = try await h.userToken("root", admin: true)
+            _ = try await h.userToken("alice")
+            let alice = try #require(try await UserStore(client: h.client).all().first { $0.username == "alice" })
+            let payload = try await h.client.withConnection { connection in
+                try await connection.listen(on: UserStore.revocationChannel) { notifications in
+                    let removed = try await h.call(.DELETE, "/api/v1/users/\(alice.id)/remove", token: admin)
+                    #expect(removed.status == 200)
+                    return try await withThrowingTaskGroup(of: String?.self) { group in
+                        group.addTask {
+                            for try await notification in notifications { return notification.payload }
+                            return nil
+                        }
+                        group.addTask {
+                            try await Task.sleep(for: .seconds(10))
+                            return nil
+                        }
+                        let first = try await group.next() ?? nil
+                        group.cancelAll()
+                        return first
+                    }
+                }
+            }
+            #expect(payload == "user:\(alice.id)")
         }
     }
 
