@@ -156,6 +156,9 @@ package enum RoutePermissions {
               any user, or only the creator where the rule says "else the creator".
             - "else the creator": a user without the role may still act on objects they created (the store
               checks it under the row lock: 403 otherwise).
+            - Team roles and deactivated users are read from memory (`AccessDirectory`), reloaded after every
+              reconcile apply and at least every 30 s; only a rule on an existing object reads its platforms.
+            - A new route: one line in `RoutePermissions.rules`, then regenerate this file.
 
             | method | path | needs |
             |---|---|---|
