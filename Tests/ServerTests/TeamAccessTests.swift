@@ -54,6 +54,10 @@ import Testing
             let audit = try await h.call(.GET, "/api/v1/audit/?object=team:core", token: alice)
             #expect(audit.status == 200)
             #expect(audit.array.compactMap { $0["commit_sha"] as? String } == ["2222222", "1111111"])
+            for bad in ["", ":", ":core", "te+am:core", "build%00:1"] {
+                let answer = try await h.call(.GET, "/api/v1/audit/?object=\(bad)", token: alice)
+                #expect(answer.status == 422, "object=\(bad): \(answer.status) \(answer.text)")
+            }
         }
     }
 
@@ -74,6 +78,10 @@ import Testing
             let (id, _) = try await h.createBuild(token: alice, platform: "P")
             #expect(try await h.call(.PATCH, "/api/v1/builds/\(id)/cancel", token: bob).status == 403)
             #expect(try await h.call(.PATCH, "/api/v1/builds/\(id)/cancel", token: carol).status == 200)
+            // Who did what, newest first: the refused cancel is not there.
+            let audit = try await h.call(.GET, "/api/v1/audit/?object=build:\(id)", token: bob).array
+            #expect(audit.compactMap { $0["action"] as? String } == ["cancel", "create"])
+            #expect(audit.compactMap { $0["username"] as? String } == ["carol", "alice"])
         }
     }
 

@@ -10,9 +10,9 @@ func addAuditRoutes(to audit: RouterGroup<KilnRequestContext>, store: AuditStore
             throw APIError(.unprocessableContent, "object is required: ?object=<kind>:<id> (build:12, team:core)")
         }
         try InputCheck.text(object, "object", maxLength: InputCheck.nameLength * 2, empty: false)
-        let parts = object.split(separator: ":", maxSplits: 1).map(String.init)
-        let kind = parts[0]
-        guard kind.allSatisfy({ $0.isLetter || $0 == "_" }) else {
+        let parts = object.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
+        let kind = parts.first ?? ""
+        guard !kind.isEmpty, kind.allSatisfy({ $0.isLetter || $0 == "_" }) else {
             throw APIError(.unprocessableContent, "object must read <kind>:<id>, e.g. build:12 or team:core")
         }
         let id = parts.count > 1 ? parts[1] : nil
