@@ -177,10 +177,15 @@ package struct DesiredStateStore: Sendable {
         try await client.withTransaction(logger: logger) { conn in
             for write in writes {
                 try await Self.execute(write, commitSHA: commitSHA, on: conn, logger: logger)
-                let (kind, id, action) = write.audited
-                try await AuditStore.record(
-                    kind: kind, id: id, action: action, userID: nil, commitSHA: commitSHA, on: conn, logger: logger)
             }
+            // Every write in `audit_events`, with the commit: one statement.
+            let audited = writes.map(\.audited)
+            let (kinds, ids, actions) = (audited.map(\.kind), audited.map(\.id), audited.map(\.action))
+            try await conn.query(
+                """
+                INSERT INTO audit_events (object_kind, object_id, action, commit_sha)
+                SELECT k, i, a, \(commitSHA) FROM unnest(\(kinds)::text[], \(ids)::text[], \(actions)::text[]) AS w(k, i, a)
+                """, logger: logger)
             // Sign keys are written before platforms (apply order): their platform links last.
             for case .upsertSignKey(let k) in writes {
                 try await Self.linkPlatforms(of: k, on: conn, logger: logger)
