@@ -125,6 +125,7 @@ fi
 log "openapi-spec-validator: $validator"
 
 # --- schemathesis, once per scope and once without a token -------------------------------
+# Logout is left out: it would revoke the run's own token half-way (its tests are in Swift).
 # The user goes first: the document's examples create a build (AlmaLinux-9 from examples/) that
 # the node then claims (`get_task`) and fails (`build_done`), and the admin restarts and reads.
 declare -A results
@@ -140,6 +141,7 @@ for scope in user node admin none; do
     timeout --signal=INT --kill-after=15 "$run_timeout" \
     "$venv/bin/st" run "$base/openapi.json" "${headers[@]}" \
     --checks "$checks" --phases examples,coverage,fuzzing --max-examples "$examples" --seed "$seed" \
+    --exclude-path /api/v1/auth/logout \
     --workers 1 --generation-database none --request-timeout 30 \
     --no-color --report junit --report-junit-path "$work/junit-$scope.xml") \
     >"$work/st-$scope.log" 2>&1

@@ -1,3 +1,5 @@
+import Foundation
+
 /// What a bearer token allows: a packager (`user`), a build node (`node`), or an administrator.
 package enum AuthScope: String, Codable, Sendable, CaseIterable {
     case user
@@ -17,10 +19,18 @@ package struct Identity: Sendable, Equatable {
     package var scope: AuthScope
     /// The `users.id` row for user and admin tokens.
     package var userID: Int64?
+    /// The token's id (`jti`): what logout and `kiln token revoke` revoke.
+    package var tokenID: String?
+    /// When the token expires.
+    package var expiresAt: Date?
 
-    package init(subject: String, scope: AuthScope, userID: Int64? = nil) {
+    package init(
+        subject: String, scope: AuthScope, userID: Int64? = nil, tokenID: String? = nil, expiresAt: Date? = nil
+    ) {
         self.subject = subject
         self.scope = scope
         self.userID = userID
+        self.tokenID = tokenID
+        self.expiresAt = expiresAt
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import NIOCore
 
 /// The request context of every Kiln route: Hummingbird's core storage plus the caller's identity.
 ///
@@ -14,10 +15,13 @@ package struct KilnRequestContext: RequestContext {
     package var access: Access?
     /// The largest body `RequestBody` reads (set from `RequestLimits` by `RequestLimitMiddleware`).
     package var maxBodySize: Int = RequestLimits.defaultMaxBodySize
+    /// The event loop of the request's connection (`EventLoopAffinityMiddleware`).
+    package let eventLoop: (any EventLoop)?
 
     package init(source: ApplicationRequestContextSource) {
         self.coreContext = .init(source: source)
         self.identity = nil
+        self.eventLoop = source.channel.eventLoop
     }
 
     /// Typed answers are written with `WireJSON`'s encoder (PostgreSQL-style timestamps).

@@ -56,6 +56,8 @@ package enum KilnServer {
         addAuditRoutes(
             to: api.group("audit"), store: AuditStore(client: dependencies.database, logger: dependencies.logger),
             limits: dependencies.settings.limits)
+        addAuthRoutes(to: api.group("auth"), dependencies: dependencies)
+        addProjectRoutes(to: api.group("projects"), dependencies: dependencies)
         // Platforms, distributions, repositories, sign keys, reconcile runs, webhooks (Reconciler side).
         addDesiredStateRoutes(to: api, dependencies: dependencies)
         return router

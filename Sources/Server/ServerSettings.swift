@@ -21,6 +21,10 @@ package struct ServerSettings: Sendable, Equatable {
     package var signing: SigningSettings
     /// Test tasks: batch size, timeout.
     package var testing: TestingSettings
+    /// GitHub and OIDC login (issue 14).
+    package var login: LoginSettings = LoginSettings()
+    /// The forge organizations the projects routes list (issue 14).
+    package var projects: ProjectSettings = ProjectSettings()
 
     /// The default of `nodeTimeout`.
     package static let defaultNodeTimeout: Duration = .seconds(90)

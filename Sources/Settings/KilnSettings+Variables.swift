@@ -95,5 +95,76 @@ extension KilnSettings {
             "PULP_SETTINGS", default: "/tmp/pulp-local/etc/settings.py",
             documented: "`/tmp/pulp-local/etc/settings.py`",
             example: "/etc/pulp/settings.py", parse: SettingParsers.text)
+        // Tokens (issue 14): rotation, default lifetimes, the revocation set's fallback reload.
+        static let jwtPreviousSecrets = Setting<[[UInt8]]>(
+            "KILN_JWT_PREVIOUS_SECRETS", default: [], documented: "none",
+            example: String(repeating: "p", count: JWTSecret.minimumLength), isSecret: true,
+            parse: SettingParsers.secretList(minimumLength: JWTSecret.minimumLength))
+        static let tokenLifetimeUser = Setting<Duration>(
+            "KILN_TOKEN_LIFETIME_USER", default: TokenLifetimes.defaults.user, documented: "`7d`", example: "12h",
+            parse: SettingParsers.duration)
+        static let tokenLifetimeAdmin = Setting<Duration>(
+            "KILN_TOKEN_LIFETIME_ADMIN", default: TokenLifetimes.defaults.admin, documented: "`1d`", example: "2h",
+            parse: SettingParsers.duration)
+        static let tokenLifetimeNode = Setting<Duration>(
+            "KILN_TOKEN_LIFETIME_NODE", default: TokenLifetimes.defaults.node, documented: "`365d`", example: "30d",
+            parse: SettingParsers.duration)
+        static let tokenLifetimeSignNode = Setting<Duration>(
+            "KILN_TOKEN_LIFETIME_SIGN_NODE", default: TokenLifetimes.defaults.signNode, documented: "`365d`",
+            example: "30d", parse: SettingParsers.duration)
+        static let tokenLifetimeTestSystem = Setting<Duration>(
+            "KILN_TOKEN_LIFETIME_TEST_SYSTEM", default: TokenLifetimes.defaults.testSystem, documented: "`365d`",
+            example: "30d", parse: SettingParsers.duration)
+        static let revocationReload = Setting<Duration>(
+            "KILN_REVOCATION_RELOAD", default: RevocationWatcher.defaultReloadInterval, documented: "60",
+            example: "15s", parse: SettingParsers.duration)
+        // Login (issue 14): GitHub OAuth and an OpenID Connect provider.
+        static let githubClientID = Setting<String?>(
+            "KILN_GITHUB_CLIENT_ID", default: nil, documented: "unset: GitHub login answers 404",
+            example: "Iv1.0123456789abcdef"
+        ) { raw in try SettingParsers.text(raw) }
+        static let githubClientSecret = Setting<String>(
+            "KILN_GITHUB_CLIENT_SECRET", default: "", documented: "empty", example: "github-secret", isSecret: true,
+            parse: SettingParsers.text)
+        static let githubURL = Setting<String>(
+            "KILN_GITHUB_URL", default: GitHubLoginSettings.defaultWebURL, documented: "`https://github.com`",
+            example: "https://github.example.org", parse: SettingParsers.httpURL)
+        static let githubAPIURL = Setting<String>(
+            "KILN_GITHUB_API_URL", default: GitHubLoginSettings.defaultAPIURL, documented: "`https://api.github.com`",
+            example: "https://github.example.org/api/v3", parse: SettingParsers.httpURL)
+        static let githubCallbackURL = Setting<String?>(
+            "KILN_GITHUB_CALLBACK_URL", default: nil, documented: "unset: the OAuth app's callback URL",
+            example: "https://kiln.example.org/api/v1/auth/github/callback", parse: SettingParsers.httpURL)
+        static let oidcIssuer = Setting<String?>(
+            "KILN_OIDC_ISSUER", default: nil, documented: "unset: OIDC login answers 404",
+            example: "https://id.almalinux.org/realms/master", parse: SettingParsers.httpURL)
+        static let oidcClientID = Setting<String?>(
+            "KILN_OIDC_CLIENT_ID", default: nil, documented: "unset", example: "kiln"
+        ) { raw in try SettingParsers.text(raw) }
+        static let oidcClientSecret = Setting<String>(
+            "KILN_OIDC_CLIENT_SECRET", default: "", documented: "empty", example: "oidc-secret", isSecret: true,
+            parse: SettingParsers.text)
+        static let oidcCallbackURL = Setting<String?>(
+            "KILN_OIDC_CALLBACK_URL", default: nil, documented: "unset",
+            example: "https://kiln.example.org/api/v1/auth/almalinux/callback", parse: SettingParsers.httpURL)
+        static let oidcScopes = Setting<[String]>(
+            "KILN_OIDC_SCOPES", default: OIDCLoginSettings.defaultScopes, documented: "`openid profile email`",
+            example: "openid profile", parse: SettingParsers.words)
+        static let loginTimeout = Setting<Duration>(
+            "KILN_LOGIN_TIMEOUT", default: LoginSettings.defaultAttemptLifetime, documented: "600", example: "5m",
+            parse: SettingParsers.duration)
+        // Projects (issue 14): the Gitea organizations behind /api/v1/projects/alma.
+        static let giteaURL = Setting<String?>(
+            "KILN_GITEA_URL", default: nil, documented: "unset: the project lists are empty",
+            example: "https://git.almalinux.org", parse: SettingParsers.httpURL)
+        static let giteaRPMsOrganization = Setting<String>(
+            "KILN_GITEA_RPMS_ORG", default: ProjectSettings.defaultRPMsOrganization, documented: "`rpms`",
+            example: "packages", parse: SettingParsers.name)
+        static let giteaModulesOrganization = Setting<String>(
+            "KILN_GITEA_MODULES_ORG", default: ProjectSettings.defaultModulesOrganization, documented: "`modules`",
+            example: "modularity", parse: SettingParsers.name)
+        static let projectsTTL = Setting<Duration>(
+            "KILN_PROJECTS_TTL", default: ProjectSettings.defaultTTL, documented: "600", example: "15m",
+            parse: SettingParsers.duration)
     }
 }

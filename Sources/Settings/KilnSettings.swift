@@ -54,6 +54,28 @@ package struct KilnSettings: Sendable, Equatable {
     package var limits: RequestLimits
     /// URL schemes desired-state repositories may use (`KILN_REPOSITORY_URL_SCHEMES`), lowercase.
     package var repositoryURLSchemes: Set<String>
+    /// Earlier JWT secrets that still verify the tokens they signed (`KILN_JWT_PREVIOUS_SECRETS`).
+    package var jwtPreviousSecrets: [[UInt8]]
+    /// Default token lifetimes per scope (`KILN_TOKEN_LIFETIME_*`).
+    package var tokenLifetimes: TokenLifetimes
+    /// Full reload interval of the revocation set (`KILN_REVOCATION_RELOAD`).
+    package var revocationReload: Duration
+    /// GitHub login (`KILN_GITHUB_*`).
+    package var githubClientID: String?
+    package var githubClientSecret: String
+    package var githubURL: String
+    package var githubAPIURL: String
+    package var githubCallbackURL: String?
+    /// OpenID Connect login (`KILN_OIDC_*`).
+    package var oidcIssuer: String?
+    package var oidcClientID: String?
+    package var oidcClientSecret: String
+    package var oidcCallbackURL: String?
+    package var oidcScopes: [String]
+    /// How long a started login may take (`KILN_LOGIN_TIMEOUT`).
+    package var loginTimeout: Duration
+    /// The projects listing (`KILN_GITEA_URL`, `KILN_GITEA_RPMS_ORG`, `KILN_GITEA_MODULES_ORG`, `KILN_PROJECTS_TTL`).
+    package var projects: ProjectSettings
     /// The local Pulp install's virtualenv, for `kiln bench reconcile --pulp-seed` (`PULP_VENV`).
     package var pulpVirtualenv: String
     /// The local Pulp install's settings file, for `kiln bench reconcile --pulp-seed` (`PULP_SETTINGS`).
@@ -91,6 +113,30 @@ package struct KilnSettings: Sendable, Equatable {
             statementTimeout: try Variables.statementTimeout.read(from: environment),
             idleTimeout: try Variables.httpIdleTimeout.read(from: environment))
         repositoryURLSchemes = try Variables.repositoryURLSchemes.read(from: environment)
+        jwtPreviousSecrets = try Variables.jwtPreviousSecrets.read(from: environment)
+        tokenLifetimes = TokenLifetimes(
+            user: try Variables.tokenLifetimeUser.read(from: environment),
+            admin: try Variables.tokenLifetimeAdmin.read(from: environment),
+            node: try Variables.tokenLifetimeNode.read(from: environment),
+            signNode: try Variables.tokenLifetimeSignNode.read(from: environment),
+            testSystem: try Variables.tokenLifetimeTestSystem.read(from: environment))
+        revocationReload = try Variables.revocationReload.read(from: environment)
+        githubClientID = try Variables.githubClientID.read(from: environment)
+        githubClientSecret = try Variables.githubClientSecret.read(from: environment)
+        githubURL = try Variables.githubURL.read(from: environment)
+        githubAPIURL = try Variables.githubAPIURL.read(from: environment)
+        githubCallbackURL = try Variables.githubCallbackURL.read(from: environment)
+        oidcIssuer = try Variables.oidcIssuer.read(from: environment)
+        oidcClientID = try Variables.oidcClientID.read(from: environment)
+        oidcClientSecret = try Variables.oidcClientSecret.read(from: environment)
+        oidcCallbackURL = try Variables.oidcCallbackURL.read(from: environment)
+        oidcScopes = try Variables.oidcScopes.read(from: environment)
+        loginTimeout = try Variables.loginTimeout.read(from: environment)
+        projects = ProjectSettings(
+            giteaURL: try Variables.giteaURL.read(from: environment),
+            rpmsOrganization: try Variables.giteaRPMsOrganization.read(from: environment),
+            modulesOrganization: try Variables.giteaModulesOrganization.read(from: environment),
+            ttl: try Variables.projectsTTL.read(from: environment))
         pulpVirtualenv = try Variables.pulpVirtualenv.read(from: environment)
         pulpSettingsFile = try Variables.pulpSettingsFile.read(from: environment)
     }
@@ -107,16 +153,51 @@ package struct KilnSettings: Sendable, Equatable {
         Variables.maxBodySize, Variables.maxBuildTasks, Variables.maxNodeArches, Variables.maxBuildArtifacts,
         Variables.maxListItems, Variables.statementTimeout, Variables.httpIdleTimeout,
         Variables.repositoryURLSchemes,  // desired state (issue 8)
+        // Tokens and login (issue 14).
+        Variables.jwtPreviousSecrets, Variables.tokenLifetimeUser, Variables.tokenLifetimeAdmin,
+        Variables.tokenLifetimeNode, Variables.tokenLifetimeSignNode, Variables.tokenLifetimeTestSystem,
+        Variables.revocationReload,
+        Variables.githubClientID, Variables.githubClientSecret, Variables.githubURL, Variables.githubAPIURL,
+        Variables.githubCallbackURL, Variables.oidcIssuer, Variables.oidcClientID, Variables.oidcClientSecret,
+        Variables.oidcCallbackURL, Variables.oidcScopes, Variables.loginTimeout,
+        // Projects (issue 14).
+        Variables.giteaURL, Variables.giteaRPMsOrganization, Variables.giteaModulesOrganization,
+        Variables.projectsTTL,
         Variables.pulpVirtualenv, Variables.pulpSettingsFile
     ]
 
     /// The HTTP server's and build workflow's tunables.
     package var server: ServerSettings {
-        ServerSettings(
+        var server = ServerSettings(
             nodeTimeout: nodeTimeout, maxTaskAttempts: maxTaskAttempts,
             buildRepositoryPrefix: buildRepositoryPrefix, limits: limits,
             signing: SigningSettings(timeout: signTimeout, batchSize: signBatch),
             testing: TestingSettings(batchSize: testBatch, timeout: testTimeout))
+        server.login = login
+        server.projects = projects
+        return server
+    }
+
+    /// The login providers that are fully configured (a provider missing its client id or, for
+    /// OIDC, its issuer or callback URL is left out: its routes answer 404 naming what is missing).
+    package var login: LoginSettings {
+        var login = LoginSettings(attemptLifetime: loginTimeout)
+        if let githubClientID {
+            login.github = GitHubLoginSettings(
+                clientID: githubClientID, clientSecret: githubClientSecret, webURL: githubURL, apiURL: githubAPIURL,
+                callbackURL: githubCallbackURL)
+        }
+        if let oidcIssuer, let oidcClientID, let oidcCallbackURL {
+            login.oidc = OIDCLoginSettings(
+                issuer: oidcIssuer, clientID: oidcClientID, clientSecret: oidcClientSecret,
+                callbackURL: oidcCallbackURL, scopes: oidcScopes)
+        }
+        return login
+    }
+
+    /// The JWT secrets: `current` (from `JWTSecret.load`) and `KILN_JWT_PREVIOUS_SECRETS`.
+    package func signingKeys(current: [UInt8]) -> JWTSigningKeys {
+        JWTSigningKeys(current: current, previous: jwtPreviousSecrets)
     }
 
     /// The push webhooks' settings (the branch is the reconcile loop's).

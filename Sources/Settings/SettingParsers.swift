@@ -2,12 +2,13 @@ import Foundation
 
 /// The parsers settings share: one per kind of value, so equal kinds are equally strict.
 enum SettingParsers {
-    /// A positive duration: seconds (`60`, `2.5`) or a number with a unit (`250ms`, `30s`, `5m`, `1h`).
+    /// A positive duration: seconds (`60`, `2.5`) or a number with a unit (`250ms`, `30s`, `5m`, `1h`, `7d`).
     @Sendable static func duration(_ raw: String) throws -> Duration {
-        let reason = "expected seconds (60) or a duration with a unit (250ms, 30s, 5m, 1h)"
+        let reason = "expected seconds (60) or a duration with a unit (250ms, 30s, 5m, 1h, 7d)"
         var number = Substring(raw)
         var millisecondsPerUnit = 1000.0
-        for (suffix, unit) in [("ms", 1.0), ("s", 1000), ("m", 60_000), ("h", 3_600_000)] where raw.hasSuffix(suffix) {
+        for (suffix, unit) in [("ms", 1.0), ("s", 1000), ("m", 60_000), ("h", 3_600_000), ("d", 86_400_000)]
+        where raw.hasSuffix(suffix) {
             number = raw.dropLast(suffix.count)
             millisecondsPerUnit = unit
             break
@@ -79,5 +80,38 @@ enum SettingParsers {
             }
             return bytes
         }
+    }
+
+    /// Secrets separated by commas, each at least `minimumLength` bytes (an empty list when blank).
+    static func secretList(minimumLength: Int) -> @Sendable (String) throws -> [[UInt8]] {
+        { raw in
+            try raw.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+                .enumerated().map { index, secret in
+                    let bytes = Array(secret.utf8)
+                    guard bytes.count >= minimumLength else {
+                        throw InvalidValue(
+                            reason:
+                                "secret \(index + 1) is \(bytes.count) bytes long; each must be at least \(minimumLength) bytes"
+                        )
+                    }
+                    return bytes
+                }
+        }
+    }
+
+    /// Words separated by spaces or commas (OAuth scopes), at least one.
+    @Sendable static func words(_ raw: String) throws -> [String] {
+        let words = raw.split(whereSeparator: { $0 == " " || $0 == "," }).map(String.init)
+        guard !words.isEmpty else { throw InvalidValue(reason: "expected words separated by spaces") }
+        return words
+    }
+
+    /// Names separated by commas (forge organizations): letters, digits, `-`, `_`, `.`.
+    @Sendable static func nameList(_ raw: String) throws -> [String] {
+        let names = raw.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+        guard !names.isEmpty, names.allSatisfy({ !$0.isEmpty }) else {
+            throw InvalidValue(reason: "expected names separated by commas")
+        }
+        return try names.map { try name($0) }
     }
 }

@@ -178,21 +178,51 @@ package struct TaskClaims: Sendable {
     /// repositories, the linked builds) comes from `build_claim_answers` while it is current
     /// (the build's `answer_version` and the global `claim_answer_generation`, both bumped by
     /// triggers of migration 0030, still match); the per-task half (the ref's mock options,
-    /// Secure Boot packages) is applied on top by `kiln_task_platform_data`. When the cached
-    /// half is missing or stale the statement answers `fill:<task id>` and `TaskClaims` runs
-    /// `fillSQL` for the task it now holds: the hot statement stays small to plan and run.
+    /// Secure Boot packages) is applied on top by `kiln_task_platform_data`. A task that adds
+    /// nothing of its own (the common case) splices the cached half's pre-rendered text
+    /// (`tail`, migration 0055) into its answer: no JSONB re-serialised, no function called, no
+    /// platform or user row read. When the cached half is missing or stale the statement
+    /// answers `fill:<task id>` and `TaskClaims` runs `fillSQL` for the task it now holds: the
+    /// hot statement stays small to plan and run.
     static let answerSelect = """
         , cur AS (
             SELECT c.*, b.answer_version, b.created_by,
                    (SELECT g.value FROM claim_answer_generation g WHERE g.singleton) AS generation
             FROM claimed c JOIN builds b ON b.id = c.build_id
         )
-        SELECT CASE WHEN h.data IS NULL THEN 'fill:' || c.id ELSE \(renderJSON) END
+        SELECT CASE WHEN h.tail IS NULL THEN 'fill:' || c.id
+                    WHEN c.is_secure_boot OR (c.mock_options IS NOT NULL AND c.mock_options <> '{}'::jsonb)
+                    THEN (SELECT \(renderJSON) FROM platforms p JOIN users u ON u.id = c.created_by
+                          WHERE p.id = c.platform_id)
+                    ELSE \(renderSplicedJSON) END
         FROM cur c
         LEFT JOIN build_claim_answers h
           ON h.build_id = c.build_id AND h.platform_id = c.platform_id AND h.arch = $4::text
          AND h.build_version = c.answer_version AND h.generation = c.generation
-        \(renderJoins)
+        JOIN build_task_refs r ON r.id = c.ref_id
+        """
+
+    /// The answer of claimed row `c` whose task adds nothing to the platform data: its own
+    /// members around the cached per-build `h.tail`, joined as text (no JSONB re-serialised).
+    /// The same members, in the same order, as `renderJSON`.
+    static let renderSplicedJSON = """
+        '{"id":' || c.id || ',"build_id":' || c.build_id || ',"arch":' || to_json(c.arch)::text
+            || ',"ref":' || json_build_object('url', r.url, 'git_ref', r.git_ref, 'ref_type', r.ref_type,
+                                              'git_commit_hash', r.git_commit_hash)::text
+            || h.tail
+            || ',"is_secure_boot":false,"built_srpm_url":' || coalesce(to_json(c.built_srpm_url)::text, 'null')
+            || ',"srpm_hash":' || coalesce(to_json(c.srpm_hash)::text, 'null')
+            || ',"alma_commit_cas_hash":' || coalesce(to_json(c.alma_commit_cas_hash)::text, 'null')
+            || ',"is_cas_authenticated":' || coalesce(c.is_cas_authenticated::text, 'null') || '}'
+        """
+
+    /// The pre-rendered per-build members of the answer (`build_claim_answers.tail`) for the
+    /// per-build half `h` of the task's build `cur`.
+    static let tailSQL = """
+        ',"platform":' || json_build_object('name', p.name, 'type', p.type, 'data', h.data, 'arch_list', p.arch_list)::text
+            || ',"created_by":' || json_build_object('name', u.username, 'email', u.email)::text
+            || ',"repositories":' || h.repositories::text
+            || ',"linked_builds":' || h.linked_builds::text
         """
 
     /// Computes and stores the per-build half for task `$1` (claimed by this node), then renders
@@ -212,13 +242,15 @@ package struct TaskClaims: Sendable {
             FROM cur
         ), stored AS (
             INSERT INTO build_claim_answers AS k (build_id, platform_id, arch, data, repositories, linked_builds,
-                                                 build_version, generation)
-            SELECT cur.build_id, cur.platform_id, cur.repo_arch, f.data, f.repositories, f.linked_builds,
-                   cur.answer_version, cur.generation
-            FROM cur CROSS JOIN fresh f
+                                                 build_version, generation, tail)
+            SELECT cur.build_id, cur.platform_id, cur.repo_arch, h.data, h.repositories, h.linked_builds,
+                   cur.answer_version, cur.generation, \(tailSQL)
+            FROM cur CROSS JOIN fresh h
+            JOIN platforms p ON p.id = cur.platform_id
+            JOIN users u ON u.id = cur.created_by
             ON CONFLICT (build_id, platform_id, arch) DO UPDATE SET data = EXCLUDED.data,
                 repositories = EXCLUDED.repositories, linked_builds = EXCLUDED.linked_builds,
-                build_version = EXCLUDED.build_version, generation = EXCLUDED.generation
+                build_version = EXCLUDED.build_version, generation = EXCLUDED.generation, tail = EXCLUDED.tail
             WHERE k.build_version <= EXCLUDED.build_version AND k.generation <= EXCLUDED.generation
               AND (k.build_version < EXCLUDED.build_version OR k.generation < EXCLUDED.generation)
         )

@@ -43,11 +43,7 @@ struct ServeCommand: SettingsCommand {
         var logger = Logger(label: "kiln")
         logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
         let home = database.home(settings)
-        let secret: [UInt8]
-        do { secret = try JWTSecret.load(configured: settings.jwtSecret, home: home) } catch {
-            throw ValidationError("\(error)")
-        }
-        let tokens = try await TokenAuthority(secret: secret)
+        let tokens = try await tokenAuthority(settings: settings, home: home)
         let storeConfig = settings.artifactStore(home: home)
         let store = storeConfig.makeStore(logger: logger)
         let source = repo.map { DesiredStateSource(repository: $0, path: path, ref: ref) }
@@ -57,7 +53,12 @@ struct ServeCommand: SettingsCommand {
         do {
             try await withDatabaseConfig(settings: settings, logger: logger) { config in
                 // migrate on a short-lived pool; the supervisor runs the serving pools
-                try await KilnDatabase.withClient(config: config, logger: logger, migrate: true) { _ in }
+                // and read the revocation set before the first request
+                try await KilnDatabase.withClient(config: config, logger: logger, migrate: true) { client in
+                    let started = ContinuousClock.now
+                    let snapshot = try await TokenRevocationStore(client: client, logger: logger).snapshot()
+                    tokens.revocations.replace(with: snapshot, readSince: started)
+                }
                 // the serving pools cancel any statement past KILN_STATEMENT_TIMEOUT (503, rolled back)
                 var served = config
                 served.statementTimeout = settings.server.limits.statementTimeout
@@ -71,14 +72,21 @@ struct ServeCommand: SettingsCommand {
                     home: home, interval: settings.reconcileInterval, rules: settings.specRules,
                     faultKillAt: settings.faultKillAt, logger: serviceLogger)
                 try await Self.failInterruptedRuns(config: config, logger: serviceLogger)
+                // Revocations: loaded before the first request, then kept current (LISTEN/NOTIFY).
+                let current = dependencies
+                let revocationWatcher = RevocationWatcher(
+                    revocations: tokens.revocations, reloadInterval: settings.revocationReload,
+                    logger: serviceLogger
+                ) { current.currentDatabase }
                 let app = KilnServer.makeApplication(dependencies, host: host, port: port) { channel in
                     let bound = channel.localAddress?.port ?? port
                     serviceLogger.notice(
                         "kiln listening on http://\(host):\(bound) (artifacts: \(storeConfig.description))")
                 }
                 var services: [any Service] = [
-                    supervisor, app, StaleTaskSweeper(dependencies), BuildImportWorker(dependencies),
-                    SignVerificationWorker(dependencies)
+                    supervisor, revocationWatcher, app, StaleTaskSweeper(dependencies),
+                    BuildImportWorker(dependencies), SignVerificationWorker(dependencies),
+                    ProjectRefresher(dependencies)
                 ]
                 // The reconcile loop (with --repo): once at start, then every KILN_RECONCILE_INTERVAL
                 // and on POST /api/v1/reconcile and push webhooks.

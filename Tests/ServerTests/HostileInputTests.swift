@@ -52,6 +52,8 @@ import Testing
                     token = holder.token
                 } else if route.path.hasPrefix("/api/v1/reconcile") && route.method == .POST {
                     token = user
+                } else if route.path.hasPrefix("/api/v1/auth/logout") {
+                    token = "not-a-token"  // a valid one would be revoked: a change, and the admin's
                 } else {
                     token = admin
                 }

@@ -114,6 +114,20 @@ import Testing
             let second = try NodeTaskAnswer.strictlyDecoded(
                 from: Data(try #require(try await claims.claimRaw(arch: "x86_64", node: "n1")).utf8))
             #expect(second.platform.data["timeout"] == .int(60))
+            // The cached answer names the build's creator: a changed email reaches the next claim too.
+            try await client.query("UPDATE users SET email = 'robert@example.org' WHERE id = \(user.id)")
+            try await client.query("UPDATE build_tasks SET status = 0, node = NULL WHERE build_id = \(build)")
+            let third = try NodeTaskAnswer.strictlyDecoded(
+                from: Data(try #require(try await claims.claimRaw(arch: "x86_64", node: "n1")).utf8))
+            #expect(third.createdBy.email == "robert@example.org")
+            // A second claim of the same build reads the cached text (the spliced answer): the
+            // same members with the same values as the answer rendered whole when it was filled.
+            let fourth = try NodeTaskAnswer.strictlyDecoded(
+                from: Data(try #require(try await claims.claimRaw(arch: "x86_64", node: "n1")).utf8))
+            #expect(fourth.id != third.id)
+            #expect(fourth.platform == third.platform && fourth.createdBy == third.createdBy)
+            #expect(fourth.repositories == third.repositories && fourth.linkedBuilds == third.linkedBuilds)
+            #expect(fourth.ref.url != third.ref.url && fourth.isSecureBoot == false)
         }
     }
 

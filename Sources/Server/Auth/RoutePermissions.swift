@@ -118,6 +118,14 @@ package enum RoutePermissions {
         RouteRule(.post, "/api/v1/reconcile/", .admin),
         RouteRule(.get, "/api/v1/reconcile/runs", user),
         RouteRule(.get, "/api/v1/reconcile/runs/{run_id}", user),
+        // login (fastapi-users paths) and the projects listing
+        RouteRule(.get, "/api/v1/auth/github/authorize", .everyone),
+        RouteRule(.get, "/api/v1/auth/github/callback", .everyone),
+        RouteRule(.get, "/api/v1/auth/almalinux/authorize", .everyone),
+        RouteRule(.get, "/api/v1/auth/almalinux/callback", .everyone),
+        RouteRule(.post, "/api/v1/auth/logout", .scopes([.user, .node, .signNode, .testSystem])),
+        RouteRule(.get, "/api/v1/projects/alma", user),
+        RouteRule(.get, "/api/v1/projects/alma/modularity", user),
         // push webhooks: no token, the body's HMAC signature is checked by the route
         RouteRule(.post, "/api/v1/webhooks/github", .everyone),
         RouteRule(.post, "/api/v1/webhooks/gitea", .everyone)

@@ -50,7 +50,7 @@ package enum OpenAPIDocument {
         let tags = [
             "service", "builds", "build_node", "platforms", "platform_flavors", "distributions", "repositories",
             "sign-keys", "releases",
-            "reconcile", "webhooks"
+            "reconcile", "webhooks", "auth", "projects"
         ]
         return .object([
             "openapi": .string("3.1.0"),

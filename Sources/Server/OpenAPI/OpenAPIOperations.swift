@@ -5,7 +5,7 @@ import Store
 extension OpenAPIOperation {
     package static let all: [OpenAPIOperation] =
         service + builds + buildNode + signTasks + testTasks + releases + desiredState + reconcile + webhooks
-        + access
+        + auth + access
 
     private static func op(
         _ method: String, _ path: String, _ id: String, tag: String, _ summary: String, scopes: [AuthScope] = [],

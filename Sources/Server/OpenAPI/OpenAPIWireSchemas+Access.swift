@@ -76,10 +76,6 @@ extension OpenAPIWireSchema {
             ]),
             roundTrip: request(UserUpdateBody.self)),
         .init(
-            name: "UserOpResult", description: "ALBS `UserOpResult`.",
-            schema: .object([p("success", .boolean), p("message", .nullable(.string()))]),
-            roundTrip: answer(UserOpResult.self)),
-        .init(
             name: "AuditEvent", description: "One change of an object: by a user (API) or a commit (git).",
             schema: .object([
                 p("id", .id), p("object_kind", .string()), p("object_id", .string()), p("action", .string()),

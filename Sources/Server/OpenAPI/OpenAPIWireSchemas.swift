@@ -19,6 +19,7 @@ package struct OpenAPIWireSchema: Sendable {
 extension OpenAPIWireSchema {
     package static let all: [OpenAPIWireSchema] =
         errors + builds + buildNode + signing + testing + releases + desiredState + reconcile + access + misc
+        + auth
 
     private static func p(
         _ name: String, _ schema: OpenAPISchema, required: Bool = true, _ description: String? = nil

@@ -10,6 +10,7 @@ import Store
 ///   in `BuildImportWorker`); 409 `{"ok": false, "detail": ...}` when the node does not hold the
 ///   task or another node's result is recorded; a repeat by the same node answers 200.
 func addBuildNodeRoutes(to node: RouterGroup<KilnRequestContext>, workflow: BuildWorkflow) {
+    node.add(middleware: EventLoopAffinityMiddleware())
     node.post("ping") { request, context -> OKAnswer in
         let identity = try context.caller()
         let body = try await RequestBody.decode(PingRequest.self, from: request, context: context)

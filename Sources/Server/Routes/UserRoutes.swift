@@ -24,7 +24,7 @@ func addUserRoutes(
         return try await teams.roles(ofUser: id).map(RoleAnswer.init)
     }
 
-    users.put(":user_id") { request, context -> UserOpResult in
+    users.put(":user_id") { request, context -> UserOpResultAnswer in
         let id = try integerParameter(context, "user_id")
         let body = try await RequestBody.decode(UserUpdateBody.self, from: request, context: context)
         if let bodyID = body.id, bodyID != id {
@@ -38,17 +38,17 @@ func addUserRoutes(
             throw APIError(.notFound, "User \(id) not found")
         }
         if body.isActive == false { access.deactivate(id) } else if body.isActive == true { access.invalidate() }
-        return UserOpResult(success: true, message: nil)
+        return UserOpResultAnswer(success: true, message: "User \(id) updated")
     }
 
-    users.delete(":user_id/remove") { _, context -> UserOpResult in
+    users.delete(":user_id/remove") { _, context -> UserOpResultAnswer in
         let id = try integerParameter(context, "user_id")
         let actor = try context.caller().userID
         guard try await store.update(id: id, UserUpdate(isActive: false), actor: actor) != nil else {
             throw APIError(.notFound, "User \(id) not found")
         }
         access.deactivate(id)
-        return UserOpResult(
+        return UserOpResultAnswer(
             success: true,
             message: "User with id \(id) has been deactivated: the row and its audit trail are kept")
     }

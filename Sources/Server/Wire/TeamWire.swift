@@ -137,12 +137,6 @@ struct UserUpdateBody: Codable, Sendable, Equatable {
     }
 }
 
-/// ALBS's `UserOpResult`.
-package struct UserOpResult: Codable, Sendable, Equatable, ResponseEncodable {
-    package var success: Bool
-    @Nullable package var message: String?
-}
-
 /// One change of an object: `GET /api/v1/audit/?object=kind:id`.
 package struct AuditEventAnswer: Codable, Sendable, Equatable, ResponseEncodable {
     package var id: Int64
