@@ -24,6 +24,11 @@ package enum KilnServer {
         }
         router.add(middleware: RequestLimitMiddleware(limits: dependencies.settings.limits))
         router.add(middleware: AuthMiddleware(authority: dependencies.tokens))
+        // The one permission check, every route's rule in `RoutePermissions`.
+        router.add(
+            middleware: PermissionMiddleware(
+                directory: dependencies.access,
+                store: AccessStore(client: dependencies.database, logger: dependencies.logger)))
         router.get("/health") { request, context -> Response in
             let (status, answer) = await health(dependencies)
             var response = try WireJSON.encoder().encode(answer, from: request, context: context)
@@ -42,6 +47,15 @@ package enum KilnServer {
             to: api.group("releases"),
             queries: ReleaseQueries(client: dependencies.database, logger: dependencies.logger),
             git: GitManaged(source: dependencies.desiredStateSource), limits: dependencies.settings.limits)
+        let users = UserStore(client: dependencies.database)
+        let teams = TeamQueries(client: dependencies.database, logger: dependencies.logger)
+        addTeamRoutes(
+            teams: api.group("teams"), roles: api.group("roles"), queries: teams, users: users,
+            git: GitManaged(source: dependencies.desiredStateSource))
+        addUserRoutes(to: api.group("users"), store: users, teams: teams, access: dependencies.access)
+        addAuditRoutes(
+            to: api.group("audit"), store: AuditStore(client: dependencies.database, logger: dependencies.logger),
+            limits: dependencies.settings.limits)
         addAuthRoutes(to: api.group("auth"), dependencies: dependencies)
         addProjectRoutes(to: api.group("projects"), dependencies: dependencies)
         // Platforms, distributions, repositories, sign keys, reconcile runs, webhooks (Reconciler side).

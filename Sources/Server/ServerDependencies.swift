@@ -27,6 +27,9 @@ package struct ServerDependencies: Sendable {
     /// Watches PostgreSQL and replaces the pool after an outage (`kiln serve`; nil in most tests:
     /// `database` is then used as is). Requests answer 503 while it reports the database down.
     package var databaseSupervisor: DatabaseSupervisor? = nil
+    /// Team roles and deactivated users, cached for the permission check (`PermissionMiddleware`);
+    /// the reconcile engine's `afterApply` invalidates it.
+    package var access = AccessDirectory()
 
     /// The pool to use now: the supervisor's current one, else `database`.
     package var currentDatabase: PostgresClient { databaseSupervisor?.client ?? database }

@@ -8,12 +8,16 @@ package struct DesiredState: Sendable, Hashable, Codable {
     package var flavors: [Flavor]
     /// Store repositories that may be deleted with their content (`retired/*.yml`).
     package var retired: [RetiredStoreRepository]
+    /// Teams with their members' roles and the platforms and products they own (`teams/*.yml`).
+    package var teams: [Team]
 
     package init(
         platforms: [Platform] = [], distributions: [Distribution] = [],
         repositories: [Repository] = [], signKeys: [SignKey] = [],
-        releases: [ReleasePlan] = [], flavors: [Flavor] = [], retired: [RetiredStoreRepository] = []
+        releases: [ReleasePlan] = [], flavors: [Flavor] = [], retired: [RetiredStoreRepository] = [],
+        teams: [Team] = []
     ) {
+        self.teams = teams
         self.retired = retired
         self.platforms = platforms
         self.distributions = distributions
@@ -26,10 +30,10 @@ package struct DesiredState: Sendable, Hashable, Codable {
 
 extension DesiredState {
     enum CodingKeys: String, CodingKey {
-        case platforms, distributions, repositories, signKeys, releases, flavors, retired
+        case platforms, distributions, repositories, signKeys, releases, flavors, retired, teams
     }
 
-    /// Decodes; `retired` may be absent (state written before it existed).
+    /// Decodes; `retired` and `teams` may be absent (state written before it existed).
     package init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         self.init(
@@ -39,7 +43,8 @@ extension DesiredState {
             signKeys: try c.decode([SignKey].self, forKey: .signKeys),
             releases: try c.decode([ReleasePlan].self, forKey: .releases),
             flavors: try c.decode([Flavor].self, forKey: .flavors),
-            retired: try c.decodeIfPresent([RetiredStoreRepository].self, forKey: .retired) ?? [])
+            retired: try c.decodeIfPresent([RetiredStoreRepository].self, forKey: .retired) ?? [],
+            teams: try c.decodeIfPresent([Team].self, forKey: .teams) ?? [])
     }
 }
 

@@ -13,6 +13,8 @@ package enum SpecKind: String, Sendable, Hashable, Codable, CaseIterable {
     case flavor
     /// Store repositories that may be deleted with their content (`retired/*.yml`).
     case retired
+    /// Teams: members with roles, and the platforms and products they own (`teams/*.yml`).
+    case team
 
     /// The top-level folder holding this kind's files.
     package var folder: String {
@@ -24,6 +26,7 @@ package enum SpecKind: String, Sendable, Hashable, Codable, CaseIterable {
         case .release: "releases"
         case .flavor: "flavors"
         case .retired: "retired"
+        case .team: "teams"
         }
     }
 

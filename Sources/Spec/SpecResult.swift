@@ -28,7 +28,7 @@ package struct SpecResult: Sendable, Hashable, Codable {
 }
 
 /// Objects per kind. JSON keys: `platforms`, `distributions`, `repositories`, `sign_keys`, `releases`,
-/// `flavors`.
+/// `flavors`, `retired`, `teams`.
 package struct SpecCounts: Sendable, Hashable, Codable {
     package var platforms: Int
     package var distributions: Int
@@ -38,12 +38,15 @@ package struct SpecCounts: Sendable, Hashable, Codable {
     package var flavors: Int
     /// Retired store repositories listed.
     package var retired: Int
+    package var teams: Int
 
     package init(
         platforms: Int = 0, distributions: Int = 0, repositories: Int = 0,
-        signKeys: Int = 0, releases: Int = 0, flavors: Int = 0, retired: Int = 0
+        signKeys: Int = 0, releases: Int = 0, flavors: Int = 0, retired: Int = 0,
+        teams: Int = 0
     ) {
         self.retired = retired
+        self.teams = teams
         self.platforms = platforms
         self.distributions = distributions
         self.repositories = repositories
@@ -57,7 +60,8 @@ package struct SpecCounts: Sendable, Hashable, Codable {
         self.init(
             platforms: state.platforms.count, distributions: state.distributions.count,
             repositories: state.repositories.count, signKeys: state.signKeys.count,
-            releases: state.releases.count, flavors: state.flavors.count, retired: state.retired.count)
+            releases: state.releases.count, flavors: state.flavors.count, retired: state.retired.count,
+            teams: state.teams.count)
     }
 
     /// The count for one kind.
@@ -70,11 +74,14 @@ package struct SpecCounts: Sendable, Hashable, Codable {
         case .release: releases
         case .flavor: flavors
         case .retired: retired
+        case .team: teams
         }
     }
 
     /// All objects.
-    package var total: Int { platforms + distributions + repositories + signKeys + releases + flavors + retired }
+    package var total: Int {
+        platforms + distributions + repositories + signKeys + releases + flavors + retired + teams
+    }
 
     /// `(folder name, count)` in a fixed order, for printing: `platforms: 2`, `sign-keys: 2`, ...
     package var entries: [(kind: SpecKind, count: Int)] {
@@ -84,6 +91,6 @@ package struct SpecCounts: Sendable, Hashable, Codable {
     private enum CodingKeys: String, CodingKey {
         case platforms, distributions, repositories
         case signKeys = "sign_keys"
-        case releases, flavors, retired
+        case releases, flavors, retired, teams
     }
 }

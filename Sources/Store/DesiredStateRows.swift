@@ -60,6 +60,7 @@ package struct DesiredStateRows: Sendable, Hashable {
     package var releases: [ReleaseRow] = []
     package var buildRepositories: [BuildRepository] = []
     package var flavors: [FlavorRow] = []
+    package var teams: [Row<Team>] = []
 
     package init() {}
 }
@@ -85,6 +86,8 @@ package enum DesiredStateWrite: Sendable, Hashable {
     case deleteRelease(name: String)
     case upsertFlavor(Flavor)
     case deleteFlavor(name: String)
+    case upsertTeam(Team)
+    case deleteTeam(name: String)
 }
 
 /// A desired-state row holds a value Kiln does not know.
@@ -151,5 +154,28 @@ struct StoredReleasePlan: Codable {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         builds = (try? c.decodeIfPresent([Int].self, forKey: .builds)) ?? []
         packages = (try? c.decodeIfPresent([Package].self, forKey: .packages)) ?? []
+    }
+}
+
+extension DesiredStateWrite {
+    /// How `audit_events` names this write: object kind (the desired-state folder's singular),
+    /// the object's name, and `apply` or `delete`.
+    var audited: (kind: String, id: String, action: String) {
+        switch self {
+        case .upsertSignKey(let k): ("sign_key", k.name, "apply")
+        case .upsertRepository(let r): ("repository", r.key.description, "apply")
+        case .upsertPlatform(let p): ("platform", p.name, "apply")
+        case .upsertDistribution(let d): ("distribution", d.name, "apply")
+        case .upsertRelease(let r): ("release", r.name, "apply")
+        case .upsertFlavor(let f): ("flavor", f.name, "apply")
+        case .upsertTeam(let t): ("team", t.name, "apply")
+        case .deleteSignKey(let name): ("sign_key", name, "delete")
+        case .deleteRepository(let key): ("repository", key.description, "delete")
+        case .deletePlatform(let name): ("platform", name, "delete")
+        case .deleteDistribution(let name): ("distribution", name, "delete")
+        case .deleteRelease(let name): ("release", name, "delete")
+        case .deleteFlavor(let name): ("flavor", name, "delete")
+        case .deleteTeam(let name): ("team", name, "delete")
+        }
     }
 }

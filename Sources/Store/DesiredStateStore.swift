@@ -160,6 +160,7 @@ package struct DesiredStateStore: Sendable {
             out.buildRepositories.append(.init(name: name, buildID: Int(build)))
         }
         out.flavors = try await readFlavors()
+        out.teams = try await readTeams()
         return out
     }
 
@@ -177,6 +178,14 @@ package struct DesiredStateStore: Sendable {
             for write in writes {
                 try await Self.execute(write, commitSHA: commitSHA, on: conn, logger: logger)
             }
+            // Every write in `audit_events`, with the commit: one statement.
+            let audited = writes.map(\.audited)
+            let (kinds, ids, actions) = (audited.map(\.kind), audited.map(\.id), audited.map(\.action))
+            try await conn.query(
+                """
+                INSERT INTO audit_events (object_kind, object_id, action, commit_sha)
+                SELECT k, i, a, \(commitSHA) FROM unnest(\(kinds)::text[], \(ids)::text[], \(actions)::text[]) AS w(k, i, a)
+                """, logger: logger)
             // Sign keys are written before platforms (apply order): their platform links last.
             for case .upsertSignKey(let k) in writes {
                 try await Self.linkPlatforms(of: k, on: conn, logger: logger)
@@ -320,6 +329,10 @@ package struct DesiredStateStore: Sendable {
         case .deleteFlavor(let name):
             try await conn.query(
                 "DELETE FROM platform_flavors WHERE name = \(name) AND origin = \(git)", logger: logger)
+        case .upsertTeam(let t):
+            try await upsertTeam(t, commitSHA: sha, on: conn, logger: logger)
+        case .deleteTeam(let name):
+            try await conn.query("DELETE FROM teams WHERE name = \(name) AND origin = \(git)", logger: logger)
         case .deleteRelease(let name):
             let scheduled = ReleaseStatus.scheduled.rawValue
             try await conn.query(

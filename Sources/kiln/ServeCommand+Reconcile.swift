@@ -28,6 +28,7 @@ extension ServerDependencies {
         engine.syncRecords = RepositorySyncStore(client: database, logger: logger)
         engine.releases = ReleaseCommitStore(client: database, logger: logger)
         engine.releaseCheckpoint = ReconcileCLI.faultCheckpoint(faultKillAt)
+        engine.afterApply = { [access = self.access] in access.invalidate() }
         var isDirectory: ObjCBool = false
         let loopSource: ReconcileLoop.Source
         if !source.repository.contains("://"),

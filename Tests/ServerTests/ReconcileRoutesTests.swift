@@ -20,7 +20,7 @@ final class ReconcileRoutesTests: XCTestCase {
             XCTAssertNotNil(anonymous.detail)
             let asUser = try await h.call(.POST, "/api/v1/reconcile", token: user)
             XCTAssertEqual(asUser.status, 403)
-            XCTAssertEqual(asUser.detail, "This endpoint needs a admin token, not a user token")
+            XCTAssertEqual(asUser.detail, "This endpoint needs an admin token, not a user token")
             let v1 = try await h.call(.POST, "/api/v1/reconcile", token: node)
             XCTAssertEqual(v1.status, 403)
             let v2 = try await h.count("SELECT count(*) FROM reconcile_runs")

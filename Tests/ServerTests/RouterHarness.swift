@@ -21,6 +21,8 @@ struct RouterHarness: BuildHarness {
     let settings: ServerSettings
     let clock: ManualLeaseClock
     let http: any TestClientProtocol
+    /// The permission check's cache of team roles (what a reconcile apply invalidates).
+    var access = AccessDirectory()
 
     /// Runs `body` against the router of a fresh application.
     static func with(
@@ -39,12 +41,13 @@ struct RouterHarness: BuildHarness {
                 database: client, artifactStore: store, tokens: tokens,
                 settings: finalSettings, logger: ServerHarness.logger)
             dependencies.leaseClock = clock
+            let access = dependencies.access
             let app = Application(router: KilnServer.makeRouter(dependencies), logger: ServerHarness.logger)
             try await app.test(.router) { http in
                 try await body(
                     RouterHarness(
                         client: client, tokens: tokens, store: store, settings: finalSettings,
-                        clock: clock, http: http))
+                        clock: clock, http: http, access: access))
             }
         }
         try? FileManager.default.removeItem(at: root)

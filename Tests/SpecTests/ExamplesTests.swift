@@ -9,14 +9,19 @@ final class ExamplesTests: XCTestCase {
         XCTAssertTrue(files.contains { $0.path == "README.md" }, "examples/ not found at \(examplesURL.path)")
         let result = SpecLoader.load(files)
         XCTAssertEqual(lines(result), [])
-        XCTAssertEqual(result.fileCount, 7)  // README.md and the .asc key file are not spec files
+        XCTAssertEqual(result.fileCount, 8)  // README.md and the .asc key file are not spec files
         XCTAssertEqual(
             result.counts,
             SpecCounts(
                 platforms: 2, distributions: 1, repositories: 1,
-                signKeys: 1, releases: 1, flavors: 1))
+                signKeys: 1, releases: 1, flavors: 1, teams: 1))
         XCTAssertEqual(result.state.platforms.map(\.name), ["AlmaLinux-8", "AlmaLinux-9"])
         XCTAssertEqual(result.state.flavors.map(\.name), ["AlmaLinux-9-beta"])
+        XCTAssertEqual(result.state.teams.map(\.name), ["almalinux-core"])
+        XCTAssertEqual(
+            result.state.teams.first?.members.map(\.login), ["almalinux-lead", "almalinux-packager", "almalinux-signer"]
+        )
+        XCTAssertEqual(result.state.teams.first?.members.first?.roles, [.manager, .contributor])
         XCTAssertEqual(result.state.flavors.first?.repos.count, 4)
         XCTAssertEqual(result.state.signKeys.map(\.keyid), ["D36CB86CB86B3716"])
         XCTAssertEqual(result.state.signKeys.first?.platforms, ["AlmaLinux-9"])

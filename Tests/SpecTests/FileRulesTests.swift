@@ -147,6 +147,7 @@ final class FileRulesTests: XCTestCase {
         let counts = String(decoding: try encoder.encode(SpecCounts(platforms: 1, signKeys: 2)), as: UTF8.self)
         XCTAssertEqual(
             counts,
-            #"{"distributions":0,"flavors":0,"platforms":1,"releases":0,"repositories":0,"retired":0,"sign_keys":2}"#)
+            #"{"distributions":0,"flavors":0,"platforms":1,"releases":0,"repositories":0,"retired":0,"sign_keys":2,"teams":0}"#
+        )
     }
 }

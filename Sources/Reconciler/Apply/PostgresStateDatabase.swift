@@ -58,6 +58,7 @@ package struct PostgresStateDatabase: StateDatabase {
             return Actual(
                 flavor, origin: f.origin, usedBy: f.buildCount > 0 ? ["named by \(f.buildCount) build(s)"] : [])
         }
+        s.teams = r.teams.map { Actual($0.record, origin: $0.origin) }
         for b in r.buildRepositories { s.storeInUse[b.name] = "belongs to build \(b.buildID)" }
         return s
     }
@@ -85,6 +86,7 @@ package struct PostgresStateDatabase: StateDatabase {
             case .flavor(let f)?: return .upsertFlavor(f)
             case .distribution(let d)?: return .upsertDistribution(d)
             case .release(let r)?: return .upsertRelease(r)
+            case .team(let t)?: return .upsertTeam(t)
             case .storeRepository?, nil: return nil
             }
         case .delete:
@@ -95,6 +97,7 @@ package struct PostgresStateDatabase: StateDatabase {
             case .flavor(let f)?: return .deleteFlavor(name: f.name)
             case .distribution(let d)?: return .deleteDistribution(name: d.name)
             case .release(let r)?: return .deleteRelease(name: r.name)
+            case .team(let t)?: return .deleteTeam(name: t.name)
             case .storeRepository?, nil: return nil
             }
         case .keep:

@@ -30,6 +30,9 @@ package struct ReconcileEngine: Sendable {
     package var releases: ReleaseCommitStore?
     /// Called at the named points of a release commit (`ReleaseCommitter.checkpoint`).
     package var releaseCheckpoint: @Sendable (String) async -> Void = { _ in }
+    /// Called after every run that applied (or tried to apply) a plan with changes: the server
+    /// reloads what it caches from the rows (team roles, `Server.AccessDirectory`).
+    package var afterApply: @Sendable () async -> Void = {}
 
     package init(
         database: any StateDatabase, store: (any ArtifactStore)?,
@@ -222,6 +225,7 @@ package struct ReconcileEngine: Sendable {
         try await database.finishRun(
             id: runID, commitSHA: sha, plan: plan, result: result, errors: errors, durationMS: ms)
         if result == .failed { logger.error("reconcile run \(runID) failed: \(errors.joined(separator: "; "))") }
+        if plan?.hasChanges == true { await afterApply() }
         return ReconcileResult(
             runID: runID, result: result, plan: plan, errors: errors, durationMS: ms,
             artifactStoreUnavailable: artifactStoreUnavailable)

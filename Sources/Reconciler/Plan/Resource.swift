@@ -15,6 +15,7 @@ package enum Resource: Sendable, Hashable {
     case flavor(Flavor)
     case distribution(Distribution)
     case release(ReleasePlan)
+    case team(Team)
 
     package var kind: ResourceKind {
         switch self {
@@ -25,6 +26,7 @@ package enum Resource: Sendable, Hashable {
         case .flavor: .flavor
         case .distribution: .distribution
         case .release: .release
+        case .team: .team
         }
     }
 
@@ -38,6 +40,7 @@ package enum Resource: Sendable, Hashable {
         case .flavor(let f): f.name
         case .distribution(let d): d.name
         case .release(let r): r.name
+        case .team(let t): t.name
         }
     }
 
@@ -102,6 +105,17 @@ package enum Resource: Sendable, Hashable {
                 "state": .string(r.state.rawValue),
                 "plan": .object(["builds": .array(r.builds.map { .int($0) }), "packages": .array(packages)])
             ]
+        case .team(let t):
+            return [
+                "members": .object(
+                    Dictionary(
+                        t.members.map {
+                            ($0.login, JSONValue.array(Set($0.roles).sorted().map { .string($0.rawValue) }))
+                        },
+                        uniquingKeysWith: { a, _ in a })),
+                "platforms": .array(Set(t.platforms).sorted().map { .string($0) }),
+                "products": .array(Set(t.products).sorted().map { .string($0) })
+            ]
         }
     }
 }
@@ -125,6 +139,7 @@ extension Resource {
         case .flavor(let f): try container.encode(f, forKey: key)
         case .distribution(let d): try container.encode(d, forKey: key)
         case .release(let r): try container.encode(r, forKey: key)
+        case .team(let t): try container.encode(t, forKey: key)
         }
     }
 
@@ -142,6 +157,7 @@ extension Resource {
         case .flavor: return .flavor(try container.decode(Flavor.self, forKey: key))
         case .distribution: return .distribution(try container.decode(Distribution.self, forKey: key))
         case .release: return .release(try container.decode(ReleasePlan.self, forKey: key))
+        case .team: return .team(try container.decode(Team.self, forKey: key))
         }
     }
 }
@@ -180,6 +196,9 @@ extension Resource {
                     $0.name == $1.name && $0.arch == $1.arch && $0.repositories == $1.repositories
                         && $0.skip == $1.skip
                 }
+        case (.team(let a), .team(let b)):
+            return a.name == b.name && a.members == b.members && a.platforms.sorted() == b.platforms.sorted()
+                && a.products.sorted() == b.products.sorted()
         default:
             return false
         }

@@ -8,6 +8,7 @@ package enum ResourceKind: String, Sendable, Hashable, Codable, CaseIterable, Co
     case flavor
     case distribution
     case release
+    case team
 
     /// Position in apply order.
     package var order: Int { Self.allCases.firstIndex(of: self) ?? 0 }

@@ -53,6 +53,7 @@ extension Resource {
         case .flavor(let f): f.location
         case .distribution(let d): d.location
         case .release(let r): r.location
+        case .team(let t): t.location
         }
     }
 }

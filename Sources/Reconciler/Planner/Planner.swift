@@ -28,6 +28,7 @@ package enum Planner {
         let repositories = reconcileRepositories(
             desired: desired, actual: actual, platformChanges: platforms, flavorChanges: flavors)
         changes += repositories
+        changes += reconcileTeams(desired: desired, actual: actual)
         if actual.storeRepositories != nil {
             changes += reconcileStoreRepositories(desired: desired, actual: actual, repositoryChanges: repositories)
         }

@@ -14,6 +14,8 @@ package struct ActualState: Sendable, Hashable, Codable {
     package var signKeys: [Actual<SignKey>]
     package var releases: [Actual<ReleasePlan>]
     package var flavors: [Actual<Flavor>]
+    /// Teams with their members' roles and owned platforms and products.
+    package var teams: [Actual<Team>] = []
     /// Store repositories carrying Kiln's label, as specs (nil: the store side was not read).
     package var storeRepositories: [StoreRepositorySpec]?
     /// Store repository names that belong to builds (never pruned), with the reason.
@@ -66,6 +68,7 @@ package struct ActualState: Sendable, Hashable, Codable {
             f.record.repos.sort { $0.key < $1.key }
             return f
         }.sorted { $0.record.name < $1.record.name }
+        s.teams.sort { $0.record.name < $1.record.name }
         s.storeRepositories?.sort { $0.name < $1.name }
         return s
     }

@@ -4,7 +4,8 @@ import Store
 /// Every route `KilnServer.makeRouter` registers (`OpenAPIDocumentTests` compares the two lists).
 extension OpenAPIOperation {
     package static let all: [OpenAPIOperation] =
-        service + builds + buildNode + signTasks + testTasks + releases + desiredState + reconcile + webhooks + auth
+        service + builds + buildNode + signTasks + testTasks + releases + desiredState + reconcile + webhooks
+        + auth + access
 
     private static func op(
         _ method: String, _ path: String, _ id: String, tag: String, _ summary: String, scopes: [AuthScope] = [],

@@ -18,7 +18,8 @@ package struct OpenAPIWireSchema: Sendable {
 /// so a renamed, added or dropped field fails there.
 extension OpenAPIWireSchema {
     package static let all: [OpenAPIWireSchema] =
-        errors + builds + buildNode + signing + testing + releases + desiredState + reconcile + misc + auth
+        errors + builds + buildNode + signing + testing + releases + desiredState + reconcile + access + misc
+        + auth
 
     private static func p(
         _ name: String, _ schema: OpenAPISchema, required: Bool = true, _ description: String? = nil

@@ -46,7 +46,7 @@ func addAuthRoutes(to auth: RouterGroup<KilnRequestContext>, dependencies: Serve
     }
 
     auth.post("logout") { _, context -> UserOpResultAnswer in
-        let identity = try context.requireScope(.user, .node, .signNode, .testSystem)
+        let identity = try context.caller()
         guard let tokenID = identity.tokenID else {
             throw APIError(.unauthorized, "This token carries no id and cannot be revoked")
         }

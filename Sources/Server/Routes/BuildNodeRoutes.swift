@@ -12,7 +12,7 @@ import Store
 func addBuildNodeRoutes(to node: RouterGroup<KilnRequestContext>, workflow: BuildWorkflow) {
     node.add(middleware: EventLoopAffinityMiddleware())
     node.post("ping") { request, context -> OKAnswer in
-        let identity = try context.requireScope(.node)
+        let identity = try context.caller()
         let body = try await RequestBody.decode(PingRequest.self, from: request, context: context)
         try InputCheck.count(body.activeTasks.count, "active_tasks", limit: RequestLimits.maxArrayItems)
         for id in body.activeTasks { try InputCheck.id(id, "active_tasks") }
@@ -21,7 +21,7 @@ func addBuildNodeRoutes(to node: RouterGroup<KilnRequestContext>, workflow: Buil
     }
 
     node.post("get_task") { request, context -> Response in
-        let identity = try context.requireScope(.node)
+        let identity = try context.caller()
         let body = try await RequestBody.decode(GetTaskRequest.self, from: request, context: context)
         guard !body.supportedArches.isEmpty else {
             throw APIError(.unprocessableContent, "supported_arches must list at least one arch")
@@ -47,7 +47,7 @@ func addBuildNodeRoutes(to node: RouterGroup<KilnRequestContext>, workflow: Buil
     }
 
     node.post("build_done") { request, context -> OKAnswer in
-        let identity = try context.requireScope(.node)
+        let identity = try context.caller()
         let body = try await RequestBody.decode(BuildDoneRequest.self, from: request, context: context)
         let artifacts = body.artifacts ?? []
         // The whole result is checked before the task row, the database or the artifact store is touched.

@@ -4,14 +4,15 @@ import Logging
 import Store
 
 /// `/api/v1/builds`: `GET /` lists builds (public; paginated with `pageNumber`, filtered as ALBS:
-/// `BuildListQuery`), `GET /{build_id}/` reads one (public). With a user token: `POST /` creates
-/// a build, `PATCH /{build_id}/restart-failed` requeues failed tasks in order,
+/// `BuildListQuery`), `GET /{build_id}/` reads one (public). `POST /` creates a build,
+/// `PATCH /{build_id}/restart-failed` requeues failed tasks in order,
 /// `PATCH /{build_id}/parallel-restart-failed` requeues them to run at once,
-/// `PATCH /{build_id}/cancel` cancels the build and `DELETE /{build_id}/remove` deletes it (these
-/// two: the creator or an admin only, 403 otherwise; delete answers 409 once released or signed).
+/// `PATCH /{build_id}/cancel` cancels the build and `DELETE /{build_id}/remove` deletes it (delete
+/// answers 409 once released or signed). Who may: `RoutePermissions` (a manager of the owning
+/// team, else the creator, checked by the store under the row lock).
 func addBuildRoutes(to builds: RouterGroup<KilnRequestContext>, workflow: BuildWorkflow) {
     builds.post("/") { request, context -> BuildAnswer in
-        let identity = try context.requireScope(.user)
+        let identity = try context.caller()
         // The whole body is checked (shape, text, limits) before any query runs.
         let body = try await RequestBody.decode(CreateBuildRequest.self, from: request, context: context)
         let checked = try body.buildRequest(createdBy: identity.userID ?? 0, limits: workflow.settings.limits)
@@ -19,6 +20,7 @@ func addBuildRoutes(to builds: RouterGroup<KilnRequestContext>, workflow: BuildW
             throw APIError(.unauthorized, "The token's user does not exist")
         }
         let id = try await workflow.builds.create(checked)
+        await workflow.audit.record("build", id, "create", by: context)
         return try await build(id, workflow)
     }
 
@@ -48,32 +50,34 @@ func addBuildRoutes(to builds: RouterGroup<KilnRequestContext>, workflow: BuildW
     }
 
     builds.patch(":build_id/restart-failed") { _, context -> BuildAnswer in
-        try context.requireScope(.user)
         let id = try buildID(context)
-        try await workflow.builds.restartFailed(buildID: id)
+        // Only a change is recorded: a restart with nothing failed changes nothing.
+        if try await !workflow.builds.restartFailed(buildID: id).isEmpty {
+            await workflow.audit.record("build", id, "restart_failed", by: context)
+        }
         return try await build(id, workflow)
     }
 
     builds.patch(":build_id/parallel-restart-failed") { _, context -> BuildAnswer in
-        try context.requireScope(.user)
         let id = try buildID(context)
-        try await workflow.builds.restartFailed(buildID: id, parallel: true)
+        if try await !workflow.builds.restartFailed(buildID: id, parallel: true).isEmpty {
+            await workflow.audit.record("build", id, "parallel_restart_failed", by: context)
+        }
         return try await build(id, workflow)
     }
 
     builds.patch(":build_id/cancel") { _, context -> BuildAnswer in
-        let identity = try context.requireScope(.user)
         let id = try buildID(context)
-        let requestedBy = try creatorCheck(identity, id, action: "cancel")
-        try await workflow.builds.cancel(buildID: id, requestedBy: requestedBy)
+        if try await !workflow.builds.cancel(buildID: id, requestedBy: context.requestedBy).isEmpty {
+            await workflow.audit.record("build", id, "cancel", by: context)
+        }
         return try await build(id, workflow)
     }
 
     builds.delete(":build_id/remove") { _, context -> Response in
-        let identity = try context.requireScope(.user)
         let id = try buildID(context)
-        let requestedBy = try creatorCheck(identity, id, action: "delete")
-        let repositories = try await workflow.builds.delete(buildID: id, requestedBy: requestedBy)
+        let repositories = try await workflow.builds.delete(buildID: id, requestedBy: context.requestedBy)
+        await workflow.audit.record("build", id, "delete", by: context)
         await workflow.locks.forget(repositories)
         do {
             try await workflow.artifactStore.deleteRepositories(named: repositories)
@@ -83,16 +87,6 @@ func addBuildRoutes(to builds: RouterGroup<KilnRequestContext>, workflow: BuildW
         }
         return Response(status: .noContent)
     }
-}
-
-/// Who may change build `id`: nil for an admin (any build), else the user whose own build it must
-/// be (the store checks it under the row lock: 403 otherwise); a token without a user is 403.
-private func creatorCheck(_ identity: Identity, _ id: Int64, action: String) throws -> Int64? {
-    if identity.scope == .admin { return nil }
-    guard let userID = identity.userID else {
-        throw APIError(.forbidden, "Only the build's creator or an admin can \(action) build \(id)")
-    }
-    return userID
 }
 
 /// The build as its answer, 404 when absent.

@@ -16,7 +16,6 @@ func addDistributionRoutes(
     }
 
     distributions.post("/") { request, context -> Response in
-        try context.requireScope(.user)
         let body = try await RequestBody.decode(DistributionCreateBody.self, from: request, context: context)
         try InputCheck.text(body.name, "name", maxLength: InputCheck.nameLength, empty: false)
         throw git.conflict(kind: "distributions", folder: "distributions", name: body.name)
@@ -24,7 +23,6 @@ func addDistributionRoutes(
 
     for adding in [true, false] {
         distributions.post("\(adding ? "add" : "remove")/:build_id/:distribution") { request, context -> Response in
-            try context.requireScope(.user)
             let buildID = try integerParameter(context, "build_id")
             let name = context.parameters.get("distribution") ?? ""
             try InputCheck.text(name, "distribution", maxLength: InputCheck.nameLength, empty: false)

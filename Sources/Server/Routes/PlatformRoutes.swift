@@ -12,14 +12,12 @@ func addPlatformRoutes(to platforms: RouterGroup<KilnRequestContext>, queries: D
     }
 
     platforms.post("/") { request, context -> Response in
-        try context.requireScope(.user)
         let body = try await RequestBody.decode(PlatformCreateBody.self, from: request, context: context)
         try InputCheck.text(body.name, "name", maxLength: InputCheck.nameLength, empty: false)
         throw git.conflict(kind: "platforms", folder: "platforms", name: body.name)
     }
 
     platforms.put("/") { request, context -> Response in
-        try context.requireScope(.user)
         let body = try await RequestBody.decode(PlatformModifyBody.self, from: request, context: context)
         try InputCheck.text(body.name, "name", maxLength: InputCheck.nameLength, empty: false)
         throw git.conflict(kind: "platforms", folder: "platforms", name: body.name)
@@ -27,7 +25,6 @@ func addPlatformRoutes(to platforms: RouterGroup<KilnRequestContext>, queries: D
 
     for action in ["add-repositories", "remove-repositories"] {
         platforms.patch(":platform_id/\(action)") { request, context -> Response in
-            try context.requireScope(.user)
             let id = try integerParameter(context, "platform_id")
             let ids = try await RequestBody.decode([Int64].self, from: request, context: context)
             try InputCheck.count(ids.count, "repository ids", limit: RequestLimits.maxArrayItems)

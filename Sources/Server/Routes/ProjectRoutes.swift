@@ -12,11 +12,9 @@ func addProjectRoutes(to projects: RouterGroup<KilnRequestContext>, dependencies
         return try await store.projects(of: organization).map(ProjectAnswer.init)
     }
     projects.get("alma") { request, context -> Response in
-        try context.requireScope(.user)
         return try WireAnswer(.ok, try await list(settings.rpmsOrganization)).response(from: request, context: context)
     }
     projects.get("alma/modularity") { request, context -> Response in
-        try context.requireScope(.user)
         return try WireAnswer(.ok, try await list(settings.modulesOrganization)).response(
             from: request, context: context)
     }

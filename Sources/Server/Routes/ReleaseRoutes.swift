@@ -41,7 +41,6 @@ func addReleaseRoutes(
     }
 
     releases.post("new") { request, context -> Response in
-        try context.requireScope(.user)
         let body = try await RequestBody.decode(ReleaseCreateBody.self, from: request, context: context)
         try body.check()
         guard let platform = try await queries.platform(id: body.platformID) else {
@@ -66,7 +65,6 @@ func addReleaseRoutes(
     }
 
     releases.put(":release_id") { request, context -> Response in
-        try context.requireScope(.user)
         let id = try integerParameter(context, "release_id")
         let body = try await RequestBody.decode(ReleaseUpdateBody.self, from: request, context: context)
         try body.check()
@@ -88,7 +86,6 @@ func addReleaseRoutes(
     ]
     for (action, state) in targets {
         releases.post(":release_id/\(action)") { request, context -> Response in
-            try context.requireScope(.user)
             let row = try await release(context, queries)
             var file = ReleaseFile(row)
             file.state = state
@@ -102,7 +99,6 @@ func addReleaseRoutes(
     }
 
     releases.delete(":release_id/delete") { request, context -> Response in
-        try context.requireScope(.user)
         let row = try await release(context, queries)
         var file = ReleaseFile(row)
         let path = git.file(folder: "releases", name: file.name)

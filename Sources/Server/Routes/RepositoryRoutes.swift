@@ -8,14 +8,12 @@ func addRepositoryRoutes(
     to repositories: RouterGroup<KilnRequestContext>, queries: DesiredStateQueries, syncs: RepositorySyncStore
 ) {
     repositories.get("/") { _, context -> [RepositoryAnswer] in
-        try context.requireScope(.user)
         let rows = try await queries.repositories()
         let last = try await syncs.latest(of: rows.map(RepositorySyncAnswer.storeName))
         return rows.map { RepositoryAnswer($0, lastSync: last[RepositorySyncAnswer.storeName($0)]) }
     }
 
     repositories.get(":repository_id") { _, context -> RepositoryAnswer in
-        try context.requireScope(.user)
         let id = try integerParameter(context, "repository_id")
         guard let row = try await queries.repository(id: id) else {
             throw APIError(.notFound, "Repository \(id) not found")

@@ -29,7 +29,7 @@ func addSignTaskRoutes(to signTasks: RouterGroup<KilnRequestContext>, workflow: 
     }
 
     signTasks.post("/") { request, context -> SignTaskAnswer in
-        let identity = try context.requireScope(.user)
+        let identity = try context.caller()
         let body = try await RequestBody.decode(SignTaskCreateRequest.self, from: request, context: context)
         try InputCheck.id(body.buildID, "build_id")
         try InputCheck.id(body.signKeyID, "sign_key_id")
@@ -38,8 +38,9 @@ func addSignTaskRoutes(to signTasks: RouterGroup<KilnRequestContext>, workflow: 
         }
         let ids = try await workflow.tasks.create(
             buildID: body.buildID, signKeyID: body.signKeyID,
-            requestedBy: identity.scope == .admin ? nil : userID, createdBy: userID,
+            requestedBy: context.requestedBy, createdBy: userID,
             batchSize: workflow.settings.signing.batchSize)
+        for id in ids { await workflow.audit.record("sign_task", id, "create", by: context) }
         guard let first = ids.first, let row = try await workflow.tasks.task(id: first) else {
             throw APIError(.internalServerError, "The sign tasks of build \(body.buildID) vanished")
         }
@@ -47,7 +48,7 @@ func addSignTaskRoutes(to signTasks: RouterGroup<KilnRequestContext>, workflow: 
     }
 
     signTasks.post("get_sign_task") { request, context -> Response in
-        let identity = try context.requireScope(.signNode)
+        let identity = try context.caller()
         let body = try await RequestBody.decode(GetSignTaskRequest.self, from: request, context: context)
         try InputCheck.count(body.keyIDs.count, "key_ids", limit: RequestLimits.maxArrayItems)
         for key in body.keyIDs {
@@ -71,7 +72,7 @@ func addSignTaskRoutes(to signTasks: RouterGroup<KilnRequestContext>, workflow: 
     }
 
     signTasks.post(":sign_task_id/complete") { request, context -> SignTaskCompleteAnswer in
-        let identity = try context.requireScope(.signNode)
+        let identity = try context.caller()
         let id = try signTaskID(context)
         let body = try await RequestBody.decode(SignTaskCompleteRequest.self, from: request, context: context)
         // The whole report is checked before the task row is touched.
@@ -90,12 +91,9 @@ func addSignTaskRoutes(to signTasks: RouterGroup<KilnRequestContext>, workflow: 
     }
 
     signTasks.put(":sign_task_id/restart") { _, context -> SignTaskAnswer in
-        let identity = try context.requireScope(.user)
         let id = try signTaskID(context)
-        guard identity.scope == .admin || identity.userID != nil else {
-            throw APIError(.forbidden, "Only the build's creator or an admin can restart sign task \(id)")
-        }
-        try await workflow.tasks.restart(taskID: id, requestedBy: identity.scope == .admin ? nil : identity.userID)
+        try await workflow.tasks.restart(taskID: id, requestedBy: context.requestedBy)
+        await workflow.audit.record("sign_task", id, "restart", by: context)
         guard let row = try await workflow.tasks.task(id: id) else {
             throw APIError(.notFound, "Sign task \(id) not found")
         }
@@ -103,12 +101,10 @@ func addSignTaskRoutes(to signTasks: RouterGroup<KilnRequestContext>, workflow: 
     }
 
     signTasks.post("community/get_gen_sign_key_task") { request, context -> Response in
-        try context.requireScope(.signNode)
         return try EmptyAnswer().response(from: request, context: context)
     }
 
     signTasks.post("community/:gen_key_task_id/complete") { _, context -> Response in
-        try context.requireScope(.signNode)
         let raw = context.parameters.get("gen_key_task_id") ?? ""
         throw APIError(
             .notFound,

@@ -16,7 +16,7 @@ import Store
 ///   creator or an admin): a new revision; `PUT build/{build_id}/cancel`: queued tasks cancelled.
 func addTestTaskRoutes(to tests: RouterGroup<KilnRequestContext>, workflow: TestWorkflow) {
     tests.get("get_test_tasks") { request, context -> Response in
-        let identity = try context.requireScope(.testSystem)
+        let identity = try context.caller()
         let claims = try await workflow.tasks.claim(
             node: identity.subject, limit: workflow.settings.batchSize, timeout: workflow.settings.timeout.seconds)
         if !claims.isEmpty {
@@ -26,7 +26,6 @@ func addTestTaskRoutes(to tests: RouterGroup<KilnRequestContext>, workflow: Test
     }
 
     tests.post(":id/result") { request, context -> OKAnswer in
-        try context.requireScope(.testSystem)
         let id = try pathID(context, "id", named: "test_task_id")
         let body = try await RequestBody.decode(TestResultRequest.self, from: request, context: context)
         try InputCheck.text(body.apiVersion, "api_version", maxLength: InputCheck.archLength, empty: false)
@@ -84,26 +83,29 @@ func addTestTaskRoutes(to tests: RouterGroup<KilnRequestContext>, workflow: Test
     }
 
     tests.put("build/:build_id/restart") { _, context -> TestTasksChangedAnswer in
-        let requestedBy = try owner(context, "restart these tests")
+        let requestedBy = context.requestedBy
         let id = try pathID(context, "build_id")
         let count = try await workflow.tasks.restart(buildID: id, requestedBy: requestedBy)
+        if count > 0 { await workflow.audit.record("build", id, "restart_tests", by: context) }
         context.logger.info("tests of build \(id) restarted: \(count) test tasks")
         return TestTasksChangedAnswer(count: count, revision: nil)
     }
 
     tests.put("build_task/:build_task_id/restart") { _, context -> TestTasksChangedAnswer in
-        let requestedBy = try owner(context, "restart these tests")
+        let requestedBy = context.requestedBy
         let id = try pathID(context, "build_task_id")
         let count = try await workflow.tasks.restart(buildTaskID: id, requestedBy: requestedBy)
+        if count > 0 { await workflow.audit.record("build_task", id, "restart_tests", by: context) }
         let revision = try await workflow.tasks.tasks(buildTaskID: id, revision: nil)?.first?.revision
         context.logger.info("tests of build task \(id) restarted as revision \(revision ?? 0)")
         return TestTasksChangedAnswer(count: count, revision: revision)
     }
 
     tests.put("build/:build_id/cancel") { _, context -> TestTasksChangedAnswer in
-        let requestedBy = try owner(context, "cancel these tests")
+        let requestedBy = context.requestedBy
         let id = try pathID(context, "build_id")
         let count = try await workflow.tasks.cancel(buildID: id, requestedBy: requestedBy)
+        if count > 0 { await workflow.audit.record("build", id, "cancel_tests", by: context) }
         context.logger.info("tests of build \(id) cancelled: \(count) queued test tasks")
         return TestTasksChangedAnswer(count: count, revision: nil)
     }
@@ -115,16 +117,6 @@ private func testTasks(of id: Int64, revision: Int?, _ workflow: TestWorkflow) a
         throw APIError(.notFound, "Build task \(id) not found")
     }
     return rows.map(TestTaskAnswer.init)
-}
-
-/// The user the store checks ownership against (nil: an admin, who may act on any build).
-private func owner(_ context: KilnRequestContext, _ action: String) throws -> Int64? {
-    let identity = try context.requireScope(.user)
-    if identity.scope == .admin { return nil }
-    guard let user = identity.userID else {
-        throw APIError(.forbidden, "Only the build's creator or an admin can \(action)")
-    }
-    return user
 }
 
 /// The path parameter `name` as a positive integer (422 naming it `named` otherwise).

@@ -12,6 +12,7 @@ struct BuildWorkflow: Sendable {
     let locks: RepositoryLocks
     let settings: ServerSettings
     let logger: Logger
+    let audit: APIAudit
 
     init(_ dependencies: ServerDependencies) {
         let client = dependencies.database
@@ -25,5 +26,6 @@ struct BuildWorkflow: Sendable {
         self.artifactStore = dependencies.artifactStore
         self.settings = dependencies.settings
         self.logger = dependencies.logger
+        self.audit = APIAudit(dependencies)
     }
 }

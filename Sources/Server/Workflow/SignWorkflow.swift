@@ -10,6 +10,7 @@ struct SignWorkflow: Sendable {
     let artifactStore: any ArtifactStore
     let settings: ServerSettings
     let logger: Logger
+    let audit: APIAudit
 
     init(_ dependencies: ServerDependencies) {
         let client = dependencies.database
@@ -19,6 +20,7 @@ struct SignWorkflow: Sendable {
         self.artifactStore = dependencies.artifactStore
         self.settings = dependencies.settings
         self.logger = dependencies.logger
+        self.audit = APIAudit(dependencies)
     }
 
     /// Where a sign node downloads `package` (the build repository's served URL of the file).

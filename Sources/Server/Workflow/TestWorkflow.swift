@@ -5,8 +5,10 @@ import Store
 struct TestWorkflow: Sendable {
     let tasks: TestTaskStore
     let settings: TestingSettings
+    let audit: APIAudit
 
     init(_ dependencies: ServerDependencies) {
+        self.audit = APIAudit(dependencies)
         self.tasks = TestTaskStore(
             client: dependencies.database, logger: dependencies.logger, clock: dependencies.leaseClock)
         self.settings = dependencies.settings.testing

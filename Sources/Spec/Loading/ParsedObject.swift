@@ -9,6 +9,7 @@ enum ParsedObject: Sendable {
     case release(ParsedRelease)
     case flavor(ParsedFlavor)
     case retired(ParsedRetired)
+    case team(ParsedTeam)
 }
 
 /// What reading one file gave: its object (if readable) and its own problems.
@@ -29,6 +30,7 @@ struct FileOutcome: Sendable {
             case .release: object = reader.release(root).map(ParsedObject.release)
             case .flavor: object = reader.flavor(root).map(ParsedObject.flavor)
             case .retired: object = reader.retired(root).map(ParsedObject.retired)
+            case .team: object = reader.team(root).map(ParsedObject.team)
             }
         } else {
             object = nil

@@ -10,6 +10,7 @@ struct ParsedState {
     var keyids: [String: SourceLocation] = [:]
     var releases: [String: ParsedRelease] = [:]
     var flavors: [String: ParsedFlavor] = [:]
+    var teams: [String: ParsedTeam] = [:]
     /// Retired store repositories by name, in file order.
     var retired: [String: RetiredStoreRepository] = [:]
     /// Platforms in file order (the order conflicts are reported in).
@@ -69,6 +70,12 @@ struct ParsedState {
                 return
             }
             flavors[f.value.name] = f
+        case .team(let t):
+            if let first = teams[t.value.name] {
+                duplicate(.team, t.value.name, t.nameAt, first.nameAt)
+                return
+            }
+            teams[t.value.name] = t
         case .retired(let r):
             for item in r.value {
                 if let first = retired[item.name]?.location, let at = item.location {
@@ -96,6 +103,15 @@ struct ParsedState {
         for k in signKeys.values {
             for (platform, at) in zip(k.value.platforms, k.platformsAt) where platforms[platform] == nil {
                 diagnostics.append(Diagnostic(at, "sign key '\(k.value.name)' names unknown platform '\(platform)'"))
+            }
+        }
+        for t in teams.values {
+            for (platform, at) in zip(t.value.platforms, t.platformsAt) where platforms[platform] == nil {
+                diagnostics.append(Diagnostic(at, "team '\(t.value.name)' names unknown platform '\(platform)'"))
+            }
+            for (product, at) in zip(t.value.products, t.productsAt) where distributions[product] == nil {
+                diagnostics.append(
+                    Diagnostic(at, "team '\(t.value.name)' names unknown product '\(product)' (a distribution)"))
             }
         }
         for r in releases.values { checkRelease(r) }
@@ -257,6 +273,7 @@ struct ParsedState {
             signKeys: signKeys.values.map(\.value).sorted { $0.name < $1.name },
             releases: releases.values.map(\.value).sorted { $0.name < $1.name },
             flavors: flavors.values.map(\.value).sorted { $0.name < $1.name },
-            retired: retired.values.sorted { $0.name < $1.name })
+            retired: retired.values.sorted { $0.name < $1.name },
+            teams: teams.values.map(\.value).sorted { $0.name < $1.name })
     }
 }
