@@ -11,8 +11,8 @@ import Store
 import Testing
 
 /// The one permission table (`RoutePermissions`) covers every route the router serves, matches
-/// `docs/security.md`, and is what every route enforces: no token 401, a tampered token 401, a
-/// token of the wrong scope 403, an allowed token neither.
+/// `docs/security.md`, and is what every route enforces: no token 401, a tampered, expired or
+/// revoked token 401, a token of the wrong scope 403, an allowed token neither.
 @Suite struct RoutePermissionTests {
     static let securityDoc = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("docs/security.md")
@@ -65,6 +65,14 @@ import Testing
             let signNode = try await h.tokens.issue(KilnClaims(sub: "perm-sign", scope: .signNode))
             let tester = try await h.tokens.issue(KilnClaims(sub: "perm-alts", scope: .testSystem))
             let tampered = String(user.dropLast(2)) + (user.hasSuffix("AA") ? "BB" : "AA")
+            // A token past its expiry, and one revoked: neither passes anywhere.
+            let expired = try await h.tokens.issue(
+                KilnClaims(
+                    sub: "perm-old", scope: .node, issuedAt: Date(timeIntervalSinceNow: -7200),
+                    expires: Date(timeIntervalSinceNow: -3600)))
+            let revokedID = "perm-revoked-\(UUID().uuidString.lowercased())"
+            let revoked = try await h.tokens.issue(KilnClaims(sub: "perm-revoked", scope: .node, id: revokedID))
+            h.tokens.revocations.revoke(tokenID: revokedID)
             func token(_ scope: AuthScope) -> String {
                 switch scope {
                 case .user: user
@@ -82,6 +90,8 @@ import Testing
                 let path = Self.path(rule)
                 let label = "\(rule.method.rawValue) \(path)"
                 #expect(try await h.call(method, path, token: tampered).status == 401, "\(label): tampered token")
+                #expect(try await h.call(method, path, token: expired).status == 401, "\(label): expired token")
+                #expect(try await h.call(method, path, token: revoked).status == 401, "\(label): revoked token")
                 let allowed: [String]
                 let refused: [String]
                 switch rule.requirement {
