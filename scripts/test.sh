@@ -51,26 +51,29 @@ fi
 # --in-place --recursive Sources Tests Package.swift).
 swift format lint --strict --recursive --parallel Sources Tests Package.swift
 swift build --build-tests
-# The XCTest and the Swift Testing tests run side by side, in two processes (each with its own
-# throwaway PostgreSQL cluster): most of their time is spent waiting on Pulp tasks, subprocesses
-# and leases, not on the CPU. The tests that reconcile into the shared Pulp take turns through
-# PulpReconcileLock (a reconcile prunes the other's empty desired-state repositories).
-# KILN_TEST_SERIAL=1 runs them one after the other, as `swift test` alone does.
+# The XCTest and the Swift Testing tests run side by side, in two processes of the test binary
+# (`swift test` would run them one after the other: its lock on .build/ makes a second one wait),
+# each with its own throwaway PostgreSQL cluster: most of their time is spent waiting on Pulp
+# tasks, subprocesses and leases, not on the CPU. The tests that reconcile into the shared Pulp
+# take turns through PulpReconcileLock (a reconcile prunes the other's empty desired-state
+# repositories). KILN_TEST_SERIAL=1 runs plain `swift test` instead.
 if [ "${KILN_TEST_SERIAL:-}" = 1 ]; then
   swift test --skip-build
 else
-  rm -f /tmp/kiln-test-xctest.log /tmp/kiln-test-swift-testing.log
-  swift test --skip-build --disable-swift-testing > /tmp/kiln-test-xctest.log 2>&1 &
+  tests_bin="$(swift build --show-bin-path)/KilnPackageTests.xctest"
+  logs=$(mktemp -d /tmp/kiln-test-logs.XXXXXX)
+  "$tests_bin" > "$logs/xctest.log" 2>&1 &
   xctest_pid=$!
-  swift test --skip-build --disable-xctest > /tmp/kiln-test-swift-testing.log 2>&1 &
+  "$tests_bin" --testing-library swift-testing > "$logs/swift-testing.log" 2>&1 &
   testing_pid=$!
   xctest_status=0; testing_status=0
   wait "$xctest_pid" || xctest_status=$?
   wait "$testing_pid" || testing_status=$?
   echo "===== XCTest (exit $xctest_status) ====="
-  cat /tmp/kiln-test-xctest.log
+  cat "$logs/xctest.log"
   echo "===== Swift Testing (exit $testing_status) ====="
-  cat /tmp/kiln-test-swift-testing.log
+  cat "$logs/swift-testing.log"
+  rm -rf "$logs"
   if [ "$xctest_status" != 0 ] || [ "$testing_status" != 0 ]; then
     echo "[test] FAILED: XCTest exit $xctest_status, Swift Testing exit $testing_status" >&2
     exit 1
