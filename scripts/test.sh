@@ -51,13 +51,13 @@ fi
 # --in-place --recursive Sources Tests Package.swift).
 swift format lint --strict --recursive --parallel Sources Tests Package.swift
 swift build --build-tests
-# The XCTest and the Swift Testing tests run side by side, in two processes of the test binary
-# (`swift test` would run them one after the other: its lock on .build/ makes a second one wait),
-# each with its own throwaway PostgreSQL cluster: most of their time is spent waiting on Pulp
-# tasks, subprocesses and leases, not on the CPU. The tests that reconcile into the shared Pulp
-# take turns through PulpReconcileLock (a reconcile prunes the other's empty desired-state
-# repositories). KILN_TEST_SERIAL=1 runs plain `swift test` instead.
-if [ "${KILN_TEST_SERIAL:-}" = 1 ]; then
+# KILN_TEST_PARALLEL=1 (not the default, not yet green): the XCTest and the Swift Testing tests
+# side by side, as two processes of the test binary (`swift test` twice would serialise on the
+# .build lock), each with its own throwaway PostgreSQL cluster. The tests that reconcile into the
+# shared Pulp take turns through PulpReconcileLock (a reconcile prunes the other's empty
+# desired-state repositories). Its first run failed on timing under load and on an unlocked
+# Pulp reconcile test (since wrapped); the default stays one `swift test`.
+if [ "${KILN_TEST_PARALLEL:-}" != 1 ]; then
   swift test --skip-build
 else
   tests_bin="$(swift build --show-bin-path)/KilnPackageTests.xctest"

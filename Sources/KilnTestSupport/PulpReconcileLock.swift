@@ -10,8 +10,8 @@ import Foundation
 ///
 /// A reconcile prunes every empty repository carrying Kiln's desired-state label that its own
 /// desired state does not name, so two tests that reconcile into the same Pulp at once delete
-/// each other's repositories. `scripts/test.sh` runs the XCTest and the Swift Testing tests in
-/// two processes side by side; the tests that reconcile into Pulp hold this lock (an exclusive
+/// each other's repositories. With `KILN_TEST_PARALLEL=1`, `scripts/test.sh` runs the XCTest and
+/// the Swift Testing tests in two processes side by side; the tests that reconcile into Pulp hold this lock (an exclusive
 /// `flock` on one file, polled, never blocking a cooperative thread) for their whole run.
 ///
 ///     try await PulpReconcileLock.with { try await reconcileIntoPulp() }

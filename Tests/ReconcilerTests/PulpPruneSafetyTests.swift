@@ -33,6 +33,12 @@ extension PulpReconcileTests {
     }
 
     func testAProductionRepositoryHoldingAPackageIsKeptOnRenameAndDeletedOnlyWhenRetired() async throws {
+        try await PulpReconcileLock.with {
+            try await runAProductionRepositoryHoldingAPackageIsKeptOnRenameAndDeletedOnlyWhenRetired()
+        }
+    }
+
+    func runAProductionRepositoryHoldingAPackageIsKeptOnRenameAndDeletedOnlyWhenRetired() async throws {
         let pulp = try pulp()
         let repo = try TestGitRepository.make()
         let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("kiln-prune-\(UUID())")

@@ -206,7 +206,7 @@ import Testing
     }
 
     static func waitUntil(
-        _ condition: @Sendable () async throws -> Bool, timeout: Duration = .seconds(5)
+        _ condition: @Sendable () async throws -> Bool, timeout: Duration = .seconds(30)
     ) async throws {
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {
